@@ -1,0 +1,1 @@
+"""Benchmarks: suites of known bugs behind one interface (see ``manifest`` for our own format)."""

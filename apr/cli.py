@@ -1,0 +1,208 @@
+"""The `apr` command: parse the flags, call the library, map errors to exit codes.
+
+Exit codes: 0 plausible patch found (or nothing to fix), 1 no plausible patch, 2 usage or config
+error, 3 cannot reproduce (no failing test, tests cannot run), 4 internal error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from apr.errors import AprError, CannotReproduce, ExitCode
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="apr", description="Automated program repair: find the faulty statement behind a "
+        "failing test, generate candidate fixes, and keep those the tests accept.")
+    parser.add_argument("--version", action="version", version=f"apr {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_repair(sub.add_parser("repair", help="repair a repository with a failing test",
+                               description="Repair the git repository at PATH. Without --apply or "
+                               "--branch, the repository is only read, never written."))
+    _add_bench(sub.add_parser("bench", help="benchmarks of known bugs",
+                              description="Work with benchmark suites of known bugs."))
+    return parser
+
+
+def _add_bench(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="bench_command", metavar="SUBCOMMAND", required=True)
+    co = sub.add_parser("checkout", help="check a bug out as a fresh git repository",
+                        description="Copy a bug's buggy tree (a directory with bug.toml, e.g. "
+                        "benchmarks/python/<bug>) into DEST as a git repository with one commit.")
+    co.add_argument("bug", metavar="BUG_DIR")
+    co.add_argument("dest", metavar="DEST")
+
+
+def _add_repair(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", metavar="PATH", help="the repository (or a project directory in it)")
+    p.add_argument("--test", dest="test_command", metavar="CMD",
+                   help="the test command (default: detected; `python -m pytest` for Python)")
+    p.add_argument("--lang", dest="language", metavar="LANG", help="language (default: python)")
+    p.add_argument("--pipeline", metavar="NAME", help="pipeline name or TOML file (default: "
+                   "default)")
+    p.add_argument("--budget", type=int, metavar="N", help="validate at most N candidates")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long")
+    p.add_argument("--workers", type=int, metavar="N", help="parallel validations (default: "
+                   "number of cores)")
+    p.add_argument("--fl", metavar="FORMULA", choices=["ochiai", "dstar", "tarantula"],
+                   help="fault localization formula: ochiai (default), dstar, tarantula")
+    p.add_argument("--max-patches", type=int, metavar="N", help="stop after N plausible "
+                   "patches (default: 1)")
+    p.add_argument("--test-timeout", type=float, metavar="SECONDS",
+                   help="time limit for one test in the first run (default: 60)")
+    p.add_argument("--suite-timeout", type=float, metavar="SECONDS",
+                   help="time limit for the first whole test run (default: 900)")
+    p.add_argument("--report", metavar="FILE.json", help="write the JSON report here")
+    p.add_argument("--run-dir", metavar="DIR", help="record every stage's values here")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--apply", action="store_true", help="apply the best patch to the work tree")
+    out.add_argument("--branch", metavar="NAME", help="commit the best patch on a new branch "
+                     "(the current branch and work tree stay as they are)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+
+
+_CONFIG_FLAGS = ("test_command", "language", "pipeline", "budget", "time_limit", "workers", "fl",
+                 "max_patches", "test_timeout", "suite_timeout")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return ExitCode.USAGE
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return int(_dispatch(args))
+    except KeyboardInterrupt:
+        print("apr: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except AprError as exc:
+        print(f"apr: error: {exc}", file=sys.stderr)
+        if exc.detail and os.environ.get("APR_DEBUG"):
+            print(exc.detail, file=sys.stderr)
+        return int(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 -- the last line of defence: exit 4, say how to dig
+        if os.environ.get("APR_DEBUG"):
+            traceback.print_exc()
+        print(f"apr: internal error: {type(exc).__name__}: {exc} "
+              "(set APR_DEBUG=1 for the traceback)", file=sys.stderr)
+        return int(ExitCode.INTERNAL)
+    finally:
+        _cleanup_children()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _cleanup_children() -> None:
+    from apr import proc
+
+    proc.kill_all()
+
+
+def _dispatch(args: argparse.Namespace) -> ExitCode:
+    if args.command == "repair":
+        return cmd_repair(args)
+    if args.command == "bench":
+        return cmd_bench(args)
+    raise AssertionError(f"unhandled command {args.command}")  # argparse rejects others
+
+
+def cmd_repair(args: argparse.Namespace) -> ExitCode:
+    from apr.pipeline import RepairTask, repair, resolve_config
+    from apr.project.workspace import UserRepo
+
+    user = UserRepo.locate(args.path)
+    project_dir = user.root / user.project
+    flags = {k: getattr(args, k) for k in _CONFIG_FLAGS}
+    config = resolve_config(project_dir, flags)
+    task = RepairTask(path=Path(args.path), config=config,
+                      run_dir=Path(args.run_dir) if args.run_dir else None)
+    with _display(args.quiet) as progress:
+        try:
+            result = repair(task, progress)
+        except CannotReproduce as exc:
+            _report_failure(args, exc, config)
+            raise
+    return _conclude(args, user.root, result, config)
+
+
+def cmd_bench(args: argparse.Namespace) -> ExitCode:
+    from apr.bench.manifest import ManifestBug
+
+    bug = ManifestBug.load(args.bug)
+    dest = bug.checkout(args.dest)
+    print(f"apr: checked out {bug.id} ({bug.language}, {bug.kind}) into {dest}")
+    print(f"apr: failing tests: {', '.join(bug.failing_tests)}")
+    return ExitCode.OK
+
+
+def _display(quiet: bool) -> Any:
+    from apr.progress import make_display
+
+    return make_display(quiet=quiet)
+
+
+def _report_failure(args: argparse.Namespace, exc: AprError, config: Any) -> None:
+    if not args.report:
+        return
+    from apr.model import RepairResult, RepairStatus
+    from apr.report import write_json
+
+    empty = RepairResult(RepairStatus.CANNOT_REPRODUCE, (), (), (), 0, 0, 0.0, {}, str(exc))
+    write_json(args.report, empty, _settings(config))
+
+
+def _settings(config: Any) -> dict[str, Any]:
+    from apr.config import as_dict
+
+    settings = as_dict(config)
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in settings.items()}
+
+
+def _conclude(args: argparse.Namespace, root: Path, result: Any, config: Any) -> ExitCode:
+    from apr.model import RepairStatus
+    from apr.project.apply import apply_to_tree, commit_to_branch
+    from apr.report import summary, write_json
+
+    if args.report:
+        write_json(args.report, result, _settings(config))
+    print(summary(result))
+    if result.patches and args.apply:
+        apply_to_tree(root, result.patches[0].diff)
+        print(f"apr: applied patch 1 to {root}")
+    elif result.patches and args.branch:
+        best = result.patches[0]
+        sha = commit_to_branch(root, best.diff, args.branch,
+                               f"Fix failing tests ({best.candidate.description})\n\n"
+                               f"Patch found and validated by apr.")
+        print(f"apr: committed patch 1 as {sha[:12]} on branch {args.branch}; push it with:\n"
+              f"  git push origin {args.branch}")
+    if result.status is RepairStatus.NONE:
+        return ExitCode.NO_PATCH
+    return ExitCode.OK
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("apr")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""One validated configuration per run.
+
+Resolved, later wins: defaults < the pipeline file < ``[tool.apr]`` in the project's
+``pyproject.toml`` < ``apr.toml`` in the project < environment (``APR_<FIELD>``) < command-line
+flags. Nothing is read at import time; :func:`resolve` does all the reading.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from apr.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class RepairConfig:
+    """Everything one repair run is told. Times are seconds."""
+
+    test_command: str | None = None
+    language: str = "python"
+    pipeline: str = "default"
+    fl: str = "ochiai"
+    budget: int = 1000  # candidates validated, at most
+    time_limit: float = 1800.0  # whole run, wall clock
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    max_patches: int = 1  # stop after this many plausible patches
+    max_hunks: int = 30  # suspicious statements considered for generation
+    max_candidates: int = 5000  # candidates kept after ranking, before validation
+    test_timeout: float = 60.0  # one test, during the baseline run
+    suite_timeout: float = 900.0  # the whole baseline test run
+    generators: tuple[str, ...] = ("template",)
+
+    def __post_init__(self) -> None:
+        for name in ("budget", "workers", "max_patches", "max_hunks", "max_candidates"):
+            if getattr(self, name) < 1:
+                raise UsageError(f"{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("time_limit", "test_timeout", "suite_timeout"):
+            if getattr(self, name) <= 0:
+                raise UsageError(f"{name} must be positive, got {getattr(self, name)}")
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(RepairConfig)}
+
+
+def resolve(project_dir: Path, flags: Mapping[str, Any],
+            pipeline: Mapping[str, Any] | None = None,
+            environ: Mapping[str, str] | None = None) -> RepairConfig:
+    """Merge every source into one validated config (see module docstring for the order).
+
+    Raises:
+        UsageError: an unknown key, a value of the wrong type, or an unreadable file.
+    """
+    merged: dict[str, Any] = {}
+    for source, values in _sources(project_dir, pipeline or {}, environ or os.environ, flags):
+        for key, value in values.items():
+            merged[key.replace("-", "_")] = _coerce(key.replace("-", "_"), value, source)
+    return RepairConfig(**merged)
+
+
+def _sources(project_dir: Path, pipeline: Mapping[str, Any], environ: Mapping[str, str],
+             flags: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    pyproject = _read_toml(project_dir / "pyproject.toml").get("tool", {}).get("apr", {})
+    apr_toml = _read_toml(project_dir / "apr.toml")
+    env = {k[4:].lower(): v for k, v in environ.items()
+           if k.startswith("APR_") and k[4:].lower() in _FIELDS}
+    given = {k: v for k, v in flags.items() if v is not None}
+    return [("pipeline", pipeline), ("pyproject.toml [tool.apr]", pyproject),
+            ("apr.toml", apr_toml), ("environment", env), ("command line", given)]
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise UsageError(f"{path}: cannot read config: {exc}") from None
+
+
+def _coerce(key: str, value: Any, source: str) -> Any:
+    if key not in _FIELDS:
+        raise UsageError(f"unknown setting {key!r} in {source}; known: {', '.join(_FIELDS)}")
+    kind = type(getattr(RepairConfig(), key))
+    try:
+        if kind is tuple:
+            items = value.split(",") if isinstance(value, str) else value
+            return tuple(str(v).strip() for v in items if str(v).strip())
+        if getattr(RepairConfig(), key) is None:  # optional string
+            return None if value in ("", None) else str(value)
+        if kind is bool:
+            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+        return kind(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"setting {key} in {source}: expected {kind.__name__}, "
+                         f"got {value!r}") from None
+
+
+def as_dict(config: RepairConfig) -> dict[str, Any]:
+    return {f: getattr(config, f) for f in _FIELDS}

@@ -1,0 +1,463 @@
+"""Expression-level TBar families for Python: operators, literals, variables, calls, arguments,
+range bounds and slices.
+
+Each family is a function ``(Site) -> Iterator[Rewrite]`` over the nodes inside the hunk. Sites
+(an operator, a literal, an identifier...) are visited round-robin, so that under a cap every site
+gets its most likely rewrites first; within a site, rewrites come in the order of the tables below
+(most likely first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from apr.generate.site import (
+    SPECIAL_NAMES,
+    Node,
+    Rewrite,
+    Site,
+    field_of,
+    interleave,
+    is_variable,
+    unique,
+)
+
+ARITHMETIC: dict[str, tuple[str, ...]] = {
+    "+": ("-", "*"), "-": ("+",), "*": ("/", "//", "+", "**"), "/": ("//", "*"),
+    "//": ("/", "%", "*"), "%": ("//", "/"), "**": ("*",), "<<": (">>",), ">>": ("<<",),
+    "&": ("|", "^"), "|": ("&", "^"), "^": ("|", "&"),
+}
+COMPARISON: dict[str, tuple[str, ...]] = {
+    "<": ("<=", ">", ">=", "!=", "=="), "<=": ("<", ">=", ">", "=="),
+    ">": (">=", "<", "<=", "!="), ">=": (">", "<=", "<", "=="),
+    "==": ("!=", "<=", ">=", "is"), "!=": ("==", "is not", "<", ">"),
+    "is": ("is not", "=="), "is not": ("is", "!="), "in": ("not in",), "not in": ("in",),
+}
+BOOLEAN: dict[str, tuple[str, ...]] = {"and": ("or",), "or": ("and",)}
+AUGMENTED: dict[str, tuple[str, ...]] = {
+    "+=": ("-=", "="), "-=": ("+=", "="), "*=": ("/=", "//=", "+="), "/=": ("//=", "*="),
+    "//=": ("/=", "%="), "%=": ("//=",), "**=": ("*=",), "|=": ("&=", "^="), "&=": ("|=",),
+    "^=": ("|=",), "<<=": (">>=",), ">>=": ("<<=",),
+}
+FUNCTION_PAIRS: dict[str, tuple[str, ...]] = {
+    "min": ("max",), "max": ("min",), "any": ("all",), "all": ("any",),
+    "sorted": ("reversed",), "reversed": ("sorted",), "int": ("float", "round"),
+    "float": ("int",), "round": ("int",), "str": ("repr",), "repr": ("str",),
+    "list": ("set", "tuple"), "set": ("list",), "tuple": ("list",),
+}
+METHOD_PAIRS: dict[str, tuple[str, ...]] = {
+    "append": ("extend", "appendleft"), "extend": ("append",), "appendleft": ("append",),
+    "pop": ("popleft",), "popleft": ("pop",), "insert": ("append",),
+    "lower": ("upper",), "upper": ("lower",), "startswith": ("endswith",),
+    "endswith": ("startswith",), "find": ("rfind", "index"), "rfind": ("find",),
+    "index": ("rindex", "find"), "rindex": ("index",), "strip": ("lstrip", "rstrip"),
+    "lstrip": ("rstrip", "strip"), "rstrip": ("lstrip", "strip"), "split": ("rsplit",),
+    "rsplit": ("split",), "remove": ("discard", "pop"), "discard": ("remove",),
+    "add": ("update",), "update": ("add",), "keys": ("values", "items"),
+    "values": ("keys", "items"), "items": ("keys", "values"), "floor": ("ceil",),
+    "ceil": ("floor",), "union": ("intersection",), "intersection": ("union",),
+    "isdigit": ("isalpha", "isalnum"), "isalpha": ("isdigit", "isalnum"),
+}
+DONORS_PER_SITE = 4
+"""Donor identifiers / names / literals tried at one site."""
+
+LITERALS = ("integer", "float", "string", "true", "false", "none")
+SPLATS = ("list_splat", "dictionary_splat", "keyword_argument")
+# expressions that stay one operand when `+ 1` is appended to them
+ADDITIVE_SAFE = frozenset(
+    {"identifier", "integer", "float", "call", "attribute", "subscript", "parenthesized_expression",
+     "unary_operator", "binary_operator"}
+)
+LOW_PRECEDENCE_BINARY = frozenset({"<<", ">>", "&", "|", "^"})
+
+
+def replace(site: Site, node: Node, text: str, description: str = "") -> Rewrite:
+    """Replace ``node`` by ``text``; the description defaults to ``old -> new``."""
+    old = site.text(node)
+    return Rewrite(node.start_byte, node.end_byte, text, description or f"`{old}` -> `{text}`")
+
+
+def spaced(site: Site, node: Node, text: str) -> str:
+    """``text`` padded with spaces where a keyword operator would touch a neighbouring word."""
+    before = site.source[node.start_byte - 1 : node.start_byte] if node.start_byte else b""
+    after = site.source[node.end_byte : node.end_byte + 1]
+    if text[:1].isalpha() and (before.isalnum() or before == b"_"):
+        text = " " + text
+    if text[-1:].isalpha() and (after.isalnum() or after == b"_"):
+        text += " "
+    return text
+
+
+# --- 1. operators ------------------------------------------------------------------------------
+
+
+def mutate_operator(site: Site) -> Iterator[Rewrite]:
+    """Arithmetic, comparison, boolean and augmented-assignment operators among their kin;
+    a unary ``-``/``~`` on a non-literal is dropped."""
+    return interleave(_operator_site(site, node) for node in site.nodes)
+
+
+def _operator_tokens(node: Node) -> list[tuple[Node, Mapping[str, tuple[str, ...]]]]:
+    tables: dict[str, tuple[str, Mapping[str, tuple[str, ...]]]] = {
+        "binary_operator": ("operator", ARITHMETIC),
+        "boolean_operator": ("operator", BOOLEAN),
+        "augmented_assignment": ("operator", AUGMENTED),
+        "comparison_operator": ("operators", COMPARISON),
+    }
+    if node.type not in tables:
+        return []
+    field, table = tables[node.type]
+    return [(token, table) for token in node.children_by_field_name(field)]
+
+
+def _operator_site(site: Site, node: Node) -> Iterator[Rewrite]:
+    if node.type == "unary_operator" and _unary_on_expression(site, node):
+        argument = node.child_by_field_name("argument")
+        if argument is not None:
+            yield replace(site, node, site.text(argument))
+    for token, table in _operator_tokens(node):
+        for new in table.get(site.text(token), ()):
+            yield replace(site, token, spaced(site, token, new), f"`{site.text(token)}` -> `{new}`")
+
+
+def _unary_on_expression(site: Site, node: Node) -> bool:
+    operator = node.child_by_field_name("operator")
+    argument = node.child_by_field_name("argument")
+    if operator is None or argument is None:
+        return False
+    return site.text(operator) in ("-", "~") and argument.type not in ("integer", "float")
+
+
+# --- 2. literals -------------------------------------------------------------------------------
+
+
+def mutate_literal(site: Site) -> Iterator[Rewrite]:
+    """Integers off by one (so 0 <-> 1, -1 <-> 0), True <-> False, None <-> literals in the same
+    role (same parent kind) elsewhere, strings <-> other string literals of the file."""
+    return interleave(_literal_site(site, n) for n in site.nodes if _is_literal(site, n))
+
+
+def _is_literal(site: Site, node: Node) -> bool:
+    if node.type == "unary_operator":
+        return int_value(site, node) is not None
+    if node.type == "integer":
+        parent = node.parent
+        return not (parent is not None and parent.type == "unary_operator")
+    if node.type == "string":
+        return _plain_string(site, node)
+    return node.type in ("true", "false", "none")
+
+
+def _plain_string(site: Site, node: Node) -> bool:
+    """A string literal without interpolation that is not a docstring / string statement."""
+    parent = node.parent
+    if parent is not None and parent.type in ("expression_statement", "concatenated_string"):
+        return False
+    if any(c.type == "interpolation" for c in node.children):
+        return False
+    return len(node.text or b"") <= 80
+
+
+def int_value(site: Site, node: Node) -> int | None:
+    """The value of an integer literal or a negated one (``-1``), else None."""
+    if node.type == "unary_operator":
+        operator = node.child_by_field_name("operator")
+        argument = node.child_by_field_name("argument")
+        if operator is None or argument is None or site.text(operator) != "-":
+            return None
+        value = int_value(site, argument)
+        return None if value is None or argument.type != "integer" else -value
+    if node.type != "integer":
+        return None
+    try:
+        return int(site.text(node).replace("_", ""), 0)
+    except ValueError:
+        return None
+
+
+def _literal_site(site: Site, node: Node) -> Iterator[Rewrite]:
+    value = int_value(site, node)
+    if value is not None:
+        yield replace(site, node, str(value + 1))
+        yield replace(site, node, str(value - 1))
+        yield from (replace(site, node, d) for d in _role_literals(site, node, 1))
+    elif node.type in ("true", "false"):
+        yield replace(site, node, "False" if node.type == "true" else "True")
+    elif node.type == "none":
+        yield from (replace(site, node, d) for d in _role_literals(site, node, DONORS_PER_SITE))
+    elif node.type == "string":
+        yield from (replace(site, node, d) for d in _string_donors(site, node))
+
+
+def _role_literals(site: Site, node: Node, limit: int) -> list[str]:
+    """Literals found elsewhere under the same kind of parent (a return, a comparison...)."""
+    role = node.parent.type if node.parent is not None else ""
+    found = [
+        site.text(n) for n in site.donors(*LITERALS, "unary_operator")
+        if n.parent is not None and n.parent.type == role
+        and (n.type != "unary_operator" or int_value(site, n) is not None)
+        and (n.type != "string" or _plain_string(site, n))
+    ]
+    return unique(found, [site.text(node)])[:limit]
+
+
+def _string_donors(site: Site, node: Node) -> list[str]:
+    found = [site.text(n) for n in site.donors("string") if _plain_string(site, n)]
+    return unique(found, [site.text(node)])[:DONORS_PER_SITE - 1]
+
+
+# --- 3. variables and attributes ---------------------------------------------------------------
+
+
+def mutate_variable(site: Site) -> Iterator[Rewrite]:
+    """A variable -> another variable in scope (locals and parameters first, then module
+    names); ``x.a`` -> ``x.b`` with ``b`` used on the same object (class, for ``self``)."""
+    streams = []
+    for node in site.nodes:
+        if is_variable(node) and site.text(node) not in SPECIAL_NAMES:
+            streams.append(_variable_site(site, node))
+        elif node.type == "attribute" and field_of(node) != "function":
+            streams.append(_attribute_site(site, node))
+    return interleave(streams)
+
+
+def _variable_site(site: Site, node: Node) -> Iterator[Rewrite]:
+    donors = unique(site.names_at(node), [site.text(node)])[:DONORS_PER_SITE + 1]
+    return (replace(site, node, donor) for donor in donors)
+
+
+def _attribute_site(site: Site, node: Node) -> Iterator[Rewrite]:
+    owner, name = node.child_by_field_name("object"), node.child_by_field_name("attribute")
+    if owner is None or name is None:
+        return iter(())
+    scope = site.klass if site.text(owner) in SPECIAL_NAMES else None
+    names = [
+        site.text(a.child_by_field_name("attribute") or a)
+        for a in site.donors("attribute")
+        if _same_owner(site, a, site.text(owner)) and field_of(a) != "function"
+        and (scope is None or scope.start_byte <= a.start_byte < scope.end_byte)
+    ]
+    donors = unique(names, [site.text(name)])[:DONORS_PER_SITE]
+    return (replace(site, name, d, f"`.{site.text(name)}` -> `.{d}`") for d in donors)
+
+
+def _same_owner(site: Site, attribute: Node, owner: str) -> bool:
+    obj = attribute.child_by_field_name("object")
+    return obj is not None and site.text(obj) == owner
+
+
+# --- 4. called functions and methods -----------------------------------------------------------
+
+
+def mutate_call(site: Site) -> Iterator[Rewrite]:
+    """A callee -> its known counterpart (``min``/``max``, ``append``/``extend``...), then other
+    functions (methods) called or defined in the function and the file, of the same arity."""
+    return interleave(_call_site(site, call) for call in site.of_type("call"))
+
+
+def _call_site(site: Site, call: Node) -> Iterator[Rewrite]:
+    callee = call.child_by_field_name("function")
+    arity = call_arity(call)
+    if callee is None:
+        return iter(())
+    if callee.type == "identifier":
+        name, pairs, method = callee, FUNCTION_PAIRS, False
+    elif callee.type == "attribute" and callee.child_by_field_name("attribute") is not None:
+        name, pairs, method = callee.child_by_field_name("attribute") or callee, METHOD_PAIRS, True
+    else:
+        return iter(())
+    old = site.text(name)
+    donors = unique([*pairs.get(old, ()), *_callees(site, method, arity)], [old])
+    return (replace(site, name, d) for d in donors[: len(pairs.get(old, ())) + DONORS_PER_SITE])
+
+
+def call_arity(call: Node) -> int | None:
+    """How many arguments ``call`` passes, or None when a splat hides it."""
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None or arguments.type != "argument_list":
+        return 1 if arguments is not None else None
+    args = [a for a in arguments.named_children if a.type != "comment"]
+    if any(a.type in ("list_splat", "dictionary_splat") for a in args):
+        return None
+    return len(args)
+
+
+def _callees(site: Site, method: bool, arity: int | None) -> list[str]:
+    """Names called (or defined) in the function then the file, whose arity may be ``arity``."""
+    names: list[str] = []
+    for node in site.donors("call", "function_definition"):
+        found = _callee_of(site, node, method)
+        if found is not None and (arity is None or found[1] is None or arity in found[1]):
+            names.append(found[0])
+    return names
+
+
+def _callee_of(site: Site, node: Node, method: bool) -> tuple[str, range | None] | None:
+    if node.type == "function_definition":
+        return _defined(site, node, method)
+    callee = node.child_by_field_name("function")
+    if callee is None or (callee.type == "attribute") != method:
+        return None
+    if method:
+        callee = callee.child_by_field_name("attribute")
+    if callee is None or callee.type != "identifier":
+        return None
+    arity = call_arity(node)
+    return site.text(callee), None if arity is None else range(arity, arity + 1)
+
+
+def _defined(site: Site, node: Node, method: bool) -> tuple[str, range | None] | None:
+    """A defined function's name and accepted argument counts (``self`` not counted)."""
+    name, params = node.child_by_field_name("name"), node.child_by_field_name("parameters")
+    in_class = node.parent is not None and node.parent.type == "block" and (
+        node.parent.parent is not None and node.parent.parent.type == "class_definition")
+    if name is None or params is None or in_class != method:
+        return None
+    kinds = [p.type for p in params.named_children if p.type != "comment"]
+    if method and kinds:
+        kinds = kinds[1:]
+    if any(k in ("list_splat_pattern", "dictionary_splat_pattern") for k in kinds):
+        return site.text(name), None
+    required = sum(k in ("identifier", "typed_parameter") for k in kinds)
+    return site.text(name), range(required, len(kinds) + 1)
+
+
+# --- 5. arguments ------------------------------------------------------------------------------
+
+
+def mutate_arguments(site: Site) -> Iterator[Rewrite]:
+    """Swap two positional arguments (neighbours first), remove one, or add a variable in
+    scope (a few) after the positional ones."""
+    lists = [n for n in site.of_type("argument_list") if n.parent is not None
+             and n.parent.type == "call"]
+    return interleave(_argument_site(site, arguments) for arguments in lists)
+
+
+def _argument_site(site: Site, arguments: Node) -> Iterator[Rewrite]:
+    args = [a for a in arguments.named_children if a.type != "comment"]
+    positional = [a for a in args if a.type not in SPLATS]
+    yield from _swaps(site, positional)
+    yield from _removals(site, args)
+    yield from _additions(site, arguments, args, positional)
+
+
+def _swaps(site: Site, args: list[Node]) -> Iterator[Rewrite]:
+    pairs = [(i, i + 1) for i in range(len(args) - 1)]
+    pairs += [(i, j) for i in range(len(args)) for j in range(i + 2, len(args))]
+    for i, j in pairs[:6]:
+        first, second = args[i], args[j]
+        middle = site.slice(first.end_byte, second.start_byte)
+        text = site.text(second) + middle + site.text(first)
+        description = f"swap `{site.text(first)}` and `{site.text(second)}`"
+        yield Rewrite(first.start_byte, second.end_byte, text, description)
+
+
+def _removals(site: Site, args: list[Node]) -> Iterator[Rewrite]:
+    for index, arg in enumerate(args):
+        if index + 1 < len(args):
+            start, end = arg.start_byte, args[index + 1].start_byte
+        else:
+            start, end = (args[index - 1].end_byte if index else arg.start_byte), arg.end_byte
+        yield Rewrite(start, end, "", f"remove argument `{site.text(arg)}`")
+
+
+def _additions(
+    site: Site, arguments: Node, args: list[Node], positional: list[Node]
+) -> Iterator[Rewrite]:
+    used = {site.text(a) for a in args}
+    donors = [n for n in site.names_at(arguments) if n not in used][:2]
+    for donor in donors:
+        description = f"add argument `{donor}`"
+        if positional:
+            yield Rewrite(positional[-1].end_byte, positional[-1].end_byte, f", {donor}", description)
+        elif args:
+            yield Rewrite(args[0].start_byte, args[0].start_byte, f"{donor}, ", description)
+        else:
+            yield Rewrite(arguments.start_byte + 1, arguments.start_byte + 1, donor, description)
+
+
+# --- 11. range bounds, slices, indices -----------------------------------------------------------
+
+
+def mutate_range(site: Site) -> Iterator[Rewrite]:
+    """``range`` bounds +/- 1; slice bounds +/- 1, removed or added; an index ``x[i]`` +/- 1."""
+    streams = []
+    for node in site.nodes:
+        if node.type == "call" and _is_range(site, node):
+            streams.append(_range_site(site, node))
+        elif node.type == "slice":
+            streams.append(_slice_site(site, node))
+        elif node.type == "subscript":
+            streams.append(_index_site(site, node))
+    return interleave(streams)
+
+
+def shifted(site: Site, node: Node, delta: int) -> str:
+    """The text of expression ``node`` plus ``delta``, folding literals (``n - 1`` + 1 -> ``n``)."""
+    value = int_value(site, node)
+    if value is not None:
+        return str(value + delta)
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    operator = node.child_by_field_name("operator")
+    if node.type == "binary_operator" and left and right and operator:
+        sign = {"+": 1, "-": -1}.get(site.text(operator))
+        constant = int_value(site, right) if right.type == "integer" else None
+        if sign is not None and constant is not None:
+            return _plus(site.slice(node.start_byte, left.end_byte), sign * constant + delta)
+    text = site.text(node)
+    if node.type not in ADDITIVE_SAFE or (operator and site.text(operator) in LOW_PRECEDENCE_BINARY):
+        text = f"({text})"
+    return _plus(text, delta)
+
+
+def _plus(text: str, delta: int) -> str:
+    if delta == 0:
+        return text
+    return f"{text} + {delta}" if delta > 0 else f"{text} - {-delta}"
+
+
+def _is_range(site: Site, call: Node) -> bool:
+    callee = call.child_by_field_name("function")
+    return callee is not None and site.text(callee) == "range"
+
+
+def _bound_rewrites(site: Site, node: Node) -> Iterator[Rewrite]:
+    yield replace(site, node, shifted(site, node, 1))
+    yield replace(site, node, shifted(site, node, -1))
+
+
+def _range_site(site: Site, call: Node) -> Iterator[Rewrite]:
+    arguments = call.child_by_field_name("arguments")
+    args = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
+    if not 1 <= len(args) <= 3 or any(a.type in SPLATS for a in args):
+        return
+    if len(args) == 1:
+        yield from _bound_rewrites(site, args[0])
+        yield Rewrite(args[0].start_byte, args[0].start_byte, "1, ", "add start `1`")
+        return
+    yield from _bound_rewrites(site, args[1])
+    yield from _bound_rewrites(site, args[0])
+
+
+def _slice_site(site: Site, node: Node) -> Iterator[Rewrite]:
+    colons = [c for c in node.children if c.type == ":"]
+    if not colons:
+        return
+    start = next((c for c in node.named_children if c.end_byte <= colons[0].start_byte), None)
+    limit = colons[1].start_byte if len(colons) > 1 else node.end_byte
+    stop = next((c for c in node.named_children
+                 if c.start_byte >= colons[0].end_byte and c.end_byte <= limit), None)
+    for bound in (stop, start):
+        if bound is not None and bound.type != "comment":
+            yield from _bound_rewrites(site, bound)
+            yield Rewrite(bound.start_byte, bound.end_byte, "", f"drop slice bound `{site.text(bound)}`")
+    if start is None and stop is not None:
+        yield Rewrite(node.start_byte, node.start_byte, "1", "add slice start `1`")
+    if stop is None and start is not None:
+        yield Rewrite(colons[0].end_byte, colons[0].end_byte, "-1", "add slice stop `-1`")
+
+
+def _index_site(site: Site, node: Node) -> Iterator[Rewrite]:
+    indices = node.children_by_field_name("subscript")
+    if len(indices) == 1 and indices[0].type in ADDITIVE_SAFE - {"float"}:
+        yield from _bound_rewrites(site, indices[0])

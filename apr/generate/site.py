@@ -1,0 +1,346 @@
+"""The hunk under repair seen as syntax: its nodes, its statement, its scope and donor code.
+
+Template families read a :class:`Site` and yield :class:`Rewrite` values. Each view of the site
+(nodes, names in scope, donors) is computed on first use. Node type names are tree-sitter-python's:
+these are Python templates.
+
+"Donor" code follows TBar: identifiers, expressions and literals taken from the enclosing function
+first, then from the rest of the file, each in document order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import tree_sitter
+
+from apr.lang.base import LanguageSupport
+
+Node = tree_sitter.Node
+
+FUNCTION = "function_definition"
+SCOPE_BARRIERS = frozenset({"function_definition", "class_definition", "lambda"})
+COMPREHENSIONS = frozenset(
+    {"list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"}
+)
+CLAUSES = frozenset(
+    {"elif_clause", "else_clause", "except_clause", "except_group_clause", "finally_clause",
+     "case_clause"}
+)
+TARGET_CONTAINERS = frozenset(
+    {"pattern_list", "tuple_pattern", "list_pattern", "list_splat_pattern", "tuple", "list",
+     "expression_list", "parenthesized_expression", "as_pattern_target"}
+)
+SPECIAL_NAMES = frozenset({"self", "cls"})
+# identifier parents (with the field, "" = any) where an identifier is not a variable read/write
+NOT_VARIABLE = frozenset({
+    ("attribute", "attribute"), ("call", "function"), ("keyword_argument", "name"),
+    ("function_definition", "name"), ("class_definition", "name"), ("parameters", ""),
+    ("lambda_parameters", ""), ("default_parameter", "name"), ("typed_parameter", ""),
+    ("typed_default_parameter", "name"), ("dotted_name", ""), ("aliased_import", "alias"),
+    ("global_statement", ""), ("nonlocal_statement", ""), ("type", ""), ("decorator", ""),
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """Replace bytes ``[start, end)`` of the file with ``text``; ``description`` is for humans."""
+
+    start: int
+    end: int
+    text: str
+    description: str
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """``node`` and all its descendants, in document (pre-)order."""
+    cursor = node.walk()
+    while True:
+        current = cursor.node
+        if current is not None:
+            yield current
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
+
+
+def contains(outer: Node, inner: Node) -> bool:
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
+
+
+def field_of(node: Node) -> str:
+    """The field name under which ``node`` hangs from its parent, or ``""``."""
+    parent = node.parent
+    if parent is None:
+        return ""
+    for index, child in enumerate(parent.children):
+        if child == node:
+            return parent.field_name_for_child(index) or ""
+    return ""
+
+
+def is_variable(node: Node) -> bool:
+    """Whether identifier ``node`` reads or writes a variable (not a name, attribute, callee)."""
+    parent = node.parent
+    if node.type != "identifier" or parent is None:
+        return False
+    if (parent.type, "") in NOT_VARIABLE:
+        return False
+    return (parent.type, field_of(node)) not in NOT_VARIABLE
+
+
+def target_names(node: Node | None) -> list[Node]:
+    """The identifiers an assignment target binds (``a``, ``a, (b, *c)``; not ``a.b``/``a[i]``)."""
+    if node is None:
+        return []
+    if node.type == "identifier":
+        return [node]
+    if node.type in TARGET_CONTAINERS:
+        return [n for child in node.named_children for n in target_names(child)]
+    return []
+
+
+def unique(texts: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
+    """``texts`` without repeats or excluded values, first occurrence order kept."""
+    seen = set(exclude)
+    out = []
+    for text in texts:
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+def interleave(streams: Iterable[Iterable[Rewrite]]) -> Iterator[Rewrite]:
+    """Round-robin over ``streams``, so every site gets its best rewrites first under a cap."""
+    iterators = [iter(s) for s in streams]
+    while iterators:
+        alive = []
+        for iterator in iterators:
+            item = next(iterator, None)
+            if item is not None:
+                yield item
+                alive.append(iterator)
+        iterators = alive
+
+
+class Site:
+    """The hunk ``[start, end)`` of ``source``, with lazily computed syntactic views."""
+
+    def __init__(self, source: bytes, language: LanguageSupport, start: int, end: int) -> None:
+        self.source = source
+        self.language = language
+        self.start = start
+        self.end = end
+        self.root = language.parse(source).root_node
+        self.newline = "\r\n" if b"\r\n" in source else "\n"
+
+    # --- text and layout -------------------------------------------------------------------
+
+    def text(self, node: Node) -> str:
+        return self.slice(node.start_byte, node.end_byte)
+
+    def slice(self, start: int, end: int) -> str:
+        return self.source[start:end].decode("utf-8", "replace")
+
+    def line_start(self, offset: int) -> int:
+        return self.source.rfind(b"\n", 0, offset) + 1
+
+    def line_end(self, offset: int) -> int:
+        """The offset of the end of ``offset``'s line, before its newline (``\\r\\n`` too)."""
+        end = self.source.find(b"\n", offset)
+        end = len(self.source) if end < 0 else end
+        return end - 1 if end > offset and self.source[end - 1 : end] == b"\r" else end
+
+    def indent(self, node: Node) -> str | None:
+        """The whitespace before ``node`` on its line, or None if other code precedes it."""
+        prefix = self.slice(self.line_start(node.start_byte), node.start_byte)
+        return prefix if not prefix.strip() else None
+
+    def alone_on_lines(self, node: Node) -> bool:
+        """Whether ``node``'s lines hold nothing else (a trailing comment is allowed)."""
+        rest = self.slice(node.end_byte, self.line_end(node.end_byte)).strip()
+        return self.indent(node) is not None and (not rest or rest.startswith("#"))
+
+    def indent_unit(self, node: Node) -> str:
+        """One level of indentation, as the file indents ``node``'s block."""
+        block = node.parent
+        owner = block.parent if block is not None else None
+        inner, outer = self.indent(node), self.indent(owner) if owner is not None else None
+        if inner is not None and outer is not None and len(inner) > len(outer):
+            return inner[len(outer) :]
+        return "\t" if (inner or "").startswith("\t") else "    "
+
+    # --- the hunk ----------------------------------------------------------------------------
+
+    @cached_property
+    def nodes(self) -> tuple[Node, ...]:
+        """Every node lying inside the hunk, in document order."""
+        out: list[Node] = []
+        self._collect(self.root, out)
+        return tuple(out)
+
+    def _collect(self, node: Node, out: list[Node]) -> None:
+        for child in node.children:
+            if child.end_byte <= self.start or child.start_byte >= self.end:
+                continue
+            if self.start <= child.start_byte and child.end_byte <= self.end:
+                out.extend(walk(child))
+            else:
+                self._collect(child, out)
+
+    def of_type(self, *types: str) -> list[Node]:
+        """The hunk's nodes of the given types, in document order."""
+        return [n for n in self.nodes if n.type in types]
+
+    @cached_property
+    def anchor(self) -> Node | None:
+        """The outermost statement starting at the hunk's first token (never a clause)."""
+        first = next((n for n in self.nodes if n.child_count == 0 and n.type != "comment"), None)
+        if first is None:
+            return None
+        grammar = self.language.grammar
+        statements = grammar.simple_statements | grammar.compound_statements
+        found = None
+        node: Node | None = first
+        while node is not None and node.start_byte == first.start_byte:
+            if node.type in statements and node.type not in CLAUSES:
+                found = node
+            node = node.parent
+        return found
+
+    @cached_property
+    def function(self) -> Node | None:
+        """The innermost function definition holding the hunk."""
+        return self._enclosing(FUNCTION)
+
+    @cached_property
+    def klass(self) -> Node | None:
+        """The innermost class definition holding the hunk."""
+        return self._enclosing("class_definition")
+
+    def _enclosing(self, kind: str) -> Node | None:
+        node = self.root.descendant_for_byte_range(self.start, self.start)
+        while node is not None and node.type != kind:
+            node = node.parent
+        return node
+
+    def in_loop(self, node: Node) -> bool:
+        """Whether ``node`` runs in the body of a loop of the same function."""
+        child, parent = node, node.parent
+        while parent is not None and parent.type not in SCOPE_BARRIERS:
+            if parent.type in ("for_statement", "while_statement"):
+                return field_of(child) == "body"
+            child, parent = parent, parent.parent
+        return False
+
+    # --- names in scope ----------------------------------------------------------------------
+
+    @cached_property
+    def params(self) -> tuple[str, ...]:
+        if self.function is None:
+            return ()
+        params = self.function.child_by_field_name("parameters")
+        names = [n for p in (params.named_children if params else []) for n in _param_names(p)]
+        return tuple(unique((self.text(n) for n in names), SPECIAL_NAMES))
+
+    @cached_property
+    def local_names(self) -> tuple[str, ...]:
+        """Parameters, then names bound in the function's body (nested scopes excluded)."""
+        if self.function is None:
+            return ()
+        body = self.function.child_by_field_name("body")
+        bound = [self.text(n) for n in _bound_names(body)] if body is not None else []
+        return tuple(unique([*self.params, *bound], SPECIAL_NAMES))
+
+    @cached_property
+    def module_names(self) -> tuple[str, ...]:
+        """Names bound by assignments at module level (functions, classes, imports excluded)."""
+        return tuple(unique(self.text(n) for n in _bound_names(self.root)))
+
+    @cached_property
+    def scope_names(self) -> tuple[str, ...]:
+        return tuple(unique([*self.local_names, *self.module_names]))
+
+    def names_at(self, node: Node) -> list[str]:
+        """Variables visible at ``node``: comprehension variables around it, then scope names."""
+        comprehension: list[str] = []
+        parent = node.parent
+        while parent is not None and parent.type not in SCOPE_BARRIERS:
+            if parent.type in COMPREHENSIONS:
+                for clause in parent.named_children:
+                    if clause.type == "for_in_clause":
+                        left = clause.child_by_field_name("left")
+                        comprehension += [self.text(n) for n in target_names(left)]
+            parent = parent.parent
+        return unique([*comprehension, *self.scope_names])
+
+    # --- donor code --------------------------------------------------------------------------
+
+    @cached_property
+    def donor_nodes(self) -> tuple[Node, ...]:
+        """The enclosing function's nodes, then the rest of the file's, in document order."""
+        function = self.function
+        if function is None:
+            return tuple(walk(self.root))
+        rest = (n for n in walk(self.root) if not contains(function, n))
+        return tuple(itertools.chain(walk(function), rest))
+
+    def donors(self, *types: str) -> list[Node]:
+        """Donor nodes of the given types, function first, hunk excluded."""
+        return [n for n in self.donor_nodes if n.type in types and not self.in_hunk(n)]
+
+    def in_hunk(self, node: Node) -> bool:
+        return self.start <= node.start_byte and node.end_byte <= self.end
+
+    @cached_property
+    def returns(self) -> tuple[Node, ...]:
+        """The return statements of the enclosing function (nested scopes excluded)."""
+        if self.function is None:
+            return ()
+        return tuple(n for n in _own_nodes(self.function) if n.type == "return_statement")
+
+
+def returned(node: Node) -> Node | None:
+    """The expression a return statement returns, or None for a bare ``return``."""
+    return next((c for c in node.named_children if c.type != "comment"), None)
+
+
+def _param_names(param: Node) -> list[Node]:
+    if param.type == "identifier":
+        return [param]
+    name = param.child_by_field_name("name")
+    if name is not None:
+        return [name]
+    return [c for c in param.named_children if c.type == "identifier"][:1]
+
+
+def _own_nodes(scope: Node) -> Iterator[Node]:
+    """The nodes of ``scope``'s body that run in its own scope (nested defs/lambdas skipped)."""
+    body = scope.child_by_field_name("body") if scope.type == FUNCTION else scope
+    if body is None:
+        return
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        yield node
+        inner = [c for c in node.children if c.type not in SCOPE_BARRIERS | COMPREHENSIONS]
+        stack.extend(reversed(inner))
+
+
+def _bound_names(scope: Node) -> list[Node]:
+    """Identifiers bound in ``scope``'s own body by assignment, for, with/except-as, walrus."""
+    out: list[Node] = []
+    for node in _own_nodes(scope):
+        if node.type in ("assignment", "augmented_assignment", "for_statement"):
+            out += target_names(node.child_by_field_name("left"))
+        elif node.type == "as_pattern_target":
+            out += target_names(node)
+        elif node.type == "named_expression":
+            out += target_names(node.child_by_field_name("name"))
+    return out

@@ -1,0 +1,300 @@
+"""The runner: one repair, stage by stage; the only module that knows every stage.
+
+::
+
+    snapshot -> baseline -> localize -> hunks -> generate -> validate -> RepairResult
+
+Each stage's value is recorded (as JSON, when a run folder is given) and timed. The user's tree is
+only read (into a :class:`~apr.project.workspace.Snapshot`); everything runs in workspaces that are
+removed at the end, also on Ctrl-C or a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+from apr import config as config_mod
+from apr.config import RepairConfig
+from apr.errors import CannotReproduce, NoTestsFound, ProjectBroken, TestCommandTimeout, UsageError
+from apr.generate import GENERATORS
+from apr.generate.base import Context
+from apr.generate.ranking import rank
+from apr.lang import LanguageSupport, get_language
+from apr.localize.sbfl import localize
+from apr.model import (
+    Candidate,
+    Hunk,
+    Location,
+    Outcome,
+    RepairResult,
+    RepairStatus,
+    TestRun,
+    ValidationResult,
+    to_json,
+)
+from apr.project.pytest_driver import PytestDriver
+from apr.project.workspace import Snapshot, UserRepo, Workspace
+from apr.validate.validator import Limits, Validator
+
+
+class Progress(Protocol):
+    """What the runner tells whoever is watching (the CLI's display, a log, nothing)."""
+
+    def stage(self, name: str, detail: str = "") -> None: ...
+
+    def validated(self, result: ValidationResult, done: int, total: int) -> None: ...
+
+
+class Quiet:
+    def stage(self, name: str, detail: str = "") -> None:
+        pass
+
+    def validated(self, result: ValidationResult, done: int, total: int) -> None:
+        pass
+
+
+@dataclass
+class RunRecord:
+    """Stage timings, and the run folder where stage values are written (if any)."""
+
+    folder: Path | None = None
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.stages[name] = round(self.stages.get(name, 0.0) + time.monotonic() - started, 3)
+
+    def save(self, name: str, value: Any) -> None:
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(to_json(value), indent=1, sort_keys=True)
+            (self.folder / f"{name}.json").write_text(text + "\n", encoding="utf-8")
+
+
+# --- pipelines ------------------------------------------------------------------------------
+
+
+def load_pipeline(name: str) -> dict[str, Any]:
+    """The ``[settings]`` of a built-in pipeline (``pipelines/NAME.toml``) or of a TOML file path.
+
+    Raises:
+        UsageError: no such pipeline, or the file is not valid TOML.
+    """
+    path = Path(name)
+    if path.suffix == ".toml" and path.is_file():
+        text = path.read_text(encoding="utf-8")
+    else:
+        entry = resources.files("apr.pipelines").joinpath(f"{name}.toml")
+        if not entry.is_file():
+            raise UsageError(f"unknown pipeline {name!r}; built-in: {', '.join(pipeline_names())}")
+        text = entry.read_text(encoding="utf-8")
+    try:
+        settings: dict[str, Any] = tomllib.loads(text).get("settings", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"pipeline {name}: invalid TOML: {exc}") from None
+    return settings
+
+
+def pipeline_names() -> list[str]:
+    files = resources.files("apr.pipelines").iterdir()
+    return sorted(f.name[:-5] for f in files if f.name.endswith(".toml"))
+
+
+def resolve_config(project_dir: Path, flags: Mapping[str, Any]) -> RepairConfig:
+    """Config from every source, with the chosen pipeline's settings under the rest."""
+    first = config_mod.resolve(project_dir, flags)
+    return config_mod.resolve(project_dir, flags, pipeline=load_pipeline(first.pipeline))
+
+
+# --- the stages -----------------------------------------------------------------------------
+
+
+def run_baseline(ws: Workspace, driver: PytestDriver, config: RepairConfig) -> TestRun:
+    """Run the whole suite once with coverage; raise if the bug cannot be observed."""
+    run = driver.run(ws.project_dir, ws.root, coverage=True, timeout=config.suite_timeout,
+                     test_timeout=config.test_timeout)
+    if run.timed_out:
+        raise TestCommandTimeout(
+            f"the test command ran past --suite-timeout ({config.suite_timeout:g} s); "
+            "raise it or pass a narrower --test", detail=run.output[-4000:])
+    if run.errors:
+        first = run.errors[0].strip().splitlines()
+        raise ProjectBroken(f"the tests cannot be collected: {first[-1] if first else '?'}",
+                            detail="\n\n".join(run.errors)[-4000:])
+    if not run.outcomes:
+        raise NoTestsFound(f"no tests were collected by `{' '.join(driver.argv(ws.project_dir))}`"
+                           f" (exit code {run.returncode})", detail=run.output[-4000:])
+    return run
+
+
+def find_hunks(locations: Sequence[Location], snapshot: Snapshot, lang: LanguageSupport,
+               limit: int) -> list[Hunk]:
+    """Group suspicious lines into statements (the hunks to repair), most suspicious first."""
+    hunks: dict[tuple[str, int, int], Hunk] = {}
+    for loc in locations:
+        span = lang.statement_at(snapshot.read(loc.file), loc.line)
+        if span is None:
+            continue
+        key = (loc.file, span.start, span.end)
+        if key not in hunks:
+            hunks[key] = Hunk(loc.file, span.first_line, span.last_line, span.start, span.end,
+                              loc.score, rank=len(hunks))
+        if len(hunks) >= limit:
+            break
+    return list(hunks.values())
+
+
+def generate(hunks: Sequence[Hunk], snapshot: Snapshot, lang: LanguageSupport,
+             config: RepairConfig) -> list[Candidate]:
+    """Every generator's candidates for every hunk, ranked, deduplicated and parse-checked."""
+    gens = []
+    for name in config.generators:
+        if name not in GENERATORS:
+            raise UsageError(f"unknown generator {name!r}; known: {', '.join(GENERATORS)}")
+        gens.append(GENERATORS[name]())
+    candidates: list[Candidate] = []
+    sources = {h.file: snapshot.read(h.file) for h in hunks}
+    for hunk in hunks:
+        context = Context(source=sources[hunk.file], language=lang, file=hunk.file)
+        for gen in gens:
+            candidates.extend(gen.generate(hunk, context))
+    return rank(candidates, sources, lang, limit=config.max_candidates)
+
+
+# --- one repair -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepairTask:
+    path: Path
+    config: RepairConfig
+    run_dir: Path | None = None
+
+
+def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
+    """Repair the project at ``task.path``; the user's tree is never written."""
+    progress = progress or Quiet()
+    record = RunRecord(folder=task.run_dir)
+    started = time.monotonic()
+    user = UserRepo.locate(task.path)
+    lang = get_language(task.config.language)
+    record.save("config", config_mod.as_dict(task.config))
+    driver = PytestDriver(task.config.test_command)
+    try:
+        with record.stage("snapshot"):
+            progress.stage("snapshot", str(user.root))
+            snapshot = Snapshot(user)
+        with snapshot:
+            return _repair_in(snapshot, driver, lang, task, record, progress, started)
+    finally:
+        driver.close()
+
+
+def _repair_in(snapshot: Snapshot, driver: PytestDriver, lang: LanguageSupport, task: RepairTask,
+               record: RunRecord, progress: Progress, started: float) -> RepairResult:
+    config = task.config
+    deadline = started + config.time_limit
+    with record.stage("baseline"):
+        progress.stage("baseline", "running the tests with coverage")
+        ws = snapshot.workspace("baseline")
+        baseline = run_baseline(ws, driver, config)
+    record.save("baseline", baseline)
+    if not baseline.failing:
+        return _finish(RepairStatus.NOTHING_TO_FIX, record, started, baseline,
+                       message=f"all {len(baseline.outcomes)} tests pass: nothing to repair")
+    with record.stage("localize"):
+        progress.stage("localize", f"{len(baseline.failing)} failing test(s), {config.fl}")
+        locations = _localize(baseline, snapshot, driver, lang, config)
+        hunks = find_hunks(locations, snapshot, lang, config.max_hunks)
+    record.save("localization", locations)
+    record.save("hunks", hunks)
+    if not hunks:
+        raise CannotReproduce("no suspicious statement: the failing tests execute no "
+                              f"{lang.name} code outside the tests")
+    with record.stage("generate"):
+        progress.stage("generate", f"{len(hunks)} suspicious statement(s)")
+        candidates = generate(hunks, snapshot, lang, config)
+    record.save("candidates", candidates)
+    with record.stage("validate"):
+        progress.stage("validate", f"{min(len(candidates), config.budget)} candidate(s)")
+        results = _validate(snapshot, driver, baseline, candidates, config, deadline, progress)
+    return _finish(RepairStatus.PLAUSIBLE if _plausible(results) else RepairStatus.NONE, record,
+                   started, baseline, locations, candidates, results, config.max_patches)
+
+
+def _localize(baseline: TestRun, snapshot: Snapshot, driver: PytestDriver, lang: LanguageSupport,
+              config: RepairConfig) -> list[Location]:
+    def keep(file: str) -> bool:
+        return file.endswith(lang.extensions) and not driver.is_test_file(file)
+
+    project, root = snapshot.user.project, str(snapshot.dir)
+
+    def resolve(path: str) -> str | None:
+        if path.startswith("/"):
+            if not path.startswith(root):
+                return None
+            parts = Path(path).relative_to(root).parts[1:]  # drop the workspace's own folder
+            return "/".join(parts)
+        return f"{project}/{path}" if project else path
+
+    return localize(baseline, config.fl, keep, resolve)
+
+
+def _validate(snapshot: Snapshot, driver: PytestDriver, baseline: TestRun,
+              candidates: Sequence[Candidate], config: RepairConfig, deadline: float,
+              progress: Progress) -> list[ValidationResult]:
+    limits = Limits(budget=config.budget, deadline=deadline, max_patches=config.max_patches,
+                    **validation_timeouts(baseline, config))
+    validator = Validator(snapshot, driver, baseline, limits)
+    total = min(len(candidates), config.budget)
+    results: list[ValidationResult] = []
+    for result in validator.validate(candidates, config.workers):
+        results.append(result)
+        progress.validated(result, len(results), total)
+    return results
+
+
+def validation_timeouts(baseline: TestRun, config: RepairConfig) -> dict[str, float]:
+    """Per-test and per-run time limits for validation, from the baseline's own durations.
+
+    A test gets 10x the slowest test that finished in the baseline (at least 2 s, at most
+    ``test_timeout``): a candidate that makes the code loop forever costs seconds, not minutes.
+    A whole run gets 3x the time the finished tests took, plus 30 s for start-up.
+    """
+    finished = [s for t, s in baseline.durations.items() if baseline.outcomes[t] != "timeout"]
+    slowest = max(finished, default=1.0)
+    test_timeout = min(config.test_timeout, max(2.0, 10 * slowest))
+    return {"test_timeout": test_timeout, "run_timeout": 30.0 + 3 * sum(finished)}
+
+
+def _plausible(results: Sequence[ValidationResult]) -> list[ValidationResult]:
+    return sorted((r for r in results if r.outcome is Outcome.PLAUSIBLE), key=lambda r: r.index)
+
+
+def _finish(status: RepairStatus, record: RunRecord, started: float, baseline: TestRun,
+            locations: Sequence[Location] = (), candidates: Sequence[Candidate] = (),
+            results: Sequence[ValidationResult] = (), max_patches: int = 1,
+            message: str = "") -> RepairResult:
+    outcomes: dict[str, int] = {}
+    for r in results:
+        outcomes[r.outcome.value] = outcomes.get(r.outcome.value, 0) + 1
+    result = RepairResult(
+        status=status, patches=tuple(_plausible(results)[:max_patches]),
+        localization=tuple(locations), failing_tests=baseline.failing,
+        candidates_generated=len(candidates), candidates_validated=len(results),
+        seconds=round(time.monotonic() - started, 3), stages=dict(record.stages),
+        message=message, outcomes=outcomes)
+    record.save("result", result)
+    return result

@@ -1,0 +1,107 @@
+"""The one subprocess helper.
+
+Every child runs in its own session (process group), so that on timeout — or when apr itself is
+interrupted — the whole tree is killed, grandchildren included (``subprocess.run(timeout=)`` only
+kills the direct child; a buggy program under test often forks or hangs).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+_live: set[subprocess.Popen[bytes]] = set()
+_live_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class ProcResult:
+    argv: tuple[str, ...]
+    returncode: int | None
+    output: str
+    seconds: float
+    timed_out: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+    def tail(self, lines: int = 20) -> str:
+        return "\n".join(self.output.splitlines()[-lines:])
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    cwd: str | Path,
+    timeout: float | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ProcResult:
+    """Run ``argv`` in ``cwd``; stdout and stderr merged; kill the process group on timeout.
+
+    Raises:
+        FileNotFoundError: the program does not exist.
+    """
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        list(argv), cwd=cwd, env=dict(env) if env is not None else None,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    with _live_lock:
+        _live.add(proc)
+    timed_out = False
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        kill_group(proc)
+        out, _ = proc.communicate()
+    except BaseException:  # Ctrl-C, SIGTERM: never leave the child's tree running
+        kill_group(proc, grace=0.2)
+        raise
+    finally:
+        with _live_lock:
+            _live.discard(proc)
+    return ProcResult(
+        argv=tuple(argv), returncode=None if timed_out else proc.returncode,
+        output=out.decode("utf-8", "replace"), seconds=time.monotonic() - started,
+        timed_out=timed_out,
+    )
+
+
+def kill_group(proc: subprocess.Popen[bytes], grace: float = 1.0) -> None:
+    """TERM the child's process group, then KILL it if it is still there after ``grace``."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        try:
+            proc.wait(timeout=grace)
+            _reap_group(proc.pid)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _reap_group(pgid: int) -> None:
+    """Kill what is left of a group whose leader has exited (orphaned grandchildren)."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def kill_all() -> None:
+    """Kill every child process group still running (used on Ctrl-C and at exit)."""
+    with _live_lock:
+        procs = list(_live)
+    for proc in procs:
+        kill_group(proc, grace=0.2)

@@ -1,0 +1,39 @@
+"""The TestDriver seam: build and run a project's tests in a workspace, per test."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from apr.model import TestRun
+
+
+class TestDriver(Protocol):
+    """Runs tests in a workspace directory and reports per-test outcomes.
+
+    Contract:
+        ``run(project_dir, tests=None, coverage=False, fail_fast=False)`` runs ``tests`` (ids as
+        this driver reported them; ``None`` for the whole suite) in ``project_dir``. It never
+        raises for failing tests; it returns a :class:`TestRun` whose ``timed_out`` is set when
+        the whole run passed its time limit. With ``coverage``, ``TestRun.coverage`` maps each
+        test id to the lines it executed, per file relative to ``repo_root``.
+    """
+
+    name: str
+
+    def run(
+        self,
+        project_dir: Path,
+        repo_root: Path,
+        tests: Sequence[str] | None = None,
+        *,
+        coverage: bool = False,
+        fail_fast: bool = False,
+        timeout: float | None = None,
+        test_timeout: float | None = None,
+    ) -> TestRun: ...
+
+    def is_test_file(self, file: str) -> bool:
+        """Whether ``file`` (relative to the repo root) belongs to the tests, not the code."""
+        ...

@@ -1,0 +1,157 @@
+"""Isolated workspaces: the user's tree is read once, never written.
+
+A :class:`Snapshot` copies the user's working tree (tracked and untracked-but-not-ignored files,
+uncommitted changes included: they are part of the code being repaired) into a private git
+repository in a temporary directory and commits it. Every test run happens in a
+:class:`Workspace`, a git worktree of that private repository, so nothing apr does — test runs,
+caches, candidate edits — can touch the user's files, index, HEAD, branches or ``.git``.
+
+Patches are made by git (``git diff`` in a workspace), so they apply with ``git apply`` at the
+root of the user's repository.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from apr.errors import NotARepository, UsageError
+
+# Never copied into a snapshot: stale bytecode would make a candidate's edit invisible when the
+# edited file keeps its size and mtime second (CPython checks only those two).
+_SKIP_PARTS = {"__pycache__", ".git"}
+_SKIP_SUFFIXES = (".pyc", ".pyo")
+_GIT_IDENTITY = ("-c", "user.name=apr", "-c", "user.email=apr@localhost",
+                 "-c", "commit.gpgsign=false")
+
+
+@dataclass(frozen=True, slots=True)
+class UserRepo:
+    """Where the user's repository is, and which subdirectory of it is the project."""
+
+    root: Path
+    project: str  # POSIX path of the project dir relative to root; "" for the root itself
+
+    @classmethod
+    def locate(cls, path: str | Path) -> UserRepo:
+        """Find the git work tree containing ``path``.
+
+        Raises:
+            UsageError: ``path`` does not exist or is not a directory.
+            NotARepository: ``path`` is not inside a git work tree.
+        """
+        target = Path(path).expanduser()
+        if not target.exists():
+            raise UsageError(f"{path}: no such directory")
+        if not target.is_dir():
+            raise UsageError(f"{path}: not a directory")
+        try:
+            repo = git.Repo(target, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise NotARepository(
+                f"{path}: not a git repository (apr repairs git work trees; run `git init` "
+                "and commit your project first)") from None
+        if repo.bare or repo.working_tree_dir is None:
+            raise NotARepository(f"{path}: a bare git repository has no work tree to repair")
+        root = Path(repo.working_tree_dir).resolve()
+        project = target.resolve().relative_to(root).as_posix()
+        return cls(root=root, project="" if project == "." else project)
+
+    def files(self) -> list[str]:
+        """Tracked and untracked-but-not-ignored files that exist, relative to the root."""
+        out = git.Repo(self.root).git.ls_files("-z", "--cached", "--others", "--exclude-standard")
+        names = dict.fromkeys(n for n in out.split("\0") if n)
+        return [n for n in names if _wanted(n) and os.path.lexists(self.root / n)]
+
+
+def _wanted(name: str) -> bool:
+    parts = name.split("/")
+    return not (_SKIP_PARTS.intersection(parts) or name.endswith(_SKIP_SUFFIXES))
+
+
+class Snapshot:
+    """A private git repository holding one commit of the user's tree; parent of workspaces."""
+
+    def __init__(self, user: UserRepo, base_dir: str | Path | None = None) -> None:
+        self.user = user
+        self.dir = Path(tempfile.mkdtemp(prefix="apr-", dir=base_dir))
+        self.repo_dir = self.dir / "snapshot"
+        self._workspaces: list[Workspace] = []
+        try:
+            self._copy_files(user.files())
+            self._commit()
+        except BaseException:
+            self.close()
+            raise
+
+    def _copy_files(self, names: Iterable[str]) -> None:
+        for name in names:
+            src, dst = self.user.root / name, self.repo_dir / name
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_symlink():
+                os.symlink(os.readlink(src), dst)
+            elif src.is_dir():  # a submodule: copy its files as plain content
+                shutil.copytree(src, dst, symlinks=True,
+                                ignore=shutil.ignore_patterns(".git", "__pycache__"))
+            else:
+                shutil.copy2(src, dst)
+        self.repo_dir.mkdir(parents=True, exist_ok=True)
+
+    def _commit(self) -> None:
+        repo = git.Repo.init(self.repo_dir)
+        repo.git.execute(["git", *_GIT_IDENTITY, "add", "-A", "-f", "."])
+        repo.git.execute(["git", *_GIT_IDENTITY, "commit", "-q", "--allow-empty",
+                          "--no-verify", "-m", "apr snapshot"])
+        self.repo = repo
+
+    def read(self, file: str) -> bytes:
+        """The original (snapshot) content of ``file``, relative to the repository root."""
+        return (self.repo_dir / file).read_bytes()
+
+    def workspace(self, name: str) -> Workspace:
+        """A new git worktree of the snapshot commit, owned by this snapshot."""
+        path = self.dir / name
+        self.repo.git.worktree("add", "--detach", "-q", str(path), "HEAD")
+        ws = Workspace(path, self.user.project, self)
+        self._workspaces.append(ws)
+        return ws
+
+    def close(self) -> None:
+        """Remove every file apr made; safe to call twice."""
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Workspace:
+    """A worktree where candidates are applied and tests run; reset after each candidate."""
+
+    def __init__(self, root: Path, project: str, snapshot: Snapshot) -> None:
+        self.root = root
+        self.project_dir = root / project if project else root
+        self.snapshot = snapshot
+
+    def write(self, file: str, content: bytes) -> None:
+        (self.root / file).write_bytes(content)
+
+    def reset(self, files: Iterable[str]) -> None:
+        """Restore ``files`` to the snapshot's content (only the files a candidate touched)."""
+        for file in files:
+            self.write(file, self.snapshot.read(file))
+
+    def diff(self, files: Iterable[str] = ()) -> str:
+        """The unified diff (by git) of the current edits, with paths relative to the repo root."""
+        repo = git.Repo(self.root)
+        args = ["--no-color", "--no-ext-diff", "HEAD", "--", *files]
+        text: str = repo.git.diff(*args, strip_newline_in_stdout=False)
+        return text

@@ -1,0 +1,49 @@
+"""The JSON report (`apr repair --report FILE.json`): a stable, documented shape.
+
+``{"status", "message", "patches": [{"rank", "diff", "files", "generator", "template",
+"description", "tests_run", "seconds"}], "localization": [{"file", "line", "score"}],
+"failing_tests": [...], "stats": {"candidates_generated", "candidates_validated", "seconds",
+"stages": {stage: seconds}, "outcomes": {outcome: count}}, "settings": {...}}``
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from apr.model import RepairResult
+
+#: Locations listed in the report (the full ranking is in the run folder).
+MAX_LOCATIONS = 50
+
+
+def report_dict(result: RepairResult, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "status": result.status.value,
+        "message": result.message,
+        "patches": [
+            {"rank": i + 1, "diff": p.diff, "files": list(p.candidate.files),
+             "generator": p.candidate.generator, "template": p.candidate.template,
+             "description": p.candidate.description, "tests_run": p.tests_run,
+             "seconds": round(p.seconds, 3)}
+            for i, p in enumerate(result.patches)
+        ],
+        "localization": [{"file": loc.file, "line": loc.line, "score": loc.score}
+                         for loc in result.localization[:MAX_LOCATIONS]],
+        "failing_tests": list(result.failing_tests),
+        "stats": {
+            "candidates_generated": result.candidates_generated,
+            "candidates_validated": result.candidates_validated,
+            "seconds": result.seconds,
+            "stages": dict(result.stages),
+            "outcomes": dict(result.outcomes),
+        },
+        "settings": settings or {},
+    }
+
+
+def write_json(path: str | Path, result: RepairResult, settings: dict[str, Any] | None = None,
+               ) -> None:
+    text = json.dumps(report_dict(result, settings), indent=2, sort_keys=False)
+    Path(path).write_text(text + "\n", encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Bin numeric data into histograms and render them as text."""

@@ -1,0 +1,1 @@
+"""Loan and savings calculations."""

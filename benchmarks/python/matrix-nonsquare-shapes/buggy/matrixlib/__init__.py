@@ -1,0 +1,1 @@
+"""Dense matrices as lists of row lists."""

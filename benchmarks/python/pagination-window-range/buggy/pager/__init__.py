@@ -1,0 +1,1 @@
+"""Split sequences into pages and build page-number navigation."""

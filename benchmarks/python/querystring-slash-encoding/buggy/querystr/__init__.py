@@ -1,0 +1,1 @@
+"""Build, parse and merge URL query strings."""

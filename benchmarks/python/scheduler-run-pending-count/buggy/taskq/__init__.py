@@ -1,0 +1,5 @@
+"""A priority scheduler for delayed tasks."""
+
+from taskq.scheduler import Scheduler
+
+__all__ = ["Scheduler"]

@@ -1,0 +1,1 @@
+"""Word, sentence and readability statistics for English text."""

@@ -1,0 +1,160 @@
+"""End to end through `apr repair`: exit codes, the report, and the user's tree left alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from apr.cli import main
+from tests.conftest import BUGGY_STATS, RepoFactory, git, tree_state
+
+FAST = ["--workers", "2", "--quiet"]
+
+
+def repair(path: Path, *flags: str) -> int:
+    return main(["repair", str(path), *FAST, *flags])
+
+
+def test_repairs_and_leaves_the_tree_alone(buggy_repo: Path, tmp_path: Path) -> None:
+    before = tree_state(buggy_repo)
+    report = tmp_path / "report.json"
+    assert repair(buggy_repo, "--report", str(report)) == 0
+    assert tree_state(buggy_repo) == before
+    data = json.loads(report.read_text())
+    assert data["status"] == "plausible"
+    assert data["failing_tests"] == ["tests/test_summary.py::test_count_bounds_inclusive"]
+    patch = data["patches"][0]
+    assert patch["rank"] == 1 and patch["files"] == ["stats/summary.py"]
+    assert "+        if low <= v <= high:" in patch["diff"]
+    assert data["localization"][0]["file"] == "stats/summary.py"
+    stats = data["stats"]
+    assert stats["candidates_validated"] >= 1 and stats["candidates_generated"] >= 1
+    assert {"baseline", "localize", "generate", "validate"} <= set(stats["stages"])
+    (tmp_path / "fix.patch").write_text(patch["diff"])
+    git(buggy_repo, "apply", "--check", str(tmp_path / "fix.patch"))
+
+
+def test_apply_patches_the_work_tree(buggy_repo: Path) -> None:
+    head = git(buggy_repo, "rev-parse", "HEAD")
+    assert repair(buggy_repo, "--apply") == 0
+    assert "if low <= v <= high:" in (buggy_repo / "stats/summary.py").read_text()
+    assert git(buggy_repo, "rev-parse", "HEAD") == head
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                         cwd=buggy_repo, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout
+
+
+def test_branch_commits_without_switching(buggy_repo: Path) -> None:
+    before = tree_state(buggy_repo)
+    assert repair(buggy_repo, "--branch", "apr/fix") == 0
+    after = tree_state(buggy_repo)
+    assert after["files"] == before["files"] and after["head"] == before["head"]
+    assert "if low <= v <= high:" in git(buggy_repo, "show", "apr/fix:stats/summary.py")
+
+
+def test_uncommitted_changes_are_repaired(make_repo: RepoFactory) -> None:
+    fixed = BUGGY_STATS["stats/summary.py"].replace("low <= v < high", "low <= v <= high")
+    root = make_repo({**BUGGY_STATS, "stats/summary.py": fixed})
+    (root / "stats/summary.py").write_text(
+        (root / "stats/summary.py").read_text().replace("low <= v <= high", "low <= v < high"))
+    before = tree_state(root)
+    assert repair(root) == 0
+    assert tree_state(root) == before
+
+
+def test_nothing_to_fix(make_repo: RepoFactory, tmp_path: Path) -> None:
+    fixed = BUGGY_STATS["stats/summary.py"].replace("low <= v < high", "low <= v <= high")
+    root = make_repo({**BUGGY_STATS, "stats/summary.py": fixed})
+    report = tmp_path / "r.json"
+    assert repair(root, "--report", str(report)) == 0
+    assert json.loads(report.read_text())["status"] == "nothing_to_fix"
+
+
+def test_no_plausible_patch_exits_1(make_repo: RepoFactory) -> None:
+    files = {**BUGGY_STATS, "tests/test_summary.py": BUGGY_STATS["tests/test_summary.py"]
+             + "\n\ndef test_impossible():\n    assert mean([1, 2]) == 'one and a half'\n"}
+    root = make_repo(files)
+    assert repair(root, "--budget", "5") == 1
+
+
+def test_not_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert repair(tmp_path) == 2
+    assert "not a git repository" in capsys.readouterr().err
+    assert repair(tmp_path / "nope") == 2
+
+
+def test_no_tests(make_repo: RepoFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo({"pkg/m.py": "x = 1\n"})
+    assert repair(root) == 3
+    assert "no tests were collected" in capsys.readouterr().err
+
+
+def test_syntax_error_in_project(make_repo: RepoFactory, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    files = {**BUGGY_STATS, "stats/summary.py": "def mean(values:\n    pass\n"}
+    report = tmp_path / "r.json"
+    assert repair(make_repo(files), "--report", str(report)) == 3
+    assert "cannot be collected" in capsys.readouterr().err
+    assert json.loads(report.read_text())["status"] == "cannot_reproduce"
+
+
+def test_test_command_not_found(buggy_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert repair(buggy_repo, "--test", "no-such-runner -q") == 3
+    assert "test command not found: no-such-runner" in capsys.readouterr().err
+
+
+def test_hanging_test_command(make_repo: RepoFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo({**BUGGY_STATS, "conftest.py": "while True:\n    pass\n"})
+    assert repair(root, "--suite-timeout", "3") == 3
+    assert "ran past --suite-timeout" in capsys.readouterr().err
+
+
+def test_bad_flag_values(buggy_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert repair(buggy_repo, "--budget", "0") == 2
+    assert "budget must be at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["repair", str(buggy_repo), "--fl", "magic"])
+    assert exc.value.code == 2
+
+
+def test_interrupt_leaves_nothing_behind(buggy_repo: Path, tmp_path: Path) -> None:
+    """Ctrl-C in the middle of a run: the tree is untouched and apr's temp files are gone."""
+    slow = {**BUGGY_STATS, "tests/test_slow.py": "import time\n\ndef test_slow():\n"
+            "    time.sleep(30)\n"}
+    from tests.conftest import write_files
+
+    write_files(buggy_repo, slow)
+    git(buggy_repo, "add", "-A")
+    git(buggy_repo, "commit", "-qm", "slow")
+    before = tree_state(buggy_repo)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([sys.executable, "-m", "apr.cli", "repair", str(buggy_repo),
+                             "--quiet"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not list(tmp.glob("apr-*/baseline")):
+        time.sleep(0.1)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    assert list(tmp.iterdir()) == []
+    assert tree_state(buggy_repo) == before
+
+
+def test_import_is_light() -> None:
+    code = ("import sys, apr, apr.cli; apr.cli.build_parser(); "
+            "heavy = [m for m in ('torch', 'transformers', 'tree_sitter', 'coverage', 'git') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

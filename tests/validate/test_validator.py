@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from apr.model import Candidate, Edit, Outcome, TestRun, TestStatus
+from apr.project.pytest_driver import PytestDriver
+from apr.project.workspace import Snapshot, UserRepo
+from apr.validate.validator import Limits, Validator, classify
+from tests.conftest import BUGGY_STATS, RepoFactory
+
+BUGGY_LINE = b"        if low <= v < high:"
+
+
+@pytest.fixture
+def setup(make_repo: RepoFactory) -> Iterator[tuple[Snapshot, PytestDriver, TestRun]]:
+    snap = Snapshot(UserRepo.locate(make_repo(BUGGY_STATS)))
+    driver = PytestDriver()
+    ws = snap.workspace("baseline")
+    baseline = driver.run(ws.project_dir, ws.root, test_timeout=5)
+    try:
+        yield snap, driver, baseline
+    finally:
+        driver.close()
+        snap.close()
+
+
+def edit(snap: Snapshot, old: bytes, new: str) -> Candidate:
+    source = snap.read("stats/summary.py")
+    start = source.index(old)
+    return Candidate((Edit("stats/summary.py", start, start + len(old), new),), "test", "t", 1.0,
+                     new.strip())
+
+
+def limits(**kw: float) -> Limits:
+    values = {"budget": 100, "deadline": time.monotonic() + 120, "max_patches": 1,
+              "test_timeout": 2.0, "run_timeout": 30.0, **kw}
+    return Limits(**values)  # type: ignore[arg-type]
+
+
+def test_outcomes_of_each_kind(setup: tuple[Snapshot, PytestDriver, TestRun]) -> None:
+    snap, driver, baseline = setup
+    assert baseline.failing == ("tests/test_summary.py::test_count_bounds_inclusive",)
+    cands = [
+        edit(snap, BUGGY_LINE, "        if low < v < high:"),            # still failing
+        edit(snap, BUGGY_LINE, "        if low <= v <= high:"),          # the fix
+        edit(snap, BUGGY_LINE, "        if low <= v <= high"),           # does not compile
+        edit(snap, BUGGY_LINE, "        while True: pass\n        if 1:"),  # hangs
+    ]
+    validator = Validator(snap, driver, baseline, limits(max_patches=5))
+    results = {r.index: r for r in validator.validate(cands, workers=2)}
+    assert results[0].outcome is Outcome.TEST_FAILED
+    assert results[1].outcome is Outcome.PLAUSIBLE
+    assert "+        if low <= v <= high:" in results[1].diff
+    assert results[2].outcome is Outcome.COMPILE_FAILED
+    assert results[3].outcome is Outcome.TIMEOUT
+    ws = snap.workspace("check")  # the snapshot itself was never edited
+    assert ws.diff() == ""
+
+
+def test_stops_after_max_patches_in_rank_order(setup: tuple[Snapshot, PytestDriver, TestRun]
+                                               ) -> None:
+    snap, driver, baseline = setup
+    fix = edit(snap, BUGGY_LINE, "        if low <= v <= high:")
+    wrong = edit(snap, BUGGY_LINE, "        if low < v < high:")
+    validator = Validator(snap, driver, baseline, limits())
+    results = list(validator.validate([wrong, fix, wrong, wrong, wrong, wrong], workers=1))
+    assert [r.index for r in results] == [0, 1]
+    assert results[-1].outcome is Outcome.PLAUSIBLE
+
+
+def test_budget_limits_validations(setup: tuple[Snapshot, PytestDriver, TestRun]) -> None:
+    snap, driver, baseline = setup
+    wrong = edit(snap, BUGGY_LINE, "        if low < v < high:")
+    results = list(Validator(snap, driver, baseline, limits(budget=2)).validate([wrong] * 5, 2))
+    assert len(results) == 2
+
+
+def test_classify_requires_every_asked_test_to_run() -> None:
+    run = TestRun({"a": TestStatus.PASSED}, 0.1, 0)
+    assert classify(run, ["a"]) is Outcome.PLAUSIBLE
+    assert classify(run, ["a", "b"]) is Outcome.ERROR
+    assert classify(TestRun({}, 0.1, 5), None) is Outcome.ERROR
+    assert classify(TestRun({"a": TestStatus.PASSED}, 0.1, None, timed_out=True), None) \
+        is Outcome.TIMEOUT
