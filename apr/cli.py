@@ -142,8 +142,9 @@ def cmd_repair(args: argparse.Namespace) -> ExitCode:
 def cmd_bench(args: argparse.Namespace) -> ExitCode:
     from apr.bench.manifest import ManifestBug
 
-    bug = ManifestBug.load(args.bug)
-    dest = bug.checkout(args.dest)
+    loaded = ManifestBug.load(args.bug)
+    dest = loaded.checkout(args.dest)
+    bug = loaded.bug
     print(f"apr: checked out {bug.id} ({bug.language}, {bug.kind}) into {dest}")
     print(f"apr: failing tests: {', '.join(bug.failing_tests)}")
     return ExitCode.OK

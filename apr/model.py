@@ -78,7 +78,7 @@ class TestRun:
     """What one run of a test command produced.
 
     ``coverage`` maps test id -> file -> covered lines (only when coverage was asked for).
-    ``traces`` maps a failing test id -> its failure text (tracebacks), for stack-trace localization.
+    ``traces`` maps a failing test id -> its failure text (tracebacks), for localization.
     ``errors`` holds collection/setup errors that are not tied to a test.
     ``durations`` maps test id -> seconds it took (setup, call and teardown).
     """
@@ -185,7 +185,7 @@ def _build(tp: Any, data: Any) -> Any:
         hints = typing.get_type_hints(tp)
         kwargs = {f.name: _build(hints[f.name], data[f.name])
                   for f in dataclasses.fields(tp) if f.name in data}
-        return tp(**kwargs)
+        return tp(**kwargs)  # type: ignore[operator]
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp(data)
     if origin is tuple:

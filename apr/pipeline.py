@@ -42,6 +42,7 @@ from apr.model import (
 )
 from apr.project.pytest_driver import PytestDriver
 from apr.project.workspace import Snapshot, UserRepo, Workspace
+from apr.validate.cache import CacheScope, ValidationCache
 from apr.validate.validator import Limits, Validator
 
 
@@ -178,9 +179,23 @@ def generate(hunks: Sequence[Hunk], snapshot: Snapshot, lang: LanguageSupport,
 
 @dataclass(frozen=True)
 class RepairTask:
+    """One repair to run.
+
+    Attributes:
+        path: the repository (or a project directory inside it).
+        config: the resolved settings.
+        run_dir: where to record each stage's values as JSON (nothing is recorded when None).
+        locations: given suspicious locations (e.g. perfect localization in benchmarks); when
+            set, spectrum-based localization is skipped.
+        cache: a store of earlier validation outcomes (``apr ci``); candidates found there are
+            not run again, and new outcomes are added to it.
+    """
+
     path: Path
     config: RepairConfig
     run_dir: Path | None = None
+    locations: tuple[Location, ...] | None = None
+    cache: ValidationCache | None = None
 
 
 def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
@@ -215,8 +230,11 @@ def _repair_in(snapshot: Snapshot, driver: PytestDriver, lang: LanguageSupport, 
         return _finish(RepairStatus.NOTHING_TO_FIX, record, started, baseline,
                        message=f"all {len(baseline.outcomes)} tests pass: nothing to repair")
     with record.stage("localize"):
-        progress.stage("localize", f"{len(baseline.failing)} failing test(s), {config.fl}")
-        locations = _localize(baseline, snapshot, driver, lang, config)
+        given = task.locations is not None
+        progress.stage("localize", f"{len(baseline.failing)} failing test(s), "
+                       f"{'given locations' if given else config.fl}")
+        locations = list(task.locations or ()) if given else _localize(
+            baseline, snapshot, driver, lang, config)
         hunks = find_hunks(locations, snapshot, lang, config.max_hunks)
     record.save("localization", locations)
     record.save("hunks", hunks)
@@ -229,7 +247,9 @@ def _repair_in(snapshot: Snapshot, driver: PytestDriver, lang: LanguageSupport, 
     record.save("candidates", candidates)
     with record.stage("validate"):
         progress.stage("validate", f"{min(len(candidates), config.budget)} candidate(s)")
-        results = _validate(snapshot, driver, baseline, candidates, config, deadline, progress)
+        cache = task.cache.scope(snapshot, config.test_command) if task.cache else None
+        results = _validate(snapshot, driver, baseline, candidates, config, deadline, progress,
+                            cache)
     return _finish(RepairStatus.PLAUSIBLE if _plausible(results) else RepairStatus.NONE, record,
                    started, baseline, locations, candidates, results, config.max_patches)
 
@@ -254,10 +274,10 @@ def _localize(baseline: TestRun, snapshot: Snapshot, driver: PytestDriver, lang:
 
 def _validate(snapshot: Snapshot, driver: PytestDriver, baseline: TestRun,
               candidates: Sequence[Candidate], config: RepairConfig, deadline: float,
-              progress: Progress) -> list[ValidationResult]:
+              progress: Progress, cache: CacheScope | None = None) -> list[ValidationResult]:
     limits = Limits(budget=config.budget, deadline=deadline, max_patches=config.max_patches,
                     **validation_timeouts(baseline, config))
-    validator = Validator(snapshot, driver, baseline, limits)
+    validator = Validator(snapshot, driver, baseline, limits, cache)
     total = min(len(candidates), config.budget)
     results: list[ValidationResult] = []
     for result in validator.validate(candidates, config.workers):

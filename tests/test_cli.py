@@ -78,8 +78,8 @@ def test_nothing_to_fix(make_repo: RepoFactory, tmp_path: Path) -> None:
 
 
 def test_no_plausible_patch_exits_1(make_repo: RepoFactory) -> None:
-    files = {**BUGGY_STATS, "tests/test_summary.py": BUGGY_STATS["tests/test_summary.py"]
-             + "\n\ndef test_impossible():\n    assert mean([1, 2]) == 'one and a half'\n"}
+    files = {**BUGGY_STATS, "tests/test_impossible.py": "from stats.summary import mean\n\n"
+             "def test_impossible():\n    assert mean([1, 2]) == 'one and a half'\n"}
     root = make_repo(files)
     assert repair(root, "--budget", "5") == 1
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from apr.generate.edits import apply_edits
 from apr.model import Candidate, Outcome, TestRun, TestStatus, ValidationResult
 from apr.project.base import TestDriver
 from apr.project.workspace import Snapshot, Workspace
+from apr.validate.cache import CacheScope
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,11 @@ class Validator:
     """Runs candidates against the tests; yields results in completion order."""
 
     def __init__(self, snapshot: Snapshot, driver: TestDriver, baseline: TestRun,
-                 limits: Limits) -> None:
+                 limits: Limits, cache: CacheScope | None = None) -> None:
+        """``cache``, when given, answers candidates validated before (in an earlier run on the
+        same code and test command) and stores the new outcomes."""
         self.snapshot = snapshot
+        self.cache = cache
         self.driver = driver
         self.failing = baseline.failing
         self.limits = limits
@@ -80,7 +84,7 @@ class Validator:
 
     def _drive(self, pool: Executor, todo: list[Candidate],
                workers: int) -> Iterator[ValidationResult]:
-        pending: dict[Future[ValidationResult | None], int] = {}
+        pending: _Pending = {}
         nxt = 0
         while nxt < len(todo) or pending:
             while nxt < len(todo) and len(pending) < workers and self._may_start(nxt):
@@ -113,16 +117,22 @@ class Validator:
     def _one(self, candidate: Candidate, index: int) -> ValidationResult | None:
         if not self._may_start(index):
             return None
+        if self.cache is not None and (known := self.cache.get(candidate, index)) is not None:
+            return known
         ws = self.pool.take()
         try:
-            return validate_one(ws, self.driver, candidate, self.failing, self.limits, index)
+            result = validate_one(ws, self.driver, candidate, self.failing, self.limits, index)
         finally:
             self.pool.give(ws)
+        if self.cache is not None:
+            self.cache.put(candidate, result)
+        return result
 
 
-def _wait_first(pending: dict[Future[ValidationResult | None], int]) -> list[Future[ValidationResult | None]]:
-    from concurrent.futures import FIRST_COMPLETED, wait
+_Pending = dict[Future[ValidationResult | None], int]
 
+
+def _wait_first(pending: _Pending) -> list[Future[ValidationResult | None]]:
     done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
     return sorted(done, key=lambda f: pending[f])
 

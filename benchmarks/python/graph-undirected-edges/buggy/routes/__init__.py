@@ -1,0 +1,1 @@
+"""Weighted graphs and shortest-path search."""

@@ -1,0 +1,1 @@
+"""Invoices with line items, discounts and sales tax, in integer cents."""
