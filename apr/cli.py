@@ -28,9 +28,53 @@ def build_parser() -> argparse.ArgumentParser:
     _add_repair(sub.add_parser("repair", help="repair a repository with a failing test",
                                description="Repair the git repository at PATH. Without --apply or "
                                "--branch, the repository is only read, never written."))
+    _add_ci(sub.add_parser("ci", help="repair in a CI job: summary, SARIF, annotations, branch",
+                           description="Repair the git repository at PATH (default: .) with the "
+                           "ci pipeline's budget, and write what a CI job shows: a Markdown "
+                           "summary ($GITHUB_STEP_SUMMARY), SARIF, annotations, a fix branch. "
+                           "The repository is only read, except for --branch/--commit, which "
+                           "add a branch (never pushed)."))
     _add_bench(sub.add_parser("bench", help="benchmarks of known bugs",
                               description="Work with benchmark suites of known bugs."))
     return parser
+
+
+def _add_ci(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", metavar="PATH", nargs="?", default=".",
+                   help="the repository (or a project directory in it; default: .)")
+    p.add_argument("--test", dest="test_command", metavar="CMD", help="the test command")
+    p.add_argument("--lang", dest="language", metavar="LANG", help="language (default: python)")
+    p.add_argument("--pipeline", metavar="NAME", help="pipeline name or TOML file (default: ci)")
+    p.add_argument("--budget", type=int, metavar="N", help="validate at most N candidates")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long")
+    p.add_argument("--workers", type=int, metavar="N", help="parallel validations")
+    p.add_argument("--fl", metavar="FORMULA", choices=["ochiai", "dstar", "tarantula"],
+                   help="fault localization formula: ochiai (default), dstar, tarantula")
+    p.add_argument("--max-patches", type=int, metavar="N", help="stop after N plausible patches")
+    p.add_argument("--test-timeout", type=float, metavar="SECONDS", help="one test's time limit")
+    p.add_argument("--suite-timeout", type=float, metavar="SECONDS",
+                   help="the first whole test run's time limit")
+    p.add_argument("--summary", metavar="FILE.md", help="write the Markdown summary here (it "
+                   "is also appended to $GITHUB_STEP_SUMMARY when set)")
+    p.add_argument("--sarif", metavar="FILE.sarif", help="write a SARIF 2.1.0 log here")
+    p.add_argument("--report", metavar="FILE.json", help="write the JSON report here")
+    p.add_argument("--patches-dir", metavar="DIR", help="write patch-N.diff files here")
+    p.add_argument("--run-dir", metavar="DIR", help="record every stage's values here")
+    p.add_argument("--annotations", action=argparse.BooleanOptionalAction, default=None,
+                   help="print GitHub workflow annotations (default: under GitHub Actions)")
+    p.add_argument("--max-annotations", type=int, default=10, metavar="N",
+                   help="at most N annotations (default: 10)")
+    p.add_argument("--max-locations", type=int, default=10, metavar="N",
+                   help="suspicious lines in the summary and SARIF (default: 10)")
+    p.add_argument("--branch", metavar="NAME", help="commit the best patch on this new branch "
+                   "(the current branch and work tree stay as they are; nothing is pushed)")
+    p.add_argument("--commit", action="store_true", help="like --branch apr/fix-<short sha>")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 whatever the outcome, "
+                   "except usage errors (report-only jobs)")
+    p.add_argument("--cache-dir", metavar="DIR", help="validation cache (default: "
+                   "$APR_CACHE_DIR or ~/.cache/apr)")
+    p.add_argument("--no-cache", action="store_true", help="do not use the validation cache")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress display")
 
 
 def _add_bench(p: argparse.ArgumentParser) -> None:
@@ -40,6 +84,31 @@ def _add_bench(p: argparse.ArgumentParser) -> None:
                         "benchmarks/python/<bug>) into DEST as a git repository with one commit.")
     co.add_argument("bug", metavar="BUG_DIR")
     co.add_argument("dest", metavar="DEST")
+    ls = sub.add_parser("list", help="list a suite's bugs")
+    _add_suite_args(ls)
+    run = sub.add_parser("run", help="repair every bug of a suite; one JSON line per bug",
+                         description="Repair each bug of SUITE and write DIR/results.jsonl "
+                         "(resumable: bugs already there are skipped).")
+    _add_suite_args(run)
+    run.add_argument("--bugs", metavar="ID,...", help="only these bugs")
+    run.add_argument("--fl", choices=["perfect", "sbfl"], default="sbfl",
+                     help="perfect: the developer patch's buggy lines; sbfl: from coverage")
+    run.add_argument("--formula", default="ochiai", choices=["ochiai", "dstar", "tarantula"])
+    run.add_argument("--pipeline", default="default", metavar="NAME")
+    run.add_argument("--budget", type=int, default=500, metavar="N")
+    run.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS",
+                     help="per bug")
+    run.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N")
+    run.add_argument("--out", required=True, metavar="DIR")
+    rep = sub.add_parser("report", help="tables (text, Markdown, HTML) of a bench run")
+    rep.add_argument("out", metavar="DIR")
+
+
+def _add_suite_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("suite", metavar="SUITE", help="manifest, quixbugs, defects4j or bugsinpy")
+    p.add_argument("--path", metavar="DIR", help="the suite's checkout (for manifest: a "
+                   "directory of bug directories; default benchmarks/python)")
+    p.add_argument("--lang", default="python", help="language, for suites with several")
 
 
 def _add_repair(p: argparse.ArgumentParser) -> None:
@@ -86,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("apr: interrupted; nothing was changed", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `apr ... | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return int(ExitCode.OK)
     except AprError as exc:
         print(f"apr: error: {exc}", file=sys.stderr)
         if exc.detail and os.environ.get("APR_DEBUG"):
@@ -117,6 +189,8 @@ def _dispatch(args: argparse.Namespace) -> ExitCode:
         return cmd_repair(args)
     if args.command == "bench":
         return cmd_bench(args)
+    if args.command == "ci":
+        return cmd_ci(args)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects others
 
 
@@ -139,7 +213,44 @@ def cmd_repair(args: argparse.Namespace) -> ExitCode:
     return _conclude(args, user.root, result, config)
 
 
+def cmd_ci(args: argparse.Namespace) -> ExitCode:
+    from apr.ci import CIEnvironment, CIOptions, default_cache_dir, run_ci
+    from apr.errors import UsageError
+
+    if args.max_annotations < 0 or args.max_locations < 1:
+        raise UsageError("--max-annotations must be at least 0 and --max-locations at least 1")
+    paths = {k: Path(getattr(args, k)) if getattr(args, k) else None
+             for k in ("summary", "sarif", "report", "patches_dir", "run_dir", "cache_dir")}
+    if args.no_cache:
+        paths["cache_dir"] = None
+    elif paths["cache_dir"] is None:
+        paths["cache_dir"] = default_cache_dir(os.environ)
+    options = CIOptions(**paths, annotations=args.annotations, branch=args.branch,
+                        commit=args.commit, max_annotations=args.max_annotations,
+                        max_locations=args.max_locations, quiet=args.quiet)
+    flags = {k: getattr(args, k) for k in _CONFIG_FLAGS}
+    try:
+        outcome = run_ci(Path(args.path), flags, options, CIEnvironment.detect(os.environ))
+    except Exception as exc:  # noqa: BLE001 -- --exit-zero: only usage errors fail the job
+        usage = isinstance(exc, AprError) and exc.exit_code is ExitCode.USAGE
+        if not args.exit_zero or usage:
+            raise
+        print(f"apr: error: {exc} (exit 0: --exit-zero)", file=sys.stderr)
+        return ExitCode.OK
+    return ExitCode.OK if args.exit_zero else outcome.exit_code
+
+
 def cmd_bench(args: argparse.Namespace) -> ExitCode:
+    if args.bench_command == "run":
+        return _bench_run(args)
+    if args.bench_command == "report":
+        return _bench_report(args)
+    if args.bench_command == "list":
+        from apr.bench import open_suite
+
+        for bug in open_suite(args.suite, args.path, args.lang).bugs():
+            print(f"{bug.id}\t{bug.language}\t{bug.hunks}\t{bug.kind}")
+        return ExitCode.OK
     from apr.bench.manifest import ManifestBug
 
     loaded = ManifestBug.load(args.bug)
@@ -147,6 +258,42 @@ def cmd_bench(args: argparse.Namespace) -> ExitCode:
     bug = loaded.bug
     print(f"apr: checked out {bug.id} ({bug.language}, {bug.kind}) into {dest}")
     print(f"apr: failing tests: {', '.join(bug.failing_tests)}")
+    return ExitCode.OK
+
+
+def _bench_run(args: argparse.Namespace) -> ExitCode:
+    from apr.bench import open_suite
+    from apr.bench.base import select
+    from apr.bench.report import write_reports
+    from apr.bench.runner import BenchSettings, run_suite
+
+    suite = open_suite(args.suite, args.path, args.lang)
+    ids = [i.strip() for i in args.bugs.split(",") if i.strip()] if args.bugs else None
+    bugs = select(suite.bugs(), ids)
+    settings = BenchSettings(fl=args.fl, formula=args.formula, pipeline=args.pipeline,
+                             budget=args.budget, time_limit=args.time_limit,
+                             workers=args.workers)
+
+    def show(record: dict[str, Any], done: int, total: int) -> None:
+        verdict = ("correct" if record["correct"] else "plausible" if record["plausible"]
+                   else record["status"])
+        print(f"[{done}/{total}] {record['bug']}: {verdict} "
+              f"({record.get('candidates_validated', 0)} validated, {record['seconds']:.1f} s)",
+              flush=True)
+
+    run_suite(suite, bugs, settings, Path(args.out), show)
+    text, md, page = write_reports(Path(args.out))
+    print(text)
+    print(f"apr: wrote {md} and {page}")
+    return ExitCode.OK
+
+
+def _bench_report(args: argparse.Namespace) -> ExitCode:
+    from apr.bench.report import write_reports
+
+    text, md, page = write_reports(Path(args.out))
+    print(text)
+    print(f"apr: wrote {md} and {page}")
     return ExitCode.OK
 
 

@@ -150,6 +150,7 @@ class RepairResult:
     stages: dict[str, float]
     message: str = ""
     outcomes: dict[str, int] = field(default_factory=dict)
+    first_plausible_seconds: float | None = None  # from the start of the run
 
 
 # --- JSON round trip -------------------------------------------------------------------------

@@ -248,10 +248,11 @@ def _repair_in(snapshot: Snapshot, driver: PytestDriver, lang: LanguageSupport, 
     with record.stage("validate"):
         progress.stage("validate", f"{min(len(candidates), config.budget)} candidate(s)")
         cache = task.cache.scope(snapshot, config.test_command) if task.cache else None
-        results = _validate(snapshot, driver, baseline, candidates, config, deadline, progress,
-                            cache)
+        results, first = _validate(snapshot, driver, baseline, candidates, config,
+                                   (started, deadline), progress, cache)
     return _finish(RepairStatus.PLAUSIBLE if _plausible(results) else RepairStatus.NONE, record,
-                   started, baseline, locations, candidates, results, config.max_patches)
+                   started, baseline, locations, candidates, results, config.max_patches,
+                   first_plausible=first)
 
 
 def _localize(baseline: TestRun, snapshot: Snapshot, driver: PytestDriver, lang: LanguageSupport,
@@ -273,17 +274,24 @@ def _localize(baseline: TestRun, snapshot: Snapshot, driver: PytestDriver, lang:
 
 
 def _validate(snapshot: Snapshot, driver: PytestDriver, baseline: TestRun,
-              candidates: Sequence[Candidate], config: RepairConfig, deadline: float,
-              progress: Progress, cache: CacheScope | None = None) -> list[ValidationResult]:
+              candidates: Sequence[Candidate], config: RepairConfig,
+              times: tuple[float, float], progress: Progress, cache: CacheScope | None = None,
+              ) -> tuple[list[ValidationResult], float | None]:
+    """Validate in rank order; also say when (seconds since the run started) the first
+    plausible patch arrived. ``times`` is (start, deadline) in ``time.monotonic()`` terms."""
+    started, deadline = times
     limits = Limits(budget=config.budget, deadline=deadline, max_patches=config.max_patches,
                     **validation_timeouts(baseline, config))
     validator = Validator(snapshot, driver, baseline, limits, cache)
     total = min(len(candidates), config.budget)
     results: list[ValidationResult] = []
+    first: float | None = None
     for result in validator.validate(candidates, config.workers):
         results.append(result)
+        if first is None and result.outcome is Outcome.PLAUSIBLE:
+            first = round(time.monotonic() - started, 3)
         progress.validated(result, len(results), total)
-    return results
+    return results, first
 
 
 def validation_timeouts(baseline: TestRun, config: RepairConfig) -> dict[str, float]:
@@ -306,7 +314,7 @@ def _plausible(results: Sequence[ValidationResult]) -> list[ValidationResult]:
 def _finish(status: RepairStatus, record: RunRecord, started: float, baseline: TestRun,
             locations: Sequence[Location] = (), candidates: Sequence[Candidate] = (),
             results: Sequence[ValidationResult] = (), max_patches: int = 1,
-            message: str = "") -> RepairResult:
+            message: str = "", first_plausible: float | None = None) -> RepairResult:
     outcomes: dict[str, int] = {}
     for r in results:
         outcomes[r.outcome.value] = outcomes.get(r.outcome.value, 0) + 1
@@ -315,6 +323,6 @@ def _finish(status: RepairStatus, record: RunRecord, started: float, baseline: T
         localization=tuple(locations), failing_tests=baseline.failing,
         candidates_generated=len(candidates), candidates_validated=len(results),
         seconds=round(time.monotonic() - started, 3), stages=dict(record.stages),
-        message=message, outcomes=outcomes)
+        message=message, outcomes=outcomes, first_plausible_seconds=first_plausible)
     record.save("result", result)
     return result

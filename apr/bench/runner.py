@@ -1,0 +1,187 @@
+"""`apr bench run`: repair every bug of a suite under stated settings, one JSON line per bug.
+
+Per bug: check the buggy version out into a temporary directory, repair it with the pipeline
+(localization ``sbfl`` = the pipeline's spectrum formula, or ``perfect`` = the lines the
+developer's patch changes, and nothing else of the patch), then judge the first plausible patch
+against the developer's: ``exact_match`` and ``correct`` (see :mod:`apr.bench.correctness`).
+Plausible and correct are reported separately, always.
+
+Resumable: a bug already in ``results.jsonl`` is skipped. A bug that crashes is recorded with
+``status = "error"`` and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from unidiff import PatchSet
+
+from apr.bench.base import Benchmark, Bug
+from apr.bench.correctness import compare
+from apr.bench.manifest import fixed_version
+from apr.errors import AprError, CannotReproduce, UsageError
+from apr.lang import get_language
+from apr.model import Location, RepairResult, RepairStatus
+
+FL_MODES = ("perfect", "sbfl")
+
+
+@dataclass(frozen=True, slots=True)
+class BenchSettings:
+    """The settings printed beside every number."""
+
+    fl: str = "sbfl"
+    formula: str = "ochiai"
+    pipeline: str = "default"
+    budget: int = 500
+    time_limit: float = 600.0
+    workers: int = 2
+    max_patches: int = 1
+
+    def __post_init__(self) -> None:
+        if self.fl not in FL_MODES:
+            raise UsageError(f"--fl must be one of {', '.join(FL_MODES)}, got {self.fl!r}")
+
+
+def patch_locations(patch: str) -> tuple[Location, ...]:
+    """The buggy lines of a developer patch: removed lines; for a pure insertion, the lines
+    around the insertion point (the statement the new code goes before, and the one before)."""
+    found: dict[tuple[str, int], None] = {}
+    for pf in PatchSet(patch):
+        for hunk in pf:
+            removed = [ln.source_line_no for ln in hunk if ln.is_removed]
+            if removed:
+                found.update(((pf.path, n), None) for n in removed if n is not None)
+                continue
+            before = _insertion_point(hunk)
+            found.update((((pf.path, before + 1), None), ((pf.path, before), None)))
+    return tuple(Location(f, n, 1.0) for f, n in found if n >= 1)
+
+
+def _insertion_point(hunk: Any) -> int:
+    """The source line after which the hunk's first added line goes."""
+    last: int = hunk.source_start - 1
+    for ln in hunk:
+        if ln.is_added:
+            break
+        if ln.source_line_no is not None:
+            last = ln.source_line_no
+    return last
+
+
+def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
+            progress: Any = None) -> dict[str, Any]:
+    """Repair one bug and judge the result; never raises for the bug's own failures."""
+    from apr.pipeline import RepairTask, repair, resolve_config
+
+    started = time.monotonic()
+    record: dict[str, Any] = {"bug": bug.id, "language": bug.language, "fl": settings.fl,
+                              "budget": settings.budget, "pipeline": settings.pipeline,
+                              "time_limit": settings.time_limit, "hunks": bug.hunks,
+                              "kind": bug.kind}
+    with tempfile.TemporaryDirectory(prefix="apr-bench-") as tmp:
+        try:
+            checkout = suite.checkout(bug, Path(tmp) / bug.id)
+            dev_patch = suite.developer_patch(bug)
+            flags = {"budget": settings.budget, "time_limit": settings.time_limit,
+                     "workers": settings.workers, "fl": settings.formula,
+                     "pipeline": settings.pipeline, "language": bug.language,
+                     "test_command": bug.test_command, "max_patches": settings.max_patches}
+            config = resolve_config(checkout, flags)
+            given = patch_locations(dev_patch) if settings.fl == "perfect" else None
+            result = repair(RepairTask(checkout, config, locations=given), progress)
+            record.update(_judge(result, checkout, dev_patch, bug.language))
+        except CannotReproduce as exc:
+            record.update(_failed("cannot_reproduce", str(exc)))
+        except AprError as exc:
+            record.update(_failed("error", f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # noqa: BLE001 -- one bug's crash must not stop the run
+            record.update(_failed("error", f"{type(exc).__name__}: {exc}",
+                                  traceback.format_exc(limit=8)))
+    record["seconds"] = round(time.monotonic() - started, 3)
+    return record
+
+
+def _failed(status: str, message: str, trace: str = "") -> dict[str, Any]:
+    return {"status": status, "plausible": False, "correct": False, "exact_match": False,
+            "rank_of_first_plausible": None, "candidates_generated": 0,
+            "candidates_validated": 0, "stage_seconds": {}, "patch": "", "message": message,
+            **({"traceback": trace} if trace else {})}
+
+
+def _judge(result: RepairResult, checkout: Path, dev_patch: str,
+           language: str) -> dict[str, Any]:
+    first = result.patches[0] if result.patches else None
+    exact = correct = False
+    if first is not None:
+        exact, correct = judge_patch(checkout, first.diff, dev_patch, language)
+    return {"status": result.status.value, "plausible": result.status is RepairStatus.PLAUSIBLE,
+            "correct": correct, "exact_match": exact,
+            "rank_of_first_plausible": first.index + 1 if first else None,
+            "candidates_generated": result.candidates_generated,
+            "candidates_validated": result.candidates_validated,
+            "stage_seconds": result.stages, "patch": first.diff if first else "",
+            "time_to_first_plausible": result.first_plausible_seconds,
+            "message": result.message}
+
+
+def judge_patch(checkout: Path, candidate_diff: str, dev_patch: str,
+                language: str) -> tuple[bool, bool]:
+    """(exact_match, correct) of a candidate diff against the developer's, both applied to the
+    buggy ``checkout``."""
+    ours, theirs = fixed_version(checkout, candidate_diff), fixed_version(checkout, dev_patch)
+    for name in set(ours) | set(theirs):
+        original = (checkout / name).read_bytes() if (checkout / name).exists() else b""
+        ours.setdefault(name, original)
+        theirs.setdefault(name, original)
+    return compare(ours, theirs, get_language(language))
+
+
+def done_ids(results: Path) -> set[str]:
+    if not results.exists():
+        return set()
+    ids = set()
+    for line in results.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            ids.add(json.loads(line)["bug"])
+    return ids
+
+
+def run_suite(suite: Benchmark, bugs: Sequence[Bug], settings: BenchSettings, out: Path,
+              on_result: Callable[[dict[str, Any], int, int], None] | None = None,
+              ) -> list[dict[str, Any]]:
+    """Run every bug not yet in ``out/results.jsonl``; append one line per bug; return them."""
+    out.mkdir(parents=True, exist_ok=True)
+    results = out / "results.jsonl"
+    _write_meta(out, suite, settings)
+    skip = done_ids(results)
+    todo = [b for b in bugs if b.id not in skip]
+    records = []
+    for i, bug in enumerate(todo, 1):
+        record = run_bug(suite, bug, settings)
+        with results.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, sort_keys=True) + "\n")
+        records.append(record)
+        if on_result:
+            on_result(record, i, len(todo))
+    return records
+
+
+def _write_meta(out: Path, suite: Benchmark, settings: BenchSettings) -> None:
+    meta = {"suite": suite.name, "settings": asdict(settings), "machine": machine()}
+    (out / "run.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+
+
+def machine() -> str:
+    import os
+
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}")
