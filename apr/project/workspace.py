@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,7 +83,7 @@ class Snapshot:
         self.user = user
         self.dir = Path(tempfile.mkdtemp(prefix="apr-", dir=base_dir))
         self.repo_dir = self.dir / "snapshot"
-        self._workspaces: list[Workspace] = []
+        self._lock = threading.Lock()
         try:
             self._copy_files(user.files())
             self._commit()
@@ -115,11 +116,11 @@ class Snapshot:
         return (self.repo_dir / file).read_bytes()
 
     def workspace(self, name: str) -> Workspace:
-        """A new git worktree of the snapshot commit, owned by this snapshot."""
+        """A new git worktree of the snapshot commit, owned by this snapshot. Thread-safe."""
         path = self.dir / name
-        self.repo.git.worktree("add", "--detach", "-q", str(path), "HEAD")
+        with self._lock:  # concurrent `git worktree add` races on .git/worktrees
+            self.repo.git.worktree("add", "--detach", "-q", str(path), "HEAD")
         ws = Workspace(path, self.user.project, self)
-        self._workspaces.append(ws)
         return ws
 
     def close(self) -> None:
