@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
                            "add a branch (never pushed)."))
     _add_bench(sub.add_parser("bench", help="benchmarks of known bugs",
                               description="Work with benchmark suites of known bugs."))
+    _add_mine(sub.add_parser("mine", help="mine bug-fix pairs from git history (JSONL)",
+                             description="Read the history of each REPO and write the small "
+                             "hunks of fix commits as bug-fix pairs, one JSON object a line."))
+    _add_train(sub.add_parser("train", help="fine-tune a repair model on bug-fix pairs",
+                              description="Fine-tune a seq2seq model (or train one from "
+                              "scratch) on bug-fix pairs; see docs/training.md."))
     return parser
 
 
@@ -191,6 +197,10 @@ def _dispatch(args: argparse.Namespace) -> ExitCode:
         return cmd_bench(args)
     if args.command == "ci":
         return cmd_ci(args)
+    if args.command == "mine":
+        return cmd_mine(args)
+    if args.command == "train":
+        return cmd_train(args)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects others
 
 
@@ -294,6 +304,90 @@ def _bench_report(args: argparse.Namespace) -> ExitCode:
     text, md, page = write_reports(Path(args.out))
     print(text)
     print(f"apr: wrote {md} and {page}")
+    return ExitCode.OK
+
+
+def _add_mine(p: argparse.ArgumentParser) -> None:
+    p.add_argument("repos", metavar="REPO", nargs="+", help="git repositories to read")
+    p.add_argument("--out", required=True, metavar="PAIRS.jsonl", help="write the pairs here")
+    p.add_argument("--max-commits", type=int, metavar="N",
+                   help="read at most N commits per repository, newest first (default: all)")
+    p.add_argument("--lang", metavar="LANGS", help="comma-separated languages to mine "
+                   "(default: python,java,javascript,c)")
+    p.add_argument("--max-files", type=int, default=5, metavar="N",
+                   help="skip commits changing more than N files (default: 5)")
+    p.add_argument("--max-hunk-lines", type=int, default=6, metavar="N",
+                   help="skip hunks removing or adding more than N lines (default: 6)")
+    p.add_argument("--progress-every", type=int, default=100, metavar="N",
+                   help="report progress on stderr every N commits (default: 100)")
+
+
+def _add_train(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", required=True, metavar="PAIRS.jsonl", help="bug-fix pairs (apr mine)")
+    p.add_argument("--model", metavar="DIR_OR_ID", help="checkpoint directory or hub id to "
+                   "fine-tune (e.g. a local copy of Salesforce/codet5-small)")
+    p.add_argument("--out", required=True, metavar="DIR", help="checkpoints and final model")
+    p.add_argument("--epochs", type=int, default=2, metavar="N", help="default: 2")
+    p.add_argument("--lr", type=float, default=1e-4, metavar="LR", help="default: 1e-4")
+    p.add_argument("--batch-size", type=int, default=8, metavar="N", help="default: 8")
+    p.add_argument("--max-steps", type=int, metavar="N", help="stop at step N (overrides --epochs)")
+    p.add_argument("--save-every", type=int, metavar="N",
+                   help="checkpoint every N steps (default: five per epoch)")
+    p.add_argument("--keep-checkpoints", type=int, default=5, metavar="N",
+                   help="keep the last N checkpoints (default: 5)")
+    p.add_argument("--log-every", type=int, default=50, metavar="N",
+                   help="report the loss every N steps (default: 50)")
+    p.add_argument("--warmup-steps", type=int, default=0, metavar="N", help="default: 0")
+    p.add_argument("--resume", action="store_true",
+                   help="continue from the latest checkpoint in --out")
+    p.add_argument("--from-scratch", action="store_true",
+                   help="train a tokenizer on the data and a new T5 (sizes below)")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="default: 0")
+    p.add_argument("--max-input", type=int, default=512, metavar="N",
+                   help="input tokens kept (default: 512)")
+    p.add_argument("--max-output", type=int, default=256, metavar="N",
+                   help="skip pairs whose fix is longer, in tokens (default: 256)")
+    p.add_argument("--bf16", action="store_true", help="bfloat16 autocast on CUDA")
+    scratch = p.add_argument_group("model sizes for --from-scratch")
+    scratch.add_argument("--d-model", type=int, default=256, metavar="N", help="default: 256")
+    scratch.add_argument("--layers", type=int, default=4, metavar="N", help="default: 4")
+    scratch.add_argument("--heads", type=int, default=4, metavar="N", help="default: 4")
+    scratch.add_argument("--d-ff", type=int, default=1024, metavar="N", help="default: 1024")
+    scratch.add_argument("--vocab-size", type=int, default=16000, metavar="N",
+                         help="default: 16000")
+
+
+def cmd_mine(args: argparse.Namespace) -> ExitCode:
+    from apr.models.mine import LANGUAGE_EXTENSIONS, MineConfig, mine
+
+    languages = tuple(x.strip() for x in (args.lang or ",".join(LANGUAGE_EXTENSIONS)).split(",")
+                      if x.strip())
+    config = MineConfig(languages=languages, max_commits=args.max_commits,
+                        max_files=args.max_files, max_hunk_lines=args.max_hunk_lines,
+                        progress_every=args.progress_every)
+    summary = mine(args.repos, args.out, config,
+                   progress=lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"apr: {summary.pairs} pairs from {summary.fix_commits} fix commits "
+          f"({summary.commits} commits read) written to {args.out}")
+    return ExitCode.OK
+
+
+def cmd_train(args: argparse.Namespace) -> ExitCode:
+    from apr.models.scratch import T5Sizes
+    from apr.models.train import TrainConfig, train
+
+    sizes = T5Sizes(d_model=args.d_model, layers=args.layers, heads=args.heads, d_ff=args.d_ff,
+                    vocab_size=args.vocab_size)
+    config = TrainConfig(
+        data=Path(args.data), out=Path(args.out), model=args.model, epochs=args.epochs,
+        lr=args.lr, batch_size=args.batch_size, max_steps=args.max_steps,
+        save_every=args.save_every, log_every=args.log_every,
+        keep_checkpoints=args.keep_checkpoints, warmup_steps=args.warmup_steps,
+        resume=args.resume, from_scratch=args.from_scratch, sizes=sizes, seed=args.seed,
+        max_input=args.max_input, max_output=args.max_output, bf16=args.bf16)
+    result = train(config)
+    print(f"apr: trained to step {result.step}; last checkpoint {result.checkpoint}; "
+          f"use the model with --model {result.out}")
     return ExitCode.OK
 
 
