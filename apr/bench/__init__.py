@@ -28,9 +28,31 @@ def _quixbugs(path: str | None, language: str) -> Benchmark:
     return QuixBugsSuite(path, language)
 
 
+def _defects4j(path: str | None, language: str) -> Benchmark:
+    """Java only: ``language`` (the CLI's default is python) is not consulted."""
+    from apr.bench.defects4j import Defects4JSuite
+
+    if not path:
+        raise UsageError("defects4j needs --path to the Defects4J root")
+    return Defects4JSuite(path)
+
+
+def _bugsinpy(path: str | None, language: str) -> Benchmark:
+    """The project clones are in ``$APR_BUGSINPY_CLONES`` (default ``<path>/clones``)."""
+    import os
+
+    from apr.bench.bugsinpy import BugsInPySuite
+
+    if not path:
+        raise UsageError("bugsinpy needs --path to a BugsInPy checkout")
+    return BugsInPySuite(path, os.environ.get("APR_BUGSINPY_CLONES"), language)
+
+
 SUITES: dict[str, Callable[[str | None, str], Benchmark]] = {
     "manifest": _manifest,
     "quixbugs": _quixbugs,
+    "defects4j": _defects4j,
+    "bugsinpy": _bugsinpy,
 }
 
 
