@@ -49,7 +49,8 @@ def _add_ci(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", nargs="?", default=".",
                    help="the repository (or a project directory in it; default: .)")
     p.add_argument("--test", dest="test_command", metavar="CMD", help="the test command")
-    p.add_argument("--lang", dest="language", metavar="LANG", help="language (default: python)")
+    p.add_argument("--lang", dest="language", metavar="LANG", help="language (default: detected)")
+    p.add_argument("--driver", metavar="NAME", help="test driver (default: detected)")
     p.add_argument("--pipeline", metavar="NAME", help="pipeline name or TOML file (default: ci)")
     p.add_argument("--budget", type=int, metavar="N", help="validate at most N candidates")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long")
@@ -105,6 +106,8 @@ def _add_bench(p: argparse.ArgumentParser) -> None:
     run.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS",
                      help="per bug")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N")
+    run.add_argument("--test-timeout", type=float, default=10.0, metavar="SECONDS",
+                     help="time limit for one test in the first run (buggy code hangs)")
     run.add_argument("--out", required=True, metavar="DIR")
     rep = sub.add_parser("report", help="tables (text, Markdown, HTML) of a bench run")
     rep.add_argument("out", metavar="DIR")
@@ -121,7 +124,8 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the repository (or a project directory in it)")
     p.add_argument("--test", dest="test_command", metavar="CMD",
                    help="the test command (default: detected; `python -m pytest` for Python)")
-    p.add_argument("--lang", dest="language", metavar="LANG", help="language (default: python)")
+    p.add_argument("--lang", dest="language", metavar="LANG", help="language (default: detected)")
+    p.add_argument("--driver", metavar="NAME", help="test driver (default: detected)")
     p.add_argument("--pipeline", metavar="NAME", help="pipeline name or TOML file (default: "
                    "default)")
     p.add_argument("--budget", type=int, metavar="N", help="validate at most N candidates")
@@ -145,8 +149,8 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
 
 
-_CONFIG_FLAGS = ("test_command", "language", "pipeline", "budget", "time_limit", "workers", "fl",
-                 "max_patches", "test_timeout", "suite_timeout")
+_CONFIG_FLAGS = ("test_command", "language", "driver", "pipeline", "budget", "time_limit",
+                 "workers", "fl", "max_patches", "test_timeout", "suite_timeout")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -282,7 +286,7 @@ def _bench_run(args: argparse.Namespace) -> ExitCode:
     bugs = select(suite.bugs(), ids)
     settings = BenchSettings(fl=args.fl, formula=args.formula, pipeline=args.pipeline,
                              budget=args.budget, time_limit=args.time_limit,
-                             workers=args.workers)
+                             workers=args.workers, test_timeout=args.test_timeout)
 
     def show(record: dict[str, Any], done: int, total: int) -> None:
         verdict = ("correct" if record["correct"] else "plausible" if record["plausible"]

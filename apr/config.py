@@ -23,7 +23,8 @@ class RepairConfig:
     """Everything one repair run is told. Times are seconds."""
 
     test_command: str | None = None
-    language: str = "python"
+    driver: str | None = None  # test driver name; None = detected from the project
+    language: str = "auto"  # "auto": from the project's files (apr.lang.detect_language)
     pipeline: str = "default"
     fl: str = "ochiai"
     budget: int = 1000  # candidates validated, at most

@@ -11,6 +11,7 @@ removed at the end, also on Ctrl-C or a crash.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import tomllib
@@ -27,8 +28,9 @@ from apr.errors import CannotReproduce, NoTestsFound, ProjectBroken, TestCommand
 from apr.generate import GENERATORS
 from apr.generate.base import Context
 from apr.generate.ranking import rank
-from apr.lang import LanguageSupport, get_language
+from apr.lang import LanguageSupport, detect_language, get_language
 from apr.localize.sbfl import localize
+from apr.localize.stacktrace import resolve_suffix
 from apr.model import (
     Candidate,
     Hunk,
@@ -40,7 +42,7 @@ from apr.model import (
     ValidationResult,
     to_json,
 )
-from apr.project.pytest_driver import PytestDriver
+from apr.project import TestDriver, make_driver
 from apr.project.workspace import Snapshot, UserRepo, Workspace
 from apr.validate.cache import CacheScope, ValidationCache
 from apr.validate.validator import Limits, Validator
@@ -122,7 +124,7 @@ def resolve_config(project_dir: Path, flags: Mapping[str, Any]) -> RepairConfig:
 # --- the stages -----------------------------------------------------------------------------
 
 
-def run_baseline(ws: Workspace, driver: PytestDriver, config: RepairConfig) -> TestRun:
+def run_baseline(ws: Workspace, driver: TestDriver, config: RepairConfig) -> TestRun:
     """Run the whole suite once with coverage; raise if the bug cannot be observed."""
     run = driver.run(ws.project_dir, ws.root, coverage=True, timeout=config.suite_timeout,
                      test_timeout=config.test_timeout)
@@ -204,9 +206,14 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
     record = RunRecord(folder=task.run_dir)
     started = time.monotonic()
     user = UserRepo.locate(task.path)
+    if task.config.language in ("", "auto"):
+        detected = detect_language(user.root / user.project)
+        task = dataclasses.replace(task, config=dataclasses.replace(task.config,
+                                                                    language=detected))
     lang = get_language(task.config.language)
     record.save("config", config_mod.as_dict(task.config))
-    driver = PytestDriver(task.config.test_command)
+    driver = make_driver(task.config.driver, user.root / user.project, task.config.language,
+                         task.config.test_command)
     try:
         with record.stage("snapshot"):
             progress.stage("snapshot", str(user.root))
@@ -217,7 +224,7 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
         driver.close()
 
 
-def _repair_in(snapshot: Snapshot, driver: PytestDriver, lang: LanguageSupport, task: RepairTask,
+def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, task: RepairTask,
                record: RunRecord, progress: Progress, started: float) -> RepairResult:
     config = task.config
     deadline = started + config.time_limit
@@ -255,12 +262,13 @@ def _repair_in(snapshot: Snapshot, driver: PytestDriver, lang: LanguageSupport, 
                    first_plausible=first)
 
 
-def _localize(baseline: TestRun, snapshot: Snapshot, driver: PytestDriver, lang: LanguageSupport,
+def _localize(baseline: TestRun, snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport,
               config: RepairConfig) -> list[Location]:
     def keep(file: str) -> bool:
         return file.endswith(lang.extensions) and not driver.is_test_file(file)
 
     project, root = snapshot.user.project, str(snapshot.dir)
+    listed: list[str] = []
 
     def resolve(path: str) -> str | None:
         if path.startswith("/"):
@@ -268,12 +276,17 @@ def _localize(baseline: TestRun, snapshot: Snapshot, driver: PytestDriver, lang:
                 return None
             parts = Path(path).relative_to(root).parts[1:]  # drop the workspace's own folder
             return "/".join(parts)
-        return f"{project}/{path}" if project else path
+        relative = f"{project}/{path}" if project else path
+        if (snapshot.repo_dir / relative).is_file():
+            return relative
+        if not listed:  # a Java frame (pkg/Cls.java): find it under the source folders
+            listed.extend(snapshot.repo.git.ls_files().splitlines())
+        return resolve_suffix(path, listed)
 
     return localize(baseline, config.fl, keep, resolve)
 
 
-def _validate(snapshot: Snapshot, driver: PytestDriver, baseline: TestRun,
+def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun,
               candidates: Sequence[Candidate], config: RepairConfig,
               times: tuple[float, float], progress: Progress, cache: CacheScope | None = None,
               ) -> tuple[list[ValidationResult], float | None]:

@@ -1,4 +1,4 @@
-"""QuixBugs (Lin et al. 2017) over a checkout given by path.
+"""QuixBugs (Lin et al. 2017) over a checkout given by path, in Python or Java.
 
 Python: ``python_programs/x.py`` is the buggy program, ``correct_python_programs/x.py`` the fixed
 one, ``python_testcases/test_x.py`` its tests (the root ``conftest.py`` adds ``--correct``; tests
@@ -8,6 +8,13 @@ with just what one program's tests need.
 The ground truth is the diff from the buggy to the correct program, restricted to code: the
 buggy files carry a trailing docstring (and sometimes comments) that the correct ones lack, which
 is not part of the fix. Both files are compared without docstrings, comments and blank lines.
+
+Java: ``java_programs/X.java`` (package ``java_programs``) is the buggy program,
+``correct_java_programs/X.java`` the fixed one (package ``correct_java_programs``, renamed before
+diffing), ``java_testcases/junit/X_TEST.java`` its JUnit 4 tests, which need
+``java_testcases/junit/QuixFixOracleHelper.java``; graph programs need ``java_programs/Node.java``
+and ``WeightedEdge.java``. A checkout holds those files; the ``junit`` driver finds the layout
+(``java_testcases`` holds the tests, the rest is code).
 """
 
 from __future__ import annotations
@@ -19,29 +26,44 @@ from apr.bench.base import Bug, commit_tree, ensure_empty
 from apr.errors import UsageError
 
 _PY_SUPPORT = ("node.py", "load_testdata.py")
+_JAVA_SUPPORT = ("java_programs/Node.java", "java_programs/WeightedEdge.java",
+                 "java_testcases/junit/QuixFixOracleHelper.java")
+_LANGUAGES = ("python", "java")
 
 
 class QuixBugsSuite:
-    """QuixBugs' Python programs (``language="python"``)."""
+    """QuixBugs' Python programs (``language="python"``) or Java programs (``"java"``)."""
 
     name = "quixbugs"
 
     def __init__(self, path: str | Path, language: str = "python") -> None:
         self.root = Path(path)
-        if language != "python":
-            raise UsageError(f"quixbugs: language {language!r} is not supported yet (python)")
-        if not (self.root / "python_programs").is_dir():
-            raise UsageError(f"{path}: not a QuixBugs checkout (no python_programs/)")
+        if language not in _LANGUAGES:
+            raise UsageError(f"quixbugs: language {language!r} is not supported "
+                             f"({', '.join(_LANGUAGES)})")
+        if not (self.root / f"{language}_programs").is_dir():
+            raise UsageError(f"{path}: not a QuixBugs checkout (no {language}_programs/)")
         self.language = language
 
     def bugs(self) -> list[Bug]:
+        if self.language == "java":
+            return self._java_bugs()
         tests = sorted((self.root / "python_testcases").glob("test_*.py"))
         names = [t.stem.removeprefix("test_") for t in tests]
         return [Bug(id=n, language="python", hunks=1) for n in names
                 if (self.root / "python_programs" / f"{n}.py").exists()
                 and (self.root / "correct_python_programs" / f"{n}.py").exists()]
 
+    def _java_bugs(self) -> list[Bug]:
+        tests = sorted((self.root / "java_testcases" / "junit").glob("*_TEST.java"))
+        names = [t.name.removesuffix("_TEST.java") for t in tests]
+        return [Bug(id=n, language="java", hunks=1) for n in names
+                if (self.root / "java_programs" / f"{n}.java").exists()
+                and (self.root / "correct_java_programs" / f"{n}.java").exists()]
+
     def checkout(self, bug: Bug, dest: Path) -> Path:
+        if bug.language == "java":
+            return self._java_checkout(bug, dest)
         ensure_empty(dest)
         self._copy(self.root / "conftest.py", dest / "conftest.py")
         for folder in ("python_programs", "python_testcases"):  # no __init__.py, as upstream
@@ -55,6 +77,13 @@ class QuixBugsSuite:
                    dest / "json_testcases" / f"{bug.id}.json")
         return commit_tree(dest, f"quixbugs {bug.id}: buggy version")
 
+    def _java_checkout(self, bug: Bug, dest: Path) -> Path:
+        ensure_empty(dest)
+        for file in (*_JAVA_SUPPORT, f"java_programs/{bug.id}.java",
+                     f"java_testcases/junit/{bug.id}_TEST.java"):
+            self._copy(self.root / file, dest / file)
+        return commit_tree(dest, f"quixbugs {bug.id}: buggy version")
+
     @staticmethod
     def _copy(src: Path, dst: Path) -> None:
         if src.exists():
@@ -64,6 +93,11 @@ class QuixBugsSuite:
     def developer_patch(self, bug: Bug) -> str:
         from apr.bench.patches import code_diff
 
+        if bug.language == "java":
+            file = f"java_programs/{bug.id}.java"
+            fixed = (self.root / "correct_java_programs" / f"{bug.id}.java").read_bytes()
+            fixed = fixed.replace(b"package correct_java_programs;", b"package java_programs;")
+            return code_diff(file, (self.root / file).read_bytes(), fixed, "java")
         file = f"python_programs/{bug.id}.py"
         buggy = (self.root / file).read_bytes()
         fixed = (self.root / "correct_python_programs" / f"{bug.id}.py").read_bytes()

@@ -57,7 +57,8 @@ def settings_line(meta: dict[str, Any]) -> str:
     return (f"suite {meta.get('suite', '?')}; fl {s.get('fl', '?')}"
             f"{' (' + s['formula'] + ')' if s.get('fl') == 'sbfl' else ''}; "
             f"pipeline {s.get('pipeline', '?')}; budget {s.get('budget', '?')} candidates; "
-            f"time limit {s.get('time_limit', '?')} s/bug; workers {s.get('workers', '?')}; "
+            f"time limit {s.get('time_limit', '?')} s/bug; test timeout "
+            f"{s.get('test_timeout', '?')} s; workers {s.get('workers', '?')}; "
             f"machine: {meta.get('machine', '?')}")
 
 

@@ -45,6 +45,7 @@ class BenchSettings:
     time_limit: float = 600.0
     workers: int = 2
     max_patches: int = 1
+    test_timeout: float = 10.0  # one test in the first run: buggy programs hang
 
     def __post_init__(self) -> None:
         if self.fl not in FL_MODES:
@@ -94,7 +95,8 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
             flags = {"budget": settings.budget, "time_limit": settings.time_limit,
                      "workers": settings.workers, "fl": settings.formula,
                      "pipeline": settings.pipeline, "language": bug.language,
-                     "test_command": bug.test_command, "max_patches": settings.max_patches}
+                     "test_command": bug.test_command, "max_patches": settings.max_patches,
+                     "test_timeout": settings.test_timeout}
             config = resolve_config(checkout, flags)
             given = patch_locations(dev_patch) if settings.fl == "perfect" else None
             result = repair(RepairTask(checkout, config, locations=given), progress)

@@ -61,6 +61,9 @@ METHOD_PAIRS: dict[str, tuple[str, ...]] = {
 DONORS_PER_SITE = 4
 """Donor identifiers / names / literals tried at one site."""
 
+REMOVAL_WEIGHT = 0.8
+ADDITION_WEIGHT = 0.7
+"""Arguments are more often swapped than missing or extra (TBar): those rank lower."""
 LITERALS = ("integer", "float", "string", "true", "false", "none")
 SPLATS = ("list_splat", "dictionary_splat", "keyword_argument")
 # expressions that stay one operand when `+ 1` is appended to them
@@ -132,8 +135,9 @@ def _unary_on_expression(site: Site, node: Node) -> bool:
 
 
 def mutate_literal(site: Site) -> Iterator[Rewrite]:
-    """Integers off by one (so 0 <-> 1, -1 <-> 0), True <-> False, None <-> literals in the same
-    role (same parent kind) elsewhere, strings <-> other string literals of the file."""
+    """Integers off by one (so 0 <-> 1, -1 <-> 0), True <-> False, strings -> other string
+    literals of the file, None <-> literals found elsewhere in the same role (under the same
+    kind of parent: a return, a comparison, an argument list...)."""
     return interleave(_literal_site(site, n) for n in site.nodes if _is_literal(site, n))
 
 
@@ -144,11 +148,11 @@ def _is_literal(site: Site, node: Node) -> bool:
         parent = node.parent
         return not (parent is not None and parent.type == "unary_operator")
     if node.type == "string":
-        return _plain_string(site, node)
+        return _plain_string(node)
     return node.type in ("true", "false", "none")
 
 
-def _plain_string(site: Site, node: Node) -> bool:
+def _plain_string(node: Node) -> bool:
     """A string literal without interpolation that is not a docstring / string statement."""
     parent = node.parent
     if parent is not None and parent.type in ("expression_statement", "concatenated_string"):
@@ -180,29 +184,30 @@ def _literal_site(site: Site, node: Node) -> Iterator[Rewrite]:
     if value is not None:
         yield replace(site, node, str(value + 1))
         yield replace(site, node, str(value - 1))
-        yield from (replace(site, node, d) for d in _role_literals(site, node, 1))
     elif node.type in ("true", "false"):
         yield replace(site, node, "False" if node.type == "true" else "True")
     elif node.type == "none":
         yield from (replace(site, node, d) for d in _role_literals(site, node, DONORS_PER_SITE))
     elif node.type == "string":
         yield from (replace(site, node, d) for d in _string_donors(site, node))
+    if node.type != "none" and "None" in _role_literals(site, node):
+        yield replace(site, node, "None")
 
 
-def _role_literals(site: Site, node: Node, limit: int) -> list[str]:
+def _role_literals(site: Site, node: Node, limit: int | None = None) -> list[str]:
     """Literals found elsewhere under the same kind of parent (a return, a comparison...)."""
     role = node.parent.type if node.parent is not None else ""
     found = [
         site.text(n) for n in site.donors(*LITERALS, "unary_operator")
-        if n.parent is not None and n.parent.type == role
+        if site.index.parent_type(n) == role
         and (n.type != "unary_operator" or int_value(site, n) is not None)
-        and (n.type != "string" or _plain_string(site, n))
+        and (n.type != "string" or _plain_string(n))
     ]
     return unique(found, [site.text(node)])[:limit]
 
 
 def _string_donors(site: Site, node: Node) -> list[str]:
-    found = [site.text(n) for n in site.donors("string") if _plain_string(site, n)]
+    found = [site.text(n) for n in site.donors("string") if _plain_string(n)]
     return unique(found, [site.text(node)])[:DONORS_PER_SITE - 1]
 
 
@@ -234,7 +239,7 @@ def _attribute_site(site: Site, node: Node) -> Iterator[Rewrite]:
     names = [
         site.text(a.child_by_field_name("attribute") or a)
         for a in site.donors("attribute")
-        if _same_owner(site, a, site.text(owner)) and field_of(a) != "function"
+        if _same_owner(site, a, site.text(owner)) and a.id not in site.index.callees
         and (scope is None or scope.start_byte <= a.start_byte < scope.end_byte)
     ]
     donors = unique(names, [site.text(name)])[:DONORS_PER_SITE]
@@ -358,7 +363,7 @@ def _removals(site: Site, args: list[Node]) -> Iterator[Rewrite]:
             start, end = arg.start_byte, args[index + 1].start_byte
         else:
             start, end = (args[index - 1].end_byte if index else arg.start_byte), arg.end_byte
-        yield Rewrite(start, end, "", f"remove argument `{site.text(arg)}`")
+        yield Rewrite(start, end, "", f"remove argument `{site.text(arg)}`", REMOVAL_WEIGHT)
 
 
 def _additions(
@@ -369,11 +374,12 @@ def _additions(
     for donor in donors:
         description = f"add argument `{donor}`"
         if positional:
-            yield Rewrite(positional[-1].end_byte, positional[-1].end_byte, f", {donor}", description)
+            at, text = positional[-1].end_byte, f", {donor}"
         elif args:
-            yield Rewrite(args[0].start_byte, args[0].start_byte, f"{donor}, ", description)
+            at, text = args[0].start_byte, f"{donor}, "
         else:
-            yield Rewrite(arguments.start_byte + 1, arguments.start_byte + 1, donor, description)
+            at, text = arguments.start_byte + 1, donor
+        yield Rewrite(at, at, text, description, ADDITION_WEIGHT)
 
 
 # --- 11. range bounds, slices, indices -----------------------------------------------------------
@@ -405,7 +411,8 @@ def shifted(site: Site, node: Node, delta: int) -> str:
         if sign is not None and constant is not None:
             return _plus(site.slice(node.start_byte, left.end_byte), sign * constant + delta)
     text = site.text(node)
-    if node.type not in ADDITIVE_SAFE or (operator and site.text(operator) in LOW_PRECEDENCE_BINARY):
+    loose = operator is not None and site.text(operator) in LOW_PRECEDENCE_BINARY
+    if node.type not in ADDITIVE_SAFE or loose:
         text = f"({text})"
     return _plus(text, delta)
 
@@ -450,7 +457,8 @@ def _slice_site(site: Site, node: Node) -> Iterator[Rewrite]:
     for bound in (stop, start):
         if bound is not None and bound.type != "comment":
             yield from _bound_rewrites(site, bound)
-            yield Rewrite(bound.start_byte, bound.end_byte, "", f"drop slice bound `{site.text(bound)}`")
+            description = f"drop slice bound `{site.text(bound)}`"
+            yield Rewrite(bound.start_byte, bound.end_byte, "", description)
     if start is None and stop is not None:
         yield Rewrite(node.start_byte, node.start_byte, "1", "add slice start `1`")
     if stop is None and start is not None:

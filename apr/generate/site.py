@@ -1,16 +1,16 @@
 """The hunk under repair seen as syntax: its nodes, its statement, its scope and donor code.
 
 Template families read a :class:`Site` and yield :class:`Rewrite` values. Each view of the site
-(nodes, names in scope, donors) is computed on first use. Node type names are tree-sitter-python's:
-these are Python templates.
+(nodes, names in scope, donors) is computed on first use; what belongs to the whole file (nodes by
+type, module names) lives in a :class:`FileIndex` that the sites of one file share. Node type names
+are tree-sitter-python's: these are Python templates (subclasses adapt them to other languages).
 
 "Donor" code follows TBar: identifiers, expressions and literals taken from the enclosing function
-first, then from the rest of the file, each in document order.
+first, then from its class, then from the rest of the file, each in document order.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -47,12 +47,16 @@ NOT_VARIABLE = frozenset({
 
 @dataclass(frozen=True, slots=True)
 class Rewrite:
-    """Replace bytes ``[start, end)`` of the file with ``text``; ``description`` is for humans."""
+    """Replace bytes ``[start, end)`` of the file with ``text``; ``description`` is for humans.
+
+    ``weight`` (at most 1) ranks a rewrite below its family's usual ones (it scales the score).
+    """
 
     start: int
     end: int
     text: str
     description: str
+    weight: float = 1.0
 
 
 def walk(node: Node) -> Iterator[Node]:
@@ -129,16 +133,66 @@ def interleave(streams: Iterable[Iterable[Rewrite]]) -> Iterator[Rewrite]:
         iterators = alive
 
 
-class Site:
-    """The hunk ``[start, end)`` of ``source``, with lazily computed syntactic views."""
+class FileIndex:
+    """One file's syntax tree with its nodes grouped by type (document order), built once and
+    shared by the sites of all hunks in that file."""
 
-    def __init__(self, source: bytes, language: LanguageSupport, start: int, end: int) -> None:
+    def __init__(self, source: bytes, language: LanguageSupport) -> None:
         self.source = source
         self.language = language
+        self.root = language.parse(source).root_node
+        self._parents: dict[int, str] = {}
+
+    @cached_property
+    def by_type(self) -> dict[str, list[Node]]:
+        groups: dict[str, list[Node]] = {}
+        for node in walk(self.root):
+            groups.setdefault(node.type, []).append(node)
+        return groups
+
+    def of_type(self, *types: str) -> list[Node]:
+        """The file's nodes of the given types, in document order."""
+        nodes = [n for kind in types for n in self.by_type.get(kind, ())]
+        return sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte)) if len(types) > 1 else nodes
+
+    def parent_type(self, node: Node) -> str:
+        """The type of ``node``'s parent (memoized: finding a parent walks down from the root)."""
+        if node.id not in self._parents:
+            parent = node.parent
+            self._parents[node.id] = parent.type if parent is not None else ""
+        return self._parents[node.id]
+
+    @cached_property
+    def callees(self) -> frozenset[int]:
+        """The ids of the nodes called as functions (``f`` in ``f(x)``, ``o.m`` in ``o.m()``)."""
+        called = (c.child_by_field_name("function") for c in self.by_type.get("call", ()))
+        return frozenset(node.id for node in called if node is not None)
+
+    @cached_property
+    def module_names(self) -> tuple[str, ...]:
+        """Names bound by assignments at module level (functions, classes, imports excluded)."""
+        names = (self.source[n.start_byte : n.end_byte].decode() for n in _bound_names(self.root))
+        return tuple(unique(names))
+
+
+class Site:
+    """The hunk ``[start, end)`` of ``source``, with lazily computed syntactic views.
+
+    ``index`` is the :class:`FileIndex` of ``source`` when the caller keeps one across hunks
+    (it must index that very content); a new one is built otherwise.
+    """
+
+    def __init__(
+        self, source: bytes, language: LanguageSupport, start: int, end: int,
+        index: FileIndex | None = None,
+    ) -> None:
+        self.index = index if index is not None else FileIndex(source, language)
+        self.source = source
+        self.language = language
+        self.root = self.index.root
         self.start = start
         self.end = end
-        self.root = language.parse(source).root_node
-        self.newline = "\r\n" if b"\r\n" in source else "\n"
+        self.newline = "\r\n" if b"\r\n" in self.source else "\n"
 
     # --- text and layout -------------------------------------------------------------------
 
@@ -258,10 +312,9 @@ class Site:
         bound = [self.text(n) for n in _bound_names(body)] if body is not None else []
         return tuple(unique([*self.params, *bound], SPECIAL_NAMES))
 
-    @cached_property
+    @property
     def module_names(self) -> tuple[str, ...]:
-        """Names bound by assignments at module level (functions, classes, imports excluded)."""
-        return tuple(unique(self.text(n) for n in _bound_names(self.root)))
+        return self.index.module_names
 
     @cached_property
     def scope_names(self) -> tuple[str, ...]:
@@ -283,17 +336,27 @@ class Site:
     # --- donor code --------------------------------------------------------------------------
 
     @cached_property
-    def donor_nodes(self) -> tuple[Node, ...]:
-        """The enclosing function's nodes, then the rest of the file's, in document order."""
-        function = self.function
-        if function is None:
-            return tuple(walk(self.root))
-        rest = (n for n in walk(self.root) if not contains(function, n))
-        return tuple(itertools.chain(walk(function), rest))
+    def donor_scopes(self) -> tuple[Node, ...]:
+        """The scopes whose donors come first, innermost first: the function, then its class."""
+        return tuple(scope for scope in (self.function, self.klass) if scope is not None)
 
     def donors(self, *types: str) -> list[Node]:
-        """Donor nodes of the given types, function first, hunk excluded."""
-        return [n for n in self.donor_nodes if n.type in types and not self.in_hunk(n)]
+        """The file's nodes of the given types outside the hunk, in donor order: those of the
+        enclosing function, then of its class, then the others, each in document order."""
+        return self._scoped(n for n in self.index.of_type(*types) if not self.in_hunk(n))
+
+    @cached_property
+    def donor_nodes(self) -> tuple[Node, ...]:
+        """Every node of the file, in donor order (hunk included; :meth:`donors` is cheaper)."""
+        return tuple(self._scoped(walk(self.root)))
+
+    def _scoped(self, nodes: Iterable[Node]) -> list[Node]:
+        scopes = self.donor_scopes
+        groups: list[list[Node]] = [[] for _ in range(len(scopes) + 1)]
+        for node in nodes:
+            rank = next((i for i, s in enumerate(scopes) if contains(s, node)), len(scopes))
+            groups[rank].append(node)
+        return [node for group in groups for node in group]
 
     def in_hunk(self, node: Node) -> bool:
         return self.start <= node.start_byte and node.end_byte <= self.end

@@ -43,6 +43,9 @@ class Grammar:
         function_types: function definitions, for :meth:`LanguageSupport.enclosing_function`.
         comment_types: comment nodes, skipped by normalization and never statements.
         atomic_types: nodes normalized as one token, their inner whitespace kept (strings).
+        body_fields: field names under which a compound statement holds its body (Java's
+            ``if`` holds ``consequence``/``alternative`` statements that need not be blocks);
+            a child in one of these fields ends the header like a ``body_types`` node.
     """
 
     name: str
@@ -54,6 +57,7 @@ class Grammar:
     function_types: frozenset[str]
     comment_types: frozenset[str]
     atomic_types: frozenset[str]
+    body_fields: frozenset[str] = frozenset()
 
 
 class LanguageSupport:
@@ -82,14 +86,34 @@ class LanguageSupport:
         return f"LanguageSupport({self.name!r})"
 
     def parse(self, source: bytes) -> tree_sitter.Tree:
-        """Parse ``source``; the tree is shared with later calls on equal content: do not edit it."""
+        """Parse ``source``; the tree is shared with calls on equal content: do not edit it."""
         if self._last is not None and self._last[0] == source:
             return self._last[1]
-        if self._parser is None:
-            self._parser = tree_sitter.Parser(tree_sitter.Language(self.grammar.load()))
-        tree = self._parser.parse(source)
+        tree = self._get_parser().parse(source)
         self._last = (source, tree)
         return tree
+
+    def reparse(
+        self, original: bytes, start: int, old_end: int, patched: bytes
+    ) -> tree_sitter.Tree:
+        """Parse ``patched``, which is ``original`` with bytes ``[start, old_end)`` replaced.
+
+        Reuses the tree of ``original`` (tree-sitter's incremental parsing), so checking many
+        small patches of one large file stays cheap. The result is not cached.
+        """
+        new_end = old_end + len(patched) - len(original)
+        tree = self.parse(original).copy()
+        tree.edit(
+            start_byte=start, old_end_byte=old_end, new_end_byte=new_end,
+            start_point=_point(original, start), old_end_point=_point(original, old_end),
+            new_end_point=_point(patched, new_end),
+        )
+        return self._get_parser().parse(patched, tree)
+
+    def _get_parser(self) -> tree_sitter.Parser:
+        if self._parser is None:
+            self._parser = tree_sitter.Parser(tree_sitter.Language(self.grammar.load()))
+        return self._parser
 
     def has_errors(self, source: bytes) -> bool:
         """Whether the parse of ``source`` holds ERROR or MISSING nodes."""
@@ -122,10 +146,11 @@ class LanguageSupport:
         return None if found is None else span_of(found)
 
     def header(self, node: tree_sitter.Node) -> Span:
-        """The header of a compound statement ``node``: its start up to its body (comments skipped)."""
+        """A compound statement's header: from its start up to its body, comments skipped."""
         end = None
-        for child in node.children:
-            if child.type in self.grammar.body_types:
+        for index, child in enumerate(node.children):
+            if child.type in self.grammar.body_types or (
+                    node.field_name_for_child(index) in self.grammar.body_fields):
                 break
             if child.type not in self.grammar.comment_types:
                 end = child
@@ -139,7 +164,7 @@ class LanguageSupport:
         Atomic tokens (string literals) keep their inner text. Text that does not parse is still
         normalized, token by token, so fragments (a lone header) can be compared.
         """
-        root = self.parse(text.encode("utf-8")).root_node
+        root = self._get_parser().parse(text.encode("utf-8")).root_node
         return " ".join(self._tokens(root))
 
     def _tokens(self, node: tree_sitter.Node) -> Iterator[str]:
@@ -165,15 +190,25 @@ class LanguageSupport:
 
     @staticmethod
     def _path_to_row(root: tree_sitter.Node, row: int) -> Iterator[tree_sitter.Node]:
-        """The nodes from ``root`` down, each the first child covering ``row``."""
+        """The nodes from ``root`` down, each the first named child starting on ``row``, else the
+        first child covering it (in ``} else if (x) {`` the inner ``if`` wins over the block that
+        ends there and over the ``else`` keyword)."""
         node: tree_sitter.Node | None = root
         while node is not None:
             yield node
-            node = next((c for c in node.children if c.start_point.row <= row <= last_row(c)), None)
+            covering = [c for c in node.children if c.start_point.row <= row <= last_row(c)]
+            starting = [c for c in covering if c.start_point.row == row and c.is_named]
+            chosen = starting or covering
+            node = chosen[0] if chosen else None
+
+
+def _point(source: bytes, offset: int) -> tuple[int, int]:
+    """The (row, byte column) of ``offset`` in ``source``."""
+    return source.count(b"\n", 0, offset), offset - (source.rfind(b"\n", 0, offset) + 1)
 
 
 def last_row(node: tree_sitter.Node) -> int:
-    """The 0-based last row ``node`` really covers (an end at column 0 belongs to the row before)."""
+    """The 0-based last row ``node`` covers (an end at column 0 belongs to the row before)."""
     end = node.end_point
     if end.column == 0 and end.row > node.start_point.row:
         return end.row - 1

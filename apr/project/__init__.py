@@ -1,0 +1,84 @@
+"""Projects: isolated workspaces and the TestDrivers that build and run their tests.
+
+``DRIVERS`` is the explicit registry (name -> factory taking the test command); the driver for a
+run is named by config (``driver``) or detected from the project's files and language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from apr.errors import UsageError
+from apr.project.base import TestDriver
+
+
+def _pytest(command: str | None) -> TestDriver:
+    from apr.project.pytest_driver import PytestDriver
+
+    return PytestDriver(command)
+
+
+def _junit(command: str | None) -> TestDriver:
+    from apr.project.junit import JUnitDriver
+
+    return JUnitDriver(command)
+
+
+def _maven(command: str | None) -> TestDriver:
+    from apr.project.maven import MavenDriver
+
+    return MavenDriver(command)
+
+
+def _gradle(command: str | None) -> TestDriver:
+    from apr.project.gradle import GradleDriver
+
+    return GradleDriver(command)
+
+
+def _defects4j(command: str | None) -> TestDriver:
+    from apr.project.defects4j_driver import Defects4JDriver
+
+    return Defects4JDriver(command)
+
+
+DRIVERS: dict[str, Callable[[str | None], TestDriver]] = {
+    "pytest": _pytest,
+    "junit": _junit,
+    "maven": _maven,
+    "gradle": _gradle,
+    "defects4j": _defects4j,
+}
+
+#: Per language, the drivers to try in order, each with the files that make it the right one
+#: (an empty tuple: the language's fallback).
+DETECTION: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "python": [("pytest", ())],
+    "java": [("defects4j", (".defects4j.config",)), ("maven", ("pom.xml",)),
+             ("gradle", ("build.gradle", "build.gradle.kts")), ("junit", ())],
+}
+
+__all__ = ["DETECTION", "DRIVERS", "TestDriver", "detect_driver", "make_driver"]
+
+
+def detect_driver(project_dir: Path, language: str) -> str:
+    """The driver name for a project: the first whose marker files exist, else the fallback.
+
+    Raises:
+        UsageError: no driver is known for ``language``.
+    """
+    for name, markers in DETECTION.get(language, []):
+        if not markers or any((project_dir / m).exists() for m in markers):
+            return name
+    raise UsageError(f"no test driver for language {language!r}; pass --driver "
+                     f"(known: {', '.join(DRIVERS)})")
+
+
+def make_driver(name: str | None, project_dir: Path, language: str,
+                command: str | None) -> TestDriver:
+    """The driver called ``name`` (detected when None or "auto"), set up with ``command``."""
+    chosen = detect_driver(project_dir, language) if name in (None, "", "auto") else name
+    if chosen not in DRIVERS:
+        raise UsageError(f"unknown test driver {chosen!r}; known: {', '.join(DRIVERS)}")
+    return DRIVERS[chosen](command)

@@ -37,3 +37,11 @@ class TestDriver(Protocol):
     def is_test_file(self, file: str) -> bool:
         """Whether ``file`` (relative to the repo root) belongs to the tests, not the code."""
         ...
+
+    def argv(self, project_dir: Path) -> list[str]:
+        """The test command as run (for messages)."""
+        ...
+
+    def close(self) -> None:
+        """Remove whatever the driver set up (temporary files); safe to call twice."""
+        ...

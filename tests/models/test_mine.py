@@ -82,8 +82,8 @@ def test_mines_the_fix_hunks_and_skips_the_rest(history: tuple[Path, dict[str, s
     assert java["commit"] == shas["java"] and java["language"] == "java"
     assert (java["buggy"], java["fixed"], java["line"]) == \
         ("        return a - b;", "        return a + b;", 4)
-    # no Java grammar in apr.lang: the context is the hunk +-3 lines, comments kept
-    assert java["context"] == SUM_JAVA.rstrip()
+    # apr.lang knows Java: the context is the enclosing method
+    assert java["context"] == "int add(int a, int b) {\n        return a - b;\n    }"
     assert lines == [f"mine: calc: {n} commits read, {f} fixes, {p} pairs"
                      for n, f, p in [(2, 2, 1), (4, 4, 1), (6, 5, 2)]]
 
