@@ -22,22 +22,27 @@ from apr.generate.site import (
     unique,
 )
 
+# Each operator's alternatives, most likely first (TBar mutates within an operator's class; the
+# order puts the classic slips first: + vs -, * vs /, < vs <=, & vs |).
 ARITHMETIC: dict[str, tuple[str, ...]] = {
-    "+": ("-", "*"), "-": ("+",), "*": ("/", "//", "+", "**"), "/": ("//", "*"),
-    "//": ("/", "%", "*"), "%": ("//", "/"), "**": ("*",), "<<": (">>",), ">>": ("<<",),
-    "&": ("|", "^"), "|": ("&", "^"), "^": ("|", "&"),
+    "+": ("-", "*", "/", "//", "%"), "-": ("+", "*", "//", "/", "%"),
+    "*": ("/", "//", "+", "**", "-", "%"), "/": ("//", "*", "%", "+", "-"),
+    "//": ("/", "%", "*", "-", "+"), "%": ("//", "/", "*", "-", "+"), "**": ("*", "//", "+"),
+    "<<": (">>", "*"), ">>": ("<<", "//"),
+    "&": ("|", "^", "and"), "|": ("&", "^", "or"), "^": ("&", "|"),
 }
 COMPARISON: dict[str, tuple[str, ...]] = {
-    "<": ("<=", ">", ">=", "!=", "=="), "<=": ("<", ">=", ">", "=="),
-    ">": (">=", "<", "<=", "!="), ">=": (">", "<=", "<", "=="),
-    "==": ("!=", "<=", ">=", "is"), "!=": ("==", "is not", "<", ">"),
+    "<": ("<=", ">", ">=", "!=", "=="), "<=": ("<", ">=", ">", "==", "!="),
+    ">": (">=", "<", "<=", "!=", "=="), ">=": (">", "<=", "<", "==", "!="),
+    "==": ("!=", "<=", ">=", "is", "<", ">"), "!=": ("==", "is not", "<", ">", "<=", ">="),
     "is": ("is not", "=="), "is not": ("is", "!="), "in": ("not in",), "not in": ("in",),
 }
 BOOLEAN: dict[str, tuple[str, ...]] = {"and": ("or",), "or": ("and",)}
 AUGMENTED: dict[str, tuple[str, ...]] = {
-    "+=": ("-=", "="), "-=": ("+=", "="), "*=": ("/=", "//=", "+="), "/=": ("//=", "*="),
-    "//=": ("/=", "%="), "%=": ("//=",), "**=": ("*=",), "|=": ("&=", "^="), "&=": ("|=",),
-    "^=": ("|=",), "<<=": (">>=",), ">>=": ("<<=",),
+    "+=": ("-=", "=", "*="), "-=": ("+=", "=", "//="), "*=": ("/=", "//=", "+=", "="),
+    "/=": ("//=", "*=", "="), "//=": ("/=", "%=", "*=", "="), "%=": ("//=", "="),
+    "**=": ("*=",), "|=": ("&=", "^=", "="), "&=": ("|=", "^=", "="), "^=": ("&=", "|=", "="),
+    "<<=": (">>=",), ">>=": ("<<=",),
 }
 FUNCTION_PAIRS: dict[str, tuple[str, ...]] = {
     "min": ("max",), "max": ("min",), "any": ("all",), "all": ("any",),
@@ -61,6 +66,8 @@ METHOD_PAIRS: dict[str, tuple[str, ...]] = {
 DONORS_PER_SITE = 4
 """Donor identifiers / names / literals tried at one site."""
 
+WHOLE_READ_WEIGHT = 0.8
+"""An attribute read or ``self`` replaced by a local is rarer than one variable for another."""
 REMOVAL_WEIGHT = 0.8
 ADDITION_WEIGHT = 0.7
 """Arguments are more often swapped than missing or extra (TBar): those rank lower."""
@@ -216,14 +223,29 @@ def _string_donors(site: Site, node: Node) -> list[str]:
 
 def mutate_variable(site: Site) -> Iterator[Rewrite]:
     """A variable -> another variable in scope (locals and parameters first, then module
-    names); ``x.a`` -> ``x.b`` with ``b`` used on the same object (class, for ``self``)."""
-    streams = []
+    names); ``x.a`` -> ``x.b`` with ``b`` used on the same object (class, for ``self``); then,
+    less likely, a whole read ``self.a`` / ``self`` -> a local variable (TBar's "replace an
+    expression by a variable of the scope")."""
+    streams, wholes = [], []
     for node in site.nodes:
         if is_variable(node) and site.text(node) not in SPECIAL_NAMES:
             streams.append(_variable_site(site, node))
         elif node.type == "attribute" and field_of(node) != "function":
             streams.append(_attribute_site(site, node))
-    return interleave(streams)
+            wholes.append(_whole_read_site(site, node))
+        elif is_variable(node) and field_of(node) != "object":
+            wholes.append(_whole_read_site(site, node))
+    return interleave([*streams, *wholes])
+
+
+def _whole_read_site(site: Site, node: Node) -> Iterator[Rewrite]:
+    """``node`` (an attribute read, or ``self``) -> a local variable; never an assignment
+    target, so that a write is not turned into a write to something else."""
+    if field_of(node) == "left" and node.parent is not None and "assignment" in node.parent.type:
+        return iter(())
+    donors = unique(site.local_names, [site.text(node)])[:DONORS_PER_SITE]
+    return (Rewrite(node.start_byte, node.end_byte, d, f"`{site.text(node)}` -> `{d}`",
+                    weight=WHOLE_READ_WEIGHT) for d in donors)
 
 
 def _variable_site(site: Site, node: Node) -> Iterator[Rewrite]:

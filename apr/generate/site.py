@@ -169,6 +169,29 @@ class FileIndex:
         return frozenset(node.id for node in called if node is not None)
 
     @cached_property
+    def boolean_fields(self) -> tuple[str, ...]:
+        """Attribute names the file treats as flags: annotated ``name: bool`` (dataclass fields)
+        or assigned a boolean literal through an attribute (``obj.name = True``)."""
+        found = []
+        for node in self.of_type("assignment"):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            kind = node.child_by_field_name("type")
+            if left is None:
+                continue
+            flag = (kind is not None and self._text(kind) == "bool") or (
+                right is not None and right.type in ("true", "false"))
+            if not flag:
+                continue
+            if left.type == "identifier" and kind is not None:
+                found.append(self._text(left))
+            elif left.type == "attribute" and (name := left.child_by_field_name("attribute")):
+                found.append(self._text(name))
+        return tuple(unique(found))
+
+    def _text(self, node: Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    @cached_property
     def module_names(self) -> tuple[str, ...]:
         """Names bound by assignments at module level (functions, classes, imports excluded)."""
         names = (self.source[n.start_byte : n.end_byte].decode() for n in _bound_names(self.root))

@@ -21,6 +21,7 @@ from apr.generate.site import (
     returned,
     target_names,
     unique,
+    walk,
 )
 
 BOOLEAN_EXPRESSIONS = ("comparison_operator", "boolean_operator", "not_operator")
@@ -78,16 +79,30 @@ def _holds_boolean_value(parent: Node, node: Node) -> bool:
 
 def _condition_site(site: Site, condition: Node) -> Iterator[Rewrite]:
     yield _negation(site, condition)
+    yield from _negated_operands(site, condition)
     yield from _dropped_operands(site, condition)
     for inner in site.of_type("not_operator"):
         argument = inner.child_by_field_name("argument")
         if inner != condition and contains(condition, inner) and argument is not None:
             yield Rewrite(inner.start_byte, inner.end_byte, site.text(argument),
                           f"drop `not` in `{short(site.text(inner))}`")
-    donors = _condition_donors(site, condition)
-    for donor in donors:
-        yield _with_clause(site, condition, "and", donor)
-        yield _with_clause(site, condition, "or", donor)
+    donors = [*_condition_donors(site, condition), *_flag_donors(site, condition)]
+    for text, primary in donors:
+        yield _with_clause(site, condition, "and", text, primary)
+        yield _with_clause(site, condition, "or", text, primary)
+    for text, primary in donors:
+        yield _with_clause(site, condition, "and", text, primary, negate=True)
+        yield _with_clause(site, condition, "or", text, primary, negate=True)
+
+
+def _negated_operands(site: Site, condition: Node) -> Iterator[Rewrite]:
+    """Negate one operand of an ``and``/``or`` chain (``a and f(x)`` -> ``a and not f(x)``)."""
+    for chain in _chains(site, condition):
+        operands = _operands(site, chain, _op(site, chain) or "and")
+        for operand in operands if len(operands) > 1 else ():
+            rewrite = _negation(site, operand)
+            yield Rewrite(rewrite.start, rewrite.end, rewrite.text,
+                          f"{rewrite.description} in `{short(site.text(chain))}`")
 
 
 def _negation(site: Site, condition: Node) -> Rewrite:
@@ -146,24 +161,42 @@ def _op(site: Site, node: Node) -> str:
     return site.text(op) if op is not None else ""
 
 
-def _condition_donors(site: Site, condition: Node) -> list[Node]:
-    """Boolean expressions and ``if``/``while`` conditions of the function, then the file."""
+def _condition_donors(site: Site, condition: Node) -> list[tuple[str, bool]]:
+    """Boolean expressions and ``if``/``while`` conditions of the function, then the file, as
+    (text, can stand as an operand of any boolean operator without parentheses)."""
     text = site.text(condition)
-    donors: dict[str, Node] = {}
+    donors: dict[str, bool] = {}
     for node in site.donors(*BOOLEAN_EXPRESSIONS, *CONDITION_OWNERS):
         if node.type in CONDITION_OWNERS:
             node = node.child_by_field_name("condition") or condition
         donor = site.text(node)
         if "\n" not in donor and donor not in text and text not in donor:
-            donors.setdefault(donor, node)
-    return list(donors.values())[:CLAUSE_DONORS]
+            donors.setdefault(donor, node.type not in LOOSE and node.type != "boolean_operator")
+    return list(donors.items())[:CLAUSE_DONORS]
 
 
-def _with_clause(site: Site, condition: Node, operator: str, donor: Node) -> Rewrite:
-    """``condition <operator> donor``, parenthesizing either side where precedence demands."""
-    text, added = site.text(condition), site.text(donor)
+def _flag_donors(site: Site, condition: Node) -> list[tuple[str, bool]]:
+    """``obj.flag`` for the objects the condition reads and the file's boolean fields: names
+    declared ``flag: bool`` or assigned ``True``/``False`` (``x.flag = True``). A forgotten flag
+    check (``and not item.archived``) is a common missing clause that no boolean expression of
+    the file spells out."""
+    owners = unique(site.text(o) for n in walk(condition) if n.type == "attribute"
+                    and (o := n.child_by_field_name("object")) is not None
+                    and o.type == "identifier")
+    text = site.text(condition)
+    found = [f"{owner}.{flag}" for flag in site.index.boolean_fields for owner in owners]
+    return [(f, True) for f in unique(found) if f not in text][:CLAUSE_DONORS]
+
+
+def _with_clause(site: Site, condition: Node, operator: str, added: str, primary: bool,
+                 negate: bool = False) -> Rewrite:
+    """``condition <operator> [not] added``, parenthesizing either side where precedence
+    demands (``primary``: ``added`` needs no parentheses as an operand)."""
+    text = site.text(condition)
+    if negate:
+        added = f"not {added}" if primary else f"not ({added})"
     description = f"add `{operator} {short(added)}`"
-    if not _binds_under(site, donor, operator):
+    if not negate and not primary:
         added = f"({added})"
     if _binds_under(site, condition, operator):
         return Rewrite(condition.end_byte, condition.end_byte, f" {operator} {added}", description)
