@@ -8,12 +8,12 @@ dropped — and lets git make the diff of what remains.
 
 from __future__ import annotations
 
+import difflib
 import tempfile
 from pathlib import Path
 
 import git
 from tree_sitter import Node
-from unidiff import PatchSet
 
 from apr.lang import LanguageSupport, get_language
 
@@ -38,22 +38,54 @@ def git_diff(file: str, old: bytes, new: bytes, context: int = 3) -> str:
 def code_diff(file: str, buggy: bytes, fixed: bytes, language: str) -> str:
     """Like :func:`git_diff`, without changes to blank lines, comments or docstrings.
 
-    Works line by line on git's zero-context diff: a removed line is removed only if it is code
-    in ``buggy``, an added line is added only if it is code in ``fixed``; git then diffs
-    ``buggy`` against the result.
+    The code lines of both versions (noise left out) are aligned with difflib's matcher; the
+    changed code lines of ``fixed`` replace those of ``buggy`` in place, noise lines of ``buggy``
+    stay; git then diffs ``buggy`` against the result. (Aligning whole files instead lets git
+    pair a changed line with one inside a removed docstring, far from where it belongs.)
     """
     lang = get_language(language)
-    full = PatchSet(git_diff(file, buggy, fixed, context=0))
-    if not full:
-        return ""
-    noise_old, noise_new = noncode_lines(buggy, lang), noncode_lines(fixed, lang)
-    lines = buggy.decode("utf-8").splitlines(keepends=True)
-    for hunk in reversed(list(full[0])):
-        kept_old = [ln.value for ln in hunk if ln.is_removed and ln.source_line_no in noise_old]
-        added = [ln.value for ln in hunk if ln.is_added and ln.target_line_no not in noise_new]
-        start = hunk.source_start - (0 if hunk.source_length else -1) - 1
-        lines[start: start + hunk.source_length] = kept_old + added
-    return git_diff(file, buggy, "".join(lines).encode("utf-8"))
+    old = buggy.decode("utf-8").splitlines(keepends=True)
+    new = fixed.decode("utf-8").splitlines(keepends=True)
+    code_old = _code_indices(old, noncode_lines(buggy, lang))
+    code_new = _code_indices(new, noncode_lines(fixed, lang))
+    matcher = difflib.SequenceMatcher(None, [_key(old[i], lang) for i in code_old],
+                                      [_key(new[j], lang) for j in code_new], autojunk=False)
+    result = list(old)
+    for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+        if tag == "equal":
+            continue
+        added = [_ending(new[j]) for j in code_new[j1:j2]]
+        if i1 < i2:
+            lines = code_old[i1:i2]
+            result[lines[0]: lines[-1] + 1] = [*added, *_kept_noise(old, lines, code_old)]
+        else:
+            at = code_old[i1] if i1 < len(code_old) else _after_last(code_old, old)
+            result[at:at] = added
+    return git_diff(file, buggy, "".join(result).encode("utf-8"))
+
+
+def _key(line: str, lang: LanguageSupport) -> str:
+    """A line's code for alignment: indentation and tokens, comments and spacing ignored."""
+    indent = line[: len(line) - len(line.lstrip())]
+    return indent + lang.normalize(line.strip())
+
+
+def _code_indices(lines: list[str], noise: set[int]) -> list[int]:
+    return [i for i in range(len(lines)) if i + 1 not in noise]
+
+
+def _kept_noise(old: list[str], lines: list[int], code: list[int]) -> list[str]:
+    """Noise lines between the first and last replaced code line stay (after the new code)."""
+    inside = set(range(lines[0], lines[-1] + 1)) - set(code)
+    return [old[i] for i in sorted(inside)]
+
+
+def _after_last(code: list[int], old: list[str]) -> int:
+    return code[-1] + 1 if code else len(old)
+
+
+def _ending(line: str) -> str:
+    return line if line.endswith("\n") else line + "\n"
 
 
 def noncode_lines(source: bytes, lang: LanguageSupport) -> set[int]:

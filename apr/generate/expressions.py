@@ -67,6 +67,8 @@ DONORS_PER_SITE = 4
 """Donor identifiers / names / literals tried at one site."""
 
 WHOLE_READ_WEIGHT = 0.8
+OTHER_OWNER_WEIGHT = 0.8
+"""``x.a`` -> ``x.b`` where ``b`` is only seen on other objects of the file."""
 """An attribute read or ``self`` replaced by a local is rarer than one variable for another."""
 REMOVAL_WEIGHT = 0.8
 ADDITION_WEIGHT = 0.7
@@ -265,7 +267,15 @@ def _attribute_site(site: Site, node: Node) -> Iterator[Rewrite]:
         and (scope is None or scope.start_byte <= a.start_byte < scope.end_byte)
     ]
     donors = unique(names, [site.text(name)])[:DONORS_PER_SITE]
-    return (replace(site, name, d, f"`.{site.text(name)}` -> `.{d}`") for d in donors)
+    others = unique(_file_attributes(site), [site.text(name), *donors])[:DONORS_PER_SITE]
+    return (Rewrite(name.start_byte, name.end_byte, d, f"`.{site.text(name)}` -> `.{d}`",
+                    1.0 if d in donors else OTHER_OWNER_WEIGHT) for d in [*donors, *others])
+
+
+def _file_attributes(site: Site) -> list[str]:
+    """Attribute names read anywhere in the file (not method names), in donor order."""
+    return [site.text(a.child_by_field_name("attribute") or a) for a in site.donors("attribute")
+            if a.id not in site.index.callees]
 
 
 def _same_owner(site: Site, attribute: Node, owner: str) -> bool:

@@ -78,7 +78,11 @@ def _holds_boolean_value(parent: Node, node: Node) -> bool:
 
 
 def _condition_site(site: Site, condition: Node) -> Iterator[Rewrite]:
+    if condition.type in ("true", "false"):
+        yield from _literal_condition(site, condition)
+        return
     yield _negation(site, condition)
+    yield from _null_checks(site, condition)
     yield from _negated_operands(site, condition)
     yield from _dropped_operands(site, condition)
     for inner in site.of_type("not_operator"):
@@ -93,6 +97,30 @@ def _condition_site(site: Site, condition: Node) -> Iterator[Rewrite]:
     for text, primary in donors:
         yield _with_clause(site, condition, "and", text, primary, negate=True)
         yield _with_clause(site, condition, "or", text, primary, negate=True)
+
+
+def _literal_condition(site: Site, condition: Node) -> Iterator[Rewrite]:
+    """``while True:`` -> ``while queue:`` (a loop that should stop when a collection empties)."""
+    for name in site.local_names[:CLAUSE_DONORS + 2]:
+        yield Rewrite(condition.start_byte, condition.end_byte, name,
+                      f"`{site.text(condition)}` -> `{name}`")
+
+
+def _null_checks(site: Site, condition: Node) -> Iterator[Rewrite]:
+    """GAMMA's "insert null check" on a condition: ``a.b is None`` -> ``a is None or a.b is
+    None``, and ``a is not None and ...``, for the objects the condition dereferences."""
+    if condition.type in LOOSE:
+        return
+    owners = unique(site.text(o) for n in walk(condition) if n.type == "attribute"
+                    and (o := n.child_by_field_name("object")) is not None
+                    and o.type == "identifier")
+    at = condition.start_byte
+    text = site.text(condition)
+    for owner in owners:
+        for prefix in (f"{owner} is None or ", f"{owner} is not None and "):
+            wrapped = f"{prefix}{text}" if condition.type != "boolean_operator" \
+                else f"{prefix}({text})"
+            yield Rewrite(at, condition.end_byte, wrapped, f"add null check `{prefix.strip()}`")
 
 
 def _negated_operands(site: Site, condition: Node) -> Iterator[Rewrite]:
@@ -185,7 +213,9 @@ def _flag_donors(site: Site, condition: Node) -> list[tuple[str, bool]]:
                     and o.type == "identifier")
     text = site.text(condition)
     found = [f"{owner}.{flag}" for flag in site.index.boolean_fields for owner in owners]
-    return [(f, True) for f in unique(found) if f not in text][:CLAUSE_DONORS]
+    flags = [f for f in unique(found) if f not in text][:CLAUSE_DONORS]
+    names = [n for n in site.params if n not in text][:CLAUSE_DONORS]  # `or not coins`
+    return [(f, True) for f in [*flags, *names]]
 
 
 def _with_clause(site: Site, condition: Node, operator: str, added: str, primary: bool,

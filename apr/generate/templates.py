@@ -27,7 +27,9 @@ mutate_call           0.6    ``min`` <-> ``max``, ``append`` <-> ``extend``, sam
 insert_guard          0.5    ``if v is None: return r`` (or ``continue``) before the statement
 mutate_return         0.5    the returned expression -> another return value / variable
 mutate_arguments      0.4    swap, remove or add an argument
+mutate_expression     0.4    drop/swap operands, +/- 1 on arguments, unwrap calls (mutations.py)
 delete_statement      0.3    delete the statement (``pass`` if its block needs one)
+insert_statement      0.25   add to a local collection / assign a read variable (mutations.py)
 move_statement        0.2    swap the statement with its previous / next sibling
 ====================  =====  ==========================================================
 
@@ -58,6 +60,7 @@ from apr.generate.expressions import (
 )
 from apr.generate.java_site import JavaSite
 from apr.generate.java_templates import JAVA_FAMILIES, JAVA_PRIORS
+from apr.generate.mutations import insert_statement, mutate_expression
 from apr.generate.site import FileIndex, Rewrite, Site
 from apr.generate.statements import (
     delete_statement,
@@ -80,7 +83,9 @@ FAMILIES: dict[str, Family] = {
     "insert_guard": insert_guard,
     "mutate_return": mutate_return,
     "mutate_arguments": mutate_arguments,
+    "mutate_expression": mutate_expression,
     "delete_statement": delete_statement,
+    "insert_statement": insert_statement,
     "move_statement": move_statement,
 }
 PRIORS: dict[str, float] = {
@@ -93,7 +98,9 @@ PRIORS: dict[str, float] = {
     "insert_guard": 0.5,
     "mutate_return": 0.5,
     "mutate_arguments": 0.4,
+    "mutate_expression": 0.4,
     "delete_statement": 0.3,
+    "insert_statement": 0.25,
     "move_statement": 0.2,
 }
 MAX_PER_FAMILY = 30
