@@ -52,6 +52,7 @@ def _add_ci(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", dest="language", metavar="LANG", help="language (default: detected)")
     p.add_argument("--driver", metavar="NAME", help="test driver (default: detected)")
     p.add_argument("--pipeline", metavar="NAME", help="pipeline name or TOML file (default: ci)")
+    _add_model(p)
     p.add_argument("--budget", type=int, metavar="N", help="validate at most N candidates")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long")
     p.add_argument("--workers", type=int, metavar="N", help="parallel validations")
@@ -102,6 +103,7 @@ def _add_bench(p: argparse.ArgumentParser) -> None:
                      help="perfect: the developer patch's buggy lines; sbfl: from coverage")
     run.add_argument("--formula", default="ochiai", choices=["ochiai", "dstar", "tarantula"])
     run.add_argument("--pipeline", default="default", metavar="NAME")
+    _add_model(run)
     run.add_argument("--budget", type=int, default=500, metavar="N")
     run.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS",
                      help="per bug")
@@ -111,6 +113,14 @@ def _add_bench(p: argparse.ArgumentParser) -> None:
     run.add_argument("--out", required=True, metavar="DIR")
     rep = sub.add_parser("report", help="tables (text, Markdown, HTML) of a bench run")
     rep.add_argument("out", metavar="DIR")
+
+
+def _add_model(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", action="append", metavar="DIR_OR_ID",
+                   help="model for the pipelines that use one (multimend: a fine-tuned CodeT5 "
+                   "checkpoint directory, an `apr train` output directory = its last 5 "
+                   "checkpoints, or a hub id; gamma: a CodeT5 checkpoint or hub id, e.g. "
+                   "Salesforce/codet5-base); repeat it to merge several checkpoints")
 
 
 def _add_suite_args(p: argparse.ArgumentParser) -> None:
@@ -128,6 +138,7 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
     p.add_argument("--driver", metavar="NAME", help="test driver (default: detected)")
     p.add_argument("--pipeline", metavar="NAME", help="pipeline name or TOML file (default: "
                    "default)")
+    _add_model(p)
     p.add_argument("--budget", type=int, metavar="N", help="validate at most N candidates")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long")
     p.add_argument("--workers", type=int, metavar="N", help="parallel validations (default: "
@@ -150,7 +161,7 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
 
 
 _CONFIG_FLAGS = ("test_command", "language", "driver", "pipeline", "budget", "time_limit",
-                 "workers", "fl", "max_patches", "test_timeout", "suite_timeout")
+                 "workers", "fl", "max_patches", "test_timeout", "suite_timeout", "model")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -286,7 +297,8 @@ def _bench_run(args: argparse.Namespace) -> ExitCode:
     bugs = select(suite.bugs(), ids)
     settings = BenchSettings(fl=args.fl, formula=args.formula, pipeline=args.pipeline,
                              budget=args.budget, time_limit=args.time_limit,
-                             workers=args.workers, test_timeout=args.test_timeout)
+                             workers=args.workers, test_timeout=args.test_timeout,
+                             model=tuple(args.model or ()))
 
     def show(record: dict[str, Any], done: int, total: int) -> None:
         verdict = ("correct" if record["correct"] else "plausible" if record["plausible"]

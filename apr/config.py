@@ -36,12 +36,41 @@ class RepairConfig:
     test_timeout: float = 60.0  # one test, during the baseline run
     suite_timeout: float = 900.0  # the whole baseline test run
     generators: tuple[str, ...] = ("template",)
+    # maskfill (GAMMA): what fills the blanks ("local-lm": the project's token n-gram model;
+    # "codet5": span infilling with `model`, beam `beam`), fillings kept per blank, and the
+    # share of its template family's prior a blank's best filling gets (1: on par with the
+    # templates; the default puts a local model's fillings after them: docs/maskfill.md)
+    filler: str = "local-lm"
+    mask_fills: int = 10
+    mask_weight: float = 0.2
+    # seq2seq (MultiMend): checkpoint dirs or hub ids; an `apr train` output dir stands for its
+    # last `model_checkpoints` checkpoints; beam search; retrieval (apr.context.RETRIEVERS)
+    model: tuple[str, ...] = ()
+    model_checkpoints: int = 5
+    beam: int = 100
+    num_return: int = 100  # outputs kept per checkpoint and hunk (at most beam)
+    max_output: int = 256  # most tokens generated per output (MultiMend: 256)
+    retriever: str = "lexical"
+    retrieve_k: int = 5
+    retrieve_threshold: float = 0.5  # largest cosine distance of a retrieved line
+    # multi-hunk patches (apr.generate.multihunk): strategies tried, in order, once the
+    # single-hunk candidates are validated; the most suspicious hunks taking part; per-hunk
+    # candidates combined by "combine" and tried by "greedy"
+    multihunk: tuple[str, ...] = ("same", "combine", "greedy")
+    multihunk_hunks: int = 4
+    multihunk_top_k: int = 3
+    multihunk_greedy: int = 30
 
     def __post_init__(self) -> None:
-        for name in ("budget", "workers", "max_patches", "max_hunks", "max_candidates"):
+        for name in ("budget", "workers", "max_patches", "max_hunks", "max_candidates",
+                     "model_checkpoints", "beam", "num_return", "max_output", "multihunk_hunks",
+                     "mask_fills"):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("time_limit", "test_timeout", "suite_timeout"):
+        for name in ("retrieve_k", "multihunk_top_k", "multihunk_greedy"):
+            if getattr(self, name) < 0:
+                raise UsageError(f"{name} must be at least 0, got {getattr(self, name)}")
+        for name in ("time_limit", "test_timeout", "suite_timeout", "mask_weight"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"{name} must be positive, got {getattr(self, name)}")
 

@@ -2,7 +2,12 @@
 
 ::
 
-    snapshot -> baseline -> localize -> hunks -> generate -> validate -> RepairResult
+    snapshot -> baseline -> localize -> hunks -> generate -> validate -> multihunk -> RepairResult
+
+The multi-hunk phase comes after the single-hunk candidates are validated, within the same
+budget and time limit: the strategies of ``config.multihunk`` (``same``, ``combine``, ``greedy``;
+:mod:`apr.generate.multihunk`) build patches for several hunks from the hunks' ranked
+candidates, leaving out those that failed to apply, compile or finish alone.
 
 Each stage's value is recorded (as JSON, when a run folder is given) and timed. The user's tree is
 only read (into a :class:`~apr.project.workspace.Snapshot`); everything runs in workspaces that are
@@ -15,7 +20,7 @@ import dataclasses
 import json
 import time
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -25,14 +30,22 @@ from typing import Any, Protocol
 from apr import config as config_mod
 from apr.config import RepairConfig
 from apr.errors import CannotReproduce, NoTestsFound, ProjectBroken, TestCommandTimeout, UsageError
-from apr.generate import GENERATORS
-from apr.generate.base import Context
+from apr.generate import GENERATORS, BatchGenerator
+from apr.generate.base import Context, Generator
+from apr.generate.multihunk import (
+    check_strategies,
+    combinations,
+    group_by_hunk,
+    merge,
+    same_change,
+)
 from apr.generate.ranking import rank
 from apr.lang import LanguageSupport, detect_language, get_language
 from apr.localize.sbfl import localize
 from apr.localize.stacktrace import resolve_suffix
 from apr.model import (
     Candidate,
+    Edit,
     Hunk,
     Location,
     Outcome,
@@ -45,6 +58,7 @@ from apr.model import (
 from apr.project import TestDriver, make_driver
 from apr.project.workspace import Snapshot, UserRepo, Workspace
 from apr.validate.cache import CacheScope, ValidationCache
+from apr.validate.multihunk import ValidationRun, greedy
 from apr.validate.validator import Limits, Validator
 
 
@@ -159,21 +173,63 @@ def find_hunks(locations: Sequence[Location], snapshot: Snapshot, lang: Language
     return list(hunks.values())
 
 
-def generate(hunks: Sequence[Hunk], snapshot: Snapshot, lang: LanguageSupport,
-             config: RepairConfig) -> list[Candidate]:
-    """Every generator's candidates for every hunk, ranked, deduplicated and parse-checked."""
-    gens = []
+def make_generators(config: RepairConfig) -> list[Generator]:
+    """The generators ``config.generators`` names, built from the run's settings (a class with
+    ``from_config`` gets the config); cheap: models load when first used.
+
+    Raises:
+        UsageError: an unknown generator or multi-hunk strategy, or bad settings.
+        ModelUnavailable: a generator needs a model the settings do not give.
+    """
+    check_strategies(config.multihunk)
+    gens: list[Generator] = []
     for name in config.generators:
         if name not in GENERATORS:
             raise UsageError(f"unknown generator {name!r}; known: {', '.join(GENERATORS)}")
-        gens.append(GENERATORS[name]())
-    candidates: list[Candidate] = []
+        factory = GENERATORS[name]
+        configure = getattr(factory, "from_config", None)
+        gens.append(configure(config) if callable(configure) else factory())
+    return gens
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The generate stage's value: the hunks, their ranked candidates, the index of the hunk
+    each came from, the files' sources, and the generators' statistics."""
+
+    hunks: tuple[Hunk, ...]
+    candidates: list[Candidate]
+    hunk_of: dict[Candidate, int]
+    sources: dict[str, bytes]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def generate(hunks: Sequence[Hunk], snapshot: Snapshot, lang: LanguageSupport,
+             config: RepairConfig, generators: Sequence[Generator] | None = None,
+             ) -> list[Candidate]:
+    """Every generator's candidates for every hunk, ranked, deduplicated and parse-checked."""
+    return _generate(hunks, snapshot, lang, config, generators).candidates
+
+
+def _generate(hunks: Sequence[Hunk], snapshot: Snapshot, lang: LanguageSupport,
+              config: RepairConfig, generators: Sequence[Generator] | None = None) -> Generated:
+    gens = make_generators(config) if generators is None else list(generators)
     sources = {h.file: snapshot.read(h.file) for h in hunks}
-    for hunk in hunks:
-        context = Context(source=sources[hunk.file], language=lang, file=hunk.file)
+    contexts = [Context(source=sources[h.file], language=lang, file=h.file,
+                        root=snapshot.repo_dir) for h in hunks]
+    for gen in gens:
+        if isinstance(gen, BatchGenerator):
+            gen.prepare(hunks, contexts)  # e.g. beam search batched across hunks
+    candidates: list[Candidate] = []
+    hunk_of: dict[Candidate, int] = {}
+    for index, (hunk, context) in enumerate(zip(hunks, contexts, strict=True)):
         for gen in gens:
-            candidates.extend(gen.generate(hunk, context))
-    return rank(candidates, sources, lang, limit=config.max_candidates)
+            for candidate in gen.generate(hunk, context):
+                candidates.append(candidate)
+                hunk_of.setdefault(candidate, index)
+    stats = {g.name: g.stats() for g in gens if isinstance(g, BatchGenerator)}
+    return Generated(tuple(hunks), rank(candidates, sources, lang, limit=config.max_candidates),
+                     hunk_of, sources, stats)
 
 
 # --- one repair -----------------------------------------------------------------------------
@@ -212,6 +268,7 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
                                                                     language=detected))
     lang = get_language(task.config.language)
     record.save("config", config_mod.as_dict(task.config))
+    gens = make_generators(task.config)  # before any test runs: a missing model fails fast
     driver = make_driver(task.config.driver, user.root / user.project, task.config.language,
                          task.config.test_command)
     try:
@@ -219,13 +276,14 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
             progress.stage("snapshot", str(user.root))
             snapshot = Snapshot(user)
         with snapshot:
-            return _repair_in(snapshot, driver, lang, task, record, progress, started)
+            return _repair_in(snapshot, driver, lang, task, record, progress, started, gens)
     finally:
         driver.close()
 
 
 def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, task: RepairTask,
-               record: RunRecord, progress: Progress, started: float) -> RepairResult:
+               record: RunRecord, progress: Progress, started: float,
+               gens: Sequence[Generator]) -> RepairResult:
     config = task.config
     deadline = started + config.time_limit
     with record.stage("baseline"):
@@ -250,16 +308,23 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
                               f"{lang.name} code outside the tests")
     with record.stage("generate"):
         progress.stage("generate", f"{len(hunks)} suspicious statement(s)")
-        candidates = generate(hunks, snapshot, lang, config)
+        generated = _generate(hunks, snapshot, lang, config, gens)
+    candidates = generated.candidates
     record.save("candidates", candidates)
+    if generated.stats:
+        record.save("generators", generated.stats)
     with record.stage("validate"):
         progress.stage("validate", f"{min(len(candidates), config.budget)} candidate(s)")
         cache = task.cache.scope(snapshot, config.test_command) if task.cache else None
-        results, first = _validate(snapshot, driver, baseline, candidates, config,
-                                   (started, deadline), progress, cache)
+        run, first = _validate(snapshot, driver, baseline, candidates, config,
+                               (started, deadline), progress, cache)
+    with record.stage("multihunk"):
+        multi = _multi_hunk(run, generated, baseline, config, lang, progress)
+    record.save("multihunk", multi)
+    results = run.results
     return _finish(RepairStatus.PLAUSIBLE if _plausible(results) else RepairStatus.NONE, record,
-                   started, baseline, locations, candidates, results, config.max_patches,
-                   first_plausible=first)
+                   started, baseline, locations, [*candidates, *multi], results,
+                   config.max_patches, first_plausible=first[0] if first else None)
 
 
 def _localize(baseline: TestRun, snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport,
@@ -289,22 +354,80 @@ def _localize(baseline: TestRun, snapshot: Snapshot, driver: TestDriver, lang: L
 def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun,
               candidates: Sequence[Candidate], config: RepairConfig,
               times: tuple[float, float], progress: Progress, cache: CacheScope | None = None,
-              ) -> tuple[list[ValidationResult], float | None]:
-    """Validate in rank order; also say when (seconds since the run started) the first
-    plausible patch arrived. ``times`` is (start, deadline) in ``time.monotonic()`` terms."""
+              ) -> tuple[ValidationRun, list[float]]:
+    """Validate in rank order; the run goes on with the multi-hunk phase. The list gets when
+    (seconds since the run started) the first plausible patch arrived. ``times`` is (start,
+    deadline) in ``time.monotonic()`` terms."""
     started, deadline = times
+    timeouts = validation_timeouts(baseline, config)
     limits = Limits(budget=config.budget, deadline=deadline, max_patches=config.max_patches,
-                    **validation_timeouts(baseline, config))
-    validator = Validator(snapshot, driver, baseline, limits, cache)
-    total = min(len(candidates), config.budget)
-    results: list[ValidationResult] = []
-    first: float | None = None
-    for result in validator.validate(candidates, config.workers):
-        results.append(result)
-        if first is None and result.outcome is Outcome.PLAUSIBLE:
-            first = round(time.monotonic() - started, 3)
-        progress.validated(result, len(results), total)
-    return results, first
+                    test_timeout=timeouts["test_timeout"], run_timeout=timeouts["run_timeout"])
+    first: list[float] = []
+
+    def on_result(result: ValidationResult, done: int, offered: int) -> None:
+        if not first and result.outcome is Outcome.PLAUSIBLE:
+            first.append(round(time.monotonic() - started, 3))
+        progress.validated(result, done, min(offered, config.budget))
+
+    run = ValidationRun(Validator(snapshot, driver, baseline, limits, cache), config.workers,
+                        on_result, cache)
+    run.validate(candidates)
+    return run, first
+
+
+_BROKEN = (Outcome.APPLY_FAILED, Outcome.COMPILE_FAILED, Outcome.TIMEOUT)
+
+
+def _multi_hunk(run: ValidationRun, generated: Generated, baseline: TestRun,
+                config: RepairConfig, lang: LanguageSupport,
+                progress: Progress) -> list[Candidate]:
+    """Run the strategies of ``config.multihunk``, in order, while the run has budget, time and
+    too few plausible patches; return the multi-hunk candidates offered for validation."""
+    lists = _hunk_lists(run, generated, config.multihunk_hunks)
+    offered: list[Candidate] = []
+
+    def checked(candidate: Candidate | None) -> Candidate | None:
+        if candidate is None or not rank([candidate], generated.sources, lang):
+            return None  # overlapping parts, or the parts together break the parse
+        offered.append(candidate)
+        return candidate
+
+    seen: set[frozenset[Edit]] = set()
+    for strategy in config.multihunk if len(lists) >= 2 else ():
+        if run.finished:
+            break
+        progress.stage("multihunk", f"{strategy}, {len(lists)} hunks")
+        if strategy == "greedy":  # counts failing tests: never skips what other phases ran
+            greedy(lists, run, lambda parts: checked(merge(parts, "greedy")),
+                   len(baseline.failing), config.multihunk_greedy)
+            continue
+        found = (same_change(lists, generated.sources) if strategy == "same"
+                 else combinations(lists, config.multihunk_top_k))
+        run.validate(_fresh(found, seen, checked, run.remaining))
+    return offered
+
+
+def _hunk_lists(run: ValidationRun, generated: Generated, limit: int) -> list[list[Candidate]]:
+    """The candidates of the first ``limit`` hunks that have any, in rank order, without those
+    that failed to apply, compile or finish on their own."""
+    broken = {r.candidate for r in run.results if r.outcome in _BROKEN}
+    lists = group_by_hunk(generated.candidates, generated.hunk_of, len(generated.hunks))
+    kept = ([c for c in hunk if c not in broken] for hunk in lists)
+    return [hunk for hunk in kept if hunk][:limit]
+
+
+def _fresh(found: Iterable[Candidate], seen: set[frozenset[Edit]],
+           checked: Callable[[Candidate], Candidate | None], limit: int) -> list[Candidate]:
+    """Up to ``limit`` of ``found`` not seen before (by their edits) that pass ``checked``."""
+    batch: list[Candidate] = []
+    for candidate in found:
+        if len(batch) >= limit:
+            break
+        key = frozenset(candidate.edits)
+        if key not in seen and checked(candidate) is not None:
+            seen.add(key)
+            batch.append(candidate)
+    return batch
 
 
 def validation_timeouts(baseline: TestRun, config: RepairConfig) -> dict[str, float]:

@@ -7,7 +7,8 @@ against the developer's: ``exact_match`` and ``correct`` (see :mod:`apr.bench.co
 Plausible and correct are reported separately, always.
 
 Resumable: a bug already in ``results.jsonl`` is skipped. A bug that crashes is recorded with
-``status = "error"`` and the run goes on.
+``status = "error"`` and the run goes on; a model that cannot be loaded (``ModelUnavailable``)
+stops the run, since every bug would fail the same way.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from unidiff import PatchSet
 from apr.bench.base import Benchmark, Bug
 from apr.bench.correctness import compare
 from apr.bench.manifest import fixed_version
-from apr.errors import AprError, CannotReproduce, UsageError
+from apr.errors import AprError, CannotReproduce, ModelUnavailable, UsageError
 from apr.lang import get_language
 from apr.model import Location, RepairResult, RepairStatus
 
@@ -46,6 +47,7 @@ class BenchSettings:
     workers: int = 2
     max_patches: int = 1
     test_timeout: float = 10.0  # one test in the first run: buggy programs hang
+    model: tuple[str, ...] = ()  # checkpoints for the pipelines that use a model (--model)
 
     def __post_init__(self) -> None:
         if self.fl not in FL_MODES:
@@ -87,7 +89,8 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
     record: dict[str, Any] = {"bug": bug.id, "language": bug.language, "fl": settings.fl,
                               "budget": settings.budget, "pipeline": settings.pipeline,
                               "time_limit": settings.time_limit, "hunks": bug.hunks,
-                              "kind": bug.kind}
+                              "kind": bug.kind, **({"model": list(settings.model)}
+                                                   if settings.model else {})}
     with tempfile.TemporaryDirectory(prefix="apr-bench-") as tmp:
         try:
             checkout = suite.checkout(bug, Path(tmp) / bug.id)
@@ -96,11 +99,14 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
                      "workers": settings.workers, "fl": settings.formula,
                      "pipeline": settings.pipeline, "language": bug.language,
                      "test_command": bug.test_command, "max_patches": settings.max_patches,
-                     "test_timeout": settings.test_timeout}
+                     "test_timeout": settings.test_timeout,
+                     "model": settings.model or None}
             config = resolve_config(checkout, flags)
             given = patch_locations(dev_patch) if settings.fl == "perfect" else None
             result = repair(RepairTask(checkout, config, locations=given), progress)
             record.update(_judge(result, checkout, dev_patch, bug.language))
+        except ModelUnavailable:
+            raise  # not this bug's failure: every bug would fail the same way
         except CannotReproduce as exc:
             record.update(_failed("cannot_reproduce", str(exc)))
         except AprError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from apr.lang.base import LanguageSupport
@@ -18,11 +19,14 @@ class Context:
         source: the buggy file's content; hunk and edit offsets refer to it.
         language: the file's language support.
         file: the file's path relative to the repository root (POSIX), used in edits.
+        root: the repository's root folder (a snapshot: read it, never write it), for
+            generators that learn from the project's files; None when unknown.
     """
 
     source: bytes
     language: LanguageSupport
     file: str
+    root: Path | None = None
 
 
 class Generator(Protocol):

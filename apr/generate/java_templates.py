@@ -21,7 +21,7 @@ mutate_range            0.6    an array index or ``get``/``charAt``/``substring`
 mutate_variable         0.6    a variable -> another of the same declared type in scope
 mutate_call             0.6    a method name -> its counterpart (``min``/``max``...) or another
                                method of the file with the same number of arguments; ``f(x)``
-                               -> ``x``
+                               -> ``x``; ``v = e`` -> ``v = Math.max(v, e)`` (min, max(0, e))
 mutate_return           0.5    the returned expression -> another return value, a variable of
                                the return type, or the type's default
 insert_range_check      0.5    ``if (i < a.length) { stmt }`` / ``i < list.size()``, or an early
@@ -108,6 +108,7 @@ REMOVAL_WEIGHT = 0.8
 ADDITION_WEIGHT = 0.7
 DONOR_WEIGHT = 0.8
 UNWRAP_WEIGHT = 0.7
+WRAP_WEIGHT = 0.7
 ARGUMENT_SHIFT_WEIGHT = 0.8
 SIMPLE_DELETABLE = frozenset({"expression_statement", "break_statement", "continue_statement",
                               "throw_statement"})
@@ -203,11 +204,13 @@ def int_literal(site: JavaSite, node: Node) -> tuple[int, str] | None:
 
 def _literal_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
     value = int_literal(site, node)
+    tried = {site.text(node)}
     if value is not None:
         number, suffix = value
         before = site.source[node.start_byte - 1 : node.start_byte]
         for shifted in (number + 1, number - 1):
             text = f"{shifted}{suffix}"
+            tried.add(text)
             dropped = _dropped_term(site, node) if shifted == 0 else None
             if dropped is not None:
                 yield dropped
@@ -218,7 +221,7 @@ def _literal_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
     kind = _literal_kind(node)
     donors = [site.text(n) for n in site.donors(*LITERALS) if _literal_kind(n) == kind
               and "\n" not in site.text(n)]
-    for donor in unique(donors, [site.text(node)])[:DONORS_PER_SITE - 1]:
+    for donor in unique(donors, tried)[:DONORS_PER_SITE - 1]:
         yield replace(site, node, donor, weight=DONOR_WEIGHT)
 
 
@@ -278,7 +281,7 @@ def _conditions(site: JavaSite) -> list[Node]:
             condition = condition_of(parent)
             if condition is not None:
                 found.append(condition)
-        elif _boolean_value(site, node):
+        elif _boolean_value(site, node) or _declared_boolean(site, node):
             found.append(node)
     return unique_nodes(found)
 
@@ -305,6 +308,21 @@ def _boolean_value(site: JavaSite, node: Node) -> bool:
         return True
     return (parent.type, field_of(node)) in (("assignment_expression", "right"),
                                              ("variable_declarator", "value"))
+
+
+def _declared_boolean(site: JavaSite, node: Node) -> bool:
+    """A call or name assigned to (or declaring) a ``boolean`` variable: ``ok = s.isEmpty()``."""
+    parent = node.parent
+    if parent is None or node.type not in ("method_invocation", "identifier", "field_access"):
+        return False
+    if parent.type == "variable_declarator" and field_of(node) == "value":
+        declaration = parent.parent
+        kind = declaration.child_by_field_name("type") if declaration is not None else None
+        return kind is not None and site.text(kind) == "boolean"
+    if parent.type == "assignment_expression" and field_of(node) == "right":
+        left = parent.child_by_field_name("left")
+        return left is not None and site.type_of(left) == "boolean"
+    return False
 
 
 def _condition_site(site: JavaSite, condition: Node) -> Iterator[Rewrite]:
@@ -505,9 +523,10 @@ def exits(site: JavaSite, anchor: Node) -> list[str]:
     values = [site.text(v) for r in site.returns if not contains(anchor, r)
               and (v := _returned(r)) is not None]
     kind = site.return_type
-    default = DEFAULTS.get(kind, "null") if kind is not None else None
+    defaults = [] if kind is None else ['""', "null"] if kind == "String" else [
+        DEFAULTS.get(kind, "null")]
     typed = [v.name for v in site.variables_at(anchor) if v.type == kind and kind != "void"]
-    candidates = [*values[:2], *([default] if default is not None else []), *typed[:2]]
+    candidates = [*values[:2], *defaults, *typed[:2]]
     out = [f"return {v};" if v else "return;" for v in unique(candidates)]
     if site.in_loop(anchor):
         out.insert(1 if out else 0, "continue;")
@@ -659,9 +678,29 @@ def _variable_site(site: JavaSite, node: Node, kind: str) -> Iterator[Rewrite]:
 
 def mutate_call(site: JavaSite) -> Iterator[Rewrite]:
     """A method name -> its counterpart (:data:`METHOD_PAIRS`), then other methods called or
-    declared in the method, class and file with as many arguments."""
+    declared in the method, class and file with as many arguments; ``f(x)`` -> ``x``; a
+    numeric assignment ``v = e`` -> ``v = Math.max(v, e)`` (``min``, ``Math.max(0, e)``)."""
     calls = [n for n in site.of_type("method_invocation")]
-    return interleave(_call_site(site, call) for call in calls)
+    streams = [_call_site(site, call) for call in calls]
+    streams += [_extremes(site, a) for a in site.of_type("assignment_expression")]
+    return interleave(streams)
+
+
+def _extremes(site: JavaSite, assignment: Node) -> Iterator[Rewrite]:
+    """``v = e`` -> ``v = Math.max(v, e)``, ``Math.min(v, e)``, ``Math.max(0, e)``: a running
+    maximum (or minimum, or a floor at zero) that the code forgot."""
+    token = operator_of(site, assignment)
+    left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+    if token is None or left is None or right is None or site.text(token) != "=":
+        return
+    if site.type_of(left) not in NUMERIC or "\n" in site.text(right):
+        return
+    target, value = site.text(left), site.text(right)
+    if value.startswith(("Math.max(", "Math.min(")):
+        return
+    for text in (f"Math.max({target}, {value})", f"Math.min({target}, {value})",
+                 f"Math.max(0, {value})"):
+        yield replace(site, right, text, f"`{short(value)}` -> `{short(text)}`", WRAP_WEIGHT)
 
 
 def _call_site(site: JavaSite, call: Node) -> Iterator[Rewrite]:

@@ -9,6 +9,7 @@ of them are skipped, but lower-ranked ones still running are allowed to finish.
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +30,9 @@ class Limits:
     max_patches: int
     test_timeout: float  # one test
     run_timeout: float  # one test command
+    # False: one run of the whole suite without -x, so that every failing test is known
+    # (the greedy multi-hunk strategy counts them); True: failing tests, then the suite, -x
+    fail_fast: bool = True
 
 
 class _Pool:
@@ -69,6 +73,15 @@ class Validator:
         self._stop_after: int | None = None
         self._plausible: list[int] = []
         self._lock = threading.Lock()
+
+    def with_limits(self, limits: Limits, cache: CacheScope | None = None) -> Validator:
+        """A validator under other ``limits`` (and ``cache``), sharing this one's workspaces:
+        validation in phases (multi-hunk candidates after single-hunk ones) makes no new
+        worktrees. Use one validator at a time."""
+        other = copy.copy(self)  # shallow: the pool of workspaces is shared
+        other.limits, other.cache = limits, cache
+        other._stop_after, other._plausible, other._lock = None, [], threading.Lock()
+        return other
 
     def validate(self, candidates: Sequence[Candidate], workers: int,
                  executor: Executor | None = None) -> Iterator[ValidationResult]:
@@ -161,6 +174,8 @@ def validate_one(ws: Workspace, driver: TestDriver, candidate: Candidate,
 
 def _test(ws: Workspace, driver: TestDriver, failing: Sequence[str],
           limits: Limits) -> tuple[Outcome, int, tuple[str, ...], str]:
+    if not limits.fail_fast:
+        return _count(ws, driver, failing, limits)
     ran = 0
     for tests in (list(failing), None):  # the failing tests first, then the whole suite
         run = driver.run(ws.project_dir, ws.root, tests, fail_fast=True,
@@ -171,6 +186,17 @@ def _test(ws: Workspace, driver: TestDriver, failing: Sequence[str],
             detail = run.errors[0][:2000] if run.errors else ""
             return outcome, ran, run.failing, detail
     return Outcome.PLAUSIBLE, ran, (), ""
+
+
+def _count(ws: Workspace, driver: TestDriver, failing: Sequence[str],
+           limits: Limits) -> tuple[Outcome, int, tuple[str, ...], str]:
+    """The whole suite once, without -x: the outcome, and every test still failing."""
+    run = driver.run(ws.project_dir, ws.root, None, fail_fast=False,
+                     timeout=limits.run_timeout, test_timeout=limits.test_timeout)
+    outcome = classify(run, failing)
+    if outcome is Outcome.PLAUSIBLE:
+        return outcome, len(run.outcomes), (), ""
+    return outcome, len(run.outcomes), run.failing, run.errors[0][:2000] if run.errors else ""
 
 
 def classify(run: TestRun, expected: Sequence[str] | None) -> Outcome:

@@ -1,0 +1,324 @@
+package apr.runner;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.runner.Description;
+import org.junit.runner.JUnitCore;
+import org.junit.runner.Request;
+import org.junit.runner.RunWith;
+import org.junit.runner.notification.Failure;
+import org.junit.runner.notification.RunListener;
+
+/**
+ * apr's JUnit 4 runner: runs test methods one at a time and writes one JSON object per line.
+ *
+ * <p>Usage: {@code JUnitRunner RESULTS TIMEOUT_SECONDS COVERAGE_DIR|- FAIL_FAST(0|1) TESTS_FILE}.
+ * TESTS_FILE holds one entry per line: a class name (all its tests) or {@code pkg.Cls#method};
+ * an entry {@code !pkg.Cls#method} skips that test (already run by an earlier JVM). Entries
+ * that name a class without JUnit tests (helpers) are skipped.
+ *
+ * <p>Records: {@code {"kind":"test","id":"pkg.Cls#m","outcome":"passed|failed|skipped|timeout",
+ * "seconds":0.1,"trace":"..."}} per test, {@code {"kind":"error","id":"pkg.Cls","trace":"..."}}
+ * for a class that cannot be loaded, and {@code {"kind":"abort","id":...}} when a test that ran
+ * past its time could not be stopped (the JVM then exits with status 3; the caller runs the
+ * remaining tests in a new JVM). Lines are flushed as they are written.
+ *
+ * <p>With a COVERAGE_DIR (the JaCoCo agent loaded), the execution data of each test is reset
+ * before it and written after it to {@code COVERAGE_DIR/N.exec}; {@code COVERAGE_DIR/index.tsv}
+ * maps N to the test id.
+ */
+public final class JUnitRunner {
+    private static final int MAX_TRACE = 6000;
+
+    private final PrintWriter out;
+    private final long timeoutMillis;
+    private final File coverageDir;
+    private final PrintWriter index;
+    private int executed;
+
+    private JUnitRunner(PrintWriter out, long timeoutMillis, File coverageDir) throws IOException {
+        this.out = out;
+        this.timeoutMillis = timeoutMillis;
+        this.coverageDir = coverageDir;
+        this.index = coverageDir == null ? null : writer(new File(coverageDir, "index.tsv"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintWriter out = writer(new File(args[0]));
+        double seconds = Double.parseDouble(args[1]);
+        File coverage = "-".equals(args[2]) ? null : new File(args[2]);
+        boolean failFast = "1".equals(args[3]);
+        List<String> entries = Files.readAllLines(new File(args[4]).toPath(), StandardCharsets.UTF_8);
+        JUnitRunner runner = new JUnitRunner(out, (long) (seconds * 1000), coverage);
+        runner.runAll(entries, failFast);
+        out.flush();
+        System.out.flush();
+        System.exit(0); // threads the tests left running must not keep the JVM alive
+    }
+
+    private static PrintWriter writer(File file) throws IOException {
+        Writer w = new OutputStreamWriter(new FileOutputStream(file, true), StandardCharsets.UTF_8);
+        return new PrintWriter(w, true);
+    }
+
+    private void runAll(List<String> entries, boolean failFast) throws Exception {
+        Set<String> skip = new HashSet<>();
+        for (String entry : entries) {
+            if (entry.startsWith("!")) {
+                skip.add(entry.substring(1).trim());
+            }
+        }
+        for (Map.Entry<Class<?>, List<String>> e : group(entries).entrySet()) {
+            for (Description test : leaves(e.getKey(), e.getValue())) {
+                if (skip.contains(idOf(test))) {
+                    continue;
+                }
+                String outcome = runOne(e.getKey(), test);
+                if (failFast && ("failed".equals(outcome) || "timeout".equals(outcome))) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Entries by test class, in order; a class entry means all of its methods (empty list). */
+    private Map<Class<?>, List<String>> group(List<String> entries) {
+        Map<Class<?>, List<String>> byClass = new LinkedHashMap<>();
+        ClassLoader loader = JUnitRunner.class.getClassLoader();
+        for (String raw : entries) {
+            String entry = raw.trim();
+            if (entry.isEmpty() || entry.startsWith("!")) {
+                continue;
+            }
+            int hash = entry.indexOf('#');
+            String name = hash < 0 ? entry : entry.substring(0, hash);
+            Class<?> cls;
+            try {
+                cls = Class.forName(name, false, loader);
+            } catch (Throwable t) {
+                emitError(name, t);
+                continue;
+            }
+            if (!isTestClass(cls)) {
+                continue;
+            }
+            List<String> methods = byClass.computeIfAbsent(cls, k -> new ArrayList<>());
+            if (hash >= 0) {
+                methods.add(entry.substring(hash + 1));
+            } else {
+                byClass.put(cls, new ArrayList<>());
+            }
+        }
+        return byClass;
+    }
+
+    private static boolean isTestClass(Class<?> cls) {
+        if (cls.isInterface() || Modifier.isAbstract(cls.getModifiers())
+                || !Modifier.isPublic(cls.getModifiers()) || cls.isMemberClass()
+                || cls.isAnonymousClass() || cls.isLocalClass()) {
+            return false;
+        }
+        if (cls.isAnnotationPresent(RunWith.class) || junit.framework.Test.class.isAssignableFrom(cls)) {
+            return true;
+        }
+        for (Class<?> c = cls; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Method m : c.getDeclaredMethods()) {
+                if (m.isAnnotationPresent(org.junit.Test.class)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private List<Description> leaves(Class<?> cls, List<String> methods) {
+        List<Description> found = new ArrayList<>();
+        collect(Request.aClass(cls).getRunner().getDescription(), found);
+        if (methods.isEmpty()) {
+            return found;
+        }
+        List<Description> chosen = new ArrayList<>();
+        for (String method : methods) {
+            for (Description d : found) {
+                if (method.equals(d.getMethodName()) && !chosen.contains(d)) {
+                    chosen.add(d);
+                }
+            }
+        }
+        return chosen;
+    }
+
+    private static void collect(Description d, List<Description> out) {
+        if (d.isTest()) {
+            out.add(d);
+        }
+        for (Description child : d.getChildren()) {
+            collect(child, out);
+        }
+    }
+
+    private static String idOf(Description d) {
+        return d.getClassName() + "#" + d.getMethodName();
+    }
+
+    /** Runs one test in its own thread under the time limit; returns its outcome. */
+    private String runOne(Class<?> cls, Description test) throws Exception {
+        final Request request = Request.aClass(cls).filterWith(test);
+        final Recorder recorder = new Recorder();
+        final AtomicReference<Throwable> crash = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                JUnitCore core = new JUnitCore();
+                core.addListener(recorder);
+                core.run(request);
+            } catch (Throwable t) {
+                crash.set(t);
+            }
+        }, "apr-test");
+        worker.setDaemon(true);
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        resetCoverage();
+        long started = System.nanoTime();
+        worker.start();
+        worker.join(timeoutMillis > 0 ? timeoutMillis : 0);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        stopLeftovers(before, worker);
+        String outcome;
+        String trace;
+        if (worker.isAlive()) {
+            outcome = "timeout";
+            trace = "test ran past " + timeoutMillis / 1000.0 + " s";
+            stop(worker);
+        } else if (crash.get() != null) {
+            outcome = "failed";
+            trace = stackTrace(crash.get());
+        } else {
+            outcome = recorder.outcome;
+            trace = recorder.trace;
+        }
+        dumpCoverage(idOf(test));
+        emit("test", idOf(test), outcome, seconds, trace);
+        if (worker.isAlive()) {
+            emit("abort", idOf(test), "timeout", seconds, "the test could not be stopped");
+            out.flush();
+            System.exit(3);
+        }
+        return outcome;
+    }
+
+    /**
+     * Stops threads the test started and left running (JUnit's own {@code @Test(timeout=...)}
+     * thread keeps running buggy code that loops forever after it gave up on it).
+     */
+    private static void stopLeftovers(Set<Thread> before, Thread worker) throws InterruptedException {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t != worker && t.isAlive() && !before.contains(t) && t != Thread.currentThread()) {
+                stop(t);
+            }
+        }
+    }
+
+    @SuppressWarnings({"deprecation", "removal"})
+    private static void stop(Thread worker) throws InterruptedException {
+        worker.interrupt();
+        worker.join(200);
+        if (worker.isAlive()) {
+            try {
+                worker.stop(); // Java 17 still honours it; buggy code under test loops forever
+            } catch (UnsupportedOperationException ignored) {
+                // Java 20+: the caller restarts the JVM for the remaining tests
+            }
+            worker.join(2000);
+        }
+    }
+
+    /** Reads JUnit's notifications for one test. */
+    private static final class Recorder extends RunListener {
+        String outcome = "passed";
+        String trace = "";
+
+        @Override
+        public void testFailure(Failure failure) {
+            outcome = "failed";
+            trace = failure.getTrimmedTrace();
+        }
+
+        @Override
+        public void testAssumptionFailure(Failure failure) {
+            outcome = "skipped";
+        }
+
+        @Override
+        public void testIgnored(Description description) {
+            outcome = "skipped";
+        }
+    }
+
+    // --- coverage through the JaCoCo agent's runtime API (reflection: optional at run time) ---
+
+    private static Object agent() throws Exception {
+        return Class.forName("org.jacoco.agent.rt.RT").getMethod("getAgent").invoke(null);
+    }
+
+    private static byte[] executionData(boolean reset) throws Exception {
+        Object agent = agent();
+        Method get = agent.getClass().getMethod("getExecutionData", boolean.class);
+        get.setAccessible(true);
+        return (byte[]) get.invoke(agent, reset);
+    }
+
+    private void resetCoverage() throws Exception {
+        if (coverageDir != null) {
+            executionData(true);
+        }
+    }
+
+    private void dumpCoverage(String id) throws Exception {
+        if (coverageDir == null) {
+            return;
+        }
+        int n = executed++;
+        Files.write(new File(coverageDir, n + ".exec").toPath(), executionData(true));
+        index.println(n + "\t" + id);
+    }
+
+    // --- output --------------------------------------------------------------------------------
+
+    private void emitError(String id, Throwable t) {
+        out.println("{\"kind\":\"error\",\"id\":" + Json.quote(id) + ",\"trace\":"
+                + Json.quote(clip(stackTrace(t))) + "}");
+    }
+
+    private void emit(String kind, String id, String outcome, double seconds, String trace) {
+        out.println("{\"kind\":" + Json.quote(kind) + ",\"id\":" + Json.quote(id) + ",\"outcome\":"
+                + Json.quote(outcome) + ",\"seconds\":" + String.format("%.4f", seconds).replace(',', '.')
+                + ",\"trace\":" + Json.quote(clip(trace == null ? "" : trace)) + "}");
+    }
+
+    private static String clip(String text) {
+        return text.length() <= MAX_TRACE ? text : text.substring(0, MAX_TRACE);
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter s = new StringWriter();
+        t.printStackTrace(new PrintWriter(s));
+        return s.toString();
+    }
+}

@@ -1,0 +1,521 @@
+"""Run a plain Java project's JUnit 4 tests: javac, then apr's runner, per test method.
+
+Layout (folders relative to the project directory), the first that fits:
+
+1. ``src/main/java`` (code) and ``src/test/java`` (tests), as Maven and Gradle lay them out;
+2. ``src`` and ``test`` (or ``tests``);
+3. every ``.java`` file: under a folder whose name contains ``test`` (``test``, ``tests``,
+   ``java_testcases``...) it is a test, else code.
+
+The driver's command string overrides it with ``key=value`` words: ``main=DIR[,DIR]``,
+``test=DIR[,DIR]``, ``classpath=JAR[:JAR]`` (extra jars or class folders; ``lib/*.jar`` and
+``libs/*.jar`` are always added, and ``src/{test,main}/resources`` when they exist),
+``release=N`` (javac ``--release``). Example:
+``apr repair --driver junit --test "main=app/src test=app/tests release=11"``.
+
+Build: into ``.apr-build/`` inside the workspace (``main/`` and ``test/`` class folders). The
+first run compiles everything; later runs recompile only the files whose content changed (a
+candidate edits one file) against the classes already built. A file that failed to compile is
+compiled again next time. Limitation: a changed compile-time constant (``static final``) is not
+propagated into other files' classes, which javac inlined.
+
+Tests: every class compiled from the test folders that has JUnit 4 tests; each test method runs
+alone (its own ``Request``, so ``@BeforeClass`` runs per test) in a thread with the per-test time
+limit. Test ids are ``pkg.ClassTest#method`` (for parameterized tests ``method[0]``); ``tests``
+may name ids or whole classes (``pkg.ClassTest``). Compile errors become ``TestRun.errors``
+(validation: COMPILE_FAILED; baseline: ProjectBroken).
+
+Coverage (JaCoCo's agent, when Debian's ``libjacoco-java`` is installed): execution data is
+dumped after each test, then analysed against the code's classes; lines map back to source files
+by package and source file name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import shlex
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from apr import proc
+from apr.errors import UsageError
+from apr.model import TestRun, TestStatus
+from apr.project.java_tools import (
+    AGENT_EXCLUDES,
+    COVERAGE_MAIN,
+    FAST_JVM,
+    RUNNER_MAIN,
+    JavaTools,
+    Runner,
+    compiled_runner,
+    javac_archive,
+    keep_archive,
+)
+
+BUILD_DIR = ".apr-build"
+_SKIP_DIRS = frozenset({".git", BUILD_DIR, "target", "build", "out", "bin", ".gradle", ".idea",
+                        "node_modules", ".venv"})
+_PACKAGE = re.compile(rb"^\s*package\s+([\w.]+)\s*;", re.M)
+_TEST_NAME = re.compile(r"(^Test.*|.*(Test|Tests|TestCase|_TEST))\.java$")
+_OPTIONS = ("main", "test", "classpath", "release")
+#: Resource folders put on the test class path when they exist (Maven's layout).
+RESOURCES = ("src/test/resources", "src/main/resources")
+
+
+@dataclass(frozen=True, slots=True)
+class JavaLayout:
+    """Where a project's code and tests are, relative to the project directory.
+
+    Attributes:
+        main: folders of code (walked recursively for ``.java`` files).
+        test: folders of tests; a test folder inside a code folder is not code.
+        classpath: extra jars or class folders (relative to the project, or absolute).
+        release: javac's ``--release`` value, or None for the JDK's default.
+    """
+
+    main: tuple[str, ...]
+    test: tuple[str, ...]
+    classpath: tuple[str, ...] = ()
+    release: str | None = None
+
+    def main_files(self, project_dir: Path) -> list[str]:
+        tests = set(self.test_files(project_dir))
+        return [f for f in _java_files(project_dir, self.main) if f not in tests]
+
+    def test_files(self, project_dir: Path) -> list[str]:
+        return _java_files(project_dir, self.test)
+
+
+def _java_files(project_dir: Path, folders: Iterable[str]) -> list[str]:
+    """``.java`` files under ``folders`` (POSIX, relative to the project), sorted."""
+    found: set[str] = set()
+    for folder in folders:
+        base = project_dir / folder
+        for dirpath, dirs, files in os.walk(base):
+            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
+            rel = Path(dirpath).relative_to(project_dir)
+            found.update((rel / f).as_posix() for f in files if f.endswith(".java"))
+    return sorted(found)
+
+
+def parse_options(command: str | None) -> dict[str, str]:
+    """``key=value`` words of a driver command string.
+
+    Raises:
+        UsageError: a word that is not ``key=value`` with a known key.
+    """
+    options: dict[str, str] = {}
+    for word in shlex.split(command or ""):
+        key, sep, value = word.partition("=")
+        if not sep or key not in _OPTIONS:
+            raise UsageError(f"junit driver: bad option {word!r}; use key=value with keys "
+                             f"{', '.join(_OPTIONS)}")
+        options[key] = value
+    return options
+
+
+def detect_layout(project_dir: Path, options: dict[str, str] | None = None) -> JavaLayout:
+    """The project's layout (see the module doc), with ``options`` taking precedence."""
+    options = options or {}
+    main, test = _split(options.get("main")), _split(options.get("test"))
+    if not main or not test:
+        guessed = _guess(project_dir)
+        main, test = main or guessed[0], test or guessed[1]
+    jars = [p.relative_to(project_dir).as_posix()
+            for folder in ("lib", "libs") for p in sorted((project_dir / folder).glob("*.jar"))]
+    extra = [c for c in re.split(r"[:;,]", options.get("classpath", "")) if c]
+    return JavaLayout(main=main, test=test, classpath=tuple([*extra, *jars]),
+                      release=options.get("release") or None)
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip().strip("/") or "." for v in (value or "").split(",") if v.strip())
+
+
+def _guess(project_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if (project_dir / "src/main/java").is_dir():
+        return ("src/main/java",), ("src/test/java",)
+    for tests in ("test", "tests"):
+        if (project_dir / "src").is_dir() and (project_dir / tests).is_dir():
+            return ("src",), (tests,)
+    roots = {_test_root(f) for f in _java_files(project_dir, ["."])}
+    return (".",), tuple(sorted(d for d in roots if d is not None))
+
+
+def _test_root(file: str) -> str | None:
+    """The outermost folder of ``file`` whose name contains ``test``, or None."""
+    parts = PurePosixPath(file).parts[:-1]
+    for index, part in enumerate(parts):
+        if "test" in part.lower():
+            return "/".join(parts[: index + 1])
+    return None
+
+
+def is_java_test_file(file: str) -> bool:
+    """A Java test by its path alone: in a folder named like ``test`` or named like a test."""
+    path = PurePosixPath(file)
+    return (any("test" in part.lower() for part in path.parts[:-1])
+            or bool(_TEST_NAME.match(path.name)))
+
+
+def package_key(project_dir: Path, file: str) -> str:
+    """``pkg/path/Name.java`` for a source file: how JaCoCo and stack traces name it."""
+    head = (project_dir / file).read_bytes()[:20000]
+    match = _PACKAGE.search(head)
+    name = PurePosixPath(file).name
+    return f"{match.group(1).decode().replace('.', '/')}/{name}" if match else name
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """The outcome of compiling: class folders, and javac's errors (empty when it compiled)."""
+
+    main: Path
+    test: Path
+    errors: tuple[str, ...]
+    seconds: float
+
+
+class IncrementalCompiler:
+    """Compiles a layout into ``<project>/.apr-build``, only what changed since the last time.
+
+    ``state.json`` there maps each source file to the hash of the content last compiled
+    successfully; a file missing from it (new, changed or failed) is compiled on the next run.
+    A removed file, a new class path or a failure to compile incrementally start from scratch.
+    """
+
+    def __init__(self, tools: JavaTools, layout: JavaLayout) -> None:
+        self.tools = tools
+        self.layout = layout
+
+    def build(self, project_dir: Path, deadline: float | None = None) -> Build:
+        started = time.monotonic()
+        root = project_dir / BUILD_DIR
+        main_dir, test_dir = root / "main", root / "test"
+        files = {"main": self.layout.main_files(project_dir),
+                 "test": self.layout.test_files(project_dir)}
+        hashes = {f: _hash(project_dir / f) for group in files.values() for f in group}
+        state = self._load(root)
+        built = state.get("files")
+        built = dict(built) if isinstance(built, dict) else {}
+        fresh = state.get("classpath") != self._classpath_key(project_dir) or bool(
+            set(built) - set(hashes))
+        known: dict[str, str] = {} if fresh else built
+        if fresh:
+            _clear(root)
+        errors: list[str] = []
+        for group, out, extra in (("main", main_dir, []), ("test", test_dir, [main_dir])):
+            todo = [f for f in files[group] if known.get(f) != hashes[f]]
+            if not todo:
+                continue
+            out.mkdir(parents=True, exist_ok=True)
+            text = self._javac(project_dir, todo, out, [out, *extra], deadline)
+            if text is not None:
+                errors.append(text)
+                for f in todo:
+                    known.pop(f, None)
+                break
+            known.update((f, hashes[f]) for f in todo)
+        self._save(root, {"classpath": self._classpath_key(project_dir), "files": known})
+        return Build(main_dir, test_dir, tuple(errors), time.monotonic() - started)
+
+    def classpath(self, project_dir: Path) -> list[str]:
+        extra = [str(Path(c) if Path(c).is_absolute() else project_dir / c)
+                 for c in self.layout.classpath]
+        return [*extra, *map(str, self.tools.junit)]
+
+    def _classpath_key(self, project_dir: Path) -> str:
+        return json.dumps([self.layout.release, self.classpath(project_dir)])
+
+    def _javac(self, project_dir: Path, files: list[str], out: Path, classpath: list[Path],
+               deadline: float | None) -> str | None:
+        """Compile ``files``; None on success, else javac's messages."""
+        cp = os.pathsep.join([*map(str, classpath), *self.classpath(project_dir)])
+        argv = [self.tools.javac, "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-nowarn",
+                "-g", "-encoding", "UTF-8", "-proc:none", "-implicit:none", "-d", str(out),
+                "-cp", cp]
+        if self.layout.release:
+            argv += ["--release", self.layout.release]
+        with tempfile.NamedTemporaryFile("w", suffix=".args", delete=False) as fh:
+            fh.write("\n".join(_quote_arg(str(project_dir / f)) for f in files))
+        cds, dumped = javac_archive(self.tools)
+        try:
+            res = proc.run([*argv, *cds, f"@{fh.name}"], cwd=project_dir,
+                           timeout=_left(deadline))
+        finally:
+            os.unlink(fh.name)
+            keep_archive(dumped)
+        if res.ok:
+            return None
+        if res.timed_out:
+            return "javac ran past the time limit"
+        text = res.output.strip().replace(f"{project_dir}{os.sep}", "")
+        return summarized(text[-8000:] or f"javac exited with {res.returncode}", ": error:")
+
+    @staticmethod
+    def _load(root: Path) -> dict[str, object]:
+        try:
+            data = json.loads((root / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @staticmethod
+    def _save(root: Path, state: dict[str, object]) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "state.json").write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+
+
+def summarized(text: str, marker: str) -> str:
+    """``text`` with its first line holding ``marker`` repeated as its last line, which is the
+    line messages quote (``apr: error: the tests cannot be collected: <last line>``)."""
+    first = next((line.strip() for line in text.splitlines() if marker in line), "")
+    return f"{text}\n{first}" if first else text
+
+
+def _quote_arg(path: str) -> str:
+    """A path for a javac @argfile (quoted: paths may hold spaces)."""
+    return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def _clear(root: Path) -> None:
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(1.0, deadline - time.monotonic())
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerResult:
+    """What the runner wrote: per-test records, class errors, and per-test coverage."""
+
+    outcomes: dict[str, TestStatus]
+    durations: dict[str, float]
+    traces: dict[str, str]
+    errors: tuple[str, ...]
+    coverage: dict[str, dict[str, tuple[int, ...]]]
+    output: str
+    timed_out: bool
+
+
+def run_tests(tools: JavaTools, classpath: Sequence[str], entries: Sequence[str], cwd: Path,
+              *, coverage_classes: Sequence[Path] = (), fail_fast: bool = False,
+              deadline: float | None = None, test_timeout: float | None = None) -> RunnerResult:
+    """Run test ``entries`` (ids or class names) with apr's runner on ``classpath``.
+
+    With ``coverage_classes`` (and JaCoCo installed), coverage is measured per test for the
+    classes in those folders; ``RunnerResult.coverage`` maps test id -> ``pkg/Source.java`` ->
+    lines. A test that hangs beyond recovery ends its JVM; the rest run in a new one.
+    """
+    runner = compiled_runner(tools)
+    measure = bool(coverage_classes) and runner.agent is not None and tools.coverage
+    with tempfile.TemporaryDirectory(prefix="apr-junit-") as tmp:
+        work = Path(tmp)
+        results, listing = work / "results.jsonl", work / "tests.txt"
+        listing.write_text("\n".join(entries) + "\n", encoding="utf-8")
+        cov_dir = work / "coverage"
+        cov_dir.mkdir()
+        outputs: list[str] = []
+        timed_out = False
+        while True:
+            argv = _runner_argv(tools, runner, classpath, results, listing,
+                                cov_dir if measure else None, fail_fast, test_timeout)
+            res = proc.run(argv, cwd=cwd, timeout=_left(deadline))
+            outputs.append(res.output)
+            timed_out = res.timed_out
+            records = _records(results)
+            if res.returncode != 3 or timed_out or fail_fast or not _more(records, listing):
+                break  # 3: a test could not be stopped; with fail_fast it failed anyway
+        result = _result(records, "".join(outputs)[-20000:], timed_out)
+        if measure:
+            lines = coverage_lines(tools, runner, cov_dir, coverage_classes, cwd, deadline)
+            result = dataclasses.replace(result, coverage=lines)
+    return result
+
+
+def _runner_argv(tools: JavaTools, runner: Runner, classpath: Sequence[str], results: Path,
+                 listing: Path, cov_dir: Path | None, fail_fast: bool,
+                 test_timeout: float | None) -> list[str]:
+    argv = [tools.java, *FAST_JVM]
+    if cov_dir is not None and runner.agent is not None:
+        argv.append(f"-javaagent:{runner.agent}=output=none,dumponexit=false,"
+                    f"excludes={AGENT_EXCLUDES}")
+    cp = os.pathsep.join([str(runner.classes), *classpath])
+    return [*argv, "-cp", cp, RUNNER_MAIN, str(results), str(test_timeout or 0),
+            str(cov_dir) if cov_dir is not None else "-", "1" if fail_fast else "0", str(listing)]
+
+
+def _records(results: Path) -> list[dict[str, object]]:
+    if not results.exists():
+        return []
+    out = []
+    for line in results.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut short by a killed JVM
+    return out
+
+
+def _more(records: list[dict[str, object]], listing: Path) -> bool:
+    """After an abort: skip the tests already run (their ids) and say whether any are left."""
+    done = {str(r["id"]) for r in records if r.get("kind") == "test"}
+    lines = listing.read_text(encoding="utf-8").splitlines()
+    left = [e for e in lines if e and e not in done]
+    if not left:
+        return False
+    listing.write_text("\n".join(left + [f"!{d}" for d in sorted(done)]) + "\n", encoding="utf-8")
+    return True
+
+
+def _result(records: list[dict[str, object]], output: str, timed_out: bool) -> RunnerResult:
+    outcomes: dict[str, TestStatus] = {}
+    durations: dict[str, float] = {}
+    traces: dict[str, str] = {}
+    errors: list[str] = []
+    for rec in records:
+        test, trace = str(rec.get("id", "")), str(rec.get("trace", ""))
+        if rec.get("kind") == "test":
+            outcomes[test] = TestStatus(str(rec["outcome"]))
+            durations[test] = round(float(str(rec.get("seconds", 0.0))), 4)
+            if trace:
+                traces[test] = trace
+        elif rec.get("kind") == "error":
+            errors.append(f"{test}: {trace}")
+    return RunnerResult(outcomes, durations, traces, tuple(errors), {}, output, timed_out)
+
+
+def coverage_lines(tools: JavaTools, runner: Runner, cov_dir: Path, classes: Sequence[Path],
+                   cwd: Path, deadline: float | None) -> dict[str, dict[str, tuple[int, ...]]]:
+    """Per-test covered lines from the execution data in ``cov_dir`` (``index.tsv`` and
+    ``N.exec``), for the classes in the ``classes`` folders: test -> ``pkg/Source.java`` ->
+    lines."""
+    if not (cov_dir / "index.tsv").exists():
+        return {}
+    out = cov_dir / "lines.jsonl"
+    cp = os.pathsep.join([str(runner.classes), *map(str, tools.jacoco_core)])
+    argv = [tools.java, *FAST_JVM, "-cp", cp, COVERAGE_MAIN, str(cov_dir), str(out),
+            *map(str, classes)]
+    proc.run(argv, cwd=cwd, timeout=_left(deadline))
+    per_test: dict[str, dict[str, tuple[int, ...]]] = {}
+    for rec in _records(out):
+        lines = tuple(int(str(n)) for n in rec["lines"])  # type: ignore[attr-defined]
+        per_test.setdefault(str(rec["test"]), {})[str(rec["file"])] = lines
+    return per_test
+
+
+# --- the driver -----------------------------------------------------------------------------
+
+
+class JUnitDriver:
+    """TestDriver for Java projects built with plain javac and tested with JUnit 4.
+
+    Args:
+        command: ``key=value`` layout options (see the module doc), or None to detect.
+    """
+
+    name = "junit"
+
+    def __init__(self, command: str | None = None) -> None:
+        self.options = parse_options(command)
+        self._tools: JavaTools | None = None
+        self._test_dirs: set[str] = set()
+
+    def close(self) -> None:
+        pass
+
+    def argv(self, project_dir: Path) -> list[str]:
+        layout = detect_layout(project_dir, self.options)
+        return ["javac", *layout.main, *layout.test, "&&", "java", RUNNER_MAIN]
+
+    def is_test_file(self, file: str) -> bool:
+        if any(file == d or file.startswith(d.rstrip("/") + "/") for d in self._test_dirs):
+            return True
+        return is_java_test_file(file)
+
+    @property
+    def tools(self) -> JavaTools:
+        if self._tools is None:
+            self._tools = JavaTools.find()
+        return self._tools
+
+    def run(
+        self,
+        project_dir: Path,
+        repo_root: Path,
+        tests: Sequence[str] | None = None,
+        *,
+        coverage: bool = False,
+        fail_fast: bool = False,
+        timeout: float | None = None,
+        test_timeout: float | None = None,
+    ) -> TestRun:
+        started = time.monotonic()
+        deadline = None if timeout is None else started + timeout
+        layout = detect_layout(project_dir, self.options)
+        self._remember_tests(project_dir, repo_root, layout)
+        compiler = IncrementalCompiler(self.tools, layout)
+        build = compiler.build(project_dir, deadline)
+        if build.errors:
+            return TestRun(outcomes={}, seconds=time.monotonic() - started, returncode=1,
+                           output=build.errors[0], errors=build.errors)
+        entries = list(tests) if tests is not None else list_test_classes(project_dir, layout)
+        resources = [str(project_dir / r) for r in RESOURCES if (project_dir / r).is_dir()]
+        classpath = [str(build.test), str(build.main), *resources,
+                     *compiler.classpath(project_dir)]
+        result = run_tests(self.tools, classpath, entries, project_dir,
+                           coverage_classes=[build.main] if coverage else (),
+                           fail_fast=fail_fast, deadline=deadline, test_timeout=test_timeout)
+        files = source_index(project_dir, repo_root, layout.main_files(project_dir))
+        return to_test_run(result, files, time.monotonic() - started)
+
+    def _remember_tests(self, project_dir: Path, repo_root: Path, layout: JavaLayout) -> None:
+        prefix = project_dir.resolve().relative_to(repo_root.resolve()).as_posix()
+        for folder in layout.test:
+            path = PurePosixPath(prefix, folder) if prefix != "." else PurePosixPath(folder)
+            self._test_dirs.add(path.as_posix())
+
+
+def list_test_classes(project_dir: Path, layout: JavaLayout) -> list[str]:
+    """Class names of the top-level classes of the test files (the runner skips non-tests)."""
+    names = []
+    for file in layout.test_files(project_dir):
+        key = package_key(project_dir, file)
+        names.append(key.removesuffix(".java").replace("/", "."))
+    return names
+
+
+def source_index(project_dir: Path, repo_root: Path, files: Iterable[str]) -> dict[str, str]:
+    """``pkg/path/Name.java`` -> the file's path relative to ``repo_root``."""
+    base = project_dir.resolve().relative_to(repo_root.resolve())
+    return {package_key(project_dir, f): (base / f).as_posix() for f in files}
+
+
+def to_test_run(result: RunnerResult, files: dict[str, str], seconds: float) -> TestRun:
+    """A :class:`TestRun` from the runner's result, coverage keyed by repo-relative files."""
+    coverage = {test: {files[key]: lines for key, lines in per_file.items() if key in files}
+                for test, per_file in result.coverage.items()}
+    bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in result.outcomes.values())
+    return TestRun(outcomes=result.outcomes, seconds=seconds,
+                   returncode=None if result.timed_out else int(bad or bool(result.errors)),
+                   timed_out=result.timed_out, output=result.output, coverage=coverage,
+                   traces=result.traces, errors=result.errors, durations=result.durations)

@@ -1,0 +1,226 @@
+"""Java template families: each family on a small method, and the generator end to end."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from apr.generate import TemplateGenerator, apply_edits, rank
+from apr.generate.base import Context
+from apr.generate.java_site import JavaSite
+from apr.generate.java_templates import JAVA_FAMILIES, JAVA_PRIORS
+from apr.lang import get_language
+from apr.model import Hunk
+
+SOURCE = textwrap.dedent("""\
+    package demo;
+
+    import java.util.List;
+
+    public class Orders {
+        private int limit = 10;
+        private int floor = 0;
+        private String label = "orders";
+
+        public int total(List<Integer> prices, int[] weights, String name) {
+            int sum = 0;
+            int count = 0;
+            for (int i = 0; i < weights.length; i++) {
+                sum += weights[i] * 2;
+                count++;
+            }
+            if (sum > limit && count != 0) {
+                return limit;
+            }
+            long big = (long) sum;
+            Object o = prices;
+            List<Integer> copy = (List<Integer>) o;
+            int first = prices.get(0);
+            String upper = name.toUpperCase();
+            int m = Math.max(sum, first);
+            log(name, sum);
+            boolean empty = prices.isEmpty();
+            return sum - 1;
+        }
+
+        private void log(String what, int value) {
+            System.out.println(what + value);
+        }
+
+        private void log(String what) {
+            System.out.println(what);
+        }
+
+        public boolean small(int x) {
+            return x < floor;
+        }
+    }
+    """)
+FILE = "src/Orders.java"
+
+
+def line_of(text: str) -> int:
+    for number, line in enumerate(SOURCE.splitlines(), 1):
+        if line.strip() == text:
+            return number
+    raise AssertionError(text)
+
+
+def site(statement: str) -> JavaSite:
+    java = get_language("java")
+    source = SOURCE.encode()
+    span = java.statement_at(source, line_of(statement))
+    assert span is not None
+    return JavaSite(source, java, span.start, span.end)
+
+
+def rewritten(family: str, statement: str) -> list[str]:
+    """The statement's line(s) after each rewrite of ``family``."""
+    where = site(statement)
+    out = []
+    for rewrite in JAVA_FAMILIES[family](where):
+        text = SOURCE[:rewrite.start] + rewrite.text + SOURCE[rewrite.end:]
+        delta = len(rewrite.text) - (rewrite.end - rewrite.start)
+        first = where.line_start(min(rewrite.start, where.start))
+        last = max(rewrite.start + len(rewrite.text),
+                   where.end + delta if where.end >= rewrite.end else where.end)
+        end = text.find("\n", last)
+        out.append(" ".join(text[first:end].split()))
+    return out
+
+
+def test_priors_cover_the_families() -> None:
+    assert set(JAVA_PRIORS) == set(JAVA_FAMILIES)
+
+
+def test_operators() -> None:
+    found = rewritten("mutate_operator", "if (sum > limit && count != 0) {")
+    assert "if (sum >= limit && count != 0) {" in found
+    assert "if (sum > limit || count != 0) {" in found
+    assert "if (sum > limit && count == 0) {" in found
+    assert "count--;" in rewritten("mutate_operator", "count++;")
+    assert "sum -= weights[i] * 2;" in rewritten("mutate_operator", "sum += weights[i] * 2;")
+
+
+def test_string_concatenation_is_not_turned_into_arithmetic() -> None:
+    assert rewritten("mutate_operator", "System.out.println(what + value);") == []
+
+
+def test_literals_and_dropped_terms() -> None:
+    found = rewritten("mutate_literal", "return sum - 1;")
+    assert "return sum - 2;" in found
+    assert "return sum;" in found  # `- 1` dropped, not `- 0`
+    assert "return sum - 0;" not in found
+    assert "int sum = 1;" in rewritten("mutate_literal", "int sum = 0;")
+
+
+def test_conditions() -> None:
+    found = rewritten("mutate_condition", "if (sum > limit && count != 0) {")
+    assert "if (!(sum > limit && count != 0)) {" in found
+    assert "if (sum > limit) {" in found and "if (count != 0) {" in found
+    assert "if (sum > limit && count != 0 && i < weights.length) {" in found
+    assert "return x >= floor;" in rewritten("mutate_condition", "return x < floor;")
+
+
+def test_null_checks() -> None:
+    found = rewritten("insert_null_check", "String upper = name.toUpperCase();")
+    assert found[0].startswith("if (name == null) { return limit; }")
+    assert any("return 0;" in f for f in found)
+    wrapped = rewritten("insert_null_check", "log(name, sum);")
+    assert "if (name != null) { log(name, sum); }" in wrapped
+
+
+def test_null_clause_in_condition() -> None:
+    found = rewritten("mutate_condition", "boolean empty = prices.isEmpty();")
+    assert "boolean empty = prices != null && prices.isEmpty();" in found
+
+
+def test_ranges() -> None:
+    found = rewritten("mutate_range", "int first = prices.get(0);")
+    assert found == []  # a literal index is mutate_literal's
+    shifted = rewritten("mutate_range", "sum += weights[i] * 2;")
+    assert "sum += weights[i + 1] * 2;" in shifted and "sum += weights[i - 1] * 2;" in shifted
+    checks = rewritten("insert_range_check", "sum += weights[i] * 2;")
+    assert "if (i < weights.length) { sum += weights[i] * 2; }" in checks
+
+
+def test_variables_keep_their_type_and_scope() -> None:
+    found = rewritten("mutate_variable", "int m = Math.max(sum, first);")
+    assert "int m = Math.max(count, first);" in found
+    assert not any("upper" in f or "name" in f for f in found)  # a String is not an int
+    assert not any("(m," in f for f in found)  # not in its own initializer
+
+
+def test_method_names_and_unwrapping() -> None:
+    found = rewritten("mutate_call", "int m = Math.max(sum, first);")
+    assert found[0] == "int m = Math.min(sum, first);"
+    assert "String upper = name.toLowerCase();" in rewritten("mutate_call",
+                                                            "String upper = name.toUpperCase();")
+
+
+def test_arguments() -> None:
+    found = rewritten("mutate_arguments", "log(name, sum);")
+    assert "log(name);" in found  # log/1 exists
+    assert not any(f.startswith("log(sum, name)") for f in found)  # String and int differ
+
+
+def test_returns() -> None:
+    found = rewritten("mutate_return", "return sum - 1;")
+    assert "return limit;" in found and "return count;" in found and "return 0;" in found
+
+
+def test_data_types_and_casts() -> None:
+    found = rewritten("mutate_data_type", "long big = (long) sum;")
+    assert "int big = (long) sum;" in found and "long big = (int) sum;" in found
+    cast = rewritten("insert_cast_check", "List<Integer> copy = (List<Integer>) o;")
+    assert cast and cast[0].startswith("if (!(o instanceof List)) {")
+
+
+def test_delete_and_move() -> None:
+    assert rewritten("delete_statement", "log(name, sum);") != []
+    assert rewritten("delete_statement", "int sum = 0;") == []  # declarations stay
+    moved = rewritten("move_statement", "count++;")
+    assert moved and "count++;" in moved[0]
+
+
+@pytest.mark.parametrize("statement", [
+    "if (sum > limit && count != 0) {", "sum += weights[i] * 2;", "int first = prices.get(0);",
+    "String upper = name.toUpperCase();", "return sum - 1;", "log(name, sum);",
+])
+def test_generator_candidates_parse_and_rank(statement: str) -> None:
+    java = get_language("java")
+    source = SOURCE.encode()
+    span = java.statement_at(source, line_of(statement))
+    assert span is not None
+    hunk = Hunk(FILE, span.first_line, span.last_line, span.start, span.end, 1.0)
+    candidates = list(TemplateGenerator().generate(hunk, Context(source, java, FILE)))
+    ranked = rank(candidates, {FILE: source}, java)
+    assert ranked, statement
+    assert all(c.generator == "template" for c in ranked)
+    assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
+    for candidate in ranked:
+        assert not java.has_errors(apply_edits(source, candidate.edits))
+
+
+def test_family_selection_spans_languages() -> None:
+    java = get_language("java")
+    source = SOURCE.encode()
+    span = java.statement_at(source, line_of("return sum - 1;"))
+    assert span is not None
+    hunk = Hunk(FILE, span.first_line, span.last_line, span.start, span.end, 1.0)
+    only = TemplateGenerator(families=["mutate_literal", "insert_guard"])
+    found = list(only.generate(hunk, Context(source, java, FILE)))
+    assert found and {c.template for c in found} == {"mutate_literal"}
+
+
+def test_running_extremes() -> None:
+    found = rewritten("mutate_call", "sum += weights[i] * 2;")
+    assert not any("Math" in f for f in found)  # `+=` is not a plain assignment
+    source = SOURCE.replace("int m = Math.max(sum, first);", "count = sum + first;")
+    java = get_language("java")
+    start = source.index("count = sum + first;")
+    where = JavaSite(source.encode(), java, start, start + len("count = sum + first;"))
+    texts = [r.text for r in JAVA_FAMILIES["mutate_call"](where)]
+    assert texts == ["Math.max(count, sum + first)", "Math.min(count, sum + first)",
+                     "Math.max(0, sum + first)"]
