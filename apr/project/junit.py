@@ -439,6 +439,9 @@ class JUnitDriver:
         self.options = parse_options(command)
         self._tools: JavaTools | None = None
         self._test_dirs: set[str] = set()
+        #: The longest time a run spent outside the tests (javac, JVM start-up): a time limit
+        #: is extended by twice that, since callers size limits by test durations.
+        self._overhead = 0.0
 
     def close(self) -> None:
         pass
@@ -470,7 +473,7 @@ class JUnitDriver:
         test_timeout: float | None = None,
     ) -> TestRun:
         started = time.monotonic()
-        deadline = None if timeout is None else started + timeout
+        deadline = None if timeout is None else started + timeout + 2 * self._overhead
         layout = detect_layout(project_dir, self.options)
         self._remember_tests(project_dir, repo_root, layout)
         compiler = IncrementalCompiler(self.tools, layout)
@@ -486,7 +489,10 @@ class JUnitDriver:
                            coverage_classes=[build.main] if coverage else (),
                            fail_fast=fail_fast, deadline=deadline, test_timeout=test_timeout)
         files = source_index(project_dir, repo_root, layout.main_files(project_dir))
-        return to_test_run(result, files, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        if result.outcomes and not result.timed_out and not coverage:
+            self._overhead = max(self._overhead, seconds - sum(result.durations.values()))
+        return to_test_run(result, files, seconds)
 
     def _remember_tests(self, project_dir: Path, repo_root: Path, layout: JavaLayout) -> None:
         prefix = project_dir.resolve().relative_to(repo_root.resolve()).as_posix()

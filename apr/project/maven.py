@@ -13,7 +13,9 @@ in ``$MAVEN_OPTS``); the plugins and the test provider (``surefire-junit4`` for 
 online build) first.
 
 Per-test timeout: JUnit 5's ``junit.jupiter.execution.timeout.default`` (through ``argLine``);
-JUnit 4 tests only have the whole run's time limit.
+JUnit 4 tests only have the whole run's time limit. That limit is extended by twice the longest
+time a run of this driver spent outside the tests (Maven's start-up, compiling, forking), since
+callers size it from test durations.
 
 Coverage (JUnit 5 only): JaCoCo's agent through ``-DargLine`` and apr's JUnit Platform listener
 (``PlatformCoverageListener``, compiled against the Platform jars of the local repository and put
@@ -69,6 +71,7 @@ class MavenDriver:
     def __init__(self, command: str | None = None) -> None:
         self.extra = shlex.split(command or "")
         self._tools: JavaTools | None = None
+        self._overhead = 0.0  # the longest time a run spent outside the tests, seconds
 
     def close(self) -> None:
         pass
@@ -102,8 +105,11 @@ class MavenDriver:
                     *selection(tests, fail_fast),
                     *arg_line(test_timeout, cov_dir if listener else None, self._agent(listener)),
                     *([f"-Dmaven.test.additionalClasspath={listener}"] if listener else [])]
-            res = proc.run(argv, cwd=project_dir, timeout=timeout)
+            res = proc.run(argv, cwd=project_dir, timeout=self._limit(timeout))
             result = read_reports(project_dir / REPORTS)
+            if result[0] and not res.timed_out:
+                spent = res.seconds - sum(result[1].values())
+                self._overhead = max(self._overhead, spent)
             lines: dict[str, dict[str, tuple[int, ...]]] = {}
             if listener is not None and not res.timed_out:
                 runner = compiled_runner(self.tools)
@@ -114,6 +120,12 @@ class MavenDriver:
             errors = (build_error(res.output),)
         return finish(result, res, lines, errors, project_dir, repo_root,
                       time.monotonic() - started)
+
+    def _limit(self, timeout: float | None) -> float | None:
+        """``timeout`` plus twice the longest start-up and build time seen: callers size limits
+        by test durations, and Maven spends seconds (tens on a busy machine) before the first
+        test runs."""
+        return None if timeout is None else timeout + 2 * self._overhead
 
     @property
     def tools(self) -> JavaTools:
