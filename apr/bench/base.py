@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import git
-
-_IDENTITY = ("-c", "user.name=apr", "-c", "user.email=apr@localhost", "-c", "commit.gpgsign=false")
+from apr.project.workspace import commit_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +74,7 @@ def select(bugs: Sequence[Bug], ids: Sequence[str] | None) -> list[Bug]:
 
 def commit_tree(dest: Path, message: str) -> Path:
     """``git init`` ``dest`` and commit everything in it."""
-    repo = git.Repo.init(dest)
-    repo.git.execute(["git", *_IDENTITY, "add", "-A", "-f", "."])
-    repo.git.execute(["git", *_IDENTITY, "commit", "-q", "--no-verify", "-m", message])
+    commit_all(dest, message)
     return dest
 
 

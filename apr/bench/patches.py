@@ -12,12 +12,10 @@ import difflib
 import tempfile
 from pathlib import Path
 
-import git
 from tree_sitter import Node
 
 from apr.lang import LanguageSupport, get_language
-
-_IDENTITY = ("-c", "user.name=apr", "-c", "user.email=apr@localhost", "-c", "commit.gpgsign=false")
+from apr.project.workspace import commit_all
 
 
 def git_diff(file: str, old: bytes, new: bytes, context: int = 3) -> str:
@@ -26,9 +24,7 @@ def git_diff(file: str, old: bytes, new: bytes, context: int = 3) -> str:
         root = Path(tmp)
         (root / file).parent.mkdir(parents=True, exist_ok=True)
         (root / file).write_bytes(old)
-        repo = git.Repo.init(root)
-        repo.git.execute(["git", *_IDENTITY, "add", "-A"])
-        repo.git.execute(["git", *_IDENTITY, "commit", "-q", "-m", "old"])
+        repo = commit_all(root, "old")
         (root / file).write_bytes(new)
         text: str = repo.git.diff("--no-color", "--no-ext-diff", f"-U{context}",
                                   strip_newline_in_stdout=False)

@@ -28,8 +28,18 @@ from apr.errors import NotARepository, UsageError
 # edited file keeps its size and mtime second (CPython checks only those two).
 _SKIP_PARTS = {"__pycache__", ".git"}
 _SKIP_SUFFIXES = (".pyc", ".pyo")
-_GIT_IDENTITY = ("-c", "user.name=apr", "-c", "user.email=apr@localhost",
-                 "-c", "commit.gpgsign=false")
+GIT_IDENTITY = ("-c", "user.name=apr", "-c", "user.email=apr@localhost",
+                "-c", "commit.gpgsign=false")
+"""apr's own commits (snapshots, checkouts) never depend on the user's git identity or hooks."""
+
+
+def commit_all(root: Path, message: str) -> git.Repo:
+    """``git init`` ``root`` (if needed) and commit every file in it, ignored ones included."""
+    repo = git.Repo.init(root)
+    repo.git.execute(["git", *GIT_IDENTITY, "add", "-A", "-f", "."])
+    repo.git.execute(["git", *GIT_IDENTITY, "commit", "-q", "--allow-empty", "--no-verify",
+                      "-m", message])
+    return repo
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +115,7 @@ class Snapshot:
         self.repo_dir.mkdir(parents=True, exist_ok=True)
 
     def _commit(self) -> None:
-        repo = git.Repo.init(self.repo_dir)
-        repo.git.execute(["git", *_GIT_IDENTITY, "add", "-A", "-f", "."])
-        repo.git.execute(["git", *_GIT_IDENTITY, "commit", "-q", "--allow-empty",
-                          "--no-verify", "-m", "apr snapshot"])
-        self.repo = repo
+        self.repo = commit_all(self.repo_dir, "apr snapshot")
 
     def read(self, file: str) -> bytes:
         """The original (snapshot) content of ``file``, relative to the repository root."""
