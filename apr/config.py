@@ -55,11 +55,14 @@ class RepairConfig:
     retrieve_threshold: float = 0.5  # largest cosine distance of a retrieved line
     # multi-hunk patches (apr.generate.multihunk): strategies tried, in order, once the
     # single-hunk candidates are validated; the most suspicious hunks taking part; per-hunk
-    # candidates combined by "combine" and tried by "greedy"
+    # candidates combined by "combine" and tried by "greedy"; the share of the budget kept
+    # for them when two or more hunks have candidates (the single-hunk candidates beyond the
+    # rest of the budget are validated after them, with what they leave)
     multihunk: tuple[str, ...] = ("same", "combine", "greedy")
     multihunk_hunks: int = 4
     multihunk_top_k: int = 3
     multihunk_greedy: int = 30
+    multihunk_share: float = 0.3
 
     def __post_init__(self) -> None:
         for name in ("budget", "workers", "max_patches", "max_hunks", "max_candidates",
@@ -73,6 +76,8 @@ class RepairConfig:
         for name in ("time_limit", "test_timeout", "suite_timeout", "mask_weight"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"{name} must be positive, got {getattr(self, name)}")
+        if not 0 <= self.multihunk_share < 1:
+            raise UsageError(f"multihunk_share must be in [0, 1), got {self.multihunk_share}")
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(RepairConfig)}

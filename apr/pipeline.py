@@ -5,9 +5,10 @@
     snapshot -> baseline -> localize -> hunks -> generate -> validate -> multihunk -> RepairResult
 
 The multi-hunk phase comes after the single-hunk candidates are validated, within the same
-budget and time limit: the strategies of ``config.multihunk`` (``same``, ``combine``, ``greedy``;
-:mod:`apr.generate.multihunk`) build patches for several hunks from the hunks' ranked
-candidates, leaving out those that failed to apply, compile or finish alone.
+budget and time limit (``multihunk_share`` of the budget is kept for it; single-hunk candidates
+beyond the rest come after it): the strategies of ``config.multihunk`` (``same``, ``combine``,
+``greedy``; :mod:`apr.generate.multihunk`) build patches for several hunks from the hunks'
+ranked candidates, leaving out those that failed to apply, compile or finish alone.
 
 Each stage's value is recorded (as JSON, when a run folder is given) and timed. The user's tree is
 only read (into a :class:`~apr.project.workspace.Snapshot`); everything runs in workspaces that are
@@ -313,14 +314,19 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
     record.save("candidates", candidates)
     if generated.stats:
         record.save("generators", generated.stats)
+    head = config.budget - multihunk_reserve(generated, config)
     with record.stage("validate"):
         progress.stage("validate", f"{min(len(candidates), config.budget)} candidate(s)")
         cache = task.cache.scope(snapshot, config.test_command) if task.cache else None
-        run, first = _validate(snapshot, driver, baseline, candidates, config,
+        run, first = _validate(snapshot, driver, baseline, candidates[:head], config,
                                (started, deadline), progress, cache)
     with record.stage("multihunk"):
         multi = _multi_hunk(run, generated, baseline, config, lang, progress)
     record.save("multihunk", multi)
+    if candidates[head:] and not run.finished:
+        with record.stage("validate"):
+            progress.stage("validate", "the rest of the single-hunk candidates")
+            run.validate(candidates[head:])
     results = run.results
     return _finish(RepairStatus.PLAUSIBLE if _plausible(results) else RepairStatus.NONE, record,
                    started, baseline, locations, [*candidates, *multi], results,
@@ -376,6 +382,16 @@ def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun,
 
 
 _BROKEN = (Outcome.APPLY_FAILED, Outcome.COMPILE_FAILED, Outcome.TIMEOUT)
+
+
+def multihunk_reserve(generated: Generated, config: RepairConfig) -> int:
+    """How much of the budget the multi-hunk phase is promised: ``multihunk_share`` of it when
+    two or more hunks have candidates (else 0). Without it, a long single-hunk tail can spend
+    the whole budget before any multi-hunk patch is tried; with it, that tail waits its turn."""
+    hunks = {generated.hunk_of.get(c) for c in generated.candidates} - {None}
+    if not config.multihunk or len(hunks) < 2:
+        return 0
+    return int(config.budget * config.multihunk_share)
 
 
 def _multi_hunk(run: ValidationRun, generated: Generated, baseline: TestRun,

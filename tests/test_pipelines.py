@@ -3,6 +3,7 @@ by the default pipeline on two-location fixture repos."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -10,8 +11,16 @@ from pathlib import Path
 import pytest
 
 from apr.cli import main
-from apr.model import RepairStatus
-from apr.pipeline import RepairTask, pipeline_names, repair, resolve_config
+from apr.config import RepairConfig
+from apr.model import Candidate, Edit, RepairStatus
+from apr.pipeline import (
+    Generated,
+    RepairTask,
+    multihunk_reserve,
+    pipeline_names,
+    repair,
+    resolve_config,
+)
 from tests.conftest import RepoFactory, git
 from tests.models.conftest import tiny_model_dir  # noqa: F401 -- the session fixture
 
@@ -166,3 +175,23 @@ def test_default_pipeline_repairs_two_different_fixes_greedily(make_repo: RepoFa
     assert template == "multihunk:greedy"
     assert "+    return x <= 3" in diff and "+    return y - 1" in diff
     assert git(root, "status", "--porcelain") == ""  # the user's tree is only read
+
+
+@pytest.mark.slow
+def test_part_of_a_small_budget_is_kept_for_multi_hunk_patches(make_repo: RepoFactory) -> None:
+    # 10 candidates: far fewer than the single-hunk ones, yet 3 are kept for the phase after
+    root = make_repo(SAME_CHANGE)
+    template, diff = run_default(root, budget=10)
+    assert template == "multihunk:same"
+    assert diff.count("+    return round(x)") == 2
+
+
+def test_no_budget_is_kept_for_multi_hunk_patches_with_one_hunk() -> None:
+    one = Candidate((Edit("a.py", 0, 1, "x"),), "template", "t", 1.0, "d")
+    two = Candidate((Edit("b.py", 0, 1, "y"),), "template", "t", 1.0, "d")
+    config = RepairConfig(budget=100)
+    generated = Generated((), [one, two], {one: 0, two: 0}, {})
+    assert multihunk_reserve(generated, config) == 0
+    generated = Generated((), [one, two], {one: 0, two: 1}, {})
+    assert multihunk_reserve(generated, config) == 30
+    assert multihunk_reserve(generated, dataclasses.replace(config, multihunk=())) == 0
