@@ -121,6 +121,18 @@ def test_an_inserted_blank_keeps_the_file_layout() -> None:
     assert guard.original is None and guard.start == guard.end
 
 
+def test_a_guard_returning_an_f_string_keeps_its_braces() -> None:
+    source = src('''
+        def label(hours, rate):
+            if hours > 8:
+                return f"{hours}h"
+            total = hours * rate
+            return total
+        ''')
+    guards = shown(masks_of(source, "total = hours"), "guard")
+    assert 'if <mask>:\nreturn f"{hours}h"\ntotal = hours * rate' in guards
+
+
 def test_java_blanks_include_types_wraps_and_null_checks() -> None:
     source = src('''
         class A {

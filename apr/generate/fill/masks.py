@@ -253,7 +253,7 @@ def _guards(site: Site) -> Iterator[MaskedCode]:
     if site.in_loop(anchor):
         bodies.append("continue")
     for body in bodies:
-        yield _inserted(site, anchor, "guard", CONDITION, "if ", f":{{nl}}{{inner}}{body}{{nl}}")
+        yield _inserted(site, anchor, "guard", CONDITION, "if ", ":{nl}{inner}" + body + "{nl}")
 
 
 def _null_checks(site: Site) -> Iterator[MaskedCode]:
@@ -265,7 +265,7 @@ def _null_checks(site: Site) -> Iterator[MaskedCode]:
                        if is_variable(n) and dereferenced(n) and site.text(n) in names)
     for variable in variables[:GUARDED]:
         yield _inserted(site, anchor, "null_check", EXPRESSION,
-                        f"if {variable} is None:{{nl}}{{inner}}return ", "{nl}")
+                        f"if {variable} is None:" + "{nl}{inner}return ", "{nl}")
 
 
 def dereferenced(node: Node) -> bool:
@@ -292,7 +292,9 @@ def _inserted(site: Site, anchor: Node, pattern: str, kind: str, prefix: str,
     indent, newline = site.indent(anchor) or "", site.newline
     inner = indent + site.indent_unit(anchor)
     at = site.line_start(anchor.start_byte)
+    def expand(text: str) -> str:  # not str.format: the texts hold code, e.g. f"{hours}"
+        return text.replace("{nl}", newline).replace("{inner}", inner)
+
     return MaskedCode(pattern, kind, at, at, None, site, anchor,
-                      prefix=indent + prefix.format(nl=newline, inner=inner),
-                      suffix=suffix.format(nl=newline, inner=inner))
+                      prefix=indent + expand(prefix), suffix=expand(suffix))
 
