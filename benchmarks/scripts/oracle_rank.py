@@ -6,8 +6,15 @@ that is the developer's fix (same normalized tokens or tree, as `apr bench` judg
 A steering tool for the generators: "not generated" means no template can reach the fix, a
 large rank means the fix is reachable but the budget may run out first.
 
+For a multi-hunk bug the fix is made by the multi-hunk phase, from the hunks' own lists: the
+script also prints, per place the developer changed, the rank of that place's part of the fix in
+the list of the hunk it lies in ("-" when no candidate makes it).
+
     python benchmarks/scripts/oracle_rank.py manifest benchmarks/python
     python benchmarks/scripts/oracle_rank.py quixbugs /path/to/QuixBugs
+    python benchmarks/scripts/oracle_rank.py manifest benchmarks/python template,maskfill
+
+The optional third argument is the generators (default: those of the default pipeline).
 """
 
 from __future__ import annotations
@@ -16,19 +23,25 @@ import sys
 import tempfile
 from pathlib import Path
 
+from unidiff import PatchSet
+
 from apr.bench import open_suite
 from apr.bench.correctness import compare
 from apr.bench.manifest import fixed_version
 from apr.bench.runner import patch_locations
 from apr.config import RepairConfig
 from apr.generate.edits import apply_edits
+from apr.generate.multihunk import group_by_hunk
 from apr.lang import get_language
-from apr.pipeline import find_hunks, generate
+from apr.pipeline import _generate, find_hunks, load_pipeline
 from apr.project.workspace import Snapshot, UserRepo
 
 
-def oracle_rank(suite_name: str, path: str) -> None:
+def oracle_rank(suite_name: str, path: str, generators: str = "") -> None:
     suite = open_suite(suite_name, path)
+    names = generators.split(",") if generators else load_pipeline("default")["generators"]
+    config = RepairConfig(workers=1, generators=tuple(names))
+    print(f"generators: {', '.join(names)}")
     found = 0
     for bug in suite.bugs():
         with tempfile.TemporaryDirectory() as tmp:
@@ -38,11 +51,15 @@ def oracle_rank(suite_name: str, path: str) -> None:
             fixed = fixed_version(checkout, patch)
             with Snapshot(UserRepo.locate(checkout)) as snap:
                 hunks = find_hunks(patch_locations(patch), snap, lang, 30)
-                cands = generate(hunks, snap, lang, RepairConfig(workers=1))
+                generated = _generate(hunks, snap, lang, config)
+                cands = generated.candidates
                 rank = _first_fix(cands, snap, fixed, lang)
+                parts = _part_ranks(generated, checkout, patch, snap, lang)
         found += rank is not None
         where = f"rank {rank}" if rank is not None else "not generated"
-        print(f"{bug.id:32s} hunks {bug.hunks}  {len(cands):5d} candidates  {where}", flush=True)
+        per_place = f"  per place: {' '.join(parts)}" if len(parts) > 1 else ""
+        print(f"{bug.id:32s} hunks {bug.hunks}  {len(cands):5d} candidates  {where}{per_place}",
+              flush=True)
     print(f"developer fix generated for {found} of {len(suite.bugs())} bugs")
 
 
@@ -57,5 +74,25 @@ def _first_fix(cands, snap, fixed, lang):  # type: ignore[no-untyped-def]
     return None
 
 
+def _part_ranks(generated, checkout, patch, snap, lang):  # type: ignore[no-untyped-def]
+    """Per hunk of the developer patch, the rank of its part of the fix in its hunk's list."""
+    lists = group_by_hunk(generated.candidates, generated.hunk_of, len(generated.hunks))
+    ranks = []
+    for part in _split(patch):
+        fixed = fixed_version(checkout, part)
+        best = [r for r in (_first_fix(cands, snap, fixed, lang) for cands in lists) if r]
+        ranks.append(str(min(best)) if best else "-")
+    return ranks
+
+
+def _split(patch: str) -> list[str]:
+    """The patch as one patch per hunk."""
+    parts = []
+    for pf in PatchSet(patch):
+        header = f"--- {pf.source_file}\n+++ {pf.target_file}\n"
+        parts.extend(header + str(hunk) for hunk in pf)
+    return parts
+
+
 if __name__ == "__main__":
-    oracle_rank(sys.argv[1], sys.argv[2])
+    oracle_rank(*sys.argv[1:4])

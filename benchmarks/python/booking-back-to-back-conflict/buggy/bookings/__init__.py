@@ -1,0 +1,1 @@
+"""Room bookings over half-open time intervals [start, end)."""

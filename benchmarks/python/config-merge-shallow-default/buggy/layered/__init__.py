@@ -1,0 +1,1 @@
+"""Layered configuration: defaults, files and environment merged into one dict."""

@@ -1,0 +1,1 @@
+"""Tokenizer for a tiny scripting language, with line/column positions."""

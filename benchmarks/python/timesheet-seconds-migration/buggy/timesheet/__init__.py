@@ -1,0 +1,1 @@
+"""Time tracking: entries per project, billing rules and reports."""
