@@ -61,7 +61,7 @@ class RepairConfig:
     multihunk: tuple[str, ...] = ("same", "combine", "greedy")
     multihunk_hunks: int = 4
     multihunk_top_k: int = 3
-    multihunk_greedy: int = 30
+    multihunk_greedy: int = 50
     multihunk_share: float = 0.3
 
     def __post_init__(self) -> None:

@@ -9,6 +9,7 @@ gets its most likely rewrites first; within a site, rewrites come in the order o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from apr.generate.site import (
@@ -20,6 +21,7 @@ from apr.generate.site import (
     interleave,
     is_variable,
     unique,
+    walk,
 )
 
 # Each operator's alternatives, most likely first (TBar mutates within an operator's class; the
@@ -105,8 +107,10 @@ def spaced(site: Site, node: Node, text: str) -> str:
 
 def mutate_operator(site: Site) -> Iterator[Rewrite]:
     """Arithmetic, comparison, boolean and augmented-assignment operators among their kin;
-    a unary ``-``/``~`` on a non-literal is dropped."""
-    return interleave(_operator_site(site, node) for node in site.nodes)
+    a unary ``-``/``~`` on a non-literal is dropped; in an ``and``/``or`` of comparisons, every
+    ``<``/``<=``/``>``/``>=`` flipped at once (:func:`_strictness_flipped`)."""
+    return interleave([*(_operator_site(site, node) for node in site.nodes),
+                       *(_strictness_flipped(site, node) for node in site.nodes)])
 
 
 def _operator_tokens(node: Node) -> list[tuple[Node, Mapping[str, tuple[str, ...]]]]:
@@ -130,6 +134,30 @@ def _operator_site(site: Site, node: Node) -> Iterator[Rewrite]:
     for token, table in _operator_tokens(node):
         for new in table.get(site.text(token), ()):
             yield replace(site, token, spaced(site, token, new), f"`{site.text(token)}` -> `{new}`")
+
+
+STRICTNESS = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}
+
+
+def _strictness_flipped(site: Site, node: Node) -> Iterator[Rewrite]:
+    """An interval test written inclusive where it should be exclusive (or back) has the
+    mistake at every bound: ``a <= x and x <= b`` -> ``a < x and x < b``, as one rewrite of
+    the outermost ``and``/``or`` holding two or more such comparisons."""
+    parent = node.parent
+    if node.type != "boolean_operator" or (parent is not None
+                                           and parent.type == "boolean_operator"):
+        return
+    tokens = [token for inner in walk(node) if inner.type == "comparison_operator"
+              for token in inner.children_by_field_name("operators")
+              if site.text(token) in STRICTNESS]
+    if len(tokens) < 2:
+        return
+    text, start = site.text(node), node.start_byte
+    for token in sorted(tokens, key=lambda t: t.start_byte, reverse=True):
+        a, b = token.start_byte - start, token.end_byte - start
+        text = text[:a] + STRICTNESS[site.text(token)] + text[b:]
+    yield Rewrite(node.start_byte, node.end_byte, text,
+                  f"every comparison's strictness flipped ({len(tokens)})")
 
 
 def _unary_on_expression(site: Site, node: Node) -> bool:
@@ -251,8 +279,28 @@ def _whole_read_site(site: Site, node: Node) -> Iterator[Rewrite]:
 
 
 def _variable_site(site: Site, node: Node) -> Iterator[Rewrite]:
-    donors = unique(site.names_at(node), [site.text(node)])[:DONORS_PER_SITE + 1]
+    name = site.text(node)
+    donors = by_similarity(name, unique(site.names_at(node), [name]))[:DONORS_PER_SITE + 1]
     return (replace(site, node, donor) for donor in donors)
+
+
+def by_similarity(name: str, donors: list[str]) -> list[str]:
+    """``donors`` with those sharing more words with ``name`` first, then those with as many
+    words (``b_rows`` -> ``a_rows``, ``b_cols``, then ``b``: names that differ in one word are
+    the ones confused), scope order otherwise."""
+    words = subwords(name)
+
+    def distance(donor: str) -> tuple[int, int]:
+        theirs = subwords(donor)
+        return -len(words & theirs), abs(len(words) - len(theirs))
+
+    return sorted(donors, key=distance)
+
+
+def subwords(name: str) -> set[str]:
+    """The words of an identifier, lower case: ``maxRowCount`` and ``max_row_count`` alike."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ")
+    return {w.lower() for w in spaced.split()}
 
 
 def _attribute_site(site: Site, node: Node) -> Iterator[Rewrite]:

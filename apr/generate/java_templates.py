@@ -216,6 +216,11 @@ def _literal_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
                 yield dropped
             else:
                 yield replace(site, node, f"({text})" if shifted < 0 and before in b"+-" else text)
+        if not suffix and _divided(site, node):
+            floating = f"{number}.0"
+            tried.add(floating)
+            yield replace(site, node, floating, f"`{number}` -> `{floating}` (floating-point "
+                          "division)")
     elif node.type in ("true", "false"):
         yield replace(site, node, "false" if node.type == "true" else "true")
     kind = _literal_kind(node)
@@ -223,6 +228,18 @@ def _literal_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
               and "\n" not in site.text(n)]
     for donor in unique(donors, tried)[:DONORS_PER_SITE - 1]:
         yield replace(site, node, donor, weight=DONOR_WEIGHT)
+
+
+def _divided(site: JavaSite, node: Node) -> bool:
+    """Whether ``node`` is an operand of ``/`` with an integer literal on both sides, where
+    integer division truncates (``9 / 5`` is 1)."""
+    parent = node.parent
+    if parent is None or parent.type != "binary_expression":
+        return False
+    token = operator_of(site, parent)
+    sides = (parent.child_by_field_name("left"), parent.child_by_field_name("right"))
+    return (token is not None and site.text(token) == "/"
+            and all(s is not None and int_literal(site, s) is not None for s in sides))
 
 
 def _dropped_term(site: JavaSite, node: Node) -> Rewrite | None:

@@ -7,7 +7,8 @@ one-line bugs keep needing (seen on our own suite and on QuixBugs under perfect 
     a binary operation -> one of its operands (``1 + f(x)`` -> ``f(x)``); the operands of a
     non-commutative operation swapped (``r + a[i]`` -> ``a[i] + r``); an argument, a
     parenthesized arithmetic expression or one component of a tuple subscript +/- 1
-    (``f(mid)`` -> ``f(mid + 1)``, ``dp[i - 1, j]`` -> ``dp[i - 1, j - 1]``); the components of a
+    (``f(mid)`` -> ``f(mid + 1)``, ``dp[i - 1, j]`` -> ``dp[i - 1, j - 1]``); a sum or difference
+    assigned or returned +/- 1 (``col = i - start`` -> ``col = i - start + 1``); the components of a
     tuple subscript swapped (``d[j, k]`` -> ``d[k, j]``); a one-argument call unwrapped
     (``yield flatten(x)`` -> ``yield x``); an empty list literal -> ``[[]]`` or ``[v]``; a
     variable given the subscript a sibling in the same statement has (``f(a[1:], b)`` ->
@@ -134,6 +135,17 @@ def _binary_site(site: Site, node: Node) -> Iterator[Rewrite]:
     op = site.text(operator)
     if op in NON_COMMUTATIVE and int_value(site, left) is None and int_value(site, right) is None:
         yield replace(site, node, f"{site.text(right)} {op} {site.text(left)}")
+    if op in ("+", "-") and _assigned_or_returned(node):
+        yield from _off_by_one(site, node)
+
+
+def _assigned_or_returned(node: Node) -> bool:
+    """Whether ``node`` is the whole value of an assignment or a ``return``."""
+    parent = node.parent
+    if parent is None:
+        return False
+    return (parent.type == "return_statement"
+            or (parent.type == "assignment" and field_of(node) == "right"))
 
 
 def _call_site(site: Site, call: Node) -> Iterator[Rewrite]:

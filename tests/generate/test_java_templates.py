@@ -115,6 +115,16 @@ def test_literals_and_dropped_terms() -> None:
     assert "int sum = 1;" in rewritten("mutate_literal", "int sum = 0;")
 
 
+def test_an_integer_division_of_literals_becomes_floating() -> None:
+    java = get_language("java")
+    source = b"class T { double f(double c) { return 9 / 5 * c + 32; } }"
+    start = source.index(b"return")
+    found = [source[:r.start] + r.text.encode() + source[r.end:] for r in
+             JAVA_FAMILIES["mutate_literal"](JavaSite(source, java, start, source.index(b" }")))]
+    assert source.replace(b"9 / 5", b"9.0 / 5") in found
+    assert source.replace(b"c + 32", b"c + 32.0") not in found  # not a division
+
+
 def test_conditions() -> None:
     found = rewritten("mutate_condition", "if (sum > limit && count != 0) {")
     assert "if (!(sum > limit && count != 0)) {" in found

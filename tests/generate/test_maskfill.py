@@ -218,6 +218,39 @@ def test_fillings_never_repeat_the_blank() -> None:
         assert masked.original not in texts and len(texts) == len(set(texts))
 
 
+PARSE = src('''
+    def parse_port(text):
+        value = int(text)
+        if not 0 < value < 65536:
+            raise ValueError(text)
+        return value
+
+
+    def read(text, default):
+        try:
+            return parse_port(text)
+        except TypeError as exc:
+            raise SystemExit(str(exc))
+
+
+    def parent(key):
+        parts = key.split("/")
+        return "/".join(parts[1:])
+    ''')
+
+
+def test_except_clauses_and_slices_get_blanks() -> None:
+    assert shown(masks_of(PARSE, "except TypeError"), "exception") == ["except <mask> as exc:"]
+    assert shown(masks_of(PARSE, "parts[1:]"), "slice") == ['return "/".join(parts[<mask>])']
+
+
+def test_the_local_lm_fills_exceptions_the_project_raises_and_common_slices() -> None:
+    [caught] = [m for m in masks_of(PARSE, "except TypeError") if m.pattern == "exception"]
+    assert "ValueError" in [text for text, _ in LocalLMFiller().fill(caught, 3)]
+    [sliced] = [m for m in masks_of(PARSE, "parts[1:]") if m.pattern == "slice"]
+    assert ":-1" in [text for text, _ in LocalLMFiller().fill(sliced, 10)]
+
+
 # --- the generator -----------------------------------------------------------------------------
 
 

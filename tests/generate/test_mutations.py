@@ -40,7 +40,17 @@ VISIT = src('''
         return visit(start)
     ''')
 
+LEXER = src('''
+    def positions(text, pattern):
+        line, line_start = 1, 0
+        for m in pattern.finditer(text):
+            column = m.start() - line_start
+            yield line, column
+    ''')
+
 CASES = [
+    (LEXER, "column = m.start() - line_start", "column = m.start() - line_start + 1",
+     "mutate_expression", None),
     (SEARCH, "return find(arr, x, mid, end)", "return find(arr, x, mid + 1, end)",
      "mutate_expression", None),
     (EDIT_DISTANCE, "return 1 + distance(source[1:], target[1:])",

@@ -9,6 +9,7 @@ import pytest
 from apr.errors import UsageError
 from apr.generate import FAMILIES, GENERATORS, PRIORS, Context, Generator, TemplateGenerator
 from apr.generate.edits import apply_edits
+from apr.generate.expressions import by_similarity
 from apr.generate.templates import MAX_PER_FAMILY, size_penalty
 from apr.lang import get_language
 from apr.lang.base import Grammar, LanguageSupport
@@ -78,6 +79,14 @@ def test_operator_mutation_fixes_a_strict_comparison() -> None:
     assert [c.description for c in found] == ["`<` -> `<=`"]
 
 
+def test_operator_mutation_flips_every_bound_of_an_interval_test_at_once() -> None:
+    source = "def overlaps(a, b, s, e):\n    return a <= e and s <= b and a != s\n"
+    found = fixes(source, "a <= e and s <= b", "a < e and s < b", "mutate_operator")
+    assert [c.description for c in found] == ["every comparison's strictness flipped (2)"]
+    one = "def inside(x, lo):\n    return x >= lo and x\n"
+    assert not fixes(one, "x >= lo and x", "x > lo and x", "mutate_operator")[1:]
+
+
 @pytest.mark.parametrize(("source", "fragment", "fixed"), [
     ("def f(a, b):\n    return a + b\n", "a + b", "a - b"),
     ("def f(a, b):\n    return a and b\n", "a and b", "a or b"),
@@ -127,6 +136,13 @@ def test_variable_donors_prefer_the_function_over_the_module() -> None:
     source = "LIMIT = 3\n\ndef f(a, b):\n    return a\n"
     texts = [c.edits[0].text for c in generate(source, "return a", ["mutate_variable"])]
     assert texts == ["b", "LIMIT"]
+
+
+def test_variable_donors_that_differ_in_one_word_come_first() -> None:
+    source = "def f(b, a_rows, a_cols, b_rows, b_cols):\n    return b_rows\n"
+    texts = [c.edits[0].text for c in generate(source, "return b_rows", ["mutate_variable"])]
+    assert texts[:3] == ["a_rows", "b_cols", "b"]
+    assert by_similarity("maxRowCount", ["count", "max_row_total", "x"])[0] == "max_row_total"
 
 
 @pytest.mark.parametrize(("source", "fragment", "fixed"), [

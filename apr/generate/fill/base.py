@@ -27,8 +27,10 @@ NEW_ARGUMENT = "new_argument"  # an argument added to a call; hint: the callee's
 EXPRESSION = "expression"  # a returned value
 CONDITION = "condition"  # an added clause, a guard's condition
 TYPE = "type"  # a declared type (Java)
+EXCEPTION = "exception"  # the exception class an ``except`` clause catches
+SLICE = "slice"  # the inside of a subscript's brackets, ``a[<mask>]``, when it is a slice
 KINDS = (OPERATOR, LITERAL, NAME, ATTRIBUTE, CALLEE, ARGUMENT, NEW_ARGUMENT, EXPRESSION,
-         CONDITION, TYPE)
+         CONDITION, TYPE, EXCEPTION, SLICE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ pattern              family (prior)       the blank
                                           inserted before the statement
 ``null_check``       insert_guard         ``if v is None: return <mask>`` for a variable the
                                           statement dereferences
+``exception``        mutate_variable      each exception class an ``except`` clause names
+``slice``            mutate_range         each slice: ``a[<mask>]`` for ``a[1:]``
 ===================  ===================  =====================================================
 
 Each pattern yields :class:`~apr.generate.fill.base.MaskedCode` values, in document order
@@ -35,13 +37,16 @@ from apr.generate.fill.base import (
     ATTRIBUTE,
     CALLEE,
     CONDITION,
+    EXCEPTION,
     EXPRESSION,
     LITERAL,
     NAME,
     NEW_ARGUMENT,
     OPERATOR,
+    SLICE,
     MaskedCode,
 )
+from apr.generate.fill.vocab import caught
 from apr.generate.site import (
     SPECIAL_NAMES,
     Node,
@@ -67,6 +72,8 @@ PATTERN_FAMILIES: dict[str, str] = {
     "add_clause": "mutate_condition",
     "guard": "insert_guard",
     "null_check": "insert_guard",
+    "exception": "mutate_variable",
+    "slice": "mutate_range",
 }
 OPERATOR_FIELDS: dict[str, tuple[str, str]] = {
     "binary_operator": ("operator", "arithmetic"),
@@ -86,7 +93,7 @@ GUARDED = 2
 def python_masks(site: Site) -> Iterator[MaskedCode]:
     """Every blank of every pattern for the hunk of ``site`` (see the module doc)."""
     for pattern in (_operators, _literals, _variables, _methods, _arguments, _new_arguments,
-                    _returns, _clauses, _guards, _null_checks):
+                    _returns, _clauses, _guards, _null_checks, _exceptions, _slices):
         yield from pattern(site)
 
 
@@ -235,6 +242,24 @@ def _clause(site: Site, condition: Node, operator: str) -> MaskedCode:
                           None, site, condition, prefix=f"({text}) {operator} ")
     return MaskedCode("add_clause", CONDITION, condition.end_byte, condition.end_byte, None,
                       site, condition, prefix=f" {operator} ")
+
+
+def _exceptions(site: Site) -> Iterator[MaskedCode]:
+    for node in site.nodes:
+        clause = node.parent
+        while clause is not None and clause.type in ("as_pattern", "tuple",
+                                                      "parenthesized_expression"):
+            clause = clause.parent
+        if clause is not None and clause.type == "except_clause" and any(
+                (c.start_byte, c.end_byte) == (node.start_byte, node.end_byte)
+                for c in caught(clause)):
+            yield blank(site, "exception", EXCEPTION, node)
+
+
+def _slices(site: Site) -> Iterator[MaskedCode]:
+    for node in site.nodes:
+        if node.type == "slice" and node.parent is not None and node.parent.type == "subscript":
+            yield blank(site, "slice", SLICE, node)
 
 
 def _guardable(site: Site) -> Node | None:

@@ -27,11 +27,13 @@ from apr.generate.fill.base import (
     ATTRIBUTE,
     CALLEE,
     CONDITION,
+    EXCEPTION,
     EXPRESSION,
     LITERAL,
     NAME,
     NEW_ARGUMENT,
     OPERATOR,
+    SLICE,
     TYPE,
     MaskedCode,
 )
@@ -69,13 +71,19 @@ class Syntax:
     not_null: str
     constants: tuple[str, ...]
     builtins: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()  # the standard exception classes most often caught
+    slices: tuple[str, ...] = ()  # the commonest slices
 
 
 SYNTAX: dict[str, Syntax] = {
     "python": Syntax("not {}", "{} is None", "{} is not None", ("None", "True", "False", "0", "1"),
                      ("len", "min", "max", "sum", "abs", "round", "int", "float", "str", "bool",
                       "sorted", "reversed", "list", "set", "tuple", "dict", "any", "all",
-                      "range", "enumerate", "zip", "isinstance", "repr")),
+                      "range", "enumerate", "zip", "isinstance", "repr"),
+                     ("ValueError", "TypeError", "KeyError", "IndexError", "AttributeError",
+                      "LookupError", "OSError", "ZeroDivisionError", "ArithmeticError",
+                      "RuntimeError", "StopIteration", "UnicodeDecodeError", "Exception"),
+                     ("1:", ":-1", "-1:", ":1", "1:-1", "::-1", "2:", ":-2", ":")),
     "java": Syntax("!{}", "{} == null", "{} != null", ("null", "true", "false", "0", "1")),
 }
 _NUMBER = re.compile(r"^-?\d[\d_]*$")
@@ -222,6 +230,23 @@ def _types(masked: MaskedCode, names: list[str], local: Vocabulary, project: Voc
     return _ordered(local.types, project.types)
 
 
+def _exceptions(masked: MaskedCode, names: list[str], local: Vocabulary, project: Vocabulary,
+                syntax: Syntax) -> Iterable[str]:
+    return [*_ordered(local.exceptions, project.exceptions), *syntax.exceptions]
+
+
+def _slices(masked: MaskedCode, names: list[str], local: Vocabulary, project: Vocabulary,
+            syntax: Syntax) -> Iterable[str]:
+    """The project's slices, then the commonest ones; ``a[: n]`` and ``a[:n]`` are one."""
+    found = [*_ordered(local.slices, project.slices), *syntax.slices]
+    original = _unspaced(masked.original or "")
+    return unique(t for t in (_unspaced(f) for f in found) if t != original)
+
+
+def _unspaced(text: str) -> str:
+    return re.sub(r"\s*:\s*", ":", text.strip())
+
+
 _POOLS: dict[str, Callable[[MaskedCode, list[str], Vocabulary, Vocabulary, Syntax],
                            Iterable[str]]] = {
     OPERATOR: _operators,
@@ -234,4 +259,6 @@ _POOLS: dict[str, Callable[[MaskedCode, list[str], Vocabulary, Vocabulary, Synta
     EXPRESSION: _expressions,
     CONDITION: _conditions,
     TYPE: _types,
+    EXCEPTION: _exceptions,
+    SLICE: _slices,
 }

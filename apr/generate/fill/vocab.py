@@ -36,6 +36,9 @@ class Rules:
         returns: the return statement type.
         types: type node types (declared types).
         method_scopes: parent types that make a definition a method.
+        handlers: ``{handler type: how to read the classes it catches}`` (``except``).
+        raises: the raise/throw statement type (the class raised is an exception too).
+        slices: slice node types (inside a subscript's brackets).
     """
 
     calls: dict[str, tuple[str, str]]
@@ -48,6 +51,9 @@ class Rules:
     returns: str
     types: frozenset[str] = frozenset()
     method_scopes: frozenset[str] = frozenset()
+    handlers: dict[str, Callable[[Node], list[Node]]] = field(default_factory=dict)
+    raises: str = ""
+    slices: frozenset[str] = frozenset()
 
 
 PYTHON_RULES = Rules(
@@ -61,6 +67,9 @@ PYTHON_RULES = Rules(
     functions=frozenset({"function_definition"}),
     returns="return_statement",
     method_scopes=frozenset({"class_definition"}),
+    handlers={"except_clause": lambda clause: caught(clause)},
+    raises="raise_statement",
+    slices=frozenset({"slice"}),
 )
 JAVA_RULES = Rules(
     calls={"method_invocation": ("name", "arguments")},
@@ -98,6 +107,8 @@ class Vocabulary:
     conditions: Counter[str] = field(default_factory=Counter)
     returned: Counter[str] = field(default_factory=Counter)
     types: Counter[str] = field(default_factory=Counter)
+    exceptions: Counter[str] = field(default_factory=Counter)  # classes caught or raised
+    slices: Counter[str] = field(default_factory=Counter)
     shapes: dict[str, set[tuple[int, frozenset[str]]]] = field(default_factory=dict)
     """callee -> (positional argument count, keyword names) of each call seen."""
 
@@ -141,6 +152,16 @@ def _visit(node: Node, text: Callable[[Node], str], rules: Rules, vocab: Vocabul
         _add(vocab.types, text(node))
     elif kind == rules.returns and node.named_child_count:
         _add(vocab.returned, text(node.named_children[0]))
+    elif kind in rules.handlers:
+        for name in rules.handlers[kind](node):
+            _add(vocab.exceptions, text(name))
+    elif kind == rules.raises and node.named_child_count:
+        raised = node.named_children[0]
+        raised = raised.child_by_field_name("function") or raised
+        if raised.type in ("identifier", "attribute"):
+            _add(vocab.exceptions, text(raised))
+    elif kind in rules.slices:
+        _add(vocab.slices, text(node))
     if kind in rules.conditions:
         condition = node.child_by_field_name(rules.conditions[kind])
         if condition is not None:
@@ -148,6 +169,16 @@ def _visit(node: Node, text: Callable[[Node], str], rules: Rules, vocab: Vocabul
     parent = node.parent
     if parent is not None and parent.type in rules.boolean and node.is_named:
         _add(vocab.conditions, _unparenthesized(node, text))
+
+
+def caught(clause: Node) -> list[Node]:
+    """The exception classes a Python ``except`` clause names (``except (A, B) as e``: A, B)."""
+    kinds = [c for c in clause.named_children if c.type != "block"][:1]
+    if kinds and kinds[0].type == "as_pattern":
+        kinds = kinds[0].named_children[:1]
+    if kinds and kinds[0].type in ("tuple", "parenthesized_expression"):
+        kinds = kinds[0].named_children
+    return [k for k in kinds if k.type in ("identifier", "attribute")]
 
 
 def _unparenthesized(node: Node, text: Callable[[Node], str]) -> str:
