@@ -45,7 +45,7 @@ from pathlib import Path, PurePosixPath
 import git
 
 from apr.bench.base import Bug, commit_tree, ensure_empty
-from apr.bench.defects4j import (
+from apr.bench.patches import (
     DIFF_FLAGS,
     blob_bytes,
     count_hunks,

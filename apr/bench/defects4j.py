@@ -28,26 +28,28 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import git
 from unidiff import PatchSet
-from unidiff.errors import UnidiffParseError
 
 from apr import proc
 from apr.bench.base import Bug, ensure_empty
+from apr.bench.patches import (
+    blob_bytes,
+    count_hunks,
+    replay_patch,
+    resolve_commit,
+)
 from apr.errors import AprError, UsageError
+from apr.project.workspace import GIT_IDENTITY
 
 TEST_COMMAND = "defects4j test"
-DIFF_FLAGS = ("--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--src-prefix=a/",
-              "--dst-prefix=b/")
-_IDENTITY = ("-c", "user.name=apr", "-c", "user.email=apr@localhost", "-c", "commit.gpgsign=false",
-             "-c", "core.autocrlf=false")
 _MISSING = ("defects4j not found on PATH: install Defects4J (needs Java 11; see "
             "https://github.com/rjust/defects4j: run init.sh, then add <defects4j>/framework/bin "
             "to PATH)")
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,20 +229,6 @@ def read_trigger_tests(path: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in tests if t))
 
 
-def count_hunks(patch: Path) -> int:
-    """How many hunks the unified diff in ``patch`` has (at least 1).
-
-    Raises:
-        UsageError: the file is not a unified diff.
-    """
-    text = patch.read_bytes().decode("utf-8", errors="replace")
-    try:
-        found = sum(len(pf) for pf in PatchSet(text))
-    except UnidiffParseError as exc:
-        raise UsageError(f"{patch}: not a unified diff: {exc}") from None
-    return max(found, 1)
-
-
 def commit_pending(root: Path, message: str) -> None:
     """Make ``root`` a git repository whose working tree is clean.
 
@@ -253,71 +241,9 @@ def commit_pending(root: Path, message: str) -> None:
     has_head = repo.head.is_valid()
     if has_head and not repo.is_dirty(untracked_files=True):
         return
-    repo.git.execute(["git", *_IDENTITY, "add", "-A"])
-    repo.git.execute(["git", *_IDENTITY, "commit", "-q", "--no-verify", "--allow-empty",
+    repo.git.execute(["git", *GIT_IDENTITY, "add", "-A"])
+    repo.git.execute(["git", *GIT_IDENTITY, "commit", "-q", "--no-verify", "--allow-empty",
                       "-m", message])
-
-
-def replay_patch(read: Callable[[str], bytes | None], patch: bytes, *, reverse: bool = False,
-                 directory: str = "") -> str:
-    """Apply ``patch`` to the files it names, as ``read`` gives them; git diffs the result.
-
-    Only the files the patch names are written to a scratch repository, so a large project
-    costs no more than a small one. ``read(path)`` is a file's content in the tree the patch
-    applies to (``None``: no such file). ``directory`` (``"src/"``) is prepended to the patch's
-    paths (``git apply --directory``); ``reverse`` applies it in reverse (``git apply -R``).
-
-    Returns:
-        The unified diff, made by git, from those files to the patched files, paths relative to
-        the tree's root (``a/`` and ``b/`` prefixes, no rename detection).
-
-    Raises:
-        UsageError: the patch does not apply to those files.
-    """
-    with tempfile.TemporaryDirectory(prefix="apr-replay-") as tmp:
-        work = Path(tmp) / "tree"
-        for path in patch_paths(patch):
-            data = read(directory + path)
-            if data is not None:
-                (work / directory / path).parent.mkdir(parents=True, exist_ok=True)
-                (work / directory / path).write_bytes(data)
-        work.mkdir(exist_ok=True)
-        repo = git.Repo.init(work)
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-q", "--no-verify", "--allow-empty", "-m", "before")
-        (Path(tmp) / "change.patch").write_bytes(patch)
-        args = ["apply", "--whitespace=nowarn", *(["-R"] if reverse else []),
-                *([f"--directory={directory.rstrip('/')}"] if directory else []),
-                str(Path(tmp) / "change.patch")]
-        try:
-            _git(repo, *args)
-        except git.GitCommandError as exc:
-            raise UsageError(f"the patch does not apply: {str(exc.stderr).strip()}") from None
-        _git(repo, "add", "-A")
-        text: str = repo.git.diff("--cached", *DIFF_FLAGS, strip_newline_in_stdout=False)
-        return text
-
-
-def patch_paths(patch: bytes) -> list[str]:
-    """The paths a git-style patch names (``a/``, ``b/`` stripped; ``/dev/null`` left out)."""
-    paths: dict[str, None] = {}
-    for pf in PatchSet(patch.decode("utf-8", errors="replace")):
-        for name, prefix in ((pf.source_file, "a/"), (pf.target_file, "b/")):
-            if name and name != "/dev/null":
-                paths[name.removeprefix(prefix)] = None
-    return list(paths)
-
-
-def blob_bytes(tree: git.Tree, path: str) -> bytes | None:
-    """The content of ``path`` in ``tree``; ``None`` when it is not a file there."""
-    try:
-        item = tree / path
-    except KeyError:
-        return None
-    if item.type != "blob":
-        return None
-    data: bytes = item.data_stream.read()
-    return data
 
 
 def _paths_exist(tree: git.Tree, reverse_patch: bytes, prefix: str) -> bool:
@@ -333,19 +259,3 @@ def _has_commit(root: Path, commit: str) -> bool:
         return resolve_commit(git.Repo(root), commit) is not None
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return False
-
-
-def resolve_commit(repo: git.Repo, rev: str) -> git.Commit | None:
-    """The commit ``rev`` (a sha, possibly abbreviated, or a ref) names; ``None`` when ``repo``
-    has no such commit (GitPython alone does not check a full sha until it reads it)."""
-    if not rev or rev.startswith("-"):
-        return None
-    try:
-        sha = repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")
-    except git.GitCommandError:
-        return None
-    return repo.commit(sha.strip())
-
-
-def _git(repo: git.Repo, *args: str) -> None:
-    repo.git.execute(["git", *_IDENTITY, *args])

@@ -4,18 +4,26 @@ Some suites' fixed versions differ from the buggy ones in more than the fix (Qui
 programs carry a docstring the correct ones lack). :func:`code_diff` keeps only the hunks that
 change code — a hunk whose removed and added lines are all blank, comments or docstrings is
 dropped — and lets git make the diff of what remains.
+
+Suites that keep their patches apart from the project (Defects4J, BugsInPy) replay them on a git
+tree: :func:`replay_patch` applies a patch to the few files it names and returns git's diff.
 """
 
 from __future__ import annotations
 
 import difflib
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+import git
 from tree_sitter import Node
+from unidiff import PatchSet
+from unidiff.errors import UnidiffParseError
 
+from apr.errors import UsageError
 from apr.lang import LanguageSupport, get_language
-from apr.project.workspace import commit_all
+from apr.project.workspace import GIT_IDENTITY, commit_all
 
 
 def git_diff(file: str, old: bytes, new: bytes, context: int = 3) -> str:
@@ -116,3 +124,99 @@ def is_docstring(node: Node) -> bool:
         return False
     named = node.named_children
     return len(named) == 1 and named[0].type in ("string", "concatenated_string")
+
+
+# --- replaying patches on git trees (Defects4J, BugsInPy) ------------------------------------
+
+DIFF_FLAGS = ("--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--src-prefix=a/",
+              "--dst-prefix=b/")
+def count_hunks(patch: Path) -> int:
+    """How many hunks the unified diff in ``patch`` has (at least 1).
+
+    Raises:
+        UsageError: the file is not a unified diff.
+    """
+    text = patch.read_bytes().decode("utf-8", errors="replace")
+    try:
+        found = sum(len(pf) for pf in PatchSet(text))
+    except UnidiffParseError as exc:
+        raise UsageError(f"{patch}: not a unified diff: {exc}") from None
+    return max(found, 1)
+
+
+def replay_patch(read: Callable[[str], bytes | None], patch: bytes, *, reverse: bool = False,
+                 directory: str = "") -> str:
+    """Apply ``patch`` to the files it names, as ``read`` gives them; git diffs the result.
+
+    Only the files the patch names are written to a scratch repository, so a large project
+    costs no more than a small one. ``read(path)`` is a file's content in the tree the patch
+    applies to (``None``: no such file). ``directory`` (``"src/"``) is prepended to the patch's
+    paths (``git apply --directory``); ``reverse`` applies it in reverse (``git apply -R``).
+
+    Returns:
+        The unified diff, made by git, from those files to the patched files, paths relative to
+        the tree's root (``a/`` and ``b/`` prefixes, no rename detection).
+
+    Raises:
+        UsageError: the patch does not apply to those files.
+    """
+    with tempfile.TemporaryDirectory(prefix="apr-replay-") as tmp:
+        work = Path(tmp) / "tree"
+        for path in patch_paths(patch):
+            data = read(directory + path)
+            if data is not None:
+                (work / directory / path).parent.mkdir(parents=True, exist_ok=True)
+                (work / directory / path).write_bytes(data)
+        work.mkdir(exist_ok=True)
+        repo = git.Repo.init(work)
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-q", "--no-verify", "--allow-empty", "-m", "before")
+        (Path(tmp) / "change.patch").write_bytes(patch)
+        args = ["apply", "--whitespace=nowarn", *(["-R"] if reverse else []),
+                *([f"--directory={directory.rstrip('/')}"] if directory else []),
+                str(Path(tmp) / "change.patch")]
+        try:
+            _git(repo, *args)
+        except git.GitCommandError as exc:
+            raise UsageError(f"the patch does not apply: {str(exc.stderr).strip()}") from None
+        _git(repo, "add", "-A")
+        text: str = repo.git.diff("--cached", *DIFF_FLAGS, strip_newline_in_stdout=False)
+        return text
+
+
+def patch_paths(patch: bytes) -> list[str]:
+    """The paths a git-style patch names (``a/``, ``b/`` stripped; ``/dev/null`` left out)."""
+    paths: dict[str, None] = {}
+    for pf in PatchSet(patch.decode("utf-8", errors="replace")):
+        for name, prefix in ((pf.source_file, "a/"), (pf.target_file, "b/")):
+            if name and name != "/dev/null":
+                paths[name.removeprefix(prefix)] = None
+    return list(paths)
+
+
+def blob_bytes(tree: git.Tree, path: str) -> bytes | None:
+    """The content of ``path`` in ``tree``; ``None`` when it is not a file there."""
+    try:
+        item = tree / path
+    except KeyError:
+        return None
+    if item.type != "blob":
+        return None
+    data: bytes = item.data_stream.read()
+    return data
+
+
+def resolve_commit(repo: git.Repo, rev: str) -> git.Commit | None:
+    """The commit ``rev`` (a sha, possibly abbreviated, or a ref) names; ``None`` when ``repo``
+    has no such commit (GitPython alone does not check a full sha until it reads it)."""
+    if not rev or rev.startswith("-"):
+        return None
+    try:
+        sha = repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")
+    except git.GitCommandError:
+        return None
+    return repo.commit(sha.strip())
+
+
+def _git(repo: git.Repo, *args: str) -> None:
+    repo.git.execute(["git", *GIT_IDENTITY, *args])

@@ -29,8 +29,9 @@ from apr.errors import NotARepository, UsageError
 _SKIP_PARTS = {"__pycache__", ".git"}
 _SKIP_SUFFIXES = (".pyc", ".pyo")
 GIT_IDENTITY = ("-c", "user.name=apr", "-c", "user.email=apr@localhost",
-                "-c", "commit.gpgsign=false")
-"""apr's own commits (snapshots, checkouts) never depend on the user's git identity or hooks."""
+                "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false")
+"""apr's own commits (snapshots, checkouts) never depend on the user's git identity, hooks or
+line-ending conversion: the bytes committed are the bytes in the tree."""
 
 
 def commit_all(root: Path, message: str) -> git.Repo:
