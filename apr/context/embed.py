@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from apr.errors import ModelUnavailable
+from apr.lang.names import subwords
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -68,7 +69,6 @@ _TOKEN = re.compile(
     r">>>=|<<=|>>=|\*\*=|//=|\.\.\.|->|=>|:=|===|!==|==|!=|<=|>=|&&|\|\||\+\+|--|"
     r"\+=|-=|\*=|/=|%=|&=|\|=|\^=|<<|>>|\*\*|//|::|\S"
 )
-_SUBWORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 # Feature kinds and their weights: words (identifiers, keywords, numbers) count most, operators
 # and punctuation little (they are in every line), sub-words let `maxValue` meet `max_value`,
@@ -80,12 +80,6 @@ WEIGHTS = {"word": 1.0, "op": 0.3, "sub": 1.0, "big": 0.3, "tri": 0.8}
 def code_tokens(text: str) -> list[str]:
     """The tokens of a code line: identifiers and keywords, numbers, operators, punctuation."""
     return _TOKEN.findall(text)
-
-
-def subwords(identifier: str) -> list[str]:
-    """``identifier`` split at underscores and camelCase humps, lowercased (``getHTTPCode`` ->
-    ``get``, ``http``, ``code``)."""
-    return [w.lower() for w in _SUBWORD.findall(identifier)]
 
 
 def features(text: str) -> Counter[tuple[str, str]]:

@@ -9,7 +9,6 @@ gets its most likely rewrites first; within a site, rewrites come in the order o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
 from apr.generate.site import (
@@ -23,6 +22,7 @@ from apr.generate.site import (
     unique,
     walk,
 )
+from apr.lang.names import subwords
 
 # Each operator's alternatives, most likely first (TBar mutates within an operator's class; the
 # order puts the classic slips first: + vs -, * vs /, < vs <=, & vs |).
@@ -288,19 +288,13 @@ def by_similarity(name: str, donors: list[str]) -> list[str]:
     """``donors`` with those sharing more words with ``name`` first, then those with as many
     words (``b_rows`` -> ``a_rows``, ``b_cols``, then ``b``: names that differ in one word are
     the ones confused), scope order otherwise."""
-    words = subwords(name)
+    words = set(subwords(name))
 
     def distance(donor: str) -> tuple[int, int]:
-        theirs = subwords(donor)
+        theirs = set(subwords(donor))
         return -len(words & theirs), abs(len(words) - len(theirs))
 
     return sorted(donors, key=distance)
-
-
-def subwords(name: str) -> set[str]:
-    """The words of an identifier, lower case: ``maxRowCount`` and ``max_row_count`` alike."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ")
-    return {w.lower() for w in spaced.split()}
 
 
 def _attribute_site(site: Site, node: Node) -> Iterator[Rewrite]:
