@@ -55,13 +55,13 @@ class RepairConfig:
     retrieve_threshold: float = 0.5  # largest cosine distance of a retrieved line
     # multi-hunk patches (apr.generate.multihunk): strategies tried, in order, once the
     # single-hunk candidates are validated; the most suspicious hunks taking part; per-hunk
-    # candidates combined by "combine" and tried by "greedy"; the share of the budget kept
-    # for them when two or more hunks have candidates (the single-hunk candidates beyond the
-    # rest of the budget are validated after them, with what they leave)
+    # candidates combined by "combine"; how far down each hunk's list "same" and "greedy"
+    # look; the share of the budget kept for them when two or more hunks have candidates (the
+    # single-hunk candidates beyond the rest of the budget come after them)
     multihunk: tuple[str, ...] = ("same", "combine", "greedy")
     multihunk_hunks: int = 4
     multihunk_top_k: int = 3
-    multihunk_greedy: int = 50
+    multihunk_depth: int = 50
     multihunk_share: float = 0.3
 
     def __post_init__(self) -> None:
@@ -70,7 +70,7 @@ class RepairConfig:
                      "mask_fills"):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("retrieve_k", "multihunk_top_k", "multihunk_greedy"):
+        for name in ("retrieve_k", "multihunk_top_k", "multihunk_depth"):
             if getattr(self, name) < 0:
                 raise UsageError(f"{name} must be at least 0, got {getattr(self, name)}")
         for name in ("time_limit", "test_timeout", "suite_timeout", "mask_weight"):

@@ -314,19 +314,19 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
     record.save("candidates", candidates)
     if generated.stats:
         record.save("generators", generated.stats)
-    head = config.budget - multihunk_reserve(generated, config)
+    head, tail = validation_order(generated, gens, config)
     with record.stage("validate"):
         progress.stage("validate", f"{min(len(candidates), config.budget)} candidate(s)")
         cache = task.cache.scope(snapshot, config.test_command) if task.cache else None
-        run, first = _validate(snapshot, driver, baseline, candidates[:head], config,
+        run, first = _validate(snapshot, driver, baseline, head, config,
                                (started, deadline), progress, cache)
     with record.stage("multihunk"):
         multi = _multi_hunk(run, generated, baseline, config, lang, progress)
     record.save("multihunk", multi)
-    if candidates[head:] and not run.finished:
+    if tail and not run.finished:
         with record.stage("validate"):
             progress.stage("validate", "the rest of the single-hunk candidates")
-            run.validate(candidates[head:])
+            run.validate(tail)
     results = run.results
     return _finish(RepairStatus.PLAUSIBLE if _plausible(results) else RepairStatus.NONE, record,
                    started, baseline, locations, [*candidates, *multi], results,
@@ -384,6 +384,26 @@ def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun,
 _BROKEN = (Outcome.APPLY_FAILED, Outcome.COMPILE_FAILED, Outcome.TIMEOUT)
 
 
+def validation_order(generated: Generated, gens: Sequence[Generator], config: RepairConfig,
+                     ) -> tuple[list[Candidate], list[Candidate]]:
+    """The single-hunk candidates validated before the multi-hunk phase, and those after it.
+
+    With one hunk, all come before. With two or more, :func:`multihunk_reserve` of the budget is
+    kept for that phase, and the candidates of *late* generators (``late`` true: mask-fill with
+    the local LM, whose fillings rank after the templates by design) wait for it too: for a
+    bug localized at several places, a combination of the hunks' best candidates is a better
+    bet than the weakest single-hunk ones.
+    """
+    candidates = generated.candidates
+    reserve = multihunk_reserve(generated, config)
+    if not reserve:
+        return candidates, []
+    late = {g.name for g in gens if getattr(g, "late", False)}
+    head = [c for c in candidates if c.generator not in late][: config.budget - reserve]
+    chosen = set(head)
+    return head, [c for c in candidates if c not in chosen]
+
+
 def multihunk_reserve(generated: Generated, config: RepairConfig) -> int:
     """How much of the budget the multi-hunk phase is promised: ``multihunk_share`` of it when
     two or more hunks have candidates (else 0). Without it, a long single-hunk tail can spend
@@ -415,10 +435,12 @@ def _multi_hunk(run: ValidationRun, generated: Generated, baseline: TestRun,
         progress.stage("multihunk", f"{strategy}, {len(lists)} hunks")
         if strategy == "greedy":  # counts failing tests: never skips what other phases ran
             greedy(lists, run, lambda parts: checked(merge(parts, "greedy")),
-                   len(baseline.failing), config.multihunk_greedy)
+                   len(baseline.failing), config.multihunk_depth)
             continue
-        found = (same_change(lists, generated.sources) if strategy == "same"
-                 else combinations(lists, config.multihunk_top_k))
+        if strategy == "same":
+            found = iter(same_change(lists, generated.sources, config.multihunk_depth))
+        else:
+            found = combinations(lists, config.multihunk_top_k)
         run.validate(_fresh(found, seen, checked, run.remaining))
     return offered
 

@@ -12,6 +12,7 @@ import pytest
 
 from apr.cli import main
 from apr.config import RepairConfig
+from apr.generate import MaskFillGenerator, TemplateGenerator
 from apr.model import Candidate, Edit, RepairStatus
 from apr.pipeline import (
     Generated,
@@ -20,6 +21,7 @@ from apr.pipeline import (
     pipeline_names,
     repair,
     resolve_config,
+    validation_order,
 )
 from tests.conftest import RepoFactory, git
 from tests.models.conftest import tiny_model_dir  # noqa: F401 -- the session fixture
@@ -195,3 +197,21 @@ def test_no_budget_is_kept_for_multi_hunk_patches_with_one_hunk() -> None:
     generated = Generated((), [one, two], {one: 0, two: 1}, {})
     assert multihunk_reserve(generated, config) == 30
     assert multihunk_reserve(generated, dataclasses.replace(config, multihunk=())) == 0
+
+
+def test_late_candidates_wait_for_the_multi_hunk_phase() -> None:
+    def cand(file: str, generator: str) -> Candidate:
+        return Candidate((Edit(file, 0, 1, generator),), generator, "t", 1.0, "d")
+
+    ranked = [cand("a.py", "template"), cand("a.py", "maskfill"), cand("b.py", "template"),
+              cand("b.py", "maskfill"), cand("c.py", "template")]
+    hunk_of = {c: "abc".index(c.edits[0].file[0]) for c in ranked}
+    generated = Generated((), ranked, hunk_of, {})
+    config = RepairConfig(budget=4, multihunk_share=0.5)
+    gens = [TemplateGenerator(), MaskFillGenerator(lead=0.2)]
+    head, tail = validation_order(generated, gens, config)
+    assert head == [ranked[0], ranked[2]] and tail == [ranked[1], ranked[3], ranked[4]]
+    gamma = [TemplateGenerator(), MaskFillGenerator(lead=1.0)]  # level with the templates
+    assert validation_order(generated, gamma, config)[0] == ranked[:2]
+    one = Generated((), ranked[:2], {ranked[0]: 0, ranked[1]: 0}, {})
+    assert validation_order(one, gens, config) == (ranked[:2], [])

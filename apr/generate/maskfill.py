@@ -114,6 +114,12 @@ class MaskFillGenerator:
         self.lead = lead
         self._index: FileIndex | None = None
 
+    @property
+    def late(self) -> bool:
+        """Whether the fillings rank after the templates (``lead < 1``): the pipeline then
+        lets them wait for the multi-hunk phase (:func:`apr.pipeline.validation_order`)."""
+        return self.lead < 1
+
     @classmethod
     def from_config(cls, config: RepairConfig) -> MaskFillGenerator:
         """Built from the run's ``filler``, ``model`` (the first one), ``beam``, ``mask_fills``

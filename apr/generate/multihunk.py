@@ -94,13 +94,14 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def same_change(lists: Sequence[Sequence[Candidate]],
-                sources: Mapping[str, bytes]) -> list[Candidate]:
+def same_change(lists: Sequence[Sequence[Candidate]], sources: Mapping[str, bytes],
+                depth: int | None = None) -> list[Candidate]:
     """Strategy ``same`` (see the module docstring): one candidate per change that two or more
-    hunks propose, applying it at each of them (each hunk's best-ranked instance)."""
+    hunks propose among their first ``depth`` candidates (all when None), applying it at each
+    of them (each hunk's best-ranked instance)."""
     found: dict[ChangeKey, dict[int, tuple[int, Candidate]]] = {}
     for hunk, candidates in enumerate(lists):
-        for rank, candidate in enumerate(candidates):
+        for rank, candidate in enumerate(candidates[:depth]):
             key = change_key(candidate, sources)
             if key is not None:
                 found.setdefault(key, {}).setdefault(hunk, (rank, candidate))

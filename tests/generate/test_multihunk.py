@@ -88,6 +88,8 @@ def test_same_change_applies_one_rewrite_everywhere_it_is_proposed() -> None:
     assert everywhere.template == "multihunk:same"
     assert everywhere.description == "int->round@0 (the same change at 3 places)"
     assert apply_edits(SOURCE, two.edits).count(b"float(") == 2
+    assert same_change(lists, SOURCES, depth=1) == []  # no two hunks' first candidates agree
+    assert len(same_change(lists, SOURCES, depth=2)) == 2
 
 
 def line_edit(source: bytes, line: int, text: str) -> Candidate:
