@@ -38,7 +38,7 @@ def test_pipelines_ship_with_the_package(tmp_path: Path) -> None:
     assert {"default", "ci"} <= set(pipeline_names())
     assert load_pipeline("ci")["budget"] == 200
     cfg = resolve_config(tmp_path, {"pipeline": "ci"})
-    assert cfg.budget == 200 and cfg.generators == ("template",)
+    assert cfg.budget == 200 and cfg.generators == ("template", "maskfill")
     assert resolve_config(tmp_path, {"pipeline": "ci", "budget": 7}).budget == 7
     with pytest.raises(UsageError, match="unknown pipeline"):
         load_pipeline("nope")
