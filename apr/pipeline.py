@@ -5,10 +5,11 @@
     snapshot -> baseline -> localize -> hunks -> generate -> validate -> multihunk -> RepairResult
 
 The multi-hunk phase comes after the single-hunk candidates are validated, within the same
-budget and time limit (``multihunk_share`` of the budget is kept for it; single-hunk candidates
-beyond the rest come after it): the strategies of ``config.multihunk`` (``same``, ``combine``,
-``greedy``; :mod:`apr.generate.multihunk`) build patches for several hunks from the hunks'
-ranked candidates, leaving out those that failed to apply, compile or finish alone.
+budget and time limit (``multihunk_share`` of the budget can be kept for it; the candidates of
+late generators such as mask-fill come after it): the strategies of ``config.multihunk``
+(``same``, ``combine``, ``greedy``; :mod:`apr.generate.multihunk`) build patches for several
+hunks from the hunks' ranked candidates, leaving out those that failed to apply, compile or
+finish alone.
 
 Each stage's value is recorded (as JSON, when a run folder is given) and timed. The user's tree is
 only read (into a :class:`~apr.project.workspace.Snapshot`); everything runs in workspaces that are
@@ -389,16 +390,16 @@ def validation_order(generated: Generated, gens: Sequence[Generator], config: Re
     """The single-hunk candidates validated before the multi-hunk phase, and those after it.
 
     With one hunk, all come before. With two or more, :func:`multihunk_reserve` of the budget is
-    kept for that phase, and the candidates of *late* generators (``late`` true: mask-fill with
-    the local LM, whose fillings rank after the templates by design) wait for it too: for a
-    bug localized at several places, a combination of the hunks' best candidates is a better
-    bet than the weakest single-hunk ones.
+    kept for that phase (none by default), and the candidates of *late* generators (``late``
+    true: mask-fill with the local LM, whose fillings rank after the templates by design) wait
+    for it: for a bug localized at several places, a combination of the hunks' best candidates
+    is a better bet than the weakest single-hunk ones.
     """
     candidates = generated.candidates
-    reserve = multihunk_reserve(generated, config)
-    if not reserve:
+    if not config.multihunk or len(_hunks_of(generated)) < 2:
         return candidates, []
     late = {g.name for g in gens if getattr(g, "late", False)}
+    reserve = multihunk_reserve(generated, config)
     head = [c for c in candidates if c.generator not in late][: config.budget - reserve]
     chosen = set(head)
     return head, [c for c in candidates if c not in chosen]
@@ -408,10 +409,14 @@ def multihunk_reserve(generated: Generated, config: RepairConfig) -> int:
     """How much of the budget the multi-hunk phase is promised: ``multihunk_share`` of it when
     two or more hunks have candidates (else 0). Without it, a long single-hunk tail can spend
     the whole budget before any multi-hunk patch is tried; with it, that tail waits its turn."""
-    hunks = {generated.hunk_of.get(c) for c in generated.candidates} - {None}
-    if not config.multihunk or len(hunks) < 2:
+    if not config.multihunk or len(_hunks_of(generated)) < 2:
         return 0
     return int(config.budget * config.multihunk_share)
+
+
+def _hunks_of(generated: Generated) -> set[int]:
+    """The hunks that have candidates."""
+    return {h for c in generated.candidates if (h := generated.hunk_of.get(c)) is not None}
 
 
 def _multi_hunk(run: ValidationRun, generated: Generated, baseline: TestRun,

@@ -183,7 +183,7 @@ def test_default_pipeline_repairs_two_different_fixes_greedily(make_repo: RepoFa
 def test_part_of_a_small_budget_is_kept_for_multi_hunk_patches(make_repo: RepoFactory) -> None:
     # 10 candidates: far fewer than the single-hunk ones, yet 3 are kept for the phase after
     root = make_repo(SAME_CHANGE)
-    template, diff = run_default(root, budget=10)
+    template, diff = run_default(root, budget=10, multihunk_share=0.3)
     assert template == "multihunk:same"
     assert diff.count("+    return round(x)") == 2
 
@@ -191,7 +191,7 @@ def test_part_of_a_small_budget_is_kept_for_multi_hunk_patches(make_repo: RepoFa
 def test_no_budget_is_kept_for_multi_hunk_patches_with_one_hunk() -> None:
     one = Candidate((Edit("a.py", 0, 1, "x"),), "template", "t", 1.0, "d")
     two = Candidate((Edit("b.py", 0, 1, "y"),), "template", "t", 1.0, "d")
-    config = RepairConfig(budget=100)
+    config = RepairConfig(budget=100, multihunk_share=0.3)
     generated = Generated((), [one, two], {one: 0, two: 0}, {})
     assert multihunk_reserve(generated, config) == 0
     generated = Generated((), [one, two], {one: 0, two: 1}, {})
@@ -215,3 +215,6 @@ def test_late_candidates_wait_for_the_multi_hunk_phase() -> None:
     assert validation_order(generated, gamma, config)[0] == ranked[:2]
     one = Generated((), ranked[:2], {ranked[0]: 0, ranked[1]: 0}, {})
     assert validation_order(one, gens, config) == (ranked[:2], [])
+    unreserved = dataclasses.replace(config, multihunk_share=0.0)  # the default
+    assert validation_order(generated, gens, unreserved) == (
+        [ranked[0], ranked[2], ranked[4]], [ranked[1], ranked[3]])
