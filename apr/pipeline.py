@@ -210,11 +210,14 @@ def generate(hunks: Sequence[Hunk], snapshot: Snapshot, lang: LanguageSupport,
              config: RepairConfig, generators: Sequence[Generator] | None = None,
              ) -> list[Candidate]:
     """Every generator's candidates for every hunk, ranked, deduplicated and parse-checked."""
-    return _generate(hunks, snapshot, lang, config, generators).candidates
+    return generate_by_hunk(hunks, snapshot, lang, config, generators).candidates
 
 
-def _generate(hunks: Sequence[Hunk], snapshot: Snapshot, lang: LanguageSupport,
-              config: RepairConfig, generators: Sequence[Generator] | None = None) -> Generated:
+def generate_by_hunk(hunks: Sequence[Hunk], snapshot: Snapshot, lang: LanguageSupport,
+                     config: RepairConfig, generators: Sequence[Generator] | None = None,
+                     ) -> Generated:
+    """:func:`generate`, keeping which hunk each candidate came from (the multi-hunk phase and
+    ``benchmarks/scripts/oracle_rank.py`` need it)."""
     gens = make_generators(config) if generators is None else list(generators)
     sources = {h.file: snapshot.read(h.file) for h in hunks}
     contexts = [Context(source=sources[h.file], language=lang, file=h.file,
@@ -310,7 +313,7 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
                               f"{lang.name} code outside the tests")
     with record.stage("generate"):
         progress.stage("generate", f"{len(hunks)} suspicious statement(s)")
-        generated = _generate(hunks, snapshot, lang, config, gens)
+        generated = generate_by_hunk(hunks, snapshot, lang, config, gens)
     candidates = generated.candidates
     record.save("candidates", candidates)
     if generated.stats:

@@ -33,7 +33,7 @@ from apr.config import RepairConfig
 from apr.generate.edits import apply_edits
 from apr.generate.multihunk import group_by_hunk
 from apr.lang import get_language
-from apr.pipeline import _generate, find_hunks, load_pipeline
+from apr.pipeline import find_hunks, generate_by_hunk, load_pipeline
 from apr.project.workspace import Snapshot, UserRepo
 
 
@@ -51,7 +51,7 @@ def oracle_rank(suite_name: str, path: str, generators: str = "") -> None:
             fixed = fixed_version(checkout, patch)
             with Snapshot(UserRepo.locate(checkout)) as snap:
                 hunks = find_hunks(patch_locations(patch), snap, lang, 30)
-                generated = _generate(hunks, snap, lang, config)
+                generated = generate_by_hunk(hunks, snap, lang, config)
                 cands = generated.candidates
                 rank = _first_fix(cands, snap, fixed, lang)
                 parts = _part_ranks(generated, checkout, patch, snap, lang)

@@ -56,6 +56,16 @@ class Rules:
     slices: frozenset[str] = frozenset()
 
 
+def caught(clause: Node) -> list[Node]:
+    """The exception classes a Python ``except`` clause names (``except (A, B) as e``: A, B)."""
+    kinds = [c for c in clause.named_children if c.type != "block"][:1]
+    if kinds and kinds[0].type == "as_pattern":
+        kinds = kinds[0].named_children[:1]
+    if kinds and kinds[0].type in ("tuple", "parenthesized_expression"):
+        kinds = kinds[0].named_children
+    return [k for k in kinds if k.type in ("identifier", "attribute")]
+
+
 PYTHON_RULES = Rules(
     calls={"call": ("function", "arguments")},
     attributes={"attribute": ("object", "attribute")},
@@ -67,7 +77,7 @@ PYTHON_RULES = Rules(
     functions=frozenset({"function_definition"}),
     returns="return_statement",
     method_scopes=frozenset({"class_definition"}),
-    handlers={"except_clause": lambda clause: caught(clause)},
+    handlers={"except_clause": caught},
     raises="raise_statement",
     slices=frozenset({"slice"}),
 )
@@ -169,16 +179,6 @@ def _visit(node: Node, text: Callable[[Node], str], rules: Rules, vocab: Vocabul
     parent = node.parent
     if parent is not None and parent.type in rules.boolean and node.is_named:
         _add(vocab.conditions, _unparenthesized(node, text))
-
-
-def caught(clause: Node) -> list[Node]:
-    """The exception classes a Python ``except`` clause names (``except (A, B) as e``: A, B)."""
-    kinds = [c for c in clause.named_children if c.type != "block"][:1]
-    if kinds and kinds[0].type == "as_pattern":
-        kinds = kinds[0].named_children[:1]
-    if kinds and kinds[0].type in ("tuple", "parenthesized_expression"):
-        kinds = kinds[0].named_children
-    return [k for k in kinds if k.type in ("identifier", "attribute")]
 
 
 def _unparenthesized(node: Node, text: Callable[[Node], str]) -> str:
