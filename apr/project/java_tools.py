@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -132,37 +133,51 @@ def compiled_runner(tools: JavaTools) -> Runner:
     for item in [tools.javac, RELEASE, *map(str, jars)]:
         digest.update(item.encode() + b"\0")
     target = cache_root() / digest.hexdigest()[:16]
-    with _lock:
-        if not (target / "done").exists():
-            _build(target, sources, tools)
+    _cached(target, lambda tmp: _build(tmp, sources, tools))
     agent = target / "jacocoagent.jar"
     return Runner(classes=target / "classes", agent=agent if agent.exists() else None)
 
 
-def _build(target: Path, sources: dict[str, bytes], tools: JavaTools) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
-    try:
-        names = [n for n in sources if tools.coverage or n != "CoverageReport.java"]
-        for name in names:
-            (tmp / name).write_bytes(sources[name])
-        classpath = os.pathsep.join(map(str, [*tools.junit, *tools.jacoco_core]))
-        res = proc.run([tools.javac, "-nowarn", "-Xlint:-options", "--release", RELEASE,
-                        "-encoding", "UTF-8", "-d", str(tmp / "classes"), "-cp", classpath,
-                        *names], cwd=tmp, timeout=300)
-        if not res.ok:
-            raise TestCommandNotFound(f"apr's Java runner does not compile with {tools.javac}",
-                                      detail=res.tail(40))
-        if tools.jacoco_agent is not None:
-            with zipfile.ZipFile(tools.jacoco_agent) as wrapper:
-                (tmp / "jacocoagent.jar").write_bytes(wrapper.read("jacocoagent.jar"))
-        (tmp / "done").write_text("ok\n")
+def _cached(target: Path, build: Callable[[Path], str]) -> None:
+    """Make ``target`` once, safely across threads and processes: ``build`` fills a fresh
+    folder next to it and returns what goes into its ``done`` file; the folder is then renamed
+    to ``target`` (a process that finished first wins)."""
+    with _lock:
+        if (target / "done").exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
         try:
-            tmp.rename(target)
-        except OSError:  # another process finished first
-            pass
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            (tmp / "done").write_text(build(tmp))
+            try:
+                tmp.rename(target)
+            except OSError:  # another process finished first
+                pass
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _javac(tools: JavaTools, folder: Path, classpath: list[Path], files: list[str],
+           ) -> proc.ProcResult:
+    """Compile ``files`` of ``folder`` into ``folder/classes`` for :data:`RELEASE`."""
+    return proc.run([tools.javac, "-nowarn", "-Xlint:-options", "--release", RELEASE,
+                     "-encoding", "UTF-8", "-d", str(folder / "classes"),
+                     "-cp", os.pathsep.join(map(str, classpath)), *files],
+                    cwd=folder, timeout=300)
+
+
+def _build(tmp: Path, sources: dict[str, bytes], tools: JavaTools) -> str:
+    names = [n for n in sources if tools.coverage or n != "CoverageReport.java"]
+    for name in names:
+        (tmp / name).write_bytes(sources[name])
+    res = _javac(tools, tmp, [*tools.junit, *tools.jacoco_core], names)
+    if not res.ok:
+        raise TestCommandNotFound(f"apr's Java runner does not compile with {tools.javac}",
+                                  detail=res.tail(40))
+    if tools.jacoco_agent is not None:
+        with zipfile.ZipFile(tools.jacoco_agent) as wrapper:
+            (tmp / "jacocoagent.jar").write_bytes(wrapper.read("jacocoagent.jar"))
+    return "ok\n"
 
 
 def platform_jars(repository: Path | None = None) -> list[Path]:
@@ -194,35 +209,21 @@ def platform_listener(tools: JavaTools, jars: list[Path]) -> Path | None:
     source = resources.files("apr.project").joinpath("java", PLATFORM_LISTENER).read_bytes()
     digest = hashlib.sha256(source + b"\0" + "\0".join(map(str, jars)).encode())
     target = cache_root() / f"platform-{digest.hexdigest()[:16]}"
-    with _lock:
-        if not (target / "done").exists():
-            _build_listener(target, source, tools, jars)
+    _cached(target, lambda tmp: _build_listener(tmp, source, tools, jars))
     return target / "classes" if (target / "classes").is_dir() else None
 
 
-def _build_listener(target: Path, source: bytes, tools: JavaTools, jars: list[Path]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
-    try:
-        (tmp / PLATFORM_LISTENER).write_bytes(source)
-        classes = tmp / "classes"
-        res = proc.run([tools.javac, "-nowarn", "-Xlint:-options", "--release", RELEASE,
-                        "-encoding", "UTF-8", "-d", str(classes),
-                        "-cp", os.pathsep.join(map(str, jars)), PLATFORM_LISTENER],
-                       cwd=tmp, timeout=300)
-        if res.ok:
-            service = classes / PLATFORM_SERVICE
-            service.parent.mkdir(parents=True, exist_ok=True)
-            service.write_text("apr.runner.PlatformCoverageListener\n", encoding="utf-8")
-        else:
-            shutil.rmtree(classes, ignore_errors=True)
-        (tmp / "done").write_text("ok\n" if res.ok else res.tail(20))
-        try:
-            tmp.rename(target)
-        except OSError:
-            pass
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+def _build_listener(tmp: Path, source: bytes, tools: JavaTools, jars: list[Path]) -> str:
+    (tmp / PLATFORM_LISTENER).write_bytes(source)
+    classes = tmp / "classes"
+    res = _javac(tools, tmp, jars, [PLATFORM_LISTENER])
+    if not res.ok:
+        shutil.rmtree(classes, ignore_errors=True)
+        return res.tail(20)
+    service = classes / PLATFORM_SERVICE
+    service.parent.mkdir(parents=True, exist_ok=True)
+    service.write_text("apr.runner.PlatformCoverageListener\n", encoding="utf-8")
+    return "ok\n"
 
 
 def javac_archive(tools: JavaTools) -> tuple[list[str], Path | None]:
