@@ -31,6 +31,7 @@ from apr.generate.templates import PRIORS
 from apr.lang import get_language
 from apr.model import Candidate, Edit, Hunk
 from apr.pipeline import RepairTask, repair, resolve_config
+from tests.generate.test_tokenlm import PROJECT
 from tests.models.conftest import tiny_model_dir  # noqa: F401 -- the session fixture
 
 PY = get_language("python")
@@ -158,22 +159,7 @@ def test_java_blanks_include_types_wraps_and_null_checks() -> None:
 # --- the local LM filler -----------------------------------------------------------------------
 
 
-LOOPS = src('''
-    def total(items):
-        s = 0
-        for i in range(len(items)):
-            s += items[i]
-        return s
-
-
-    def largest(items):
-        best = items[0]
-        for i in range(len(items)):
-            if items[i] > best:
-                best = items[i]
-        return best
-
-
+LOOPS = PROJECT + "\n\n" + src('''
     def positions(items):
         found = []
         for i in range(max(items)):
