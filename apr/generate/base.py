@@ -35,6 +35,10 @@ class Generator(Protocol):
     ``generate`` yields candidates lazily, in the generator's own preference order; their edits
     are byte ranges of ``context.source`` and never leave it unchanged. A generator that does
     not handle ``context.language`` yields nothing. Ranking and validation come later.
+
+    A generator whose candidates are meant to come after the templates may have a true
+    ``late`` attribute; with several hunks they then wait for the multi-hunk phase
+    (:func:`apr.pipeline.validation_order`).
     """
 
     name: str
