@@ -75,7 +75,7 @@ class GradleDriver:
         argv = [*self.argv(project_dir), "--continue"] if not fail_fast else self.argv(project_dir)
         for test in tests or ():
             argv += ["--tests", test.replace("#", ".")]
-        res = proc.run(argv, cwd=project_dir, timeout=timeout)
+        res = proc.run_tests(argv, cwd=project_dir, timeout=timeout)
         reports = read_reports(project_dir / REPORTS)
         errors = (build_error(res.output),) if not reports[0] and not res.ok \
             and not res.timed_out else ()

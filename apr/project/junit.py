@@ -339,7 +339,7 @@ def run_tests(tools: JavaTools, classpath: Sequence[str], entries: Sequence[str]
         while True:
             argv = _runner_argv(tools, runner, classpath, results, listing,
                                 cov_dir if measure else None, fail_fast, test_timeout)
-            res = proc.run(argv, cwd=cwd, timeout=_left(deadline))
+            res = proc.run_tests(argv, cwd=cwd, timeout=_left(deadline))
             outputs.append(res.output)
             timed_out = res.timed_out
             records = _records(results)

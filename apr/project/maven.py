@@ -105,7 +105,7 @@ class MavenDriver:
                     *selection(tests, fail_fast),
                     *arg_line(test_timeout, cov_dir if listener else None, self._agent(listener)),
                     *([f"-Dmaven.test.additionalClasspath={listener}"] if listener else [])]
-            res = proc.run(argv, cwd=project_dir, timeout=self._limit(timeout))
+            res = proc.run_tests(argv, cwd=project_dir, timeout=self._limit(timeout))
             result = read_reports(project_dir / REPORTS)
             if result[0] and not res.timed_out:
                 spent = res.seconds - sum(result[1].values())
