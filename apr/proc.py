@@ -83,13 +83,8 @@ def run(
     )
 
 
-def run_tests(
-    argv: Sequence[str],
-    *,
-    cwd: str | Path,
-    timeout: float | None = None,
-    env: Mapping[str, str] | None = None,
-) -> ProcResult:
+def run_tests(argv: Sequence[str], *, cwd: str | Path, timeout: float | None = None,
+              env: Mapping[str, str] | None = None) -> ProcResult:
     """:func:`run` for a test command: inside the current fence (none outside :func:`fenced`).
 
     Raises:
