@@ -431,13 +431,14 @@ def _settings(config: Any) -> dict[str, Any]:
 
 
 def _conclude(args: argparse.Namespace, root: Path, result: Any, config: Any) -> ExitCode:
+    from apr.lang.text import print_source
     from apr.model import RepairStatus
     from apr.project.apply import apply_to_tree, commit_to_branch
     from apr.report import summary, write_json
 
     if args.report:
         write_json(args.report, result, _settings(config))
-    print(summary(result))
+    print_source(summary(result), sys.stdout)
     if result.patches and args.apply:
         apply_to_tree(root, result.patches[0].diff)
         print(f"apr: applied patch 1 to {root}")

@@ -29,6 +29,7 @@ from apr.ci.branch import (
 from apr.ci.environment import CIEnvironment
 from apr.config import RepairConfig
 from apr.errors import CannotReproduce, ExitCode
+from apr.lang.text import ERRORS, encode_source, print_source
 from apr.model import RepairResult, RepairStatus
 from apr.validate.cache import CacheStats, ValidationCache
 
@@ -218,7 +219,7 @@ def _emit(run: _Run, out: TextIO) -> None:
     from apr.report import summary
 
     result, options = run.outcome.result, run.options
-    print(summary(result), file=out)
+    print_source(summary(result), out)
     if options.annotations if options.annotations is not None else run.env.is_github:
         for line in workflow_annotations(result, options.max_annotations):
             print(line, file=out)
@@ -251,7 +252,7 @@ def _report(run: _Run) -> dict[str, Any]:
 def _write_patches(folder: Path, result: RepairResult) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for rank, patch in enumerate(result.patches, 1):
-        (folder / f"patch-{rank}.diff").write_text(patch.diff, encoding="utf-8")
+        (folder / f"patch-{rank}.diff").write_bytes(encode_source(patch.diff))
 
 
 def _write_sarif(run: _Run, path: Path) -> None:
@@ -321,7 +322,7 @@ def _write_step_outputs(run: _Run) -> None:
 
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8", errors=ERRORS)
 
 
 def _version() -> str:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from apr.lang.text import model_text
 from apr.models.formats import format_input
 from apr.models.infill import fill_sentinels, sentinel_count, split_spans
 
@@ -103,8 +104,8 @@ class Seq2SeqModel:
                 *, keep_special: bool) -> list[list[Scored]]:
         import torch
 
-        encoded = self.tokenizer(texts, padding=True, truncation=True, max_length=max_input,
-                                 return_tensors="pt").to(self.device)
+        encoded = self.tokenizer([model_text(t) for t in texts], padding=True, truncation=True,
+                                 max_length=max_input, return_tensors="pt").to(self.device)
         options: dict[str, Any] = {"num_beams": beam, "num_return_sequences": n,
                                    "max_new_tokens": max_output, "do_sample": False,
                                    "output_scores": True, "return_dict_in_generate": True}
