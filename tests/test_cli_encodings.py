@@ -10,8 +10,11 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from apr.cli import main
 from tests.conftest import git
+from tests.project.java.conftest import needs_jacoco
 
 PY_BUGGY = '''# -*- coding: latin-1 -*-
 """Grüße: counting values in a range."""
@@ -75,3 +78,88 @@ def test_python_latin1_file_is_repaired_and_applied_byte_for_byte(tmp_path: Path
     assert_only_span_changed(PY_BUGGY, committed, old, new)
     assert repair(repo, tmp_path, "--apply") == 0
     assert_only_span_changed(PY_BUGGY, (repo / "counting.py").read_bytes(), old, new)
+
+
+JAVA_BUGGY = '''package demo;
+
+/** Zählt Werte in einem Bereich (für Statistiken). */
+public class Range {
+    /** How many values lie in [low, high], "geschlossen": both ends count. */
+    public static int count(int[] values, int low, int high) {
+        String label = "Zähler über";
+        int count = 0;
+        for (int v : values) {
+            if (low <= v && v < high) {
+                count++;
+            }
+        }
+        return label.isEmpty() ? -1 : count;
+    }
+}
+'''.encode("latin-1")
+
+JAVA_TEST = '''package demo;
+
+import static org.junit.Assert.assertEquals;
+
+import org.junit.Test;
+
+/** Prüft den Zähler. */
+public class RangeTest {
+    @Test
+    public void inside() {
+        assertEquals("Zähler", 3, Range.count(new int[] {1, 2, 3}, 0, 10));
+    }
+
+    @Test
+    public void boundsInclusive() {
+        assertEquals("Grenzen zählen", 3, Range.count(new int[] {1, 2, 3, 4}, 2, 4));
+    }
+}
+'''.encode("latin-1")
+
+POM = b'''<?xml version="1.0" encoding="ISO-8859-1"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>demo</groupId>
+  <artifactId>range</artifactId>
+  <version>1.0</version>
+  <properties>
+    <project.build.sourceEncoding>ISO-8859-1</project.build.sourceEncoding>
+  </properties>
+  <dependencies>
+    <dependency>
+      <groupId>junit</groupId>
+      <artifactId>junit</artifactId>
+      <version>4.13.2</version>
+      <scope>test</scope>
+    </dependency>
+  </dependencies>
+</project>
+'''
+
+JAVA_FILES = {"src/main/java/demo/Range.java": JAVA_BUGGY,
+              "src/test/java/demo/RangeTest.java": JAVA_TEST}
+
+
+def check_java_repair(repo: Path, tmp_path: Path) -> None:
+    assert repair(repo, tmp_path, "--apply") == 0
+    after = (repo / "src/main/java/demo/Range.java").read_bytes()
+    assert_only_span_changed(JAVA_BUGGY, after, b"v < high", b"v <= high")
+
+
+@needs_jacoco
+@pytest.mark.slow
+def test_java_latin1_project_without_build_file(tmp_path: Path) -> None:
+    check_java_repair(make_bytes_repo(tmp_path / "plain", JAVA_FILES), tmp_path)
+
+
+@needs_jacoco
+@pytest.mark.slow
+def test_java_latin1_maven_project_falls_back_to_junit_offline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "empty-m2"
+    empty.mkdir()
+    monkeypatch.setenv("MAVEN_OPTS", f"-Dmaven.repo.local={empty}")  # nothing resolves offline
+    repo = make_bytes_repo(tmp_path / "maven", {**JAVA_FILES, "pom.xml": POM})
+    check_java_repair(repo, tmp_path)

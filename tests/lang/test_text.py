@@ -35,7 +35,7 @@ def test_is_utf8() -> None:
 def test_print_source_writes_the_files_bytes() -> None:
     stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
     print_source(decode_source(LATIN1), stream)
-    assert stream.buffer.getvalue() == LATIN1 + b"\n"  # type: ignore[attr-defined]
+    assert stream.buffer.getvalue() == LATIN1 + b"\n"
     plain = io.StringIO()
     print_source("ok ü", plain)
     assert plain.getvalue() == "ok ü\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from apr.errors import UsageError
+from apr.errors import ProjectBroken
 from apr.model import TestStatus
 from apr.project import make_driver
 from apr.project.maven import MavenDriver, arg_line, read_reports, selection
@@ -64,12 +64,16 @@ def test_maven_flags() -> None:
     assert arg_line(None, None, None) == []
 
 
-def test_gradle_without_gradle_is_a_usage_error(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gradle_without_gradle_needs_the_junit_way_for_other_jars(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    (tmp_path / "build.gradle").write_text("")
-    with pytest.raises(UsageError, match="gradle"):
-        make_driver(None, tmp_path, "java", None)
+    (tmp_path / "build.gradle").write_text(
+        "dependencies {\n  testImplementation 'junit:junit:4.13.2'\n"
+        "  implementation \"com.google.guava:guava:33.0-jre\"\n}\n")
+    driver = make_driver(None, tmp_path, "java", None)
+    with pytest.raises(ProjectBroken, match="com.google.guava:guava.*--driver junit") as info:
+        driver.run(tmp_path, tmp_path, timeout=60)
+    assert "\n" not in str(info.value) and "gradle is not on PATH" in str(info.value)
 
 
 def test_gradle_stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
