@@ -36,15 +36,43 @@ def unresolved(output: str) -> bool:
 
 
 def maven_classpath(mvn: str, project_dir: Path) -> list[str] | None:
-    """The test class path Maven resolves offline from the local repository, else None."""
+    """The test class path Maven resolves offline from the local repository, else None.
+
+    The dependency plugin is tried in the version Maven picks (``dependency:``), then in the
+    newest version whose jar the local repository holds (Maven 3.8 picks 2.8 without metadata).
+    """
+    goals = ["dependency:build-classpath"]
+    local = newest_local_plugin("maven-dependency-plugin")
+    if local is not None:
+        goals.append(f"org.apache.maven.plugins:maven-dependency-plugin:{local}:build-classpath")
     with tempfile.TemporaryDirectory(prefix="apr-mvn-cp-") as tmp:
         out = Path(tmp) / "classpath.txt"
-        res = proc.run([mvn, "-o", "-q", "-B", "dependency:build-classpath",
-                        f"-Dmdep.outputFile={out}", "-Dmdep.includeScope=test"],
-                       cwd=project_dir, timeout=_LIMIT)
-        if not res.ok or not out.exists():
-            return None
-        return [p for p in out.read_text(encoding="utf-8").strip().split(os.pathsep) if p]
+        for goal in goals:
+            res = proc.run([mvn, "-o", "-q", "-B", goal, f"-Dmdep.outputFile={out}",
+                            "-Dmdep.includeScope=test"], cwd=project_dir, timeout=_LIMIT)
+            if res.ok and out.exists():
+                text = out.read_text(encoding="utf-8").strip()
+                return [p for p in text.split(os.pathsep) if p]
+    return None
+
+
+def local_repository() -> Path:
+    """Maven's local repository: ``-Dmaven.repo.local`` in ``$MAVEN_OPTS``, else ``~/.m2``'s."""
+    for word in shlex.split(os.environ.get("MAVEN_OPTS", "")):
+        if word.startswith("-Dmaven.repo.local="):
+            return Path(word.partition("=")[2]).expanduser()
+    return Path.home() / ".m2" / "repository"
+
+
+def newest_local_plugin(artifact: str) -> str | None:
+    """The newest version of Maven plugin ``artifact`` whose jar the local repository holds."""
+    folder = local_repository() / "org" / "apache" / "maven" / "plugins" / artifact
+    versions = [d.name for d in folder.glob("*") if (d / f"{artifact}-{d.name}.jar").is_file()]
+    return max(versions, key=_version_key, default=None)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", version))
 
 
 def junit_fallback(tool: str, project_dir: Path, folders: tuple[str, str],

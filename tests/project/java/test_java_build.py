@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from apr.errors import ProjectBroken, UsageError
+from apr.model import TestStatus
 from apr.project import make_driver
 from apr.project.java_build import (
     ant_folders,
@@ -16,8 +20,14 @@ from apr.project.java_build import (
     maven_folders,
     source_encoding,
 )
-from apr.project.java_fallback import first_reason, junit_fallback, unresolved
+from apr.project.java_fallback import (
+    first_reason,
+    junit_fallback,
+    newest_local_plugin,
+    unresolved,
+)
 from apr.project.junit import detect_layout, parse_options
+from tests.project.java.conftest import java_tools, needs_junit
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -141,3 +151,68 @@ def test_unresolved_output_is_recognised() -> None:
     assert unresolved(output)
     assert first_reason(output).startswith("Plugin org.apache.maven.plugins:maven-surefire")
     assert not unresolved("[ERROR] /p/src/main/java/A.java:[3,5] cannot find symbol")
+
+
+STUB_MVN = '''
+import sys
+from pathlib import Path
+
+args = sys.argv[1:]
+goal = next(a for a in args if not a.startswith("-"))
+if goal != "org.apache.maven.plugins:maven-dependency-plugin:3.10.0:build-classpath":
+    print(f"[ERROR] Plugin for {goal} could not be resolved: Cannot access central in offline "
+          "mode and the artifact has not been downloaded from it before.")
+    sys.exit(1)
+out = next(a.partition("=")[2] for a in args if a.startswith("-Dmdep.outputFile="))
+Path(out).write_text(CLASSPATH)
+'''
+
+
+def fake_local_repository(root: Path) -> Path:
+    plugins = root / "org/apache/maven/plugins/maven-dependency-plugin"
+    for version, jar in (("3.10.0", True), ("3.9.0", True), ("3.11.0", False)):
+        (plugins / version).mkdir(parents=True)
+        if jar:
+            (plugins / version / f"maven-dependency-plugin-{version}.jar").write_bytes(b"")
+    return root
+
+
+def test_newest_local_plugin_has_a_jar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = fake_local_repository(tmp_path / "m2")
+    monkeypatch.setenv("MAVEN_OPTS", f"-Xmx1g -Dmaven.repo.local={repo}")
+    assert newest_local_plugin("maven-dependency-plugin") == "3.10.0"
+    assert newest_local_plugin("maven-nothing-plugin") is None
+
+
+@needs_junit
+def test_maven_failing_offline_runs_junit_on_mavens_classpath(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib = write(tmp_path / "lib", {"src/lib/Twice.java": """
+        package lib;
+        public class Twice { public static int of(int x) { return 2 * x; } }
+        """})
+    tools = java_tools()
+    assert tools is not None
+    subprocess.run([tools.javac, "-d", str(lib / "classes"), str(lib / "src/lib/Twice.java")],
+                   check=True)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stub = bin_dir / "mvn"
+    stub.write_text(f"#!{sys.executable}\nCLASSPATH = {str(lib / 'classes')!r}\n"
+                    + textwrap.dedent(STUB_MVN))
+    stub.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("MAVEN_OPTS", f"-Dmaven.repo.local={fake_local_repository(tmp_path / 'm2')}")
+    project = write(tmp_path / "p", {"pom.xml": POM, "src/java/demo/Calc.java": """
+        package demo;
+        public class Calc { public static int four() { return lib.Twice.of(2); } }
+        """, "src/test/java/demo/CalcTest.java": """
+        package demo;
+        public class CalcTest {
+            @org.junit.Test public void four() { org.junit.Assert.assertEquals(4, Calc.four()); }
+        }
+        """})
+    driver = make_driver(None, project, "java", None)
+    run = driver.run(project, project, timeout=120)
+    assert run.errors == () and run.outcomes == {"demo.CalcTest#four": TestStatus.PASSED}
+    assert driver.argv(project)[0] == "javac"
