@@ -10,7 +10,9 @@ code) therefore keeps the file's bytes exactly. Lone surrogates survive :mod:`js
 needs ``errors="surrogateescape"`` (:data:`ERRORS`).
 
 Models and tokenizers reject lone surrogates: :func:`model_text` shows each escaped byte as the
-ISO-8859-1 character it stands for (``"\\udcfc"`` -> ``"ü"``), the likeliest reading.
+ISO-8859-1 character it stands for (``"\\udcfc"`` -> ``"ü"``), the likeliest reading, and
+:func:`restore_escapes` turns those characters in a model's answer back into the escaped bytes,
+so that an ``ü`` the model copies from a Latin-1 file is written as the file's byte.
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ def encode_source(text: str) -> bytes:
 def model_text(text: str) -> str:
     """``text`` for a model or tokenizer: each escaped byte as its ISO-8859-1 character."""
     return _ESCAPED.sub(lambda m: chr(ord(m.group()) - 0xDC00), text)
+
+
+def restore_escapes(answer: str, prompt: str) -> str:
+    """``answer`` with each character that :func:`model_text` made of an escaped byte of
+    ``prompt`` escaped again (the other characters are the model's own)."""
+    shown = {chr(ord(s) - 0xDC00) for s in _ESCAPED.findall(prompt)}
+    if not shown:
+        return answer
+    return "".join(chr(ord(c) + 0xDC00) if c in shown else c for c in answer)
 
 
 def print_source(text: str, stream: TextIO) -> None:

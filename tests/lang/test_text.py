@@ -7,7 +7,14 @@ import json
 
 import pytest
 
-from apr.lang.text import decode_source, encode_source, is_utf8, model_text, print_source
+from apr.lang.text import (
+    decode_source,
+    encode_source,
+    is_utf8,
+    model_text,
+    print_source,
+    restore_escapes,
+)
 
 LATIN1 = "// Grüße\nString s = \"über\";\n".encode("latin-1")
 
@@ -26,6 +33,13 @@ def test_escaped_bytes_survive_json() -> None:
 def test_model_text_reads_escaped_bytes_as_latin1() -> None:
     assert model_text(decode_source(LATIN1)) == LATIN1.decode("latin-1")
     assert model_text("plain ü") == "plain ü"
+
+
+def test_restore_escapes_gives_the_files_bytes_back() -> None:
+    prompt = decode_source(LATIN1)
+    answer = restore_escapes(model_text(prompt).replace("über", "übel") + " é", prompt)
+    assert encode_source(answer) == LATIN1.replace(b"\xfcber", b"\xfcbel") + " é".encode()
+    assert restore_escapes("ü", "plain") == "ü"
 
 
 def test_is_utf8() -> None:
