@@ -56,7 +56,7 @@ def make_bytes_repo(root: Path, files: dict[str, bytes]) -> Path:
 def repair(repo: Path, tmp_path: Path, *flags: str) -> int:
     """``apr repair`` with no option but ``flags``; the report's message on failure."""
     report = tmp_path / "report.json"
-    code = main(["repair", str(repo), "--quiet", "--report", str(report), *flags])
+    code = main(["repair", str(repo), "--report", str(report), *flags])
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["status"] == "plausible", data["message"]
     return code

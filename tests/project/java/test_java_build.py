@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -216,3 +217,27 @@ def test_maven_failing_offline_runs_junit_on_mavens_classpath(
     run = driver.run(project, project, timeout=120)
     assert run.errors == () and run.outcomes == {"demo.CalcTest#four": TestStatus.PASSED}
     assert driver.argv(project)[0] == "javac"
+
+
+@needs_junit
+def test_gradle_without_gradle_runs_a_junit_only_project(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folders = os.environ["PATH"].split(os.pathsep)
+    monkeypatch.setenv("PATH", os.pathsep.join(d for d in folders
+                                               if not shutil.which("gradle", path=d)))
+    project = write(tmp_path / "p", {
+        "build.gradle": "dependencies { testImplementation 'junit:junit:4.13.2' }\n"
+                        "compileJava.options.encoding = 'ISO-8859-1'\n",
+        "src/main/java/demo/Calc.java": "package demo;\n/** f\xfcr */\npublic class Calc {\n"
+                                        "    public static int one() { return 1; }\n}\n"
+                                        .encode("latin-1"),
+        "src/test/java/demo/CalcTest.java": """
+            package demo;
+            public class CalcTest {
+                @org.junit.Test public void one() { org.junit.Assert.assertEquals(1, Calc.one()); }
+            }
+            """})
+    driver = make_driver(None, project, "java", None)
+    assert driver.name == "gradle"
+    run = driver.run(project, project, timeout=120)
+    assert run.errors == () and run.outcomes == {"demo.CalcTest#one": TestStatus.PASSED}
