@@ -46,7 +46,7 @@ def declared_encoding(project_dir: Path) -> str | None:
     """The encoding the build file declares, or None."""
     pom = _xml(project_dir / "pom.xml")
     if pom is not None:
-        found = _text(pom, "properties/project.build.sourceEncoding") or _compiler_encoding(pom)
+        found = _pom_encoding(pom)
         if found:
             return found
     for name in GRADLE_FILES:
@@ -79,8 +79,8 @@ def ant_folders(project_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...]] | 
     ant = _xml(project_dir / "build.xml")
     if ant is None:
         return None
-    properties = {p.get("name", ""): p.get("value") or p.get("location") or ""
-                  for p in ant.iter("property")}
+    properties = {"basedir": ".", **{p.get("name", ""): p.get("value") or p.get("location") or ""
+                                     for p in ant.iter("property")}}
     folders = [_resolve(d, properties) for j in ant.iter("javac")
                for d in (j.get("srcdir") or "").split(os.pathsep) if d]
     folders += [_resolve(s.get("path") or s.get("location") or "", properties)
@@ -118,18 +118,27 @@ def beyond_junit(project_dir: Path) -> list[str]:
     return [d for d in dependencies(project_dir) if d.partition(":")[0] not in JUNIT_GROUPS]
 
 
-def _compiler_encoding(pom: ET.Element) -> str | None:
+def _pom_encoding(pom: ET.Element) -> str | None:
+    """The pom's source encoding, ``${property}`` references resolved (None if one is not)."""
+    found = _text(pom, "properties/project.build.sourceEncoding")
     for plugin in pom.iter("plugin"):
-        if _text(plugin, "artifactId") == "maven-compiler-plugin":
-            return _text(plugin, "configuration/encoding")
-    return None
+        if not found and _text(plugin, "artifactId") == "maven-compiler-plugin":
+            found = _text(plugin, "configuration/encoding")
+    properties = {p.tag: (p.text or "").strip() for p in pom.findall("properties/*")}
+    value = _substitute(found, properties) if found else None
+    return value if value and "${" not in value else None
 
 
-def _resolve(value: str, properties: dict[str, str]) -> str:
+def _substitute(value: str, properties: dict[str, str]) -> str:
     """``value`` with ``${name}`` replaced (twice, for properties built of properties)."""
     for _ in range(2):
         value = _PROPERTY_REF.sub(lambda m: properties.get(m.group(1), m.group(0)), value)
-    return value.strip().strip("/").removeprefix("./") or "."
+    return value.strip()
+
+
+def _resolve(path: str, properties: dict[str, str]) -> str:
+    """A folder of a build file, properties substituted, as a relative POSIX path."""
+    return _substitute(path, properties).strip("/").removeprefix("./") or "."
 
 
 def _xml(path: Path) -> ET.Element | None:

@@ -56,16 +56,17 @@ POM = """
 
 COMPILER_POM = """
     <project>
+      <properties><enc>Cp1252</enc></properties>
       <build><plugins><plugin>
         <artifactId>maven-compiler-plugin</artifactId>
-        <configuration><encoding>Cp1252</encoding></configuration>
+        <configuration><encoding>${enc}</encoding></configuration>
       </plugin></plugins></build>
     </project>
     """
 
 BUILD_XML = """
     <project name="old" default="test">
-      <property name="src.dir" value="src/java"/>
+      <property name="src.dir" value="${basedir}/src/java"/>
       <property name="test.dir" location="src/test"/>
       <target name="compile">
         <javac srcdir="${src.dir}" destdir="build/classes" encoding="ISO-8859-1"/>
@@ -85,6 +86,7 @@ BUILD_XML = """
      "UTF-16"),
     ({"build.xml": BUILD_XML}, "ISO-8859-1"),
     ({"pom.xml": "<project/>"}, None),
+    ({"pom.xml": COMPILER_POM.replace("<enc>Cp1252</enc>", "")}, None),
 ])
 def test_declared_encoding(tmp_path: Path, files: dict[str, str | bytes],
                            expected: str | None) -> None:
