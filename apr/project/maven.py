@@ -26,6 +26,10 @@ and for JUnit 4, there is no coverage and localization relies on stack traces.
 The driver's command string adds Maven arguments (``-pl core -Pci``). Single-module projects
 (or the module given as the project directory) only.
 
+Encoding: a pom that declares no source encoding gets the detected one
+(``-Dproject.build.sourceEncoding=ISO-8859-1`` when a source is not UTF-8; see
+:mod:`apr.project.java_build`), since Maven would read the sources in the platform's.
+
 Offline failures: when ``mvn`` is missing, or its first run fails because something cannot be
 resolved offline, the driver runs the tests with the junit driver instead, for the rest of the
 repair (:mod:`apr.project.java_fallback`: the pom's folders and encoding, Maven's offline class
@@ -44,7 +48,7 @@ from pathlib import Path, PurePosixPath
 
 from apr import proc
 from apr.model import TestRun, TestStatus
-from apr.project.java_build import maven_folders
+from apr.project.java_build import declared_encoding, detected_encoding, maven_folders
 from apr.project.java_fallback import first_reason, junit_fallback, maven_classpath, unresolved
 from apr.project.java_tools import (
     AGENT_EXCLUDES,
@@ -80,6 +84,7 @@ class MavenDriver:
         self._tools: JavaTools | None = None
         self._overhead = 0.0  # the longest time a run spent outside the tests, seconds
         self._junit: JUnitDriver | None = None  # the fallback, once Maven failed offline
+        self._encoding: list[str] | None = None  # -D flag for an undeclared encoding
 
     def close(self) -> None:
         pass
@@ -87,7 +92,16 @@ class MavenDriver:
     def argv(self, project_dir: Path) -> list[str]:
         if self._junit is not None:
             return self._junit.argv(project_dir)
-        return ["mvn", "-o", "-B", *self.extra, "test"]
+        return ["mvn", "-o", "-B", *self._encoding_flag(project_dir), *self.extra, "test"]
+
+    def _encoding_flag(self, project_dir: Path) -> list[str]:
+        """The detected source encoding as a flag, when the pom declares none and it is not
+        UTF-8 (detected once: every workspace holds the same project)."""
+        if self._encoding is None:
+            found = None if declared_encoding(project_dir) else detected_encoding(project_dir)
+            self._encoding = [f"-Dproject.build.sourceEncoding={found}"] \
+                if found and found != "UTF-8" else []
+        return self._encoding
 
     def is_test_file(self, file: str) -> bool:
         if self._junit is not None and self._junit.is_test_file(file):

@@ -117,3 +117,39 @@ def test_maven_offline_outcomes_and_coverage(tmp_path: Path) -> None:
         ws.write(main, snap.read(main).replace(b"quote = value", b"quote = = value"))
         broken = driver.run(ws.project_dir, ws.root, [failing[0]], timeout=600)
         assert broken.outcomes == {} and "COMPILATION ERROR" in broken.errors[0]
+
+
+LATIN1_SOURCES = {
+    "src/main/java/d/A.java": "package d;\n/** für */\npublic class A {\n"
+                              "    public static String s() { return \"ü\"; }\n}\n",
+    "src/test/java/d/ATest.java": "package d;\nimport org.junit.jupiter.api.Test;\n"
+                                  "import static org.junit.jupiter.api.Assertions.assertEquals;\n"
+                                  "class ATest {\n"
+                                  "    @Test void s() { assertEquals(1, A.s().length()); }\n}\n",
+}
+
+
+def latin1_maven_project(root: Path, pom: str) -> Path:
+    for name, text in {**LATIN1_SOURCES, "pom.xml": pom}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(text.encode("latin-1"))
+    return root
+
+
+def test_maven_reads_undeclared_latin1_sources_as_such(tmp_path: Path) -> None:
+    pom = (BENCHMARKS / "maven-csv-quote-first-char/buggy/pom.xml").read_text()
+    undeclared = pom.replace("<project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>",
+                             "")
+    flag = "-Dproject.build.sourceEncoding=ISO-8859-1"
+    assert flag in MavenDriver().argv(latin1_maven_project(tmp_path / "a", undeclared))
+    assert flag not in MavenDriver().argv(latin1_maven_project(tmp_path / "b", pom))
+
+
+@needs_maven
+@pytest.mark.slow
+def test_maven_compiles_undeclared_latin1_sources(tmp_path: Path) -> None:
+    pom = (BENCHMARKS / "maven-csv-quote-first-char/buggy/pom.xml").read_text()
+    project = latin1_maven_project(tmp_path, pom.replace(
+        "<project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>", ""))
+    run = MavenDriver().run(project, project, timeout=600)
+    assert run.errors == () and run.outcomes == {"d.ATest#s": TestStatus.PASSED}
