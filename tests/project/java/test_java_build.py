@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from apr.cli import main
 from apr.errors import ProjectBroken, UsageError
 from apr.model import TestStatus
 from apr.project import make_driver
@@ -28,6 +29,7 @@ from apr.project.java_fallback import (
     unresolved,
 )
 from apr.project.junit import detect_layout, parse_options
+from tests.conftest import RepoFactory
 from tests.project.java.conftest import java_tools, needs_junit
 
 
@@ -243,3 +245,17 @@ def test_gradle_without_gradle_runs_a_junit_only_project(
     assert driver.name == "gradle"
     run = driver.run(project, project, timeout=120)
     assert run.errors == () and run.outcomes == {"demo.CalcTest#one": TestStatus.PASSED}
+
+
+def test_repair_stops_with_one_line_naming_the_junit_way(
+        make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo({"pom.xml": POM, "src/java/demo/A.java": "package demo; class A {}\n",
+                      "src/test/java/demo/ATest.java": "package demo; class ATest {}\n"})
+    only_git = repo.parent / "only-git"
+    only_git.mkdir()
+    (only_git / "git").symlink_to(str(shutil.which("git")))
+    monkeypatch.setenv("PATH", str(only_git))  # no mvn
+    assert main(["repair", str(repo), "--quiet"]) == 3
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "--driver junit --test" in error
