@@ -498,13 +498,14 @@ def _settings(config: Any) -> dict[str, Any]:
 
 
 def _conclude(args: argparse.Namespace, root: Path, result: Any, config: Any) -> ExitCode:
+    from apr.lang.text import print_source
     from apr.model import RepairStatus
     from apr.project.apply import apply_to_tree, commit_to_branch
     from apr.report import summary, write_json
 
     if args.report:
         write_json(args.report, result, _settings(config))
-    print(summary(result))
+    print_source(summary(result), sys.stdout)
     if result.status is RepairStatus.PARTIAL and (args.apply or args.branch):
         print("apr: partial patches are not applied; name the tests that must pass with "
               "--failing to accept one")

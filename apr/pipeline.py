@@ -353,9 +353,10 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
     config = task.config
     deadline = started + config.time_limit
     with record.stage("baseline"):
+        project = snapshot.user.root / snapshot.user.project  # the same layout as workspaces
         describe = getattr(driver, "describe", None)
-        progress.stage("tests", describe(snapshot.user.root / snapshot.user.project)
-                       if callable(describe) else " ".join(driver.argv(snapshot.dir)))
+        progress.stage("tests", describe(project) if callable(describe)
+                       else " ".join(driver.argv(project)))
         progress.stage("baseline", "running the tests with coverage")
         ws = snapshot.workspace("baseline")
         baseline = run_baseline(ws, driver, config)
