@@ -164,6 +164,8 @@ def _read_results(path: Path, res: proc.ProcResult, coverage_root: Path | None) 
                 traces[rec["nodeid"]] = rec["trace"]
             if coverage_root is not None:
                 coverage[rec["nodeid"]] = _relative(rec.get("lines", {}), coverage_root)
+        elif rec["kind"] == "coverage" and coverage_root is not None:
+            coverage[rec["nodeid"]] = _relative(rec["lines"], coverage_root)
         elif rec["kind"] == "error":
             errors.append(f"{rec['nodeid']}: {rec['trace']}")
     return TestRun(outcomes=outcomes, seconds=res.seconds, returncode=res.returncode,

@@ -16,9 +16,13 @@ With ``$APR_COVERAGE_ROOT`` set, each test record also carries ``"lines"``: the 
 (setup, call and teardown) of the files under that directory, ``{real path: [line, ...]}``.
 The plugin measures them itself, so the project's environment needs neither coverage.py nor
 pytest-cov: ``sys.monitoring`` on Python 3.12+ (its own tool id, so coverage.py may run beside
-it), ``sys.settrace`` below. Below 3.12 only one tracer can run: when coverage.py already runs
-(the project's pytest-cov), the plugin labels each test as a coverage.py dynamic context instead
-and reads that context's lines back when the test ends; another tracer (a debugger) is chained.
+it). Below 3.12 only one tracer can run, and a Python-level one slows CPU-heavy suites several
+times over, so: when coverage.py already runs (the project's pytest-cov), each test is labelled
+as one of its dynamic contexts and that context's lines are read back when the test ends; else,
+when the environment has coverage.py with its C tracer, the plugin runs its own (contexts again,
+read once at the end: ``{"kind": "coverage", "nodeid", "lines"}`` records); else
+``sys.settrace``, chained to another tracer (a debugger) if one is set.
+``$APR_COVERAGE_TRACER=settrace`` forces the last (tests use it to cover every path).
 Lines run at import time (during collection) belong to no test, as with pytest-cov's test
 contexts.
 """
@@ -58,6 +62,10 @@ class _Lines:
         self.previous: Any = None
         self.coverage: Any = None  # a running coverage.py, whose contexts we use
         self.context = ""
+        if os.environ.get("APR_COVERAGE_TRACER") == "settrace":
+            self.monitoring = None
+        self.own: Any = None if self.monitoring is not None or os.environ.get(
+            "APR_COVERAGE_TRACER") == "settrace" else _own_coverage(self.root)
 
     def keep(self, filename: str) -> bool:
         known = self.wanted.get(filename)
@@ -69,6 +77,9 @@ class _Lines:
 
     def start(self, nodeid: str) -> None:
         self.hits = set()
+        if self.own is not None:
+            self.own.switch_context(nodeid)
+            return
         if self.monitoring is not None and self._monitor():
             return
         self.previous = sys.gettrace()
@@ -82,6 +93,9 @@ class _Lines:
 
     def stop(self) -> dict[str, list]:
         hits, self.hits = self.hits or set(), None
+        if self.own is not None:
+            self.own.switch_context("")
+            return {}  # read at the end: finish()
         if self.tool >= 0:
             self.monitoring.set_events(self.tool, 0)
         elif self.coverage is not None:
@@ -93,6 +107,24 @@ class _Lines:
         for filename, line in hits:
             files.setdefault(os.path.realpath(filename), []).append(line)
         return {f: sorted(set(lines)) for f, lines in files.items()}
+
+    def finish(self) -> dict[str, dict[str, list]]:
+        """nodeid -> {real path: lines} of our own coverage.py's contexts (else nothing)."""
+        if self.own is None:
+            return {}
+        own, self.own = self.own, None
+        own.stop()
+        data = own.get_data()
+        tests: dict[str, dict[str, list]] = {}
+        for measured in data.measured_files():
+            if not self.keep(measured):
+                continue
+            path = os.path.realpath(measured)
+            for line, contexts in data.contexts_by_lineno(measured).items():
+                for context in contexts:
+                    if context:
+                        tests.setdefault(context, {}).setdefault(path, []).append(line)
+        return tests
 
     def _from_context(self) -> dict[str, list]:
         """The lines the running coverage.py recorded under this test's context."""
@@ -144,6 +176,27 @@ class _Lines:
         if event == "line" and hits is not None:
             hits.add((frame.f_code.co_filename, frame.f_lineno))
         return self._local
+
+
+def _own_coverage(root: str) -> Any:
+    """A coverage.py measurement of ``root`` started now, when the environment has coverage.py
+    (5+, with its C tracer) and none runs yet; else None."""
+    if _running_coverage() is not None:
+        return None
+    try:
+        import coverage
+        from coverage.tracer import CTracer  # noqa: F401 -- the C tracer: else no faster
+    except ImportError:
+        return None
+    if not hasattr(coverage.Coverage, "switch_context"):
+        return None
+    try:
+        own = coverage.Coverage(data_file=None, include=[os.path.join(root, "*")],
+                                omit=["*/site-packages/*"], config_file=False, branch=False)
+        own.start()
+    except Exception:  # noqa: BLE001 -- any failure of an old coverage.py: settrace instead
+        return None
+    return own
 
 
 def _running_coverage() -> Any:
@@ -212,6 +265,9 @@ class _Recorder:
                        "trace": str(report.longrepr)[-_MAX_TRACE:]})
 
     def pytest_sessionfinish(self) -> None:
+        if self.lines is not None:
+            for nodeid, files in self.lines.finish().items():
+                self.emit({"kind": "coverage", "nodeid": nodeid, "lines": files})
         os.close(self.out)
 
 

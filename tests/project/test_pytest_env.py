@@ -9,6 +9,7 @@ import glob
 import json
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,9 @@ def pytest_only_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _line(source: str, text: str) -> int:
-    return next(i for i, line in enumerate(source.splitlines(), 1) if text in line)
+    """The line of ``text`` in a file as ``write_files`` writes ``source``."""
+    lines = textwrap.dedent(source).lstrip("\n").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
 
 
 def baseline_of(repo: Path, command: str) -> TestRun:
@@ -99,3 +102,18 @@ def test_pytest_xdist_in_addopts_keeps_every_record(make_repo: RepoFactory) -> N
     assert len(run.outcomes) == 4 and run.failing == (BOUNDS,)
     buggy = _line(BUGGY_STATS["stats/summary.py"], "if low <= v < high")
     assert buggy in run.coverage[BOUNDS]["stats/summary.py"]
+
+
+@pytest.mark.parametrize("tracer", ["settrace", "auto"])
+def test_every_tracer_gives_the_same_lines(make_repo: RepoFactory, tracer: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """settrace, and (auto, here: coverage.py is installed) apr's own coverage.py contexts."""
+    if tracer == "settrace":
+        monkeypatch.setenv("APR_COVERAGE_TRACER", "settrace")
+    run = baseline_of(make_repo(BUGGY_STATS), f"{sys.executable} -m pytest")
+    summary = {t: files.get("stats/summary.py") for t, files in run.coverage.items()}
+    first = _line(BUGGY_STATS["stats/summary.py"], "count = 0")
+    loop = tuple(range(first, first + 5))
+    assert summary[BOUNDS] == loop
+    assert summary["tests/test_summary.py::test_count_inside"] == loop
+    assert set(summary["tests/test_summary.py::test_mean"] or ()).isdisjoint(loop)
