@@ -295,3 +295,15 @@ def test_the_cli_passes_clones_and_python(fake: FakeBugsInPy, tmp_path: Path,
                  str(fake.clones), "--python", "{bug}/python"])
     assert code == 2  # the template reached the suite, which rejects its field
     assert "bad template" in capsys.readouterr().err
+
+
+def test_a_plausible_patch_is_judged_in_a_checkout_with_a_dangling_symlink(
+        fake: FakeBugsInPy, tmp_path: Path) -> None:
+    from apr.bench.runner import judge_patch
+
+    suite = BugsInPySuite(fake.root, clones=fake.clones)
+    bug = _bug(suite, "calc-1")
+    dest = suite.checkout(bug, tmp_path / "co")
+    os.symlink("generated/missing.md", dest / "docs.md")  # as black's docs/*.md
+    patch = suite.developer_patch(bug)
+    assert judge_patch(dest, patch, patch, "python") == (True, True)
