@@ -132,6 +132,17 @@ def _add_tests(p: argparse.ArgumentParser) -> None:
     p.add_argument("--select-tests", action=argparse.BooleanOptionalAction, default=None,
                    help="after the failing tests, run only the tests whose coverage touches "
                    "the changed files (default: on)")
+    fence = p.add_argument_group("the fence around test commands (docs/fence.md)")
+    fence.add_argument("--memory-limit", type=int, metavar="MB", help="memory one test command "
+                       "may allocate (default: the machine's memory / --workers)")
+    fence.add_argument("--cpu-limit", type=int, metavar="SECONDS",
+                       help="CPU time of one test command (default: none)")
+    fence.add_argument("--file-limit", type=int, metavar="MB",
+                       help="largest file a test command may write (default: none)")
+    fence.add_argument("--allow-network", action="store_true", default=None,
+                       help="let tests use the network (default: loopback only)")
+    fence.add_argument("--sandbox", choices=["none", "bwrap"], help="bwrap: everything "
+                       "read-only but the workspace and a private /tmp (needs bubblewrap)")
 
 
 def _add_model(p: argparse.ArgumentParser) -> None:
@@ -193,7 +204,8 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
 
 _CONFIG_FLAGS = ("test_command", "language", "driver", "pipeline", "budget", "time_limit",
                  "workers", "fl", "max_patches", "test_timeout", "suite_timeout", "model",
-                 "python", "failing", "full_check", "select_tests")
+                 "python", "failing", "full_check", "select_tests", "memory_limit", "cpu_limit",
+                 "file_limit", "allow_network", "sandbox")
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -497,13 +509,14 @@ def _settings(config: Any) -> dict[str, Any]:
 
 
 def _conclude(args: argparse.Namespace, root: Path, result: Any, config: Any) -> ExitCode:
+    from apr.lang.text import print_source
     from apr.model import RepairStatus
     from apr.project.apply import apply_to_tree, commit_to_branch
     from apr.report import summary, write_json
 
     if args.report:
         write_json(args.report, result, _settings(config))
-    print(summary(result))
+    print_source(summary(result), sys.stdout)
     if result.status is RepairStatus.PARTIAL and (args.apply or args.branch):
         print("apr: partial patches are not applied; name the tests that must pass with "
               "--failing to accept one")

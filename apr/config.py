@@ -42,6 +42,14 @@ class RepairConfig:
     failing: tuple[str, ...] = ()
     select_tests: bool = True
     full_check: bool = True
+    # the fence around every test command (apr.fence): memory per command in MiB (0: a fair
+    # share of the machine per worker), CPU seconds and file size in MiB (0: none), the host's
+    # network (off: a network namespace with loopback only), and a bubblewrap sandbox
+    memory_limit: int = 0
+    cpu_limit: int = 0
+    file_limit: int = 0
+    allow_network: bool = False
+    sandbox: str = "none"
     generators: tuple[str, ...] = ("template",)
     # maskfill (GAMMA): what fills the blanks ("local-lm": the project's token n-gram model;
     # "codet5": span infilling with `model`, beam `beam`), fillings kept per blank, and the
@@ -78,7 +86,8 @@ class RepairConfig:
                      "mask_fills"):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("retrieve_k", "multihunk_top_k", "multihunk_depth"):
+        for name in ("retrieve_k", "multihunk_top_k", "multihunk_depth", "memory_limit",
+                     "cpu_limit", "file_limit"):
             if getattr(self, name) < 0:
                 raise UsageError(f"{name} must be at least 0, got {getattr(self, name)}")
         for name in ("time_limit", "test_timeout", "suite_timeout", "mask_weight"):

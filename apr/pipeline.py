@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from apr import config as config_mod
+from apr import proc, runfolder
 from apr.config import RepairConfig
 from apr.errors import CannotReproduce, NoTestsFound, ProjectBroken, TestCommandTimeout, UsageError
+from apr.fence import Fence, fair_memory_mb
 from apr.generate import GENERATORS, BatchGenerator
 from apr.generate.base import Context, Generator
 from apr.generate.multihunk import (
@@ -319,17 +321,30 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
     lang = get_language(task.config.language)
     record.save("config", config_mod.as_dict(task.config))
     gens = make_generators(task.config)  # before any test runs: a missing model fails fast
-    driver = make_driver(task.config.driver, user.root / user.project, task.config.language,
-                         task.config.test_command, repo_root=user.root,
-                         python=task.config.python)
-    try:
-        with record.stage("snapshot"):
-            progress.stage("snapshot", str(user.root))
-            snapshot = Snapshot(user)
-        with snapshot:
-            return _repair_in(snapshot, driver, lang, task, record, progress, started, gens)
-    finally:
-        driver.close()
+    with runfolder.claimed(), proc.fenced(fence_of(task.config)):
+        driver = make_driver(task.config.driver, user.root / user.project,
+                             task.config.language, task.config.test_command,
+                             repo_root=user.root, python=task.config.python)
+        try:
+            with record.stage("snapshot"):
+                progress.stage("snapshot", str(user.root))
+                snapshot = Snapshot(user)
+            with snapshot:
+                return _repair_in(snapshot, driver, lang, task, record, progress, started,
+                                  gens)
+        finally:
+            driver.close()
+
+
+def fence_of(config: RepairConfig) -> Fence:
+    """The fence of the run's test commands (apr.fence), from its settings.
+
+    Raises:
+        UsageError: an unknown sandbox, or bubblewrap asked for and not installed.
+    """
+    memory = config.memory_limit or fair_memory_mb(config.workers)
+    return Fence(memory_mb=memory, cpu_seconds=config.cpu_limit, file_mb=config.file_limit,
+                 network=config.allow_network, sandbox=config.sandbox)
 
 
 def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, task: RepairTask,
@@ -338,9 +353,10 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
     config = task.config
     deadline = started + config.time_limit
     with record.stage("baseline"):
+        project = snapshot.user.root / snapshot.user.project  # the same layout as workspaces
         describe = getattr(driver, "describe", None)
-        progress.stage("tests", describe(snapshot.user.root / snapshot.user.project)
-                       if callable(describe) else " ".join(driver.argv(snapshot.dir)))
+        progress.stage("tests", describe(project) if callable(describe)
+                       else " ".join(driver.argv(project)))
         progress.stage("baseline", "running the tests with coverage")
         ws = snapshot.workspace("baseline")
         baseline = run_baseline(ws, driver, config)

@@ -151,7 +151,7 @@ def test_interrupt_leaves_nothing_behind(buggy_repo: Path, tmp_path: Path) -> No
                              "--quiet"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not list(tmp.glob("apr-*/baseline")):
+    while time.monotonic() < deadline and not list(tmp.glob("apr-runs/*/apr-*/baseline")):
         time.sleep(0.1)
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)

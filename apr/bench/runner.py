@@ -25,6 +25,7 @@ from typing import Any
 
 from unidiff import PatchSet
 
+from apr import runfolder
 from apr.bench.base import Benchmark, Bug
 from apr.bench.correctness import compare
 from apr.bench.manifest import fixed_version
@@ -172,7 +173,8 @@ def run_suite(suite: Benchmark, bugs: Sequence[Bug], settings: BenchSettings, ou
     todo = [b for b in bugs if b.id not in skip]
     records = []
     for i, bug in enumerate(todo, 1):
-        record = run_bug(suite, bug, settings)
+        with runfolder.claimed():  # the checkout too: nothing is left if the run is killed
+            record = run_bug(suite, bug, settings)
         with results.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, sort_keys=True) + "\n")
         records.append(record)

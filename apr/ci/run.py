@@ -30,6 +30,7 @@ from apr.ci.branch import (
 from apr.ci.environment import CIEnvironment
 from apr.config import RepairConfig
 from apr.errors import CannotReproduce, ExitCode
+from apr.lang.text import ERRORS, encode_source, print_source
 from apr.model import RepairResult, RepairStatus
 from apr.validate.cache import CacheStats, ValidationCache
 
@@ -219,7 +220,7 @@ def _emit(run: _Run, out: TextIO) -> None:
     from apr.report import summary
 
     result, options = run.outcome.result, run.options
-    print(summary(result), file=out)
+    print_source(summary(result), out)
     if options.annotations if options.annotations is not None else run.env.is_github:
         for line in workflow_annotations(result, options.max_annotations):
             print(line, file=out)
@@ -252,7 +253,7 @@ def _report(run: _Run) -> dict[str, Any]:
 def _write_patches(folder: Path, result: RepairResult) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for rank, patch in enumerate(result.patches, 1):
-        (folder / f"patch-{rank}.diff").write_text(patch.diff, encoding="utf-8")
+        (folder / f"patch-{rank}.diff").write_bytes(encode_source(patch.diff))
 
 
 def _write_sarif(run: _Run, path: Path) -> None:
@@ -333,7 +334,7 @@ def _write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` whole or not at all (a temp file renamed over it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.apr-tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8", errors=ERRORS)
     os.replace(tmp, path)
 
 

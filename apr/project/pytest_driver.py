@@ -95,7 +95,7 @@ class PytestDriver:
             if coverage:
                 env["APR_COVERAGE_ROOT"] = str(repo_root)
             try:
-                res = proc.run(argv, cwd=project_dir, timeout=timeout, env=env)
+                res = proc.run_tests(argv, cwd=project_dir, timeout=timeout, env=env)
             except FileNotFoundError:
                 raise TestCommandNotFound(
                     f"test command not found: {argv[0]} (is pytest installed? pass --test)"

@@ -165,14 +165,15 @@ def _both(theirs: Callable[..., Any], mine: Callable[..., Any]) -> Callable[...,
 
 class _Recorder:
     def __init__(self, path: str, timeout: float, lines: _Lines | None = None) -> None:
-        self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 -- closed at session end
+        # one write(2) per record on an O_APPEND descriptor: records of pytest-xdist's worker
+        # processes, appending to the same file, never interleave
+        self.out = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.timeout = timeout
         self.lines = lines
         self.tests: dict[str, dict[str, Any]] = {}
 
     def emit(self, record: dict[str, Any]) -> None:
-        self.out.write(json.dumps(record) + "\n")
-        self.out.flush()
+        os.write(self.out, (json.dumps(record) + "\n").encode("utf-8"))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: object) -> Any:
@@ -211,7 +212,7 @@ class _Recorder:
                        "trace": str(report.longrepr)[-_MAX_TRACE:]})
 
     def pytest_sessionfinish(self) -> None:
-        self.out.close()
+        os.close(self.out)
 
 
 _RANK = {"passed": 0, "skipped": 1, "timeout": 2, "failed": 3}

@@ -91,3 +91,11 @@ def test_pytest_cov_in_addopts_keeps_working(make_repo: RepoFactory) -> None:
     assert "TOTAL" in run.output  # pytest-cov's own report
     buggy = _line(BUGGY_STATS["stats/summary.py"], "if low <= v < high")
     assert buggy in run.coverage[BOUNDS]["stats/summary.py"]
+
+
+def test_pytest_xdist_in_addopts_keeps_every_record(make_repo: RepoFactory) -> None:
+    files = {**BUGGY_STATS, "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "-n 2"\n'}
+    run = baseline_of(make_repo(files), f"{sys.executable} -m pytest")
+    assert len(run.outcomes) == 4 and run.failing == (BOUNDS,)
+    buggy = _line(BUGGY_STATS["stats/summary.py"], "if low <= v < high")
+    assert buggy in run.coverage[BOUNDS]["stats/summary.py"]
