@@ -14,9 +14,12 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apr.errors import AprError, CannotReproduce, ExitCode
+
+if TYPE_CHECKING:
+    from apr.bench.base import Benchmark
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,6 +158,17 @@ def _add_suite_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--path", metavar="DIR", help="the suite's checkout (for manifest: a "
                    "directory of bug directories; default benchmarks/python)")
     p.add_argument("--lang", default="python", help="language, for suites with several")
+    p.add_argument("--clones", metavar="DIR", help="bugsinpy: the directory of project clones "
+                   "(default: $APR_BUGSINPY_CLONES, else <path>/clones)")
+    p.add_argument("--python", metavar="PATH", help="bugsinpy: the interpreter that runs the "
+                   "tests, or a template such as envs/{project}/bin/python ({project}, "
+                   "{python_version}); default: the one running apr")
+
+
+def _suite(args: argparse.Namespace) -> Benchmark:
+    from apr.bench import open_suite
+
+    return open_suite(args.suite, args.path, args.lang, clones=args.clones, python=args.python)
 
 
 def _add_repair(p: argparse.ArgumentParser) -> None:
@@ -338,9 +352,7 @@ def cmd_bench(args: argparse.Namespace) -> ExitCode:
     if args.bench_command == "report":
         return _bench_report(args)
     if args.bench_command == "list":
-        from apr.bench import open_suite
-
-        for bug in open_suite(args.suite, args.path, args.lang).bugs():
+        for bug in _suite(args).bugs():
             print(f"{bug.id}\t{bug.language}\t{bug.hunks}\t{bug.kind}")
         return ExitCode.OK
     from apr.bench.manifest import ManifestBug
@@ -354,12 +366,11 @@ def cmd_bench(args: argparse.Namespace) -> ExitCode:
 
 
 def _bench_run(args: argparse.Namespace) -> ExitCode:
-    from apr.bench import open_suite
     from apr.bench.base import select
     from apr.bench.report import write_reports
     from apr.bench.runner import BenchSettings, run_suite
 
-    suite = open_suite(args.suite, args.path, args.lang)
+    suite = _suite(args)
     ids = [i.strip() for i in args.bugs.split(",") if i.strip()] if args.bugs else None
     bugs = select(suite.bugs(), ids)
     settings = BenchSettings(fl=args.fl, formula=args.formula, pipeline=args.pipeline,

@@ -1,6 +1,7 @@
 """Benchmarks: suites of known bugs behind one interface (:class:`apr.bench.base.Benchmark`).
 
-``SUITES`` is the explicit registry (name -> factory taking the suite's path and language).
+``SUITES`` is the explicit registry (name -> factory taking the suite's path and language, and
+the keyword options that ``OPTIONS`` lists for it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 from apr.bench.base import Benchmark, Bug
 from apr.errors import UsageError
 
-__all__ = ["SUITES", "Benchmark", "Bug", "open_suite"]
+__all__ = ["OPTIONS", "SUITES", "Benchmark", "Bug", "open_suite"]
 
 
 def _manifest(path: str | None, language: str) -> Benchmark:
@@ -37,31 +38,44 @@ def _defects4j(path: str | None, language: str) -> Benchmark:
     return Defects4JSuite(path)
 
 
-def _bugsinpy(path: str | None, language: str) -> Benchmark:
-    """The project clones are in ``$APR_BUGSINPY_CLONES`` (default ``<path>/clones``)."""
+def _bugsinpy(path: str | None, language: str, *, clones: str | None = None,
+              python: str | None = None) -> Benchmark:
+    """The project clones are in ``clones``, else ``$APR_BUGSINPY_CLONES``, else
+    ``<path>/clones``; ``python`` (a path or a template with ``{project}`` and
+    ``{python_version}``) runs the tests, default the interpreter running apr."""
     import os
 
     from apr.bench.bugsinpy import BugsInPySuite
 
     if not path:
         raise UsageError("bugsinpy needs --path to a BugsInPy checkout")
-    return BugsInPySuite(path, os.environ.get("APR_BUGSINPY_CLONES"), language)
+    return BugsInPySuite(path, clones or os.environ.get("APR_BUGSINPY_CLONES"), language,
+                         python=python)
 
 
-SUITES: dict[str, Callable[[str | None, str], Benchmark]] = {
+SUITES: dict[str, Callable[..., Benchmark]] = {
     "manifest": _manifest,
     "quixbugs": _quixbugs,
     "defects4j": _defects4j,
     "bugsinpy": _bugsinpy,
 }
 
+OPTIONS: dict[str, frozenset[str]] = {"bugsinpy": frozenset({"clones", "python"})}
+"""The keyword options each suite's factory takes (``apr bench --clones``, ``--python``)."""
 
-def open_suite(name: str, path: str | Path | None, language: str = "python") -> Benchmark:
-    """The suite called ``name`` at ``path``.
+
+def open_suite(name: str, path: str | Path | None, language: str = "python",
+               **options: str | None) -> Benchmark:
+    """The suite called ``name`` at ``path``; ``options`` left ``None`` are not given.
 
     Raises:
-        UsageError: unknown suite, or a path that is not such a suite.
+        UsageError: unknown suite, an option the suite does not take, or a path that is not
+            such a suite.
     """
     if name not in SUITES:
         raise UsageError(f"unknown suite {name!r}; known: {', '.join(SUITES)}")
-    return SUITES[name](str(path) if path is not None else None, language)
+    given = {k: v for k, v in options.items() if v is not None}
+    unknown = sorted(set(given) - OPTIONS.get(name, frozenset()))
+    if unknown:
+        raise UsageError(f"{name} does not take {', '.join('--' + k for k in unknown)}")
+    return SUITES[name](str(path) if path is not None else None, language, **given)

@@ -23,9 +23,10 @@ tests.test_x.T.test_y``); a dotted unittest id becomes a node id when one of ``t
 modules is a prefix of it, and is kept as it is otherwise. ``test_command`` is
 ``<python> -m pytest`` over the trigger tests' files (so a patch is also checked against the
 other tests of those files), ``<python>`` being the interpreter running apr unless told otherwise
-(the pytest driver's default too: it has pytest and pytest-cov; the bug's ``requirements.txt``
-must be installed there); ``None`` (the driver's default: the whole suite) when some id could
-not be converted.
+(the pytest driver's default too; the bug's ``requirements.txt`` must be installed there);
+``None`` (the driver's default: the whole suite) when some id could not be converted. The
+interpreter may be a template with the fields ``{project}`` and ``{python_version}`` (from
+``bug.info``), e.g. ``envs/{project}/bin/python``: one environment per project or per version.
 
 A checkout is the buggy commit's tree with the ``test_file`` files from the fixed commit (as
 BugsInPy's own checkout does, so that the trigger tests exist), committed once: no history, so
@@ -218,12 +219,14 @@ class BugsInPySuite:
         clones: the directory holding one clone per project (default ``<path>/clones``).
         language: only ``"python"``.
         python: the interpreter of the bugs' test commands (default: the one running apr, as
-            the pytest driver's default; it needs the bug's ``requirements.txt``, pytest and
-            pytest-cov).
+            the pytest driver's default; it needs the bug's ``requirements.txt`` and pytest), or
+            a template of it with ``{project}`` and ``{python_version}`` (see
+            :func:`interpreter`).
 
     Raises:
         UsageError: another language, a path without ``projects/*/bugs/*/bug.info``, a bug
-            without ``bug_patch.txt``, or a ``bug.info`` without its commits.
+            without ``bug_patch.txt``, a ``bug.info`` without its commits, or a ``python``
+            template with another field.
     """
 
     name = "bugsinpy"
@@ -315,11 +318,31 @@ class BugsInPySuite:
                 _resolve(repo, entry.info.fixed_commit, entry))
 
 
-def read_bug(directory: Path, python: str = "python") -> BugsInPyBug:
-    """The bug in ``projects/<P>/bugs/<N>``; its test command runs ``python``.
+def interpreter(python: str, project: str, python_version: str = "") -> str:
+    """``python`` with its ``{project}`` and ``{python_version}`` fields filled in; a relative
+    path (one with a ``/``) is made absolute, since tests run in the checkout. A name without
+    ``/`` (``python3.8``) is left to ``PATH``.
 
     Raises:
-        UsageError: ``<N>`` is not a number, or ``bug.info`` or ``bug_patch.txt`` is unusable.
+        UsageError: another field, or a malformed template.
+    """
+    try:
+        path = python.format(project=project, python_version=python_version)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise UsageError(f"--python {python!r}: bad template ({exc}); its fields are "
+                         "{project} and {python_version}") from None
+    if "/" in path and not os.path.isabs(path):
+        path = os.path.abspath(path)
+    return path
+
+
+def read_bug(directory: Path, python: str = "python") -> BugsInPyBug:
+    """The bug in ``projects/<P>/bugs/<N>``; its test command runs ``python``, which may be a
+    template (:func:`interpreter`).
+
+    Raises:
+        UsageError: ``<N>`` is not a number, ``bug.info`` or ``bug_patch.txt`` is unusable, or
+            ``python`` is a bad template.
     """
     project = directory.parent.parent.name
     if not directory.name.isdigit():
@@ -330,7 +353,7 @@ def read_bug(directory: Path, python: str = "python") -> BugsInPyBug:
         raise UsageError(f"{project}-{directory.name}: {patch} is missing")
     run_test = directory / "run_test.sh"
     spec = read_run_test(_read_text(run_test) if run_test.is_file() else "", info.test_files,
-                         python)
+                         interpreter(python, project, info.python_version))
     url = _github_url(directory.parent.parent / "project.info")
     bug = Bug(id=f"{project}-{directory.name}", language="python", failing_tests=spec.ids,
               test_command=spec.command, hunks=count_hunks(patch),

@@ -132,7 +132,8 @@ def fixed_version(checkout: Path, patch: str) -> dict[str, bytes]:
     """The files a patch changes, as they are after applying it to a copy of ``checkout``."""
     with tempfile.TemporaryDirectory(prefix="apr-fixed-") as tmp:
         copy = Path(tmp) / "tree"
-        shutil.copytree(checkout, copy, ignore=shutil.ignore_patterns(".git"))
+        # symlinks kept as links: real checkouts hold dangling ones (black's docs/*.md)
+        shutil.copytree(checkout, copy, symlinks=True, ignore=shutil.ignore_patterns(".git"))
         (Path(tmp) / "fix.patch").write_bytes(encode_source(patch))
         _apply(copy, Path(tmp) / "fix.patch")
         from unidiff import PatchSet

@@ -246,3 +246,64 @@ def test_a_path_that_is_not_bugsinpy(fake: FakeBugsInPy, tmp_path: Path) -> None
     (fake.root / "projects" / "calc" / "bugs" / "2" / "bug_patch.txt").unlink()
     with pytest.raises(UsageError, match="calc-2: .*bug_patch.txt is missing"):
         BugsInPySuite(fake.root)
+
+
+def test_python_template_gives_each_project_its_interpreter(fake: FakeBugsInPy,
+                                                            tmp_path: Path) -> None:
+    template = str(tmp_path / "envs" / "{project}-{python_version}" / "bin" / "python")
+    bug = BugsInPySuite(fake.root, clones=fake.clones, python=template).bugs()[0]
+    expected = tmp_path / "envs" / "calc-3.8.1" / "bin" / "python"
+    assert bug.test_command == shlex.join([str(expected), "-m", "pytest", "tests/test_ops.py"])
+
+
+def test_python_relative_path_is_made_absolute_and_a_name_is_kept(
+        fake: FakeBugsInPy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    bug = BugsInPySuite(fake.root, clones=fake.clones, python="envs/{project}/bin/python").bugs()[0]
+    assert shlex.split(bug.test_command or "")[0] == str(tmp_path / "envs/calc/bin/python")
+    bug = BugsInPySuite(fake.root, clones=fake.clones, python="python{python_version}").bugs()[0]
+    assert shlex.split(bug.test_command or "")[0] == "python3.8.1"
+
+
+@pytest.mark.parametrize("template", ["envs/{bug}/bin/python", "envs/{project/python", "{0}"])
+def test_python_template_with_another_field(fake: FakeBugsInPy, template: str) -> None:
+    with pytest.raises(UsageError, match=r"bad template .*\{project\} and \{python_version\}"):
+        BugsInPySuite(fake.root, clones=fake.clones, python=template)
+
+
+def test_registry_takes_clones_and_python(fake: FakeBugsInPy, tmp_path: Path) -> None:
+    suite = open_suite("bugsinpy", fake.root, clones=str(fake.clones),
+                       python=str(tmp_path / "{project}" / "python"))
+    bug = suite.bugs()[0]
+    assert bug.test_command == shlex.join([str(tmp_path / "calc" / "python"), "-m", "pytest",
+                                           "tests/test_ops.py"])
+    dest = suite.checkout(bug, tmp_path / "co")
+    assert (dest / "calc" / "ops.py").read_text() == OPS_BUGGY
+    with pytest.raises(UsageError, match="manifest does not take --python"):
+        open_suite("manifest", None, python="python3")
+
+
+def test_the_cli_passes_clones_and_python(fake: FakeBugsInPy, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from apr.cli import main
+
+    code = main(["bench", "list", "bugsinpy", "--path", str(fake.root), "--clones",
+                 str(fake.clones), "--python", str(tmp_path / "{project}" / "python")])
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("calc-1\tpython\t1\t")
+    code = main(["bench", "list", "bugsinpy", "--path", str(fake.root), "--clones",
+                 str(fake.clones), "--python", "{bug}/python"])
+    assert code == 2  # the template reached the suite, which rejects its field
+    assert "bad template" in capsys.readouterr().err
+
+
+def test_a_plausible_patch_is_judged_in_a_checkout_with_a_dangling_symlink(
+        fake: FakeBugsInPy, tmp_path: Path) -> None:
+    from apr.bench.runner import judge_patch
+
+    suite = BugsInPySuite(fake.root, clones=fake.clones)
+    bug = _bug(suite, "calc-1")
+    dest = suite.checkout(bug, tmp_path / "co")
+    os.symlink("generated/missing.md", dest / "docs.md")  # as black's docs/*.md
+    patch = suite.developer_patch(bug)
+    assert judge_patch(dest, patch, patch, "python") == (True, True)
