@@ -239,22 +239,24 @@ class _Tested:
         selected = self._selected(files)
         if selected is None:  # no coverage to select by: the whole suite
             return self._suite(whole)
-        self._skipped(selected)
+        skipped = self._skipped(selected)
         if selected:
             verdict = self.run("selected", selected, fail_fast=True)
             if verdict.outcome is not Outcome.PLAUSIBLE:
                 return verdict.outcome
         # a partial candidate is checked on the whole suite only if it is to be reported
-        # (apr.pipeline confirms the best ones when no plausible patch turns up)
+        # (apr.pipeline confirms the best ones when no plausible patch turns up); nor is one
+        # whose selection left nothing out: it has just run every passing test
         complete = self.fixed == set(targets)
-        return self._suite(whole) if self.limits.full_check and complete else self._success()
+        check = self.limits.full_check and complete and skipped > 0
+        return self._suite(whole) if check else self._success()
 
     def _selected(self, files: Sequence[str]) -> list[str] | None:
         if not self.limits.select or self.plan.selection is None:
             return None
         return self.plan.selection.tests_for(files)
 
-    def _skipped(self, selected: Sequence[str]) -> None:
+    def _skipped(self, selected: Sequence[str]) -> int:
         """Record how many passing tests selection left out, and their baseline seconds."""
         selection = self.plan.selection
         assert selection is not None  # _selected gave a list
@@ -263,6 +265,7 @@ class _Tested:
         self.stats["skipped_tests"] = len(skipped)
         self.stats["skipped_seconds"] = round(selection.seconds(skipped), 3)
         self.stats["selected_baseline_seconds"] = round(selection.seconds(selected), 3)
+        return len(skipped)
 
     def _suite(self, fail_fast: bool) -> Outcome:
         verdict = self.run("full", None, fail_fast=fail_fast)

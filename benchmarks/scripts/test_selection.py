@@ -1,16 +1,15 @@
-"""How much test time did test selection save in a bench run? (Reads DIR/results.jsonl.)
+"""How many test runs did test selection save in a bench run? (Reads DIR/results.jsonl.)
 
 Per bug, from each record's ``test_stages`` (summed over its validated candidates):
 
-- ``selected``: wall seconds of the runs of the tests that cover the changed files;
-- ``skipped``: the baseline seconds of the passing tests that selection left out, i.e. what
-  running them (the old way: the whole suite after the failing tests) would have added;
-- ``full``: wall seconds of the whole-suite runs of plausible/partial candidates (the check
-  that makes selection safe).
+- ``selected``: tests run after the targets, those covering the changed files;
+- ``skipped``: passing tests selection left out. The old way ran them too (the whole suite
+  after the targets), so ``selected + skipped`` is what the old way ran at that stage;
+- ``full``: tests of the whole-suite runs that confirm a plausible patch (the price of safety).
 
-saved share = (skipped - full) / (selected + skipped): the share of the post-target test time
-the old way would have spent that this run did not. An estimate: the skipped tests are priced at
-their baseline durations, without process start-up (which selection does not save either).
+saved = (skipped - full) / (selected + skipped): the share of the test executions after the
+targets that the old way made and this run did not. Counted in tests, not seconds: a run's
+start-up (a JVM, pytest's collection) is paid by both ways and is not counted.
 
     python benchmarks/scripts/test_selection.py DIR [DIR ...]
 """
@@ -21,10 +20,7 @@ import json
 import sys
 from pathlib import Path
 
-
-def totals(stages: dict[str, float]) -> tuple[float, float, float, float]:
-    return (stages.get("selected_seconds", 0.0), stages.get("skipped_seconds", 0.0),
-            stages.get("full_seconds", 0.0), stages.get("skipped_tests", 0.0))
+KEYS = ("selected_tests", "skipped_tests", "full_tests")
 
 
 def share(selected: float, skipped: float, full: float) -> str:
@@ -33,23 +29,20 @@ def share(selected: float, skipped: float, full: float) -> str:
 
 
 def main(dirs: list[str]) -> None:
-    print(f"{'bug':40} {'selected s':>10} {'skipped s':>10} {'full s':>8} "
-          f"{'skipped tests':>13} {'saved':>7}")
-    grand = [0.0, 0.0, 0.0, 0.0]
+    print(f"{'bug':40} {'selected':>9} {'skipped':>9} {'full':>9} {'saved':>7}")
+    grand = [0.0, 0.0, 0.0]
     for folder in dirs:
         for line in (Path(folder) / "results.jsonl").read_text(encoding="utf-8").splitlines():
             try:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            values = totals(record.get("test_stages") or {})
+            stages = record.get("test_stages") or {}
+            values = [float(stages.get(k, 0)) for k in KEYS]
             grand = [g + v for g, v in zip(grand, values, strict=True)]
-            sel, skip, full, tests = values
-            print(f"{record['bug']:40} {sel:10.1f} {skip:10.1f} {full:8.1f} {int(tests):13d} "
-                  f"{share(sel, skip, full):>7}")
-    sel, skip, full, tests = grand
-    print(f"{'total':40} {sel:10.1f} {skip:10.1f} {full:8.1f} {int(tests):13d} "
-          f"{share(sel, skip, full):>7}")
+            print(f"{record['bug']:40} {values[0]:9.0f} {values[1]:9.0f} {values[2]:9.0f} "
+                  f"{share(*values):>7}")
+    print(f"{'total':40} {grand[0]:9.0f} {grand[1]:9.0f} {grand[2]:9.0f} {share(*grand):>7}")
 
 
 if __name__ == "__main__":
