@@ -98,7 +98,8 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
             flags = {"budget": settings.budget, "time_limit": settings.time_limit,
                      "workers": settings.workers, "fl": settings.formula,
                      "pipeline": settings.pipeline, "language": bug.language,
-                     "test_command": bug.test_command, "max_patches": settings.max_patches,
+                     "test_command": bug.test_command, "driver": bug.driver,
+                     "max_patches": settings.max_patches,
                      "test_timeout": settings.test_timeout,
                      "model": settings.model or None}
             config = resolve_config(checkout, flags)
