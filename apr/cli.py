@@ -52,6 +52,7 @@ def _add_ci(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", dest="language", metavar="LANG", help="language (default: detected)")
     p.add_argument("--driver", metavar="NAME", help="test driver (default: detected)")
     p.add_argument("--pipeline", metavar="NAME", help="pipeline name or TOML file (default: ci)")
+    _add_tests(p)
     _add_model(p)
     p.add_argument("--budget", type=int, metavar="N", help="validate at most N candidates")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long")
@@ -115,6 +116,32 @@ def _add_bench(p: argparse.ArgumentParser) -> None:
     rep.add_argument("out", metavar="DIR")
 
 
+def _add_tests(p: argparse.ArgumentParser) -> None:
+    """The flags that say how the project's tests run and which failures matter."""
+    p.add_argument("--python", metavar="PATH", help="the project's Python (an interpreter or a "
+                   "virtualenv; default: found from .venv, Poetry, Hatch, tox, $VIRTUAL_ENV)")
+    p.add_argument("--failing", action="append", metavar="TEST", help="a test the patch must "
+                   "fix (repeatable; @FILE reads one a line); other tests failing before the "
+                   "patch may go on failing (default: every failing test must be fixed)")
+    p.add_argument("--full-check", action=argparse.BooleanOptionalAction, default=None,
+                   help="run the whole suite once on a patch that passed the selected tests "
+                   "(default: on)")
+    p.add_argument("--select-tests", action=argparse.BooleanOptionalAction, default=None,
+                   help="after the failing tests, run only the tests whose coverage touches "
+                   "the changed files (default: on)")
+    fence = p.add_argument_group("the fence around test commands (docs/fence.md)")
+    fence.add_argument("--memory-limit", type=int, metavar="MB", help="memory one test command "
+                       "may allocate (default: the machine's memory / --workers)")
+    fence.add_argument("--cpu-limit", type=int, metavar="SECONDS",
+                       help="CPU time of one test command (default: none)")
+    fence.add_argument("--file-limit", type=int, metavar="MB",
+                       help="largest file a test command may write (default: none)")
+    fence.add_argument("--allow-network", action="store_true", default=None,
+                       help="let tests use the network (default: loopback only)")
+    fence.add_argument("--sandbox", choices=["none", "bwrap"], help="bwrap: everything "
+                       "read-only but the workspace and a private /tmp (needs bubblewrap)")
+
+
 def _add_model(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", action="append", metavar="DIR_OR_ID",
                    help="model for the pipelines that use one (multimend: a fine-tuned CodeT5 "
@@ -147,6 +174,7 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
                    help="fault localization formula: ochiai (default), dstar, tarantula")
     p.add_argument("--max-patches", type=int, metavar="N", help="stop after N plausible "
                    "patches (default: 1)")
+    _add_tests(p)
     p.add_argument("--test-timeout", type=float, metavar="SECONDS",
                    help="time limit for one test in the first run (default: 60)")
     p.add_argument("--suite-timeout", type=float, metavar="SECONDS",
@@ -161,7 +189,23 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
 
 
 _CONFIG_FLAGS = ("test_command", "language", "driver", "pipeline", "budget", "time_limit",
-                 "workers", "fl", "max_patches", "test_timeout", "suite_timeout", "model")
+                 "workers", "fl", "max_patches", "test_timeout", "suite_timeout", "model",
+                 "python", "failing", "full_check", "select_tests", "memory_limit", "cpu_limit",
+                 "file_limit", "allow_network", "sandbox")
+
+
+def _flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The config flags the command has (``apr ci`` lacks some of ``apr repair``'s)."""
+    from apr.errors import UsageError
+    from apr.validate.expect import read_failing
+
+    flags = {k: getattr(args, k, None) for k in _CONFIG_FLAGS}
+    if flags["test_command"] is not None and not flags["test_command"].strip():
+        raise UsageError("--test is empty: give the test command, or leave --test out to use "
+                         "the detected one")
+    if flags["failing"] is not None:
+        flags["failing"] = read_failing(flags["failing"])
+    return flags
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -225,8 +269,8 @@ def cmd_repair(args: argparse.Namespace) -> ExitCode:
 
     user = UserRepo.locate(args.path)
     project_dir = user.root / user.project
-    flags = {k: getattr(args, k) for k in _CONFIG_FLAGS}
-    config = resolve_config(project_dir, flags)
+    config = resolve_config(project_dir, _flags(args))
+    _check_outputs(args, user.root)
     task = RepairTask(path=Path(args.path), config=config,
                       run_dir=Path(args.run_dir) if args.run_dir else None)
     with _display(args.quiet) as progress:
@@ -236,6 +280,29 @@ def cmd_repair(args: argparse.Namespace) -> ExitCode:
             _report_failure(args, exc, config)
             raise
     return _conclude(args, user.root, result, config)
+
+
+def _check_outputs(args: argparse.Namespace, root: Path) -> None:
+    """Fail before the first test runs, not after a long repair, on an output apr could not
+    write: a branch name git refuses or that exists, a report in a folder that is missing or
+    read-only.
+
+    Raises:
+        UsageError: one line naming the flag.
+    """
+    from apr.ci.branch import check_branch_name
+    from apr.errors import UsageError
+
+    if args.branch:
+        check_branch_name(root, args.branch)
+    for flag, value in (("--report", args.report), ("--run-dir", args.run_dir)):
+        if not value:
+            continue
+        parent = Path(value).resolve().parent
+        if not parent.is_dir():
+            raise UsageError(f"{flag} {value}: the folder {parent} does not exist")
+        if not os.access(parent, os.W_OK):
+            raise UsageError(f"{flag} {value}: the folder {parent} is not writable")
 
 
 def cmd_ci(args: argparse.Namespace) -> ExitCode:
@@ -253,7 +320,7 @@ def cmd_ci(args: argparse.Namespace) -> ExitCode:
     options = CIOptions(**paths, annotations=args.annotations, branch=args.branch,
                         commit=args.commit, max_annotations=args.max_annotations,
                         max_locations=args.max_locations, quiet=args.quiet)
-    flags = {k: getattr(args, k) for k in _CONFIG_FLAGS}
+    flags = _flags(args)
     try:
         outcome = run_ci(Path(args.path), flags, options, CIEnvironment.detect(os.environ))
     except Exception as exc:  # noqa: BLE001 -- --exit-zero: only usage errors fail the job
@@ -431,14 +498,18 @@ def _settings(config: Any) -> dict[str, Any]:
 
 
 def _conclude(args: argparse.Namespace, root: Path, result: Any, config: Any) -> ExitCode:
+    from apr.lang.text import print_source
     from apr.model import RepairStatus
     from apr.project.apply import apply_to_tree, commit_to_branch
     from apr.report import summary, write_json
 
     if args.report:
         write_json(args.report, result, _settings(config))
-    print(summary(result))
-    if result.patches and args.apply:
+    print_source(summary(result), sys.stdout)
+    if result.status is RepairStatus.PARTIAL and (args.apply or args.branch):
+        print("apr: partial patches are not applied; name the tests that must pass with "
+              "--failing to accept one")
+    elif result.patches and args.apply:
         apply_to_tree(root, result.patches[0].diff)
         print(f"apr: applied patch 1 to {root}")
     elif result.patches and args.branch:
@@ -448,7 +519,7 @@ def _conclude(args: argparse.Namespace, root: Path, result: Any, config: Any) ->
                                f"Patch found and validated by apr.")
         print(f"apr: committed patch 1 as {sha[:12]} on branch {args.branch}; push it with:\n"
               f"  git push origin {args.branch}")
-    if result.status is RepairStatus.NONE:
+    if result.status in (RepairStatus.NONE, RepairStatus.PARTIAL):
         return ExitCode.NO_PATCH
     return ExitCode.OK
 

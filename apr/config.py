@@ -23,6 +23,7 @@ class RepairConfig:
     """Everything one repair run is told. Times are seconds."""
 
     test_command: str | None = None
+    python: str | None = None  # the project's interpreter or virtualenv; None = found
     driver: str | None = None  # test driver name; None = detected from the project
     language: str = "auto"  # "auto": from the project's files (apr.lang.detect_language)
     pipeline: str = "default"
@@ -35,6 +36,20 @@ class RepairConfig:
     max_candidates: int = 5000  # candidates kept after ranking, before validation
     test_timeout: float = 60.0  # one test, during the baseline run
     suite_timeout: float = 900.0  # the whole baseline test run
+    # the tests the patch must fix (apr.validate.expect); () = every failing test that is not
+    # flaky. After them, only the tests covering the changed files (select_tests), and a
+    # plausible patch passes the whole suite once (full_check)
+    failing: tuple[str, ...] = ()
+    select_tests: bool = True
+    full_check: bool = True
+    # the fence around every test command (apr.fence): memory per command in MiB (0: a fair
+    # share of the machine per worker), CPU seconds and file size in MiB (0: none), the host's
+    # network (off: a network namespace with loopback only), and a bubblewrap sandbox
+    memory_limit: int = 0
+    cpu_limit: int = 0
+    file_limit: int = 0
+    allow_network: bool = False
+    sandbox: str = "none"
     generators: tuple[str, ...] = ("template",)
     # maskfill (GAMMA): what fills the blanks ("local-lm": the project's token n-gram model;
     # "codet5": span infilling with `model`, beam `beam`), fillings kept per blank, and the
@@ -71,7 +86,8 @@ class RepairConfig:
                      "mask_fills"):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("retrieve_k", "multihunk_top_k", "multihunk_depth"):
+        for name in ("retrieve_k", "multihunk_top_k", "multihunk_depth", "memory_limit",
+                     "cpu_limit", "file_limit"):
             if getattr(self, name) < 0:
                 raise UsageError(f"{name} must be at least 0, got {getattr(self, name)}")
         for name in ("time_limit", "test_timeout", "suite_timeout", "mask_weight"):

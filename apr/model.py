@@ -112,6 +112,7 @@ class Outcome(enum.StrEnum):
     """How a candidate fared in validation."""
 
     PLAUSIBLE = "plausible"
+    PARTIAL = "partial"  # fixes some of the target tests and breaks no passing test
     TEST_FAILED = "test_failed"
     COMPILE_FAILED = "compile_failed"
     TIMEOUT = "timeout"
@@ -121,6 +122,15 @@ class Outcome(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ValidationResult:
+    """How one candidate fared.
+
+    ``failing_tests``: the targets still failing and the tests it broke; ``fixed_tests``: the
+    targets it made pass; ``test_stages``: per validation stage (``targets``, ``selected``,
+    ``full``) the tests run (``<stage>_tests``) and the seconds the runs took
+    (``<stage>_seconds``), and what test selection left out (``skipped_tests``,
+    ``skipped_seconds`` at the baseline's speed).
+    """
+
     candidate: Candidate
     outcome: Outcome
     seconds: float
@@ -129,10 +139,13 @@ class ValidationResult:
     diff: str = ""
     index: int = 0
     detail: str = ""
+    fixed_tests: tuple[str, ...] = ()
+    test_stages: dict[str, float] = field(default_factory=dict)
 
 
 class RepairStatus(enum.StrEnum):
     PLAUSIBLE = "plausible"
+    PARTIAL = "partial"  # no plausible patch; some fix part of the target tests
     NONE = "none"
     NOTHING_TO_FIX = "nothing_to_fix"
     CANNOT_REPRODUCE = "cannot_reproduce"
@@ -151,6 +164,10 @@ class RepairResult:
     message: str = ""
     outcomes: dict[str, int] = field(default_factory=dict)
     first_plausible_seconds: float | None = None  # from the start of the run
+    # failing at the baseline but not targets (they may go on failing), and flaky there
+    preexisting_failures: tuple[str, ...] = ()
+    flaky_tests: tuple[str, ...] = ()
+    test_stages: dict[str, float] = field(default_factory=dict)  # summed over the results
 
 
 # --- JSON round trip -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import posixpath
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -30,8 +31,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from apr import config as config_mod
+from apr import proc, runfolder
 from apr.config import RepairConfig
 from apr.errors import CannotReproduce, NoTestsFound, ProjectBroken, TestCommandTimeout, UsageError
+from apr.fence import Fence, fair_memory_mb
 from apr.generate import GENERATORS, BatchGenerator
 from apr.generate.base import Context, Generator
 from apr.generate.multihunk import (
@@ -60,8 +63,10 @@ from apr.model import (
 from apr.project import TestDriver, make_driver
 from apr.project.workspace import Snapshot, UserRepo, Workspace
 from apr.validate.cache import CacheScope, ValidationCache
+from apr.validate.expect import Expectation, expectation
 from apr.validate.multihunk import ValidationRun, greedy
-from apr.validate.validator import Limits, Validator
+from apr.validate.selection import Selection
+from apr.validate.validator import Limits, Plan, Validator
 
 
 class Progress(Protocol):
@@ -120,10 +125,20 @@ def load_pipeline(name: str) -> dict[str, Any]:
             raise UsageError(f"unknown pipeline {name!r}; built-in: {', '.join(pipeline_names())}")
         text = entry.read_text(encoding="utf-8")
     try:
-        settings: dict[str, Any] = tomllib.loads(text).get("settings", {})
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"pipeline {name}: invalid TOML: {exc}") from None
+    unknown = sorted(set(data) - _PIPELINE_KEYS)
+    if unknown:  # e.g. a setting written above [settings], which would silently do nothing
+        raise UsageError(f"pipeline {name}: unknown key {unknown[0]!r} (a pipeline file has "
+                         "`description` and a [settings] table)")
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise UsageError(f"pipeline {name}: `settings` must be a table")
     return settings
+
+
+_PIPELINE_KEYS = frozenset({"description", "settings"})
 
 
 def pipeline_names() -> list[str]:
@@ -142,12 +157,13 @@ def resolve_config(project_dir: Path, flags: Mapping[str, Any]) -> RepairConfig:
 
 def run_baseline(ws: Workspace, driver: TestDriver, config: RepairConfig) -> TestRun:
     """Run the whole suite once with coverage; raise if the bug cannot be observed."""
-    run = driver.run(ws.project_dir, ws.root, coverage=True, timeout=config.suite_timeout,
-                     test_timeout=config.test_timeout)
+    limits = baseline_timeouts(config)
+    run = driver.run(ws.project_dir, ws.root, coverage=True, timeout=limits["suite_timeout"],
+                     test_timeout=limits["test_timeout"])
     if run.timed_out:
         raise TestCommandTimeout(
-            f"the test command ran past --suite-timeout ({config.suite_timeout:g} s); "
-            "raise it or pass a narrower --test", detail=run.output[-4000:])
+            f"the test command ran past {limits['suite_timeout']:g} s (--suite-timeout, at most "
+            "--time-limit); raise them or pass a narrower --test", detail=run.output[-4000:])
     if run.errors:
         first = run.errors[0].strip().splitlines()
         raise ProjectBroken(f"the tests cannot be collected: {first[-1] if first else '?'}",
@@ -156,6 +172,37 @@ def run_baseline(ws: Workspace, driver: TestDriver, config: RepairConfig) -> Tes
         raise NoTestsFound(f"no tests were collected by `{' '.join(driver.argv(ws.project_dir))}`"
                            f" (exit code {run.returncode})", detail=run.output[-4000:])
     return run
+
+
+def baseline_timeouts(config: RepairConfig) -> dict[str, float]:
+    """The baseline's limits, bounded by the run's: the whole run at most ``time_limit``, one
+    test at most a tenth of it (at least 2 s), so that a hanging test cannot eat the time the
+    candidates need."""
+    return {"suite_timeout": min(config.suite_timeout, config.time_limit),
+            "test_timeout": min(config.test_timeout, max(2.0, config.time_limit / 10))}
+
+
+def baseline_expectation(ws: Workspace, driver: TestDriver, baseline: TestRun,
+                         config: RepairConfig) -> Expectation:
+    """The targets, pre-existing failures and flaky tests: the baseline's failing tests are
+    run once more (a test that passes then is flaky), and ``config.failing`` names the
+    targets (else every failing test that is not flaky is one)."""
+    rerun = None
+    if baseline.failing:
+        limits = baseline_timeouts(config)
+        rerun = driver.run(ws.project_dir, ws.root, list(baseline.failing),
+                           timeout=limits["suite_timeout"], test_timeout=limits["test_timeout"])
+    return expectation(baseline, rerun, config.failing)
+
+
+def targets_only(baseline: TestRun, expect: Expectation) -> TestRun:
+    """The baseline as localization should see it: tolerated failures left out, so that only
+    the targets count as failing tests."""
+    drop = expect.tolerated
+    return dataclasses.replace(
+        baseline, outcomes={t: s for t, s in baseline.outcomes.items() if t not in drop},
+        coverage={t: c for t, c in baseline.coverage.items() if t not in drop},
+        traces={t: c for t, c in baseline.traces.items() if t not in drop})
 
 
 def find_hunks(locations: Sequence[Location], snapshot: Snapshot, lang: LanguageSupport,
@@ -274,16 +321,30 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
     lang = get_language(task.config.language)
     record.save("config", config_mod.as_dict(task.config))
     gens = make_generators(task.config)  # before any test runs: a missing model fails fast
-    driver = make_driver(task.config.driver, user.root / user.project, task.config.language,
-                         task.config.test_command)
-    try:
-        with record.stage("snapshot"):
-            progress.stage("snapshot", str(user.root))
-            snapshot = Snapshot(user)
-        with snapshot:
-            return _repair_in(snapshot, driver, lang, task, record, progress, started, gens)
-    finally:
-        driver.close()
+    with runfolder.claimed(), proc.fenced(fence_of(task.config)):
+        driver = make_driver(task.config.driver, user.root / user.project,
+                             task.config.language, task.config.test_command,
+                             repo_root=user.root, python=task.config.python)
+        try:
+            with record.stage("snapshot"):
+                progress.stage("snapshot", str(user.root))
+                snapshot = Snapshot(user)
+            with snapshot:
+                return _repair_in(snapshot, driver, lang, task, record, progress, started,
+                                  gens)
+        finally:
+            driver.close()
+
+
+def fence_of(config: RepairConfig) -> Fence:
+    """The fence of the run's test commands (apr.fence), from its settings.
+
+    Raises:
+        UsageError: an unknown sandbox, or bubblewrap asked for and not installed.
+    """
+    memory = config.memory_limit or fair_memory_mb(config.workers)
+    return Fence(memory_mb=memory, cpu_seconds=config.cpu_limit, file_mb=config.file_limit,
+                 network=config.allow_network, sandbox=config.sandbox)
 
 
 def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, task: RepairTask,
@@ -292,19 +353,26 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
     config = task.config
     deadline = started + config.time_limit
     with record.stage("baseline"):
+        project = snapshot.user.root / snapshot.user.project  # the same layout as workspaces
+        describe = getattr(driver, "describe", None)
+        progress.stage("tests", describe(project) if callable(describe)
+                       else " ".join(driver.argv(project)))
         progress.stage("baseline", "running the tests with coverage")
         ws = snapshot.workspace("baseline")
         baseline = run_baseline(ws, driver, config)
+        expect = baseline_expectation(ws, driver, baseline, config)
     record.save("baseline", baseline)
-    if not baseline.failing:
-        return _finish(RepairStatus.NOTHING_TO_FIX, record, started, baseline,
-                       message=f"all {len(baseline.outcomes)} tests pass: nothing to repair")
+    record.save("expectation", expect)
+    if not expect.targets:
+        return _finish(RepairStatus.NOTHING_TO_FIX, record, started, baseline, expect=expect,
+                       message=_nothing_to_fix(baseline, expect))
     with record.stage("localize"):
         given = task.locations is not None
-        progress.stage("localize", f"{len(baseline.failing)} failing test(s), "
-                       f"{'given locations' if given else config.fl}")
+        progress.stage("localize", f"{len(expect.targets)} failing test(s) to fix"
+                       + _tolerated_note(expect)
+                       + f", {'given locations' if given else config.fl}")
         locations = list(task.locations or ()) if given else _localize(
-            baseline, snapshot, driver, lang, config)
+            targets_only(baseline, expect), snapshot, driver, lang, config)
         hunks = find_hunks(locations, snapshot, lang, config.max_hunks)
     record.save("localization", locations)
     record.save("hunks", hunks)
@@ -321,47 +389,114 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
     head, tail = validation_order(generated, gens, config)
     with record.stage("validate"):
         progress.stage("validate", f"{min(len(candidates), config.budget)} candidate(s)")
-        cache = task.cache.scope(snapshot, config.test_command) if task.cache else None
-        run, first = _validate(snapshot, driver, baseline, head, config,
+        scope = " ".join([config.test_command or "", *expect.targets, "|", *expect.tolerated])
+        cache = task.cache.scope(snapshot, scope.strip()) if task.cache else None
+        plan = Plan(expect, Selection(baseline, expect))
+        run, first = _validate(snapshot, driver, baseline, plan, head, config,
                                (started, deadline), progress, cache)
     with record.stage("multihunk"):
-        multi = _multi_hunk(run, generated, baseline, config, lang, progress)
+        multi = _multi_hunk(run, generated, expect, config, lang, progress)
     record.save("multihunk", multi)
     if tail and not run.finished:
         with record.stage("validate"):
             progress.stage("validate", "the rest of the single-hunk candidates")
             run.validate(tail)
     results = run.results
-    return _finish(RepairStatus.PLAUSIBLE if _plausible(results) else RepairStatus.NONE, record,
-                   started, baseline, locations, [*candidates, *multi], results,
-                   config.max_patches, first_plausible=first[0] if first else None)
+    if not _plausible(results) and _partial(results):
+        with record.stage("validate"):
+            progress.stage("validate", "the whole suite on the best partial patches")
+            results = confirm_partials(run, config)
+    return _finish(_status(results), record, started, baseline, locations,
+                   [*candidates, *multi], results, config.max_patches,
+                   first_plausible=first[0] if first else None, expect=expect)
+
+
+def confirm_partials(run: ValidationRun, config: RepairConfig) -> list[ValidationResult]:
+    """The run's results, its best partial patches (up to ``max_patches``, at most 3 tried
+    each time one fails) run again on the whole suite: a partial patch passed the selected
+    tests only, and the one reported must break no passing test anywhere."""
+    results = list(run.results)
+    if not config.full_check:
+        return results
+    confirmed: list[ValidationResult] = []
+    pending = _partial(results)
+    while pending and len(confirmed) < config.max_patches:
+        batch, pending = pending[:3], pending[3:]
+        limits = dataclasses.replace(run.limits, budget=len(batch), max_patches=len(batch),
+                                     select=False, deadline=run.limits.deadline + 60)
+        checked = run.validator.with_limits(limits).validate([r.candidate for r in batch],
+                                                             config.workers)
+        again = {r.candidate: r for r in checked}
+        for old in batch:
+            new = again.get(old.candidate)
+            kept = dataclasses.replace(new, index=old.index) if new is not None else old
+            results[results.index(old)] = kept
+            if kept.outcome is Outcome.PARTIAL:
+                confirmed.append(kept)
+    return results
+
+
+def _status(results: Sequence[ValidationResult]) -> RepairStatus:
+    if _plausible(results):
+        return RepairStatus.PLAUSIBLE
+    if _partial(results):
+        return RepairStatus.PARTIAL
+    return RepairStatus.NONE
+
+
+def _nothing_to_fix(baseline: TestRun, expect: Expectation) -> str:
+    if not baseline.failing:
+        return f"all {len(baseline.outcomes)} tests pass: nothing to repair"
+    return (f"no test to fix: {len(expect.flaky)} failing test(s) passed when run again "
+            f"(flaky: {', '.join(expect.flaky[:3])})")
+
+
+def _tolerated_note(expect: Expectation) -> str:
+    parts = []
+    if expect.preexisting:
+        parts.append(f"{len(expect.preexisting)} pre-existing failure(s) tolerated")
+    if expect.flaky:
+        parts.append(f"flaky, ignored: {', '.join(expect.flaky)}")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _localize(baseline: TestRun, snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport,
               config: RepairConfig) -> list[Location]:
-    def keep(file: str) -> bool:
-        return file.endswith(lang.extensions) and not driver.is_test_file(file)
+    """SBFL over the baseline, on the snapshot's own files only: a covered line or a traceback
+    frame outside the project's tree (apr's plugin, site-packages, ``../..``) is never a
+    suspect, so no candidate can ever edit a file outside it."""
+    tracked = set(snapshot.repo.git.ls_files().splitlines())
 
+    def keep(file: str) -> bool:
+        return file in tracked and file.endswith(lang.extensions) \
+            and not driver.is_test_file(file)
+
+    return localize(baseline, config.fl, keep, _frame_resolver(snapshot, tracked))
+
+
+def _frame_resolver(snapshot: Snapshot, tracked: set[str]) -> Callable[[str], str | None]:
+    """Turns a path as a traceback writes it into a file of the snapshot (or None)."""
     project, root = snapshot.user.project, str(snapshot.dir)
-    listed: list[str] = []
+    listed = sorted(tracked)
 
     def resolve(path: str) -> str | None:
         if path.startswith("/"):
-            if not path.startswith(root):
+            if not path.startswith(root + "/"):
                 return None
             parts = Path(path).relative_to(root).parts[1:]  # drop the workspace's own folder
-            return "/".join(parts)
-        relative = f"{project}/{path}" if project else path
-        if (snapshot.repo_dir / relative).is_file():
-            return relative
-        if not listed:  # a Java frame (pkg/Cls.java): find it under the source folders
-            listed.extend(snapshot.repo.git.ls_files().splitlines())
-        return resolve_suffix(path, listed)
+            inside = posixpath.normpath("/".join(parts))
+        else:
+            inside = posixpath.normpath(f"{project}/{path}" if project else path)
+        if inside in tracked:
+            return inside
+        if inside.startswith("..") or path.startswith("/"):
+            return None
+        return resolve_suffix(path, listed)  # a Java frame (pkg/Cls.java)
 
-    return localize(baseline, config.fl, keep, resolve)
+    return resolve
 
 
-def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun,
+def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun, plan: Plan,
               candidates: Sequence[Candidate], config: RepairConfig,
               times: tuple[float, float], progress: Progress, cache: CacheScope | None = None,
               ) -> tuple[ValidationRun, list[float]]:
@@ -371,7 +506,8 @@ def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun,
     started, deadline = times
     timeouts = validation_timeouts(baseline, config)
     limits = Limits(budget=config.budget, deadline=deadline, max_patches=config.max_patches,
-                    test_timeout=timeouts["test_timeout"], run_timeout=timeouts["run_timeout"])
+                    test_timeout=timeouts["test_timeout"], run_timeout=timeouts["run_timeout"],
+                    select=config.select_tests, full_check=config.full_check)
     first: list[float] = []
 
     def on_result(result: ValidationResult, done: int, offered: int) -> None:
@@ -379,7 +515,7 @@ def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun,
             first.append(round(time.monotonic() - started, 3))
         progress.validated(result, done, min(offered, config.budget))
 
-    run = ValidationRun(Validator(snapshot, driver, baseline, limits, cache), config.workers,
+    run = ValidationRun(Validator(snapshot, driver, plan, limits, cache), config.workers,
                         on_result, cache)
     run.validate(candidates)
     return run, first
@@ -422,7 +558,7 @@ def _hunks_of(generated: Generated) -> set[int]:
     return {h for c in generated.candidates if (h := generated.hunk_of.get(c)) is not None}
 
 
-def _multi_hunk(run: ValidationRun, generated: Generated, baseline: TestRun,
+def _multi_hunk(run: ValidationRun, generated: Generated, expect: Expectation,
                 config: RepairConfig, lang: LanguageSupport,
                 progress: Progress) -> list[Candidate]:
     """Run the strategies of ``config.multihunk``, in order, while the run has budget, time and
@@ -443,7 +579,7 @@ def _multi_hunk(run: ValidationRun, generated: Generated, baseline: TestRun,
         progress.stage("multihunk", f"{strategy}, {len(lists)} hunks")
         if strategy == "greedy":  # counts failing tests: never skips what other phases ran
             greedy(lists, run, lambda parts: checked(merge(parts, "greedy")),
-                   len(baseline.failing), config.multihunk_depth)
+                   len(expect.targets), config.multihunk_depth)
             continue
         if strategy == "same":
             found = iter(same_change(lists, generated.sources, config.multihunk_depth))
@@ -493,18 +629,37 @@ def _plausible(results: Sequence[ValidationResult]) -> list[ValidationResult]:
     return sorted((r for r in results if r.outcome is Outcome.PLAUSIBLE), key=lambda r: r.index)
 
 
+def _partial(results: Sequence[ValidationResult]) -> list[ValidationResult]:
+    """Partial patches, best first: the most targets fixed, then rank."""
+    return sorted((r for r in results if r.outcome is Outcome.PARTIAL),
+                  key=lambda r: (-len(r.fixed_tests), r.index))
+
+
+def _test_stages(results: Sequence[ValidationResult]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for r in results:
+        for key, value in r.test_stages.items():
+            total[key] = round(total.get(key, 0) + value, 3)
+    return total
+
+
 def _finish(status: RepairStatus, record: RunRecord, started: float, baseline: TestRun,
             locations: Sequence[Location] = (), candidates: Sequence[Candidate] = (),
             results: Sequence[ValidationResult] = (), max_patches: int = 1,
-            message: str = "", first_plausible: float | None = None) -> RepairResult:
+            message: str = "", first_plausible: float | None = None,
+            expect: Expectation | None = None) -> RepairResult:
     outcomes: dict[str, int] = {}
     for r in results:
         outcomes[r.outcome.value] = outcomes.get(r.outcome.value, 0) + 1
+    patches = _plausible(results) if status is not RepairStatus.PARTIAL else _partial(results)
+    expect = expect or expectation(baseline, None)
     result = RepairResult(
-        status=status, patches=tuple(_plausible(results)[:max_patches]),
-        localization=tuple(locations), failing_tests=baseline.failing,
+        status=status, patches=tuple(patches[:max_patches]),
+        localization=tuple(locations), failing_tests=expect.targets,
         candidates_generated=len(candidates), candidates_validated=len(results),
         seconds=round(time.monotonic() - started, 3), stages=dict(record.stages),
-        message=message, outcomes=outcomes, first_plausible_seconds=first_plausible)
+        message=message, outcomes=outcomes, first_plausible_seconds=first_plausible,
+        preexisting_failures=expect.preexisting, flaky_tests=expect.flaky,
+        test_stages=_test_stages(results))
     record.save("result", result)
     return result

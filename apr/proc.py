@@ -1,20 +1,27 @@
-"""The one subprocess helper.
+"""The one subprocess helper, and the fence around test commands.
 
 Every child runs in its own session (process group), so that on timeout — or when apr itself is
 interrupted — the whole tree is killed, grandchildren included (``subprocess.run(timeout=)`` only
 kills the direct child; a buggy program under test often forks or hangs).
+
+Test commands (the code under repair, and every candidate) run through :func:`run_tests`, inside
+the fence of the run in progress (:func:`fenced`); see :mod:`apr.fence` for what it does and
+does not stop.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _live: set[subprocess.Popen[bytes]] = set()
 _live_lock = threading.Lock()
@@ -74,6 +81,46 @@ def run(
         output=out.decode("utf-8", "replace"), seconds=time.monotonic() - started,
         timed_out=timed_out,
     )
+
+
+def run_tests(argv: Sequence[str], *, cwd: str | Path, timeout: float | None = None,
+              env: Mapping[str, str] | None = None) -> ProcResult:
+    """:func:`run` for a test command: inside the current fence (none outside :func:`fenced`).
+
+    Raises:
+        FileNotFoundError: the program does not exist.
+    """
+    from apr import fence as fence_mod
+
+    active = _fence[-1] if _fence else None
+    if active is None:
+        return run(argv, cwd=cwd, timeout=timeout, env=env)
+    wrapped, extra = fence_mod.wrap(argv, active, cwd)
+    if not _which(argv[0], env):
+        raise FileNotFoundError(argv[0])
+    merged = {**(dict(env) if env is not None else os.environ), **extra}
+    return run(wrapped, cwd=cwd, timeout=timeout, env=merged)
+
+
+_fence: list[Any] = []
+
+
+@contextmanager
+def fenced(fence: Any) -> Iterator[None]:
+    """Run :func:`run_tests` commands inside ``fence`` (an :class:`apr.fence.Fence`) meanwhile."""
+    _fence.append(fence)
+    try:
+        yield
+    finally:
+        _fence.pop()
+
+
+def _which(program: str, env: Mapping[str, str] | None) -> bool:
+    """Whether ``program`` would be found (the wrapper would otherwise hide a missing one)."""
+    if os.sep in program:
+        return os.access(program, os.X_OK)
+    path = (env if env is not None else os.environ).get("PATH", os.defpath)
+    return shutil.which(program, path=path) is not None
 
 
 def kill_group(proc: subprocess.Popen[bytes], grace: float = 1.0) -> None:

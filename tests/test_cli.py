@@ -113,7 +113,17 @@ def test_test_command_not_found(buggy_repo: Path, capsys: pytest.CaptureFixture[
 def test_hanging_test_command(make_repo: RepoFactory, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo({**BUGGY_STATS, "conftest.py": "while True:\n    pass\n"})
     assert repair(root, "--suite-timeout", "3") == 3
-    assert "ran past --suite-timeout" in capsys.readouterr().err
+    assert "(--suite-timeout, at most --time-limit)" in capsys.readouterr().err
+
+
+def test_a_hanging_test_cannot_eat_the_time_limit(make_repo: RepoFactory, tmp_path: Path) -> None:
+    hang = {"tests/test_hang.py": "def test_hangs():\n    while True:\n        pass\n"}
+    report = tmp_path / "r.json"
+    assert repair(make_repo({**BUGGY_STATS, **hang}), "--time-limit", "40", "--report",
+                  str(report), "--failing", "test_count_bounds_inclusive") == 0
+    data = json.loads(report.read_text())
+    assert data["preexisting_failures"] == ["tests/test_hang.py::test_hangs"]
+    assert data["stats"]["candidates_validated"] >= 1
 
 
 def test_bad_flag_values(buggy_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,7 +151,7 @@ def test_interrupt_leaves_nothing_behind(buggy_repo: Path, tmp_path: Path) -> No
                              "--quiet"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not list(tmp.glob("apr-*/baseline")):
+    while time.monotonic() < deadline and not list(tmp.glob("apr-runs/*/apr-*/baseline")):
         time.sleep(0.1)
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
@@ -158,3 +168,25 @@ def test_import_is_light() -> None:
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_bad_outputs_fail_before_any_test_runs(buggy_repo: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    objects = sorted(p.name for p in (buggy_repo / ".git" / "objects").rglob("*"))
+    assert main(["repair", str(buggy_repo), "--branch", "a..b"]) == 2
+    err = capsys.readouterr().err
+    assert "not a valid git branch name" in err and "baseline" not in err  # nothing ran
+    assert main(["repair", str(buggy_repo), "--report", str(tmp_path / "no" / "r.json")]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "baseline" not in err
+    assert sorted(p.name for p in (buggy_repo / ".git" / "objects").rglob("*")) == objects
+
+
+def test_empty_test_command_and_unknown_pipeline_keys_are_usage_errors(
+        buggy_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert repair(buggy_repo, "--test", "") == 2
+    assert "--test is empty" in capsys.readouterr().err
+    pipeline = tmp_path / "p.toml"
+    pipeline.write_text('budget = 3\n\n[settings]\ngenerators = ["template"]\n')
+    assert repair(buggy_repo, "--pipeline", str(pipeline)) == 2
+    assert "unknown key 'budget'" in capsys.readouterr().err

@@ -14,6 +14,7 @@ from tree_sitter import Node
 
 from apr.bench.patches import is_docstring
 from apr.lang import LanguageSupport
+from apr.lang.text import decode_source
 
 
 def normalized_tokens(source: bytes, lang: LanguageSupport) -> tuple[str, ...]:
@@ -29,7 +30,7 @@ def _skip(node: Node, lang: LanguageSupport) -> bool:
 
 
 def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")
+    return decode_source(node.text or b"")
 
 
 def _leaves(node: Node, lang: LanguageSupport) -> list[str]:

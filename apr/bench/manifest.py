@@ -26,6 +26,7 @@ import git
 
 from apr.bench.base import Bug, commit_tree, ensure_empty
 from apr.errors import UsageError
+from apr.lang.text import decode_source, encode_source
 
 _IGNORE = shutil.ignore_patterns("__pycache__", ".pytest_cache", "*.pyc", "*.class")
 
@@ -136,7 +137,7 @@ class ManifestSuite:
         return self._bugs[bug.id].checkout(dest)
 
     def developer_patch(self, bug: Bug) -> str:
-        return self._bugs[bug.id].patch.read_text(encoding="utf-8")
+        return decode_source(self._bugs[bug.id].patch.read_bytes())
 
 
 def fixed_version(checkout: Path, patch: str) -> dict[str, bytes]:
@@ -144,7 +145,7 @@ def fixed_version(checkout: Path, patch: str) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="apr-fixed-") as tmp:
         copy = Path(tmp) / "tree"
         shutil.copytree(checkout, copy, ignore=shutil.ignore_patterns(".git"))
-        (Path(tmp) / "fix.patch").write_text(patch, encoding="utf-8")
+        (Path(tmp) / "fix.patch").write_bytes(encode_source(patch))
         _apply(copy, Path(tmp) / "fix.patch")
         from unidiff import PatchSet
 

@@ -23,6 +23,7 @@ from unidiff.errors import UnidiffParseError
 
 from apr.errors import UsageError
 from apr.lang import LanguageSupport, get_language
+from apr.lang.text import decode_source, encode_source
 from apr.project.workspace import GIT_IDENTITY, commit_all
 
 
@@ -48,8 +49,8 @@ def code_diff(file: str, buggy: bytes, fixed: bytes, language: str) -> str:
     pair a changed line with one inside a removed docstring, far from where it belongs.)
     """
     lang = get_language(language)
-    old = buggy.decode("utf-8").splitlines(keepends=True)
-    new = fixed.decode("utf-8").splitlines(keepends=True)
+    old = decode_source(buggy).splitlines(keepends=True)
+    new = decode_source(fixed).splitlines(keepends=True)
     code_old = _code_indices(old, noncode_lines(buggy, lang))
     code_new = _code_indices(new, noncode_lines(fixed, lang))
     matcher = difflib.SequenceMatcher(None, [_key(old[i], lang) for i in code_old],
@@ -65,7 +66,7 @@ def code_diff(file: str, buggy: bytes, fixed: bytes, language: str) -> str:
         else:
             at = code_old[i1] if i1 < len(code_old) else _after_last(code_old, old)
             result[at:at] = added
-    return git_diff(file, buggy, "".join(result).encode("utf-8"))
+    return git_diff(file, buggy, encode_source("".join(result)))
 
 
 def _key(line: str, lang: LanguageSupport) -> str:
@@ -94,7 +95,7 @@ def _ending(line: str) -> str:
 
 def noncode_lines(source: bytes, lang: LanguageSupport) -> set[int]:
     """1-based lines that hold no code: blank, comment-only, or inside a docstring."""
-    text_lines = source.decode("utf-8", "replace").splitlines()
+    text_lines = decode_source(source).splitlines()
     noise = {i + 1 for i, t in enumerate(text_lines) if not t.strip()}
     code: set[int] = set()
     for node in _code_leaves(lang.parse(source).root_node, lang):

@@ -15,6 +15,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from apr.bench.records import read_records
 from apr.errors import UsageError
 
 
@@ -24,7 +25,7 @@ def load(out: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if not results.exists():
         raise UsageError(f"{out}: no results.jsonl (run `apr bench run ... --out {out}` first)")
     meta = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else {}
-    records = [json.loads(ln) for ln in results.read_text().splitlines() if ln.strip()]
+    records = read_records(results)
     return meta, records
 
 

@@ -25,9 +25,11 @@ from typing import Any
 
 from unidiff import PatchSet
 
+from apr import runfolder
 from apr.bench.base import Benchmark, Bug
 from apr.bench.correctness import compare
 from apr.bench.manifest import fixed_version
+from apr.bench.records import read_records
 from apr.errors import AprError, CannotReproduce, ModelUnavailable, UsageError
 from apr.lang import get_language
 from apr.model import Location, RepairResult, RepairStatus
@@ -101,7 +103,9 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
                      "test_command": bug.test_command, "driver": bug.driver,
                      "max_patches": settings.max_patches,
                      "test_timeout": settings.test_timeout,
-                     "model": settings.model or None}
+                     "model": settings.model or None,
+                     # Defects4J's rule: the trigger tests must pass, no passing test may fail
+                     "failing": bug.failing_tests or None}
             config = resolve_config(checkout, flags)
             given = patch_locations(dev_patch) if settings.fl == "perfect" else None
             result = repair(RepairTask(checkout, config, locations=given), progress)
@@ -128,18 +132,19 @@ def _failed(status: str, message: str, trace: str = "") -> dict[str, Any]:
 
 def _judge(result: RepairResult, checkout: Path, dev_patch: str,
            language: str) -> dict[str, Any]:
-    first = result.patches[0] if result.patches else None
+    plausible = result.status is RepairStatus.PLAUSIBLE
+    first = result.patches[0] if result.patches and plausible else None
     exact = correct = False
     if first is not None:
         exact, correct = judge_patch(checkout, first.diff, dev_patch, language)
-    return {"status": result.status.value, "plausible": result.status is RepairStatus.PLAUSIBLE,
+    return {"status": result.status.value, "plausible": plausible,
             "correct": correct, "exact_match": exact,
             "rank_of_first_plausible": first.index + 1 if first else None,
             "candidates_generated": result.candidates_generated,
             "candidates_validated": result.candidates_validated,
             "stage_seconds": result.stages, "patch": first.diff if first else "",
             "time_to_first_plausible": result.first_plausible_seconds,
-            "message": result.message}
+            "test_stages": result.test_stages, "message": result.message}
 
 
 def judge_patch(checkout: Path, candidate_diff: str, dev_patch: str,
@@ -155,13 +160,7 @@ def judge_patch(checkout: Path, candidate_diff: str, dev_patch: str,
 
 
 def done_ids(results: Path) -> set[str]:
-    if not results.exists():
-        return set()
-    ids = set()
-    for line in results.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            ids.add(json.loads(line)["bug"])
-    return ids
+    return {str(record["bug"]) for record in read_records(results)}
 
 
 def run_suite(suite: Benchmark, bugs: Sequence[Bug], settings: BenchSettings, out: Path,
@@ -175,7 +174,8 @@ def run_suite(suite: Benchmark, bugs: Sequence[Bug], settings: BenchSettings, ou
     todo = [b for b in bugs if b.id not in skip]
     records = []
     for i, bug in enumerate(todo, 1):
-        record = run_bug(suite, bug, settings)
+        with runfolder.claimed():  # the checkout too: nothing is left if the run is killed
+            record = run_bug(suite, bug, settings)
         with results.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, sort_keys=True) + "\n")
         records.append(record)

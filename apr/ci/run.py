@@ -12,6 +12,7 @@ outputs (``$GITHUB_OUTPUT``); and the fix branch with the commands that publish 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Mapping
@@ -29,13 +30,14 @@ from apr.ci.branch import (
 from apr.ci.environment import CIEnvironment
 from apr.config import RepairConfig
 from apr.errors import CannotReproduce, ExitCode
+from apr.lang.text import ERRORS, encode_source, print_source
 from apr.model import RepairResult, RepairStatus
 from apr.validate.cache import CacheStats, ValidationCache
 
 DEFAULT_PIPELINE = "ci"
 
 _EXIT = {RepairStatus.PLAUSIBLE: ExitCode.OK, RepairStatus.NOTHING_TO_FIX: ExitCode.OK,
-         RepairStatus.NONE: ExitCode.NO_PATCH,
+         RepairStatus.NONE: ExitCode.NO_PATCH, RepairStatus.PARTIAL: ExitCode.NO_PATCH,
          RepairStatus.CANNOT_REPRODUCE: ExitCode.CANNOT_REPRODUCE}
 
 
@@ -193,8 +195,8 @@ def _fix_branch(root: Path, result: RepairResult, name: str | None, env: CIEnvir
                 options: CIOptions, out: TextIO) -> FixBranch | None:
     if name is None:
         return None
-    if not result.patches:
-        print(f"apr: no patch, so no branch {name} was created", file=out)
+    if not result.patches or result.status is not RepairStatus.PLAUSIBLE:
+        print(f"apr: no plausible patch, so no branch {name} was created", file=out)
         return None
     fix = create_fix_branch(root, result, name, env, body_file=options.summary)
     print(f"apr: committed patch 1 as {fix.sha[:12]} on branch {fix.name} (your branch, HEAD "
@@ -218,7 +220,7 @@ def _emit(run: _Run, out: TextIO) -> None:
     from apr.report import summary
 
     result, options = run.outcome.result, run.options
-    print(summary(result), file=out)
+    print_source(summary(result), out)
     if options.annotations if options.annotations is not None else run.env.is_github:
         for line in workflow_annotations(result, options.max_annotations):
             print(line, file=out)
@@ -251,7 +253,7 @@ def _report(run: _Run) -> dict[str, Any]:
 def _write_patches(folder: Path, result: RepairResult) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for rank, patch in enumerate(result.patches, 1):
-        (folder / f"patch-{rank}.diff").write_text(patch.diff, encoding="utf-8")
+        (folder / f"patch-{rank}.diff").write_bytes(encode_source(patch.diff))
 
 
 def _write_sarif(run: _Run, path: Path) -> None:
@@ -269,8 +271,7 @@ def _write_summaries(run: _Run) -> None:
     if run.options.summary:
         _write(run.options.summary, text)
     if run.env.step_summary:  # GitHub collects what each step appends
-        with run.env.step_summary.open("a", encoding="utf-8") as fh:
-            fh.write(text)
+        _append(run.env.step_summary, text, "$GITHUB_STEP_SUMMARY")
 
 
 def _markdown(run: _Run) -> str:
@@ -315,13 +316,26 @@ def _write_step_outputs(run: _Run) -> None:
     lines = [f"status={run.outcome.result.status.value}",
              f"patches={len(run.outcome.result.patches)}",
              f"branch={fix.name if fix else ''}"]
-    with open(target, "a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+    _append(Path(target), "\n".join(lines) + "\n", "$GITHUB_OUTPUT")
+
+
+def _append(path: Path, text: str, what: str) -> None:
+    """Append to a file the CI system named; one it does not let us write is a warning (the
+    repair's result stands, and the other outputs are still written), not a crash."""
+    try:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        print(f"apr: warning: cannot write {what} ({path}): {exc.strerror or exc}",
+              file=sys.stderr)
 
 
 def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temp file renamed over it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.apr-tmp")
+    tmp.write_text(text, encoding="utf-8", errors=ERRORS)
+    os.replace(tmp, path)
 
 
 def _version() -> str:

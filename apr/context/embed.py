@@ -28,6 +28,7 @@ import numpy as np
 
 from apr.errors import ModelUnavailable
 from apr.lang.names import subwords
+from apr.lang.text import model_text
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -99,7 +100,7 @@ def features(text: str) -> Counter[tuple[str, str]]:
 @functools.lru_cache(maxsize=1 << 17)
 def _bucket(kind: str, feature: str, dim: int) -> tuple[int, float]:
     """The hashed column and sign of a feature (CRC-32: stable across runs, unlike ``hash``)."""
-    code = zlib.crc32(f"{kind}\x00{feature}".encode())
+    code = zlib.crc32(f"{kind}\x00{feature}".encode("utf-8", "surrogatepass"))
     return code % dim, 1.0 if code >> 31 else -1.0
 
 
@@ -181,7 +182,7 @@ class SentenceTransformerEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self.model.encode(list(texts), batch_size=self.batch_size,
+        vectors = self.model.encode([model_text(t) for t in texts], batch_size=self.batch_size,
                                     convert_to_numpy=True, normalize_embeddings=True,
                                     show_progress_bar=False)
         return l2_normalize(vectors)

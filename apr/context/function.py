@@ -8,6 +8,7 @@ lines, indentation kept, joined by ``"\\n"`` without a final newline.
 from __future__ import annotations
 
 from apr.lang.base import LanguageSupport
+from apr.lang.text import decode_source
 from apr.model import Hunk
 
 WINDOW = 3
@@ -17,10 +18,11 @@ WINDOW = 3
 def source_lines(source: bytes) -> list[str]:
     """The lines of ``source`` without line endings; line ``n`` (1-based) is item ``n - 1``.
 
-    Bytes are decoded as UTF-8 (invalid bytes replaced). Lines are split at ``"\\n"`` as
-    tree-sitter counts rows; a ``"\\r"`` before it is dropped; a final newline opens no line.
+    Bytes are decoded with :func:`~apr.lang.text.decode_source` (byte for byte). Lines are
+    split at ``"\\n"`` as tree-sitter counts rows; a ``"\\r"`` before it is dropped; a final
+    newline opens no line.
     """
-    lines = source.decode("utf-8", "replace").split("\n")
+    lines = decode_source(source).split("\n")
     if lines[-1] == "":
         lines.pop()
     return [line[:-1] if line.endswith("\r") else line for line in lines]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from apr.lang.text import encode_source
 from apr.model import Edit
 
 
@@ -24,7 +25,7 @@ def apply_edits(source: bytes, edits: Iterable[Edit]) -> bytes:
             raise ValueError(f"edit [{edit.start}, {edit.end}) outside a {len(source)}-byte file")
         if edit.start < cursor:
             raise ValueError(f"edit [{edit.start}, {edit.end}) overlaps an earlier edit")
-        parts += [source[cursor:edit.start], edit.text.encode("utf-8")]
+        parts += [source[cursor:edit.start], encode_source(edit.text)]
         cursor = edit.end
     parts.append(source[cursor:])
     return b"".join(parts)

@@ -27,6 +27,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from apr.errors import UsageError
+from apr.lang.text import decode_source
 from apr.model import Candidate, Edit
 
 STRATEGIES = ("same", "combine", "greedy")
@@ -85,7 +86,7 @@ def change_key(candidate: Candidate, sources: Mapping[str, bytes]) -> ChangeKey 
         source = sources.get(edit.file)
         if source is None or not 0 <= edit.start <= edit.end <= len(source):
             return None
-        old = source[edit.start : edit.end].decode("utf-8", "replace")
+        old = decode_source(source[edit.start : edit.end])
         key.append((_squash(old), _squash(edit.text)))
     return tuple(key)
 

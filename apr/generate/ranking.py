@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 
 from apr.generate.edits import apply_edits
 from apr.lang.base import LanguageSupport
+from apr.lang.text import decode_source
 from apr.model import Candidate, Edit
 
 RegionKey = tuple[str, int, int, str, tuple[int, ...]]
@@ -93,6 +94,6 @@ def _region(
     start = original.rfind(b"\n", 0, min(e.start for e in edits)) + 1
     end = original.find(b"\n", max(e.end for e in edits))
     tail = len(original) - (len(original) if end < 0 else end)
-    text = patched[start : len(patched) - tail].decode("utf-8", "replace")
+    text = decode_source(patched[start : len(patched) - tail])
     indents = tuple(len(line) - len(line.lstrip()) for line in text.splitlines() if line.strip())
     return file, start, tail, language.normalize(text), indents

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from apr.context import HunkContext, Retriever, build_context, make_retriever
 from apr.errors import ModelUnavailable, UsageError
 from apr.generate.base import Context
+from apr.lang.text import decode_source
 from apr.model import Candidate, Edit, Hunk
 
 if TYPE_CHECKING:
@@ -325,7 +326,7 @@ class LineSpan:
         newline_at = source.find(b"\n", max(hunk.end - 1, hunk.start))
         stop = len(source) if newline_at < 0 else newline_at
         end = stop - 1 if stop > start and source[stop - 1 : stop] == b"\r" else stop
-        text = source[start:end].decode("utf-8", "replace")
+        text = decode_source(source[start:end])
         indent = text[: len(text) - len(text.lstrip(" \t"))]
         newline = "\r\n" if b"\r\n" in source else "\n"
         return cls(start, end, text, indent, newline, len(source) if newline_at < 0

@@ -18,6 +18,7 @@ from functools import cached_property
 import tree_sitter
 
 from apr.lang.base import LanguageSupport
+from apr.lang.text import decode_source
 
 Node = tree_sitter.Node
 
@@ -189,12 +190,13 @@ class FileIndex:
         return tuple(unique(found))
 
     def _text(self, node: Node) -> str:
-        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        return decode_source(self.source[node.start_byte : node.end_byte])
 
     @cached_property
     def module_names(self) -> tuple[str, ...]:
         """Names bound by assignments at module level (functions, classes, imports excluded)."""
-        names = (self.source[n.start_byte : n.end_byte].decode() for n in _bound_names(self.root))
+        names = (decode_source(self.source[n.start_byte : n.end_byte])
+                 for n in _bound_names(self.root))
         return tuple(unique(names))
 
 
@@ -223,7 +225,7 @@ class Site:
         return self.slice(node.start_byte, node.end_byte)
 
     def slice(self, start: int, end: int) -> str:
-        return self.source[start:end].decode("utf-8", "replace")
+        return decode_source(self.source[start:end])
 
     def line_start(self, offset: int) -> int:
         return self.source.rfind(b"\n", 0, offset) + 1

@@ -69,6 +69,7 @@ from apr.generate.statements import (
     mutate_condition,
     mutate_return,
 )
+from apr.lang.text import decode_source, encode_source
 from apr.model import Candidate, Edit, Hunk
 
 Family = Callable[[Site], Iterable[Rewrite]]
@@ -200,7 +201,8 @@ class TemplateGenerator:
             if count >= self.max_per_family:
                 return
             key = (rewrite.start, rewrite.end, rewrite.text)
-            if key in seen or site.source[rewrite.start : rewrite.end] == rewrite.text.encode():
+            unchanged = site.source[rewrite.start : rewrite.end] == encode_source(rewrite.text)
+            if key in seen or unchanged:
                 continue
             seen.add(key)
             count += 1
@@ -209,7 +211,7 @@ class TemplateGenerator:
     @staticmethod
     def _candidate(hunk: Hunk, context: Context, family: str, rewrite: Rewrite,
                    prior: float) -> Candidate:
-        removed = context.source[rewrite.start : rewrite.end].decode("utf-8", "replace")
+        removed = decode_source(context.source[rewrite.start : rewrite.end])
         penalty = size_penalty(removed, rewrite.text)
         score = hunk.score * prior * rewrite.weight * penalty
         edit = Edit(context.file, rewrite.start, rewrite.end, rewrite.text)

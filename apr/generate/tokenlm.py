@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import tree_sitter
 
 from apr.lang.base import LanguageSupport
+from apr.lang.text import decode_source, encode_source
 
 BOS = "<s>"
 NEWLINE = "<nl>"
@@ -94,7 +95,7 @@ def token_stream(source: bytes, language: LanguageSupport,
             texts.append(NEWLINE)
             starts.append(ends[-1])
             ends.append(ends[-1])
-        texts.append((leaf.text or b"").decode("utf-8", "replace"))
+        texts.append(decode_source(leaf.text or b""))
         starts.append(leaf.start_byte)
         ends.append(leaf.end_byte)
         row = leaf.end_point.row
@@ -109,10 +110,10 @@ def tokens(text: str, language: LanguageSupport) -> list[str]:
     """
     out: list[str] = []
     row = None
-    for leaf in _leaves(parse_fragment(text.encode("utf-8"), language), language):
+    for leaf in _leaves(parse_fragment(encode_source(text), language), language):
         if row is not None and leaf.start_point.row > row:
             out.append(NEWLINE)
-        out.append((leaf.text or b"").decode("utf-8", "replace"))
+        out.append(decode_source(leaf.text or b""))
         row = leaf.end_point.row
     return out
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import tree_sitter
 
+from apr.lang.text import decode_source, encode_source
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -164,14 +166,14 @@ class LanguageSupport:
         Atomic tokens (string literals) keep their inner text. Text that does not parse is still
         normalized, token by token, so fragments (a lone header) can be compared.
         """
-        root = self._get_parser().parse(text.encode("utf-8")).root_node
+        root = self._get_parser().parse(encode_source(text)).root_node
         return " ".join(self._tokens(root))
 
     def _tokens(self, node: tree_sitter.Node) -> Iterator[str]:
         if node.type in self.grammar.comment_types:
             return
         if node.type in self.grammar.atomic_types or node.child_count == 0:
-            token = (node.text or b"").decode("utf-8", "replace")
+            token = decode_source(node.text or b"")
             if token:
                 yield token
             return

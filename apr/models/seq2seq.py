@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from apr.lang.text import model_text, restore_escapes
 from apr.models.formats import format_input
 from apr.models.infill import fill_sentinels, sentinel_count, split_spans
 
@@ -103,8 +104,8 @@ class Seq2SeqModel:
                 *, keep_special: bool) -> list[list[Scored]]:
         import torch
 
-        encoded = self.tokenizer(texts, padding=True, truncation=True, max_length=max_input,
-                                 return_tensors="pt").to(self.device)
+        encoded = self.tokenizer([model_text(t) for t in texts], padding=True, truncation=True,
+                                 max_length=max_input, return_tensors="pt").to(self.device)
         options: dict[str, Any] = {"num_beams": beam, "num_return_sequences": n,
                                    "max_new_tokens": max_output, "do_sample": False,
                                    "output_scores": True, "return_dict_in_generate": True}
@@ -113,7 +114,8 @@ class Seq2SeqModel:
         with torch.inference_mode():
             out = self.model.generate(**encoded, **options)
         scores = out.sequences_scores if beam > 1 else self._greedy_scores(out)
-        decoded = [self._decode(ids, keep_special) for ids in out.sequences]
+        decoded = [restore_escapes(self._decode(ids, keep_special), texts[k // n])
+                   for k, ids in enumerate(out.sequences)]
         pairs = list(zip(decoded, scores.float().cpu().tolist(), strict=True))
         return [pairs[i:i + n] for i in range(0, len(pairs), n)]
 

@@ -8,42 +8,46 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from apr.errors import UsageError
 from apr.project.base import TestDriver
 
 
-def _pytest(command: str | None) -> TestDriver:
+def _pytest(command: str | None, **options: Any) -> TestDriver:
     from apr.project.pytest_driver import PytestDriver
 
-    return PytestDriver(command)
+    return PytestDriver(command, project_dir=options.get("project_dir"),
+                        repo_root=options.get("repo_root"), python=options.get("python"))
 
 
-def _junit(command: str | None) -> TestDriver:
+def _junit(command: str | None, **options: Any) -> TestDriver:
     from apr.project.junit import JUnitDriver
 
     return JUnitDriver(command)
 
 
-def _maven(command: str | None) -> TestDriver:
+def _maven(command: str | None, **options: Any) -> TestDriver:
     from apr.project.maven import MavenDriver
 
     return MavenDriver(command)
 
 
-def _gradle(command: str | None) -> TestDriver:
+def _gradle(command: str | None, **options: Any) -> TestDriver:
     from apr.project.gradle import GradleDriver
 
     return GradleDriver(command)
 
 
-def _defects4j(command: str | None) -> TestDriver:
+def _defects4j(command: str | None, **options: Any) -> TestDriver:
     from apr.project.defects4j_driver import Defects4JDriver
 
     return Defects4JDriver(command)
 
 
-DRIVERS: dict[str, Callable[[str | None], TestDriver]] = {
+#: name -> factory(test command, project_dir=..., repo_root=..., python=...); a factory takes
+#: the options it needs and ignores the rest.
+DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "pytest": _pytest,
     "junit": _junit,
     "maven": _maven,
@@ -76,9 +80,10 @@ def detect_driver(project_dir: Path, language: str) -> str:
 
 
 def make_driver(name: str | None, project_dir: Path, language: str,
-                command: str | None) -> TestDriver:
-    """The driver called ``name`` (detected when None or "auto"), set up with ``command``."""
+                command: str | None, **options: Any) -> TestDriver:
+    """The driver called ``name`` (detected when None or "auto"), set up with ``command`` and
+    ``options`` (``repo_root``, ``python``) for the user's project at ``project_dir``."""
     chosen = detect_driver(project_dir, language) if name in (None, "", "auto") else name
     if chosen not in DRIVERS:
         raise UsageError(f"unknown test driver {chosen!r}; known: {', '.join(DRIVERS)}")
-    return DRIVERS[chosen](command)
+    return DRIVERS[chosen](command, project_dir=project_dir, **options)

@@ -15,11 +15,12 @@ from pathlib import Path
 import git
 
 from apr.errors import UsageError
+from apr.lang.text import encode_source
 
 
 def _patch_file(diff: str, tmp: str) -> str:
     path = os.path.join(tmp, "apr.patch")
-    Path(path).write_text(diff, encoding="utf-8")
+    Path(path).write_bytes(encode_source(diff))
     return path
 
 

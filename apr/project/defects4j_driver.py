@@ -103,7 +103,7 @@ class Defects4JDriver:
 
     def _d4j(self, project_dir: Path, args: list[str], deadline: float | None) -> proc.ProcResult:
         left = None if deadline is None else max(1.0, deadline - time.monotonic())
-        return proc.run([self.program, *args], cwd=project_dir, timeout=left)
+        return proc.run_tests([self.program, *args], cwd=project_dir, timeout=left)
 
     def _export(self, project_dir: Path, prop: str, deadline: float | None) -> str:
         """``defects4j export -p prop`` (its value, read from ``-o``), or "" on failure."""

@@ -2,16 +2,18 @@
 
 Layout (folders relative to the project directory), the first that fits:
 
-1. ``src/main/java`` (code) and ``src/test/java`` (tests), as Maven and Gradle lay them out;
-2. ``src`` and ``test`` (or ``tests``);
-3. every ``.java`` file: under a folder whose name contains ``test`` (``test``, ``tests``,
+1. the folders of ``build.xml``'s javac tasks (Ant; see :mod:`apr.project.java_build`);
+2. ``src/main/java`` (code) and ``src/test/java`` (tests), as Maven and Gradle lay them out;
+3. ``src`` and ``test`` (or ``tests``);
+4. every ``.java`` file: under a folder whose name contains ``test`` (``test``, ``tests``,
    ``java_testcases``...) it is a test, else code.
 
 The driver's command string overrides it with ``key=value`` words: ``main=DIR[,DIR]``,
 ``test=DIR[,DIR]``, ``classpath=JAR[:JAR]`` (extra jars or class folders; ``lib/*.jar`` and
 ``libs/*.jar`` are always added, and ``src/{test,main}/resources`` when they exist),
-``release=N`` (javac ``--release``). Example:
-``apr repair --driver junit --test "main=app/src test=app/tests release=11"``.
+``release=N`` (javac ``--release``), ``encoding=NAME`` (javac ``-encoding``; else the build
+file's, else detected: see :mod:`apr.project.java_build`). Example:
+``apr repair --driver junit --test "main=app/src test=app/tests release=11 encoding=UTF-8"``.
 
 Build: into ``.apr-build/`` inside the workspace (``main/`` and ``test/`` class folders). The
 first run compiles everything; later runs recompile only the files whose content changed (a
@@ -48,6 +50,7 @@ from pathlib import Path, PurePosixPath
 from apr import proc
 from apr.errors import UsageError
 from apr.model import TestRun, TestStatus
+from apr.project.java_build import ant_folders, source_encoding
 from apr.project.java_tools import (
     AGENT_EXCLUDES,
     COVERAGE_MAIN,
@@ -65,7 +68,7 @@ _SKIP_DIRS = frozenset({".git", BUILD_DIR, "target", "build", "out", "bin", ".gr
                         "node_modules", ".venv"})
 _PACKAGE = re.compile(rb"^\s*package\s+([\w.]+)\s*;", re.M)
 _TEST_NAME = re.compile(r"(^Test.*|.*(Test|Tests|TestCase|_TEST))\.java$")
-_OPTIONS = ("main", "test", "classpath", "release")
+_OPTIONS = ("main", "test", "classpath", "release", "encoding")
 #: Resource folders put on the test class path when they exist (Maven's layout).
 RESOURCES = ("src/test/resources", "src/main/resources")
 
@@ -79,12 +82,14 @@ class JavaLayout:
         test: folders of tests; a test folder inside a code folder is not code.
         classpath: extra jars or class folders (relative to the project, or absolute).
         release: javac's ``--release`` value, or None for the JDK's default.
+        encoding: the sources' encoding (javac's ``-encoding``).
     """
 
     main: tuple[str, ...]
     test: tuple[str, ...]
     classpath: tuple[str, ...] = ()
     release: str | None = None
+    encoding: str = "UTF-8"
 
     def main_files(self, project_dir: Path) -> list[str]:
         tests = set(self.test_files(project_dir))
@@ -133,7 +138,8 @@ def detect_layout(project_dir: Path, options: dict[str, str] | None = None) -> J
             for folder in ("lib", "libs") for p in sorted((project_dir / folder).glob("*.jar"))]
     extra = [c for c in re.split(r"[:;,]", options.get("classpath", "")) if c]
     return JavaLayout(main=main, test=test, classpath=tuple([*extra, *jars]),
-                      release=options.get("release") or None)
+                      release=options.get("release") or None,
+                      encoding=options.get("encoding") or source_encoding(project_dir))
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -141,6 +147,9 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 
 def _guess(project_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    ant = ant_folders(project_dir)
+    if ant is not None:
+        return ant
     if (project_dir / "src/main/java").is_dir():
         return ("src/main/java",), ("src/test/java",)
     for tests in ("test", "tests"):
@@ -236,15 +245,16 @@ class IncrementalCompiler:
         return [*extra, *map(str, self.tools.junit)]
 
     def _classpath_key(self, project_dir: Path) -> str:
-        return json.dumps([self.layout.release, self.classpath(project_dir)])
+        return json.dumps([self.layout.release, self.layout.encoding,
+                           self.classpath(project_dir)])
 
     def _javac(self, project_dir: Path, files: list[str], out: Path, classpath: list[Path],
                deadline: float | None) -> str | None:
         """Compile ``files``; None on success, else javac's messages."""
         cp = os.pathsep.join([*map(str, classpath), *self.classpath(project_dir)])
         argv = [self.tools.javac, "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-nowarn",
-                "-g", "-encoding", "UTF-8", "-proc:none", "-implicit:none", "-d", str(out),
-                "-cp", cp]
+                "-g", "-encoding", self.layout.encoding, "-proc:none", "-implicit:none",
+                "-d", str(out), "-cp", cp]
         if self.layout.release:
             argv += ["--release", self.layout.release]
         with tempfile.NamedTemporaryFile("w", suffix=".args", delete=False) as fh:
@@ -339,7 +349,7 @@ def run_tests(tools: JavaTools, classpath: Sequence[str], entries: Sequence[str]
         while True:
             argv = _runner_argv(tools, runner, classpath, results, listing,
                                 cov_dir if measure else None, fail_fast, test_timeout)
-            res = proc.run(argv, cwd=cwd, timeout=_left(deadline))
+            res = proc.run_tests(argv, cwd=cwd, timeout=_left(deadline))
             outputs.append(res.output)
             timed_out = res.timed_out
             records = _records(results)
@@ -439,6 +449,7 @@ class JUnitDriver:
         self.options = parse_options(command)
         self._tools: JavaTools | None = None
         self._test_dirs: set[str] = set()
+        self._layout: JavaLayout | None = None
         #: The longest time a run spent outside the tests (javac, JVM start-up): a time limit
         #: is extended by twice that, since callers size limits by test durations.
         self._overhead = 0.0
@@ -446,8 +457,14 @@ class JUnitDriver:
     def close(self) -> None:
         pass
 
+    def layout(self, project_dir: Path) -> JavaLayout:
+        """The project's layout, detected once (every workspace holds the same project)."""
+        if self._layout is None:
+            self._layout = detect_layout(project_dir, self.options)
+        return self._layout
+
     def argv(self, project_dir: Path) -> list[str]:
-        layout = detect_layout(project_dir, self.options)
+        layout = self.layout(project_dir)
         return ["javac", *layout.main, *layout.test, "&&", "java", RUNNER_MAIN]
 
     def is_test_file(self, file: str) -> bool:
@@ -474,7 +491,7 @@ class JUnitDriver:
     ) -> TestRun:
         started = time.monotonic()
         deadline = None if timeout is None else started + timeout + 2 * self._overhead
-        layout = detect_layout(project_dir, self.options)
+        layout = self.layout(project_dir)
         self._remember_tests(project_dir, repo_root, layout)
         compiler = IncrementalCompiler(self.tools, layout)
         build = compiler.build(project_dir, deadline)

@@ -25,6 +25,15 @@ and for JUnit 4, there is no coverage and localization relies on stack traces.
 
 The driver's command string adds Maven arguments (``-pl core -Pci``). Single-module projects
 (or the module given as the project directory) only.
+
+Encoding: a pom that declares no source encoding gets the detected one
+(``-Dproject.build.sourceEncoding=ISO-8859-1`` when a source is not UTF-8; see
+:mod:`apr.project.java_build`), since Maven would read the sources in the platform's.
+
+Offline failures: when ``mvn`` is missing, or its first run fails because something cannot be
+resolved offline, the driver runs the tests with the junit driver instead, for the rest of the
+repair (:mod:`apr.project.java_fallback`: the pom's folders and encoding, Maven's offline class
+path when it resolves one).
 """
 
 from __future__ import annotations
@@ -38,8 +47,9 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from apr import proc
-from apr.errors import TestCommandNotFound
 from apr.model import TestRun, TestStatus
+from apr.project.java_build import declared_encoding, detected_encoding, maven_folders
+from apr.project.java_fallback import first_reason, junit_fallback, maven_classpath, unresolved
 from apr.project.java_tools import (
     AGENT_EXCLUDES,
     JavaTools,
@@ -48,6 +58,7 @@ from apr.project.java_tools import (
     platform_listener,
 )
 from apr.project.junit import (
+    JUnitDriver,
     coverage_lines,
     is_java_test_file,
     source_index,
@@ -72,14 +83,29 @@ class MavenDriver:
         self.extra = shlex.split(command or "")
         self._tools: JavaTools | None = None
         self._overhead = 0.0  # the longest time a run spent outside the tests, seconds
+        self._junit: JUnitDriver | None = None  # the fallback, once Maven failed offline
+        self._encoding: list[str] | None = None  # -D flag for an undeclared encoding
 
     def close(self) -> None:
         pass
 
     def argv(self, project_dir: Path) -> list[str]:
-        return ["mvn", "-o", "-B", *self.extra, "test"]
+        if self._junit is not None:
+            return self._junit.argv(project_dir)
+        return ["mvn", "-o", "-B", *self._encoding_flag(project_dir), *self.extra, "test"]
+
+    def _encoding_flag(self, project_dir: Path) -> list[str]:
+        """The detected source encoding as a flag, when the pom declares none and it is not
+        UTF-8 (detected once: every workspace holds the same project)."""
+        if self._encoding is None:
+            found = None if declared_encoding(project_dir) else detected_encoding(project_dir)
+            self._encoding = [f"-Dproject.build.sourceEncoding={found}"] \
+                if found and found != "UTF-8" else []
+        return self._encoding
 
     def is_test_file(self, file: str) -> bool:
+        if self._junit is not None and self._junit.is_test_file(file):
+            return True
         return "src/test/" in f"/{file}" or is_java_test_file(file)
 
     def run(
@@ -93,9 +119,28 @@ class MavenDriver:
         timeout: float | None = None,
         test_timeout: float | None = None,
     ) -> TestRun:
-        mvn = shutil.which("mvn")
-        if mvn is None:
-            raise TestCommandNotFound("mvn not found on PATH (`apt-get install maven`)")
+        if self._junit is None:
+            mvn = shutil.which("mvn")
+            output = ""
+            if mvn is not None:
+                run = self._run_mvn(mvn, project_dir, repo_root, tests, coverage, fail_fast,
+                                    timeout, test_timeout)
+                if not (run.errors and unresolved(run.errors[0])):
+                    return run
+                output = run.errors[0]
+            self._junit = self._fallback(mvn, project_dir, output)
+        return self._junit.run(project_dir, repo_root, tests, coverage=coverage,
+                               fail_fast=fail_fast, timeout=timeout, test_timeout=test_timeout)
+
+    def _fallback(self, mvn: str | None, project_dir: Path, output: str) -> JUnitDriver:
+        """The junit driver for this project, Maven's offline class path on it if any."""
+        reason = first_reason(output) if mvn else "mvn is not on PATH"
+        classpath = maven_classpath(mvn, project_dir) if mvn else None
+        return junit_fallback("mvn", project_dir, maven_folders(project_dir), classpath, reason)
+
+    def _run_mvn(self, mvn: str, project_dir: Path, repo_root: Path,
+                 tests: Sequence[str] | None, coverage: bool, fail_fast: bool,
+                 timeout: float | None, test_timeout: float | None) -> TestRun:
         started = time.monotonic()
         shutil.rmtree(project_dir / REPORTS, ignore_errors=True)
         with tempfile.TemporaryDirectory(prefix="apr-mvn-") as tmp:
@@ -105,7 +150,7 @@ class MavenDriver:
                     *selection(tests, fail_fast),
                     *arg_line(test_timeout, cov_dir if listener else None, self._agent(listener)),
                     *([f"-Dmaven.test.additionalClasspath={listener}"] if listener else [])]
-            res = proc.run(argv, cwd=project_dir, timeout=self._limit(timeout))
+            res = proc.run_tests(argv, cwd=project_dir, timeout=self._limit(timeout))
             result = read_reports(project_dir / REPORTS)
             if result[0] and not res.timed_out:
                 spent = res.seconds - sum(result[1].values())

@@ -2,13 +2,17 @@
 
 Outcomes come from our own pytest plugin (``pytest_plugin.py``, loaded with ``-p``): pytest node
 ids are not the names in its JUnit XML, so we record node id -> outcome directly. Per-test
-coverage uses pytest-cov's ``--cov-context=test``, which labels each covered line with the node
-ids that ran it (``"<nodeid>|run"``).
+coverage comes from the same plugin, which records the lines each test runs by itself: the
+project's environment needs pytest (6 to 8, on Python 3.8+) and nothing else; pytest-cov, when
+the project uses it, goes on working beside it.
+
+The interpreter is the project's own (:mod:`apr.project.interpreter`). The workspace's project
+folder and its ``src/`` come first on ``PYTHONPATH``: a project installed in editable mode into
+its virtualenv would otherwise import the user's tree instead of the patched workspace.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shlex
@@ -22,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from apr import proc
 from apr.errors import TestCommandNotFound
 from apr.model import TestRun, TestStatus
+from apr.project.interpreter import Interpreter, find_python
 
 _PLUGIN = "apr_pytest_plugin"
 
@@ -31,15 +36,22 @@ class PytestDriver:
 
     Args:
         command: the pytest command line (e.g. ``"python -m pytest tests/unit"``); ``None`` runs
-            ``<python> -m pytest`` with the project's ``.venv`` Python if it has one, else ours.
+            ``<python> -m pytest`` with the project's interpreter.
+        project_dir: the user's project folder, where its virtualenv is looked for.
+        python: an interpreter or virtualenv given by the user (``--python``).
     """
 
     name = "pytest"
 
-    def __init__(self, command: str | Sequence[str] | None = None) -> None:
+    def __init__(self, command: str | Sequence[str] | None = None, *,
+                 project_dir: Path | None = None, repo_root: Path | None = None,
+                 python: str | None = None) -> None:
         if isinstance(command, str):
             command = shlex.split(command)
         self.command = list(command) if command else None
+        self.interpreter: Interpreter | None = None
+        if not self.command and (project_dir is not None or python):
+            self.interpreter = find_python(project_dir or Path.cwd(), repo_root, python)
         self._plugin_dir = Path(tempfile.mkdtemp(prefix="apr-plugin-"))
         plugin = resources.files("apr.project").joinpath("pytest_plugin.py").read_bytes()
         (self._plugin_dir / f"{_PLUGIN}.py").write_bytes(plugin)
@@ -50,7 +62,14 @@ class PytestDriver:
     def argv(self, project_dir: Path) -> list[str]:
         if self.command:
             return list(self.command)
+        if self.interpreter is not None:
+            return [self.interpreter.path, "-m", "pytest"]
         return [_python_for(project_dir), "-m", "pytest"]
+
+    def describe(self, project_dir: Path) -> str:
+        """The test command as run, and where its interpreter came from (printed at start)."""
+        origin = f" (Python from {self.interpreter.origin})" if self.interpreter else ""
+        return shlex.join(self.argv(project_dir)) + origin
 
     def is_test_file(self, file: str) -> bool:
         path = PurePosixPath(file)
@@ -70,45 +89,44 @@ class PytestDriver:
         test_timeout: float | None = None,
     ) -> TestRun:
         with tempfile.TemporaryDirectory(prefix="apr-run-") as tmp:
-            results, cov_file = Path(tmp) / "results.jsonl", Path(tmp) / "coverage"
-            argv = self._full_argv(project_dir, tests, coverage, fail_fast)
-            env = self._env(results, cov_file, test_timeout)
+            results = Path(tmp) / "results.jsonl"
+            argv = self._full_argv(project_dir, tests, fail_fast)
+            env = self._env(project_dir, results, test_timeout)
+            if coverage:
+                env["APR_COVERAGE_ROOT"] = str(repo_root)
             try:
-                res = proc.run(argv, cwd=project_dir, timeout=timeout, env=env)
+                res = proc.run_tests(argv, cwd=project_dir, timeout=timeout, env=env)
             except FileNotFoundError:
                 raise TestCommandNotFound(
                     f"test command not found: {argv[0]} (is pytest installed? pass --test)"
                 ) from None
-            run = _read_results(results, res)
-            if coverage and cov_file.exists():
-                cov = _read_coverage(cov_file, repo_root)
-                run = dataclasses.replace(run, coverage={
-                    t: {f: tuple(sorted(lines)) for f, lines in files.items()}
-                    for t, files in cov.items()})
+            _check_pytest(argv, results, res)
+            run = _read_results(results, res, repo_root if coverage else None)
         return run
 
-    def _full_argv(self, project_dir: Path, tests: Sequence[str] | None, coverage: bool,
+    def _full_argv(self, project_dir: Path, tests: Sequence[str] | None,
                    fail_fast: bool) -> list[str]:
         argv = self.argv(project_dir)
         argv += ["-p", _PLUGIN, "-p", "no:cacheprovider", "-q", "--no-header", "-rN",
                  "--tb=short", "-o", "console_output_style=classic"]
-        if coverage:
-            argv += [f"--cov={project_dir}", "--cov-context=test", "--cov-report="]
         if fail_fast:
             argv.append("-x")
         if tests is not None:
             argv += list(tests)
         return argv
 
-    def _env(self, results: Path, cov_file: Path, test_timeout: float | None) -> dict[str, str]:
+    def _env(self, project_dir: Path, results: Path,
+             test_timeout: float | None) -> dict[str, str]:
         env = dict(os.environ)
         env.pop("PYTEST_ADDOPTS", None)
+        env.pop("APR_COVERAGE_ROOT", None)
+        code = [str(project_dir / "src")] if (project_dir / "src").is_dir() else []
         env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(self._plugin_dir), env.get("PYTHONPATH", "")) if p)
+            p for p in (str(self._plugin_dir), *code, str(project_dir), env.get("PYTHONPATH", ""))
+            if p)
         env["PYTHONDONTWRITEBYTECODE"] = "1"  # a same-size edit within a second reuses stale .pyc
         env["APR_RESULTS"] = str(results)
         env["APR_TEST_TIMEOUT"] = str(test_timeout or 0)
-        env["COVERAGE_FILE"] = str(cov_file)
         return env
 
 
@@ -120,10 +138,21 @@ def _python_for(project_dir: Path) -> str:
     return sys.executable
 
 
-def _read_results(path: Path, res: proc.ProcResult) -> TestRun:
+def _check_pytest(argv: Sequence[str], results: Path, res: proc.ProcResult) -> None:
+    """Raise when the interpreter has no pytest at all (the plugin never started)."""
+    started = results.exists() and results.stat().st_size > 0
+    if not started and "No module named pytest" in res.output:
+        python = argv[0]
+        raise TestCommandNotFound(
+            f"{python} has no pytest: install it there (`{python} -m pip install pytest`), or "
+            "pass --python PATH (an interpreter or virtualenv that has it) or --test CMD")
+
+
+def _read_results(path: Path, res: proc.ProcResult, coverage_root: Path | None) -> TestRun:
     outcomes: dict[str, TestStatus] = {}
     traces: dict[str, str] = {}
     durations: dict[str, float] = {}
+    coverage: dict[str, dict[str, tuple[int, ...]]] = {}
     errors: list[str] = []
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     for line in lines:
@@ -133,29 +162,23 @@ def _read_results(path: Path, res: proc.ProcResult) -> TestRun:
             durations[rec["nodeid"]] = round(rec["seconds"], 4)
             if rec["trace"]:
                 traces[rec["nodeid"]] = rec["trace"]
+            if coverage_root is not None:
+                coverage[rec["nodeid"]] = _relative(rec.get("lines", {}), coverage_root)
         elif rec["kind"] == "error":
             errors.append(f"{rec['nodeid']}: {rec['trace']}")
     return TestRun(outcomes=outcomes, seconds=res.seconds, returncode=res.returncode,
                    timed_out=res.timed_out, output=res.output[-20000:], traces=traces,
-                   errors=tuple(errors), durations=durations)
+                   errors=tuple(errors), durations=durations, coverage=coverage)
 
 
-def _read_coverage(cov_file: Path, repo_root: Path) -> dict[str, dict[str, set[int]]]:
-    """test id -> file (relative to repo root) -> covered lines."""
-    from coverage import CoverageData
-
-    data = CoverageData(basename=str(cov_file))
-    data.read()
-    per_test: dict[str, dict[str, set[int]]] = {}
-    root = repo_root.resolve()
-    for measured in data.measured_files():
+def _relative(files: dict[str, list[int]], root: Path) -> dict[str, tuple[int, ...]]:
+    """The plugin's ``{real path: lines}`` as ``{path relative to root: lines}``."""
+    base = root.resolve()
+    out: dict[str, tuple[int, ...]] = {}
+    for name, lines in files.items():
         try:
-            rel = Path(measured).resolve().relative_to(root).as_posix()
+            rel = Path(name).relative_to(base).as_posix()
         except ValueError:
             continue
-        for line, contexts in data.contexts_by_lineno(measured).items():
-            for ctx in contexts:
-                test = ctx.rsplit("|", 1)[0]
-                if test:
-                    per_test.setdefault(test, {}).setdefault(rel, set()).add(line)
-    return per_test
+        out[rel] = tuple(sorted(lines))
+    return out

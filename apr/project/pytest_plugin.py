@@ -11,13 +11,27 @@ and pytest. It writes one JSON object per line to ``$APR_RESULTS``:
 Lines are flushed as they are written, so a run killed at its time limit still tells what ran.
 With ``$APR_TEST_TIMEOUT`` set, each test gets that many seconds (SIGALRM, main thread): a test
 that hangs fails as ``timeout`` instead of stalling the whole run (buggy code loops forever).
+
+With ``$APR_COVERAGE_ROOT`` set, each test record also carries ``"lines"``: the lines it ran
+(setup, call and teardown) of the files under that directory, ``{real path: [line, ...]}``.
+The plugin measures them itself, so the project's environment needs neither coverage.py nor
+pytest-cov: ``sys.monitoring`` on Python 3.12+ (its own tool id, so coverage.py may run beside
+it), ``sys.settrace`` below. Below 3.12 only one tracer can run: when coverage.py already runs
+(the project's pytest-cov), the plugin labels each test as a coverage.py dynamic context instead
+and reads that context's lines back when the test ends; another tracer (a debugger) is chained.
+Lines run at import time (during collection) belong to no test, as with pytest-cov's test
+contexts.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
+import sys
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -29,15 +43,137 @@ class TestTimeout(BaseException):  # noqa: N818 -- BaseException: a bare `except
     """Raised inside a test that ran past its time."""  # the code under test must not swallow it
 
 
+class _Lines:
+    """Per-test line coverage of the files under one directory (see the module docstring).
+
+    The code must run on Python 3.8+: annotations stay strings (``from __future__``).
+    """
+
+    def __init__(self, root: str) -> None:
+        self.root = os.path.join(os.path.realpath(root), "")
+        self.wanted: dict[str, bool] = {}
+        self.hits: set[tuple[str, int]] | None = None
+        self.monitoring: Any = getattr(sys, "monitoring", None)
+        self.tool = -1
+        self.previous: Any = None
+        self.coverage: Any = None  # a running coverage.py, whose contexts we use
+        self.context = ""
+
+    def keep(self, filename: str) -> bool:
+        known = self.wanted.get(filename)
+        if known is None:
+            real = os.path.realpath(filename) if filename[:1] not in ("<", "") else ""
+            known = real.startswith(self.root) and "site-packages" not in real
+            self.wanted[filename] = known
+        return known
+
+    def start(self, nodeid: str) -> None:
+        self.hits = set()
+        if self.monitoring is not None and self._monitor():
+            return
+        self.previous = sys.gettrace()
+        self.coverage = _running_coverage() if self.previous is not None else None
+        if self.coverage is not None:
+            self.context = nodeid
+            self.coverage.switch_context(nodeid)
+            return
+        sys.settrace(self._call)
+        threading.settrace(self._call)
+
+    def stop(self) -> dict[str, list]:
+        hits, self.hits = self.hits or set(), None
+        if self.tool >= 0:
+            self.monitoring.set_events(self.tool, 0)
+        elif self.coverage is not None:
+            return self._from_context()
+        else:
+            sys.settrace(self.previous)
+            threading.settrace(self.previous)
+        files: dict[str, list] = {}
+        for filename, line in hits:
+            files.setdefault(os.path.realpath(filename), []).append(line)
+        return {f: sorted(set(lines)) for f, lines in files.items()}
+
+    def _from_context(self) -> dict[str, list]:
+        """The lines the running coverage.py recorded under this test's context."""
+        cov, self.hits = self.coverage, None
+        cov.switch_context("")
+        data = cov.get_data()
+        files: dict[str, list] = {}
+        data.set_query_contexts(["^" + re.escape(self.context) + "$"])  # regexes, searched
+        try:
+            for measured in data.measured_files():
+                lines = data.lines(measured) if self.keep(measured) else None
+                if lines:
+                    files[os.path.realpath(measured)] = sorted(lines)
+        finally:
+            data.set_query_contexts(None)
+        return files
+
+    # sys.monitoring (3.12+): LINE events, each location switched off after its first hit and
+    # switched on again for the next test (restart_events)
+    def _monitor(self) -> bool:
+        mon = self.monitoring
+        if self.tool < 0:
+            free = [t for t in (3, 4, 5, 2) if mon.get_tool(t) is None]
+            if not free:
+                return False
+            self.tool = free[0]
+            mon.use_tool_id(self.tool, "apr")
+            mon.register_callback(self.tool, mon.events.LINE, self._line_event)
+        mon.restart_events()
+        mon.set_events(self.tool, mon.events.LINE)
+        return True
+
+    def _line_event(self, code: Any, line: int) -> Any:
+        hits = self.hits
+        if hits is not None and self.keep(code.co_filename):
+            hits.add((code.co_filename, line))
+        return self.monitoring.DISABLE
+
+    # sys.settrace: a local tracer only for frames of wanted files, chained to a previous one
+    def _call(self, frame: Any, event: str, arg: Any) -> Any:
+        theirs = self.previous(frame, event, arg) if self.previous is not None else None
+        mine = self._local if self.keep(frame.f_code.co_filename) else None
+        if theirs is None or mine is None:
+            return theirs or mine
+        return _both(theirs, mine)
+
+    def _local(self, frame: Any, event: str, arg: Any) -> Any:
+        hits = self.hits
+        if event == "line" and hits is not None:
+            hits.add((frame.f_code.co_filename, frame.f_lineno))
+        return self._local
+
+
+def _running_coverage() -> Any:
+    """The coverage.py measurement running in this process (pytest-cov's), if any."""
+    module = sys.modules.get("coverage")
+    current = getattr(getattr(module, "Coverage", None), "current", None)
+    return current() if callable(current) else None
+
+
+def _both(theirs: Callable[..., Any], mine: Callable[..., Any]) -> Callable[..., Any]:
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal theirs
+        theirs = theirs(frame, event, arg) if theirs is not None else None
+        mine(frame, event, arg)
+        return trace
+
+    return trace
+
+
 class _Recorder:
-    def __init__(self, path: str, timeout: float) -> None:
-        self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 -- closed at session end
+    def __init__(self, path: str, timeout: float, lines: _Lines | None = None) -> None:
+        # one write(2) per record on an O_APPEND descriptor: records of pytest-xdist's worker
+        # processes, appending to the same file, never interleave
+        self.out = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.timeout = timeout
+        self.lines = lines
         self.tests: dict[str, dict[str, Any]] = {}
 
     def emit(self, record: dict[str, Any]) -> None:
-        self.out.write(json.dumps(record) + "\n")
-        self.out.flush()
+        os.write(self.out, (json.dumps(record) + "\n").encode("utf-8"))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: object) -> Any:
@@ -47,9 +183,13 @@ class _Recorder:
         if armed:
             previous = signal.signal(signal.SIGALRM, _on_alarm)
             signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        if self.lines is not None:
+            self.lines.start(item.nodeid)
         try:
             yield
         finally:
+            if self.lines is not None:
+                self.tests[item.nodeid]["lines"] = self.lines.stop()
             if armed:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
@@ -72,7 +212,7 @@ class _Recorder:
                        "trace": str(report.longrepr)[-_MAX_TRACE:]})
 
     def pytest_sessionfinish(self) -> None:
-        self.out.close()
+        os.close(self.out)
 
 
 _RANK = {"passed": 0, "skipped": 1, "timeout": 2, "failed": 3}
@@ -95,6 +235,9 @@ def pytest_configure(config: pytest.Config) -> None:
     path = os.environ.get("APR_RESULTS")
     if not path:
         return
-    recorder = _Recorder(path, float(os.environ.get("APR_TEST_TIMEOUT", "0") or 0))
-    recorder.emit({"kind": "session", "rootdir": str(config.rootpath)})
+    root = os.environ.get("APR_COVERAGE_ROOT")
+    recorder = _Recorder(path, float(os.environ.get("APR_TEST_TIMEOUT", "0") or 0),
+                         _Lines(root) if root else None)
+    root_dir = getattr(config, "rootpath", None) or getattr(config, "rootdir", "")
+    recorder.emit({"kind": "session", "rootdir": str(root_dir)})
     config.pluginmanager.register(recorder, "apr-recorder")

@@ -158,7 +158,11 @@ class Workspace:
             self.write(file, self.snapshot.read(file))
 
     def diff(self, files: Iterable[str] = ()) -> str:
-        """The unified diff (by git) of the current edits, with paths relative to the repo root."""
+        """The unified diff (by git) of the current edits, with paths relative to the repo root.
+
+        GitPython decodes git's bytes with ``surrogateescape``, as :mod:`apr.lang.text` does:
+        ``encode_source(diff)`` is git's diff byte for byte, whatever the files' encoding.
+        """
         repo = git.Repo(self.root)
         args = ["--no-color", "--no-ext-diff", "HEAD", "--", *files]
         text: str = repo.git.diff(*args, strip_newline_in_stdout=False)

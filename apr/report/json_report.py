@@ -1,9 +1,15 @@
 """The JSON report (`apr repair --report FILE.json`): a stable, documented shape.
 
 ``{"status", "message", "patches": [{"rank", "diff", "files", "generator", "template",
-"description", "tests_run", "seconds"}], "localization": [{"file", "line", "score"}],
-"failing_tests": [...], "stats": {"candidates_generated", "candidates_validated", "seconds",
-"stages": {stage: seconds}, "outcomes": {outcome: count}}, "settings": {...}}``
+"description", "tests_run", "seconds", "fixes", "still_failing"}], "localization": [{"file",
+"line", "score"}], "failing_tests": [...], "preexisting_failures": [...], "flaky_tests": [...],
+"stats": {"candidates_generated", "candidates_validated", "seconds", "stages": {stage: seconds},
+"outcomes": {outcome: count}, "tests": {"<stage>_tests"|"<stage>_seconds"|"skipped_tests"|
+"skipped_seconds": number}}, "settings": {...}}``
+
+``status`` is ``plausible``, ``partial`` (no plausible patch; ``patches`` then hold partial
+ones, each with the failing tests it ``fixes`` and those ``still_failing``), ``none``,
+``nothing_to_fix`` or ``cannot_reproduce``.
 """
 
 from __future__ import annotations
@@ -26,18 +32,22 @@ def report_dict(result: RepairResult, settings: dict[str, Any] | None = None) ->
             {"rank": i + 1, "diff": p.diff, "files": list(p.candidate.files),
              "generator": p.candidate.generator, "template": p.candidate.template,
              "description": p.candidate.description, "tests_run": p.tests_run,
-             "seconds": round(p.seconds, 3)}
+             "seconds": round(p.seconds, 3), "fixes": list(p.fixed_tests),
+             "still_failing": list(p.failing_tests)}
             for i, p in enumerate(result.patches)
         ],
         "localization": [{"file": loc.file, "line": loc.line, "score": loc.score}
                          for loc in result.localization[:MAX_LOCATIONS]],
         "failing_tests": list(result.failing_tests),
+        "preexisting_failures": list(result.preexisting_failures),
+        "flaky_tests": list(result.flaky_tests),
         "stats": {
             "candidates_generated": result.candidates_generated,
             "candidates_validated": result.candidates_validated,
             "seconds": result.seconds,
             "stages": dict(result.stages),
             "outcomes": dict(result.outcomes),
+            "tests": dict(result.test_stages),
         },
         "settings": settings or {},
     }

@@ -21,6 +21,7 @@ _CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 _VERDICT = {
     RepairStatus.PLAUSIBLE: "found a plausible patch",
     RepairStatus.NONE: "found no plausible patch",
+    RepairStatus.PARTIAL: "found no plausible patch, only partial ones (some failing tests fixed)",
     RepairStatus.NOTHING_TO_FIX: "nothing to fix",
     RepairStatus.CANNOT_REPRODUCE: "could not reproduce the failure",
 }

@@ -139,7 +139,7 @@ def _step(parts: Sequence[Candidate], kept: tuple[Candidate, ...], run: Validati
             found = results.get(combined)
             if found is not None and found.outcome is Outcome.PLAUSIBLE:
                 return _Step(part, 0, True)
-            if (found is not None and found.outcome is Outcome.TEST_FAILED
+            if (found is not None and found.outcome in (Outcome.TEST_FAILED, Outcome.PARTIAL)
                     and len(found.failing_tests) < failing):
                 return _Step(part, len(found.failing_tests), False)
     return None

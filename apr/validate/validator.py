@@ -1,4 +1,9 @@
-"""Validate candidates: apply in a workspace, run the failing tests, then the whole suite.
+"""Validate candidates: apply in a workspace, run the target tests, then the tests that cover the
+changed files, then (for a patch that passed them) the whole suite once.
+
+What a run must show is an :class:`~apr.validate.expect.Expectation` (targets to fix, failures
+to tolerate); which tests cover which file comes from the baseline
+(:class:`~apr.validate.selection.Selection`).
 
 Workers are threads, each owning one git worktree (made on first use, reused across candidates:
 only the files a candidate touched are restored after it). Candidates are taken in rank order; the
@@ -17,10 +22,12 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExec
 from dataclasses import dataclass
 
 from apr.generate.edits import apply_edits
-from apr.model import Candidate, Outcome, TestRun, TestStatus, ValidationResult
+from apr.model import Candidate, Outcome, TestRun, ValidationResult
 from apr.project.base import TestDriver
 from apr.project.workspace import Snapshot, Workspace
 from apr.validate.cache import CacheScope
+from apr.validate.expect import Expectation, Verdict, expectation, judge
+from apr.validate.selection import Selection
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +38,24 @@ class Limits:
     test_timeout: float  # one test
     run_timeout: float  # one test command
     # False: one run of the whole suite without -x, so that every failing test is known
-    # (the greedy multi-hunk strategy counts them); True: failing tests, then the suite, -x
+    # (the greedy multi-hunk strategy counts them); True: the targets, then the tests in stages
     fail_fast: bool = True
+    select: bool = True  # after the targets, only the tests covering the changed files
+    full_check: bool = True  # a plausible patch then passes the whole suite
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What validation expects (targets, tolerated failures) and how it selects tests."""
+
+    expect: Expectation
+    selection: Selection | None = None
+
+    @classmethod
+    def of(cls, baseline: TestRun, expect: Expectation | None = None) -> Plan:
+        """The plan for a baseline: by default every failing test is a target."""
+        expect = expect or expectation(baseline, None)
+        return cls(expect, Selection(baseline, expect))
 
 
 class _Pool:
@@ -60,14 +83,15 @@ class _Pool:
 class Validator:
     """Runs candidates against the tests; yields results in completion order."""
 
-    def __init__(self, snapshot: Snapshot, driver: TestDriver, baseline: TestRun,
+    def __init__(self, snapshot: Snapshot, driver: TestDriver, baseline: TestRun | Plan,
                  limits: Limits, cache: CacheScope | None = None) -> None:
-        """``cache``, when given, answers candidates validated before (in an earlier run on the
+        """``baseline`` is the baseline run (every failing test a target) or a :class:`Plan`;
+        ``cache``, when given, answers candidates validated before (in an earlier run on the
         same code and test command) and stores the new outcomes."""
         self.snapshot = snapshot
         self.cache = cache
         self.driver = driver
-        self.failing = baseline.failing
+        self.plan = baseline if isinstance(baseline, Plan) else Plan.of(baseline)
         self.limits = limits
         self.pool = _Pool(snapshot)
         self._stop_after: int | None = None
@@ -134,7 +158,7 @@ class Validator:
             return known
         ws = self.pool.take()
         try:
-            result = validate_one(ws, self.driver, candidate, self.failing, self.limits, index)
+            result = validate_one(ws, self.driver, candidate, self.plan, self.limits, index)
         finally:
             self.pool.give(ws)
         if self.cache is not None:
@@ -150,8 +174,8 @@ def _wait_first(pending: _Pending) -> list[Future[ValidationResult | None]]:
     return sorted(done, key=lambda f: pending[f])
 
 
-def validate_one(ws: Workspace, driver: TestDriver, candidate: Candidate,
-                 failing: Sequence[str], limits: Limits, index: int = 0) -> ValidationResult:
+def validate_one(ws: Workspace, driver: TestDriver, candidate: Candidate, plan: Plan,
+                 limits: Limits, index: int = 0) -> ValidationResult:
     """Apply ``candidate`` in ``ws``, test it, restore ``ws``; never raises for bad candidates."""
     started = time.monotonic()
     files = candidate.files
@@ -165,54 +189,99 @@ def validate_one(ws: Workspace, driver: TestDriver, candidate: Candidate,
         return ValidationResult(candidate, Outcome.APPLY_FAILED, timer(), 0, index=index,
                                 detail=str(exc))
     try:
-        outcome, ran, still_failing, detail = _test(ws, driver, failing, limits)
-        diff = ws.diff(files) if outcome is Outcome.PLAUSIBLE else ""
+        tested = _Tested(ws, driver, plan, limits)
+        outcome = tested.count(files) if not limits.fail_fast else tested.stages(files)
+        keep = outcome in (Outcome.PLAUSIBLE, Outcome.PARTIAL)
+        diff = ws.diff(files) if keep else ""
     finally:
         ws.reset(files)
-    return ValidationResult(candidate, outcome, timer(), ran, still_failing, diff, index, detail)
+    return ValidationResult(candidate, outcome, timer(), tested.ran, tested.still_failing, diff,
+                            index, tested.detail, fixed_tests=tuple(sorted(tested.fixed)),
+                            test_stages=tested.stats)
 
 
-def _test(ws: Workspace, driver: TestDriver, failing: Sequence[str],
-          limits: Limits) -> tuple[Outcome, int, tuple[str, ...], str]:
-    if not limits.fail_fast:
-        return _count(ws, driver, failing, limits)
-    ran = 0
-    for tests in (list(failing), None):  # the failing tests first, then the whole suite
-        run = driver.run(ws.project_dir, ws.root, tests, fail_fast=True,
-                         timeout=limits.run_timeout, test_timeout=limits.test_timeout)
-        ran += len(run.outcomes)
-        outcome = classify(run, tests)
-        if outcome is not Outcome.PLAUSIBLE:
-            detail = run.errors[0][:2000] if run.errors else ""
-            return outcome, ran, run.failing, detail
-    return Outcome.PLAUSIBLE, ran, (), ""
+class _Tested:
+    """The test runs of one candidate, stage by stage: the targets; the passing tests whose
+    baseline coverage touches the changed files; the whole suite, once the candidate is
+    plausible or partial (``full_check``). Counts and times of each stage go into ``stats``."""
 
+    def __init__(self, ws: Workspace, driver: TestDriver, plan: Plan, limits: Limits) -> None:
+        self.ws, self.driver, self.plan, self.limits = ws, driver, plan, limits
+        self.ran = 0
+        self.fixed: frozenset[str] = frozenset()
+        self.still_failing: tuple[str, ...] = ()
+        self.detail = ""
+        self.stats: dict[str, float] = {}
 
-def _count(ws: Workspace, driver: TestDriver, failing: Sequence[str],
-           limits: Limits) -> tuple[Outcome, int, tuple[str, ...], str]:
-    """The whole suite once, without -x: the outcome, and every test still failing."""
-    run = driver.run(ws.project_dir, ws.root, None, fail_fast=False,
-                     timeout=limits.run_timeout, test_timeout=limits.test_timeout)
-    outcome = classify(run, failing)
-    if outcome is Outcome.PLAUSIBLE:
-        return outcome, len(run.outcomes), (), ""
-    return outcome, len(run.outcomes), run.failing, run.errors[0][:2000] if run.errors else ""
+    def run(self, stage: str, tests: Sequence[str] | None, fail_fast: bool) -> Verdict:
+        run = self.driver.run(self.ws.project_dir, self.ws.root, tests, fail_fast=fail_fast,
+                              timeout=self.limits.run_timeout,
+                              test_timeout=self.limits.test_timeout)
+        self.ran += len(run.outcomes)
+        self.stats[f"{stage}_tests"] = self.stats.get(f"{stage}_tests", 0) + len(run.outcomes)
+        self.stats[f"{stage}_seconds"] = round(self.stats.get(f"{stage}_seconds", 0.0)
+                                               + run.seconds, 3)
+        verdict = judge(run, self.plan.expect, tests)
+        if verdict.outcome is not Outcome.PLAUSIBLE:
+            self.detail = run.errors[0][:2000] if run.errors else ""
+            self.still_failing = tuple(sorted({*verdict.unfixed, *verdict.broken}))
+        return verdict
 
+    def stages(self, files: Sequence[str]) -> Outcome:
+        targets = list(self.plan.expect.targets)
+        first = self.run("targets", targets, fail_fast=len(targets) == 1)
+        if first.outcome is not Outcome.PLAUSIBLE:
+            return first.outcome
+        self.fixed, self.still_failing = first.fixed, tuple(sorted(first.unfixed))
+        if not self.fixed:
+            return Outcome.TIMEOUT if first.hung else Outcome.TEST_FAILED
+        whole = self.fixed == set(targets) and not self.plan.expect.tolerated
+        selected = self._selected(files)
+        if selected is None:  # no coverage to select by: the whole suite
+            return self._suite(whole)
+        self._skipped(selected)
+        if selected:
+            verdict = self.run("selected", selected, fail_fast=True)
+            if verdict.outcome is not Outcome.PLAUSIBLE:
+                return verdict.outcome
+        # a partial candidate is checked on the whole suite only if it is to be reported
+        # (apr.pipeline confirms the best ones when no plausible patch turns up)
+        complete = self.fixed == set(targets)
+        return self._suite(whole) if self.limits.full_check and complete else self._success()
 
-def classify(run: TestRun, expected: Sequence[str] | None) -> Outcome:
-    """PLAUSIBLE only if every test that ran passed (or skipped) and, when a list of tests was
-    asked for, every one of them ran."""
-    if run.errors:
-        return Outcome.COMPILE_FAILED
-    if run.timed_out:
-        return Outcome.TIMEOUT
-    statuses = set(run.outcomes.values())
-    if TestStatus.FAILED in statuses:
-        return Outcome.TEST_FAILED
-    if TestStatus.TIMEOUT in statuses:
-        return Outcome.TIMEOUT
-    if not run.outcomes or (expected is not None and set(expected) - set(run.outcomes)):
-        return Outcome.ERROR
-    if run.returncode not in (0, None):
-        return Outcome.ERROR
-    return Outcome.PLAUSIBLE
+    def _selected(self, files: Sequence[str]) -> list[str] | None:
+        if not self.limits.select or self.plan.selection is None:
+            return None
+        return self.plan.selection.tests_for(files)
+
+    def _skipped(self, selected: Sequence[str]) -> None:
+        """Record how many passing tests selection left out, and their baseline seconds."""
+        selection = self.plan.selection
+        assert selection is not None  # _selected gave a list
+        chosen = set(selected)
+        skipped = [t for t in selection.passing if t not in chosen]
+        self.stats["skipped_tests"] = len(skipped)
+        self.stats["skipped_seconds"] = round(selection.seconds(skipped), 3)
+        self.stats["selected_baseline_seconds"] = round(selection.seconds(selected), 3)
+
+    def _suite(self, fail_fast: bool) -> Outcome:
+        verdict = self.run("full", None, fail_fast=fail_fast)
+        if verdict.outcome is not Outcome.PLAUSIBLE:
+            return verdict.outcome
+        return self._success()
+
+    def _success(self) -> Outcome:
+        complete = self.fixed == set(self.plan.expect.targets)
+        return Outcome.PLAUSIBLE if complete else Outcome.PARTIAL
+
+    def count(self, files: Sequence[str]) -> Outcome:
+        """The whole suite once, without -x: every target still failing and every test broken
+        is listed (the greedy multi-hunk strategy counts them)."""
+        verdict = self.run("full", None, fail_fast=False)
+        self.fixed = verdict.fixed
+        if verdict.outcome is not Outcome.PLAUSIBLE:
+            return verdict.outcome
+        self.still_failing = tuple(sorted(verdict.unfixed))
+        if not self.fixed:
+            return Outcome.TIMEOUT if verdict.hung else Outcome.TEST_FAILED
+        return self._success()

@@ -275,3 +275,14 @@ def test_public_names() -> None:
 
     for name in apr.ci.__all__:
         assert getattr(apr.ci, name) is not None
+
+
+def test_an_unwritable_step_summary_is_a_warning(make_repo: RepoFactory, github: GitHubEnv,
+                                                 monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    fixed = BUGGY_STATS["stats/summary.py"].replace("low <= v < high", "low <= v <= high")
+    root = make_repo({**BUGGY_STATS, "stats/summary.py": fixed})
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "no-such-dir" / "summary.md"))
+    assert ci(str(root)) == 0
+    assert "warning: cannot write $GITHUB_STEP_SUMMARY" in capsys.readouterr().err
+    assert "status=nothing_to_fix" in github.output.read_text()

@@ -33,6 +33,12 @@ def test_empty_inputs() -> None:
     assert not embedder.encode([""]).any()
 
 
+def test_latin1_bytes_are_features_too() -> None:
+    embedder = LexicalEmbedder()
+    escaped = 'label = "Z\udce4hler"'  # a Latin-1 line decoded byte for byte
+    assert cosine(embedder, escaped, escaped) == pytest.approx(1.0)
+
+
 def test_identical_lines_have_similarity_one() -> None:
     assert cosine(LexicalEmbedder(), "count += 1", "count += 1") == pytest.approx(1.0, abs=1e-5)
 

@@ -27,6 +27,11 @@ def test_unit_vectors_of_384_dims(minilm: SentenceTransformerEmbedder) -> None:
     assert minilm.encode([]).shape == (0, 384)
 
 
+def test_latin1_bytes_read_as_characters(minilm: SentenceTransformerEmbedder) -> None:
+    escaped, shown = minilm.encode(['label = "Z\udce4hler"', 'label = "Zähler"'])
+    assert float(escaped @ shown) == pytest.approx(1.0, abs=1e-5)
+
+
 def test_similar_code_ranks_above_unrelated(minilm: SentenceTransformerEmbedder) -> None:
     query, *lines = minilm.encode([
         "return binsearch(arr, x, mid, end)",

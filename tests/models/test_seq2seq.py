@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from apr.lang.text import encode_source
 from apr.models import Seq2SeqModel, load_seq2seq
 
 INPUTS = ["Python if low <= v < high: : def f(values): if low <= v < high:",
@@ -58,3 +59,9 @@ def test_fill_masks_replaces_every_sentinel(model: Seq2SeqModel) -> None:
 def test_fill_masks_needs_a_sentinel(model: Seq2SeqModel) -> None:
     with pytest.raises(ValueError, match="sentinel"):
         model.fill_masks("x = 1", 2)
+
+
+def test_latin1_bytes_reach_the_model_as_characters(model: Seq2SeqModel) -> None:
+    escaped = "Java s = \"Gr\udcfc\udcdfe\"; : String s = \"Gr\udcfc\udcdfe\";"
+    [candidates] = model.generate([escaped], beam=2, n=2, max_output=6)
+    assert all(encode_source(text).decode("latin-1") for text, _ in candidates)

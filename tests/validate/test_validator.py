@@ -8,7 +8,8 @@ import pytest
 from apr.model import Candidate, Edit, Outcome, TestRun, TestStatus
 from apr.project.pytest_driver import PytestDriver
 from apr.project.workspace import Snapshot, UserRepo
-from apr.validate.validator import Limits, Validator, classify
+from apr.validate.expect import Expectation, judge
+from apr.validate.validator import Limits, Validator
 from tests.conftest import BUGGY_STATS, RepoFactory
 
 BUGGY_LINE = b"        if low <= v < high:"
@@ -78,10 +79,11 @@ def test_budget_limits_validations(setup: tuple[Snapshot, PytestDriver, TestRun]
     assert len(results) == 2
 
 
-def test_classify_requires_every_asked_test_to_run() -> None:
+def test_judge_requires_every_asked_test_to_run() -> None:
+    expect = Expectation(targets=("a",))
     run = TestRun({"a": TestStatus.PASSED}, 0.1, 0)
-    assert classify(run, ["a"]) is Outcome.PLAUSIBLE
-    assert classify(run, ["a", "b"]) is Outcome.ERROR
-    assert classify(TestRun({}, 0.1, 5), None) is Outcome.ERROR
-    assert classify(TestRun({"a": TestStatus.PASSED}, 0.1, None, timed_out=True), None) \
-        is Outcome.TIMEOUT
+    assert judge(run, expect, ["a"]).outcome is Outcome.PLAUSIBLE
+    assert judge(run, expect, ["a", "b"]).outcome is Outcome.ERROR
+    assert judge(TestRun({}, 0.1, 5), expect).outcome is Outcome.ERROR
+    timed_out = TestRun({"a": TestStatus.PASSED}, 0.1, None, timed_out=True)
+    assert judge(timed_out, expect).outcome is Outcome.TIMEOUT

@@ -42,6 +42,7 @@ from apr.generate.tokenlm import (
     tokens,
 )
 from apr.lang.base import LanguageSupport
+from apr.lang.text import decode_source
 
 MAX_TOKENS = 300_000
 """Project tokens counted at most (about 30,000 lines of code)."""
@@ -149,7 +150,7 @@ def _build(files: list[tuple[str, bytes]], language: LanguageSupport, order: int
 
 
 def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")
+    return decode_source(node.text or b"")
 
 
 def scope_names(site: Site, node: Node | None) -> list[str]:

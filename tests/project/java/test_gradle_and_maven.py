@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from apr.errors import UsageError
+from apr.errors import ProjectBroken
 from apr.model import TestStatus
 from apr.project import make_driver
 from apr.project.maven import MavenDriver, arg_line, read_reports, selection
@@ -64,12 +64,16 @@ def test_maven_flags() -> None:
     assert arg_line(None, None, None) == []
 
 
-def test_gradle_without_gradle_is_a_usage_error(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gradle_without_gradle_needs_the_junit_way_for_other_jars(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    (tmp_path / "build.gradle").write_text("")
-    with pytest.raises(UsageError, match="gradle"):
-        make_driver(None, tmp_path, "java", None)
+    (tmp_path / "build.gradle").write_text(
+        "dependencies {\n  testImplementation 'junit:junit:4.13.2'\n"
+        "  implementation \"com.google.guava:guava:33.0-jre\"\n}\n")
+    driver = make_driver(None, tmp_path, "java", None)
+    with pytest.raises(ProjectBroken, match="com.google.guava:guava.*--driver junit") as info:
+        driver.run(tmp_path, tmp_path, timeout=60)
+    assert "\n" not in str(info.value) and "gradle is not on PATH" in str(info.value)
 
 
 def test_gradle_stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,3 +117,39 @@ def test_maven_offline_outcomes_and_coverage(tmp_path: Path) -> None:
         ws.write(main, snap.read(main).replace(b"quote = value", b"quote = = value"))
         broken = driver.run(ws.project_dir, ws.root, [failing[0]], timeout=600)
         assert broken.outcomes == {} and "COMPILATION ERROR" in broken.errors[0]
+
+
+LATIN1_SOURCES = {
+    "src/main/java/d/A.java": "package d;\n/** für */\npublic class A {\n"
+                              "    public static String s() { return \"ü\"; }\n}\n",
+    "src/test/java/d/ATest.java": "package d;\nimport org.junit.jupiter.api.Test;\n"
+                                  "import static org.junit.jupiter.api.Assertions.assertEquals;\n"
+                                  "class ATest {\n"
+                                  "    @Test void s() { assertEquals(1, A.s().length()); }\n}\n",
+}
+
+
+def latin1_maven_project(root: Path, pom: str) -> Path:
+    for name, text in {**LATIN1_SOURCES, "pom.xml": pom}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(text.encode("latin-1"))
+    return root
+
+
+def test_maven_reads_undeclared_latin1_sources_as_such(tmp_path: Path) -> None:
+    pom = (BENCHMARKS / "maven-csv-quote-first-char/buggy/pom.xml").read_text()
+    undeclared = pom.replace("<project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>",
+                             "")
+    flag = "-Dproject.build.sourceEncoding=ISO-8859-1"
+    assert flag in MavenDriver().argv(latin1_maven_project(tmp_path / "a", undeclared))
+    assert flag not in MavenDriver().argv(latin1_maven_project(tmp_path / "b", pom))
+
+
+@needs_maven
+@pytest.mark.slow
+def test_maven_compiles_undeclared_latin1_sources(tmp_path: Path) -> None:
+    pom = (BENCHMARKS / "maven-csv-quote-first-char/buggy/pom.xml").read_text()
+    project = latin1_maven_project(tmp_path, pom.replace(
+        "<project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>", ""))
+    run = MavenDriver().run(project, project, timeout=600)
+    assert run.errors == () and run.outcomes == {"d.ATest#s": TestStatus.PASSED}

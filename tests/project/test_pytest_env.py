@@ -1,0 +1,101 @@
+"""The project's own environment: pytest without pytest-cov, no pytest at all, pytest-cov kept.
+
+The venvs are real (``python -m venv`` + pip from the package index), built once per session.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apr.cli import main
+from apr.model import TestRun
+from apr.project.pytest_driver import PytestDriver
+from apr.project.workspace import Snapshot, UserRepo
+from tests.conftest import BUGGY_STATS, RepoFactory
+
+BOUNDS = "tests/test_summary.py::test_count_bounds_inclusive"
+
+
+def _newest_python() -> str:
+    """A Python 3.12+ when the machine has one (sys.monitoring), else the one running us."""
+    found = sorted(glob.glob(str(Path.home() / ".pyenv/versions/3.1[2-9]*/bin/python3")))
+    return found[-1] if found else sys.executable
+
+
+@pytest.fixture(scope="session")
+def pytest_only_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    venv = tmp_path_factory.mktemp("venv-pytest-only")
+    subprocess.run([_newest_python(), "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "-q",
+                    "--disable-pip-version-check", "pytest"], check=True)
+    return venv
+
+
+def _line(source: str, text: str) -> int:
+    return next(i for i, line in enumerate(source.splitlines(), 1) if text in line)
+
+
+def baseline_of(repo: Path, command: str) -> TestRun:
+    """The whole suite of ``repo`` run once with per-test coverage through ``command``."""
+    snap = Snapshot(UserRepo.locate(repo))
+    driver = PytestDriver(command)
+    try:
+        ws = snap.workspace("baseline")
+        return driver.run(ws.project_dir, ws.root, coverage=True, test_timeout=10)
+    finally:
+        driver.close()
+        snap.close()
+
+
+@pytest.mark.slow
+def test_coverage_without_pytest_cov(pytest_only_venv: Path, make_repo: RepoFactory) -> None:
+    python = str(pytest_only_venv / "bin/python")
+    assert subprocess.run([python, "-c", "import pytest_cov"]).returncode != 0
+    run = baseline_of(make_repo(BUGGY_STATS), f"{python} -m pytest")
+    assert run.failing == (BOUNDS,)
+    buggy = _line(BUGGY_STATS["stats/summary.py"], "if low <= v < high")
+    assert buggy in run.coverage[BOUNDS]["stats/summary.py"]
+    assert buggy not in run.coverage["tests/test_summary.py::test_mean"]["stats/summary.py"]
+
+
+@pytest.mark.slow
+def test_repair_with_a_venv_without_pytest_cov(pytest_only_venv: Path, make_repo: RepoFactory,
+                                               tmp_path: Path) -> None:
+    repo = make_repo(BUGGY_STATS)
+    report = tmp_path / "r.json"
+    code = main(["repair", str(repo), "--quiet", "--workers", "2", "--report", str(report),
+                 "--test", f"{pytest_only_venv / 'bin/python'} -m pytest"])
+    assert code == 0
+    assert "+        if low <= v <= high:" in json.loads(report.read_text())["patches"][0]["diff"]
+
+
+def test_an_interpreter_without_pytest_exits_3(make_repo: RepoFactory, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    assert main(["repair", str(make_repo(BUGGY_STATS)), "--quiet", "--python", str(bare)]) == 3
+    err = capsys.readouterr().err
+    assert "has no pytest" in err and "pip install pytest" in err
+
+
+def test_pytest_cov_in_addopts_keeps_working(make_repo: RepoFactory) -> None:
+    files = {**BUGGY_STATS, "pyproject.toml": '[tool.pytest.ini_options]\n'
+             'addopts = "--cov=stats --cov-report=term"\n'}
+    run = baseline_of(make_repo(files), f"{sys.executable} -m pytest")
+    assert "TOTAL" in run.output  # pytest-cov's own report
+    buggy = _line(BUGGY_STATS["stats/summary.py"], "if low <= v < high")
+    assert buggy in run.coverage[BOUNDS]["stats/summary.py"]
+
+
+def test_pytest_xdist_in_addopts_keeps_every_record(make_repo: RepoFactory) -> None:
+    files = {**BUGGY_STATS, "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "-n 2"\n'}
+    run = baseline_of(make_repo(files), f"{sys.executable} -m pytest")
+    assert len(run.outcomes) == 4 and run.failing == (BOUNDS,)
+    buggy = _line(BUGGY_STATS["stats/summary.py"], "if low <= v < high")
+    assert buggy in run.coverage[BOUNDS]["stats/summary.py"]
