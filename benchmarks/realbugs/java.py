@@ -302,18 +302,23 @@ def test_command(spec: Spec, src: str, test: str) -> str:
              f"release={spec.get('release', '8')}"]
     if spec.get("classpath"):
         words.append(f"classpath={spec.get('classpath')}")
-    if spec.get("encoding") and "encoding" in driver_keys():
+    if spec.get("encoding") and driver_takes_encoding():
         words.append(f"encoding={spec.get('encoding')}")
     return " ".join(words)
 
 
-def driver_keys() -> tuple[str, ...]:
-    """The spec keys of the installed junit driver (``encoding`` only once it knows it)."""
+def driver_takes_encoding() -> bool:
+    """Whether the installed junit driver knows the ``encoding=`` spec key."""
     try:
-        from apr.project import junit
+        from apr.errors import UsageError
+        from apr.project.junit import parse_options
     except ImportError:
-        return ()
-    return tuple(getattr(junit, "_OPTIONS", ()))
+        return False
+    try:
+        parse_options("encoding=UTF-8")
+    except UsageError:
+        return False
+    return True
 
 
 def toml_string(text: str) -> str:
@@ -373,7 +378,7 @@ def check(spec: Spec, built: dict[str, object], timeout: float) -> dict[str, obj
     for version in ("buggy", "fixed"):
         tree = Path(str(built[version]))
         encoding = spec.get("encoding")
-        if encoding and "encoding" not in driver_keys():
+        if encoding and not driver_takes_encoding():
             for path in tree.rglob("*.java"):
                 path.write_text(path.read_text(encoding=encoding), encoding="utf-8")
         started = time.monotonic()

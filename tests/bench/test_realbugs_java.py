@@ -122,3 +122,12 @@ def test_build_writes_a_manifest_bug(recipe: ModuleType, tmp_path: Path) -> None
     assert bug.test_command == "main=src/main/java test=src/test/java release=8"
     assert fixed in bug.description and "FAKE-1" in bug.description
     assert (bug_dir / "buggy" / "pom.xml").exists()  # build files stay; driver = "junit"
+
+
+def test_test_command_names_the_encoding_the_driver_takes(recipe: ModuleType) -> None:
+    spec = recipe.Spec("Fake", 1, {"encoding": "ISO-8859-1", "tests": "src/test/java/org/x",
+                                   "classpath": "src/test", "release": "7"})
+    assert recipe.driver_takes_encoding()  # apr's junit driver has `encoding=`
+    assert recipe.test_command(spec, "src/main/java", "src/test/java") == (
+        "main=src/main/java test=src/test/java/org/x release=7 classpath=src/test "
+        "encoding=ISO-8859-1")
