@@ -25,6 +25,8 @@ class Bug:
         language: ``python``, ``java``, ...
         failing_tests: the trigger tests, as the suite names them (may be empty if unknown).
         test_command: how to run the tests in a checkout; ``None`` = the driver's default.
+        driver: the test driver (``junit``, ``pytest``...); ``None`` = detected from the checkout
+            (a build file such as ``pom.xml`` picks its build tool's driver).
         hunks: how many separate places the developer's patch changes.
         kind: a short category (``"comparison operator"``), when the suite says.
     """
@@ -33,6 +35,7 @@ class Bug:
     language: str
     failing_tests: tuple[str, ...] = ()
     test_command: str | None = None
+    driver: str | None = None
     hunks: int = 1
     kind: str = ""
     description: str = ""

@@ -4,7 +4,7 @@
 
     <bug-id>/
       bug.toml     id, language, failing_tests, patch (+ description, kind, hunks, test_command,
-                   introduce)
+                   driver, introduce)
       fix.patch    the developer's fix, buggy -> fixed, as made by `git diff`
       buggy/       the buggy project tree;  or, instead:
       base/ + the patch named by `introduce` (base -> buggy), applied at checkout
@@ -53,6 +53,7 @@ class ManifestBug:
             bug = Bug(id=str(data["id"]), language=str(data["language"]),
                       failing_tests=tuple(data["failing_tests"]),
                       test_command=data.get("test_command") or None,
+                      driver=_driver(data.get("driver")),
                       hunks=int(data.get("hunks", 1)), kind=str(data.get("kind", "")),
                       description=str(data.get("description", "")))
             patch = root / str(data["patch"])
@@ -84,6 +85,17 @@ class ManifestBug:
             shutil.copytree(self.directory / "base", target, dirs_exist_ok=True, ignore=_IGNORE)
             _apply(target, self.introduce)
         return commit_tree(target, f"{self.bug.id}: buggy version")
+
+
+def _driver(value: Any) -> str | None:
+    """``driver`` of bug.toml: a name apr knows, or None (absent or empty: detected)."""
+    if value in (None, ""):
+        return None
+    from apr.project import DRIVERS
+
+    if value not in DRIVERS:
+        raise UsageError(f"unknown driver {value!r} in bug.toml; known: {', '.join(DRIVERS)}")
+    return str(value)
 
 
 def _apply(root: Path, patch: Path) -> None:
