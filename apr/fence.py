@@ -82,16 +82,16 @@ def fair_memory_mb(workers: int) -> int:
 def wrap(argv: Sequence[str], fence: Fence, cwd: str | Path) -> tuple[list[str], dict[str, str]]:
     """The fenced command line for ``argv`` run in ``cwd``, and the environment it adds."""
     out: list[str] = []
-    if shutil.which("setpriv"):
+    if _have("setpriv"):
         out += ["setpriv", "--pdeathsig", "KILL"]
     namespace = _unshare(isolate_network=not fence.network)
     out += namespace
-    if namespace and not fence.network and shutil.which("ip"):
+    if namespace and not fence.network and _have("ip"):
         out += ["sh", "-c", _LOOPBACK_UP, "apr-fence"]
     if fence.sandbox == "bwrap":
         out += _bwrap(cwd)
     limits = _prlimits(fence)
-    if limits and shutil.which("prlimit"):
+    if limits and _have("prlimit"):
         out += ["prlimit", *limits, "--"]
     extra: dict[str, str] = {}
     folder = runfolder.current()
@@ -145,6 +145,12 @@ def _unshare_options(isolate_network: bool) -> list[list[str]]:
     if isolate_network:
         options += [base, base + ["--map-root-user"]]
     return options
+
+
+@functools.cache
+def _have(program: str) -> bool:
+    """Whether ``program`` is on PATH (asked once: wrap() runs for every test command)."""
+    return shutil.which(program) is not None
 
 
 @functools.cache

@@ -414,7 +414,8 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
 def confirm_partials(run: ValidationRun, config: RepairConfig) -> list[ValidationResult]:
     """The run's results, its best partial patches (up to ``max_patches``, at most 3 tried
     each time one fails) run again on the whole suite: a partial patch passed the selected
-    tests only, and the one reported must break no passing test anywhere."""
+    tests only, and the one reported must break no passing test anywhere; one the time
+    left no room to check is not reported (outcome error)."""
     results = list(run.results)
     if not config.full_check:
         return results
@@ -429,7 +430,9 @@ def confirm_partials(run: ValidationRun, config: RepairConfig) -> list[Validatio
         again = {r.candidate: r for r in checked}
         for old in batch:
             new = again.get(old.candidate)
-            kept = dataclasses.replace(new, index=old.index) if new is not None else old
+            kept = dataclasses.replace(new, index=old.index) if new is not None else \
+                dataclasses.replace(old, outcome=Outcome.ERROR, diff="",
+                                    detail="not checked on the whole suite in time")
             results[results.index(old)] = kept
             if kept.outcome is Outcome.PARTIAL:
                 confirmed.append(kept)

@@ -75,14 +75,12 @@ def claimed(base: Path | None = None) -> Iterator[Path]:
 def _make(root: Path) -> Path:
     """A new folder in ``root`` (made if missing; retried if another run removed it meanwhile
     as it left)."""
-    for attempt in range(3):
+    for _ in range(2):
         root.mkdir(parents=True, exist_ok=True)
-        try:
+        with contextlib.suppress(FileNotFoundError):
             return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
-        except FileNotFoundError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
 
 
 def remove_dead(root: Path, grace: float = 60.0) -> list[Path]:

@@ -154,6 +154,7 @@ def _read_results(path: Path, res: proc.ProcResult, coverage_root: Path | None) 
     durations: dict[str, float] = {}
     coverage: dict[str, dict[str, tuple[int, ...]]] = {}
     errors: list[str] = []
+    base = coverage_root.resolve() if coverage_root is not None else None
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     for line in lines:
         rec = json.loads(line)
@@ -162,10 +163,10 @@ def _read_results(path: Path, res: proc.ProcResult, coverage_root: Path | None) 
             durations[rec["nodeid"]] = round(rec["seconds"], 4)
             if rec["trace"]:
                 traces[rec["nodeid"]] = rec["trace"]
-            if coverage_root is not None:
-                coverage[rec["nodeid"]] = _relative(rec.get("lines", {}), coverage_root)
-        elif rec["kind"] == "coverage" and coverage_root is not None:
-            coverage[rec["nodeid"]] = _relative(rec["lines"], coverage_root)
+            if base is not None:
+                coverage[rec["nodeid"]] = _relative(rec.get("lines", {}), base)
+        elif rec["kind"] == "coverage" and base is not None:
+            coverage[rec["nodeid"]] = _relative(rec["lines"], base)
         elif rec["kind"] == "error":
             errors.append(f"{rec['nodeid']}: {rec['trace']}")
     return TestRun(outcomes=outcomes, seconds=res.seconds, returncode=res.returncode,
@@ -173,9 +174,8 @@ def _read_results(path: Path, res: proc.ProcResult, coverage_root: Path | None) 
                    errors=tuple(errors), durations=durations, coverage=coverage)
 
 
-def _relative(files: dict[str, list[int]], root: Path) -> dict[str, tuple[int, ...]]:
+def _relative(files: dict[str, list[int]], base: Path) -> dict[str, tuple[int, ...]]:
     """The plugin's ``{real path: lines}`` as ``{path relative to root: lines}``."""
-    base = root.resolve()
     out: dict[str, tuple[int, ...]] = {}
     for name, lines in files.items():
         try:

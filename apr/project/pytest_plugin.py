@@ -62,10 +62,11 @@ class _Lines:
         self.previous: Any = None
         self.coverage: Any = None  # a running coverage.py, whose contexts we use
         self.context = ""
-        if os.environ.get("APR_COVERAGE_TRACER") == "settrace":
+        forced = os.environ.get("APR_COVERAGE_TRACER") == "settrace"
+        if forced:
             self.monitoring = None
-        self.own: Any = None if self.monitoring is not None or os.environ.get(
-            "APR_COVERAGE_TRACER") == "settrace" else _own_coverage(self.root)
+        fast = forced or self.monitoring is not None  # nothing faster to look for
+        self.own: Any = None if fast else _own_coverage(self.root)
 
     def keep(self, filename: str) -> bool:
         known = self.wanted.get(filename)
