@@ -114,6 +114,8 @@ def _add_bench(p: argparse.ArgumentParser) -> None:
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N")
     run.add_argument("--test-timeout", type=float, default=10.0, metavar="SECONDS",
                      help="time limit for one test in the first run (buggy code hangs)")
+    run.add_argument("--engine", choices=["warm", "cold", "check"], default="warm",
+                     help="how candidates' tests run (see apr repair --help)")
     run.add_argument("--out", required=True, metavar="DIR")
     rep = sub.add_parser("report", help="tables (text, Markdown, HTML) of a bench run")
     rep.add_argument("out", metavar="DIR")
@@ -129,6 +131,9 @@ def _add_tests(p: argparse.ArgumentParser) -> None:
     p.add_argument("--full-check", action=argparse.BooleanOptionalAction, default=None,
                    help="run the whole suite once on a patch that passed the selected tests "
                    "(default: on)")
+    p.add_argument("--engine", choices=["warm", "cold", "check"], help="how candidates' tests "
+                   "run: warm workers (default), a fresh process per run, or check (both, "
+                   "outcomes compared; exit 4 on a difference)")
     p.add_argument("--select-tests", action=argparse.BooleanOptionalAction, default=None,
                    help="after the failing tests, run only the tests whose coverage touches "
                    "the changed files (default: on)")
@@ -205,7 +210,7 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
 _CONFIG_FLAGS = ("test_command", "language", "driver", "pipeline", "budget", "time_limit",
                  "workers", "fl", "max_patches", "test_timeout", "suite_timeout", "model",
                  "python", "failing", "full_check", "select_tests", "memory_limit", "cpu_limit",
-                 "file_limit", "allow_network", "sandbox")
+                 "file_limit", "allow_network", "sandbox", "engine")
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -376,6 +381,7 @@ def _bench_run(args: argparse.Namespace) -> ExitCode:
     settings = BenchSettings(fl=args.fl, formula=args.formula, pipeline=args.pipeline,
                              budget=args.budget, time_limit=args.time_limit,
                              workers=args.workers, test_timeout=args.test_timeout,
+                             engine=args.engine,
                              model=tuple(args.model or ()))
 
     def show(record: dict[str, Any], done: int, total: int) -> None:

@@ -42,6 +42,10 @@ class RepairConfig:
     failing: tuple[str, ...] = ()
     select_tests: bool = True
     full_check: bool = True
+    # how validation runs tests (apr.validate.engine): "warm" workers (a pytest fork server, a
+    # JVM with a class loader per candidate), "cold" (a fresh process per run), or "check"
+    # (both, and the outcomes must agree)
+    engine: str = "warm"
     # the fence around every test command (apr.fence): memory per command in MiB (0: a fair
     # share of the machine per worker), CPU seconds and file size in MiB (0: none), the host's
     # network (off: a network namespace with loopback only), and a bubblewrap sandbox
@@ -93,6 +97,8 @@ class RepairConfig:
         for name in ("time_limit", "test_timeout", "suite_timeout", "mask_weight"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.engine not in ("warm", "cold", "check"):
+            raise UsageError(f"engine must be warm, cold or check, got {self.engine!r}")
         if not 0 <= self.multihunk_share < 1:
             raise UsageError(f"multihunk_share must be in [0, 1), got {self.multihunk_share}")
 

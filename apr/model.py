@@ -128,7 +128,9 @@ class ValidationResult:
     targets it made pass; ``test_stages``: per validation stage (``targets``, ``selected``,
     ``full``) the tests run (``<stage>_tests``) and the seconds the runs took
     (``<stage>_seconds``), and what test selection left out (``skipped_tests``,
-    ``skipped_seconds`` at the baseline's speed).
+    ``skipped_seconds`` at the baseline's speed). ``duplicate_of``: the index of an earlier
+    candidate that made the same program (:mod:`apr.validate.programs`), whose result this is;
+    a duplicate is never a patch of its own.
     """
 
     candidate: Candidate
@@ -141,6 +143,12 @@ class ValidationResult:
     detail: str = ""
     fixed_tests: tuple[str, ...] = ()
     test_stages: dict[str, float] = field(default_factory=dict)
+    duplicate_of: int | None = None
+
+    @property
+    def is_patch(self) -> bool:
+        """A plausible patch of its own (not the same program as an earlier one)."""
+        return self.outcome is Outcome.PLAUSIBLE and self.duplicate_of is None
 
 
 class RepairStatus(enum.StrEnum):

@@ -63,6 +63,7 @@ from apr.model import (
 from apr.project import TestDriver, make_driver
 from apr.project.workspace import Snapshot, UserRepo, Workspace
 from apr.validate.cache import CacheScope, ValidationCache
+from apr.validate.engine import CheckedDriver, engine_driver
 from apr.validate.expect import Expectation, expectation
 from apr.validate.multihunk import ValidationRun, greedy
 from apr.validate.selection import Selection
@@ -322,18 +323,29 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
     record.save("config", config_mod.as_dict(task.config))
     gens = make_generators(task.config)  # before any test runs: a missing model fails fast
     with runfolder.claimed(), proc.fenced(fence_of(task.config)):
-        driver = make_driver(task.config.driver, user.root / user.project,
-                             task.config.language, task.config.test_command,
-                             repo_root=user.root, python=task.config.python)
+        driver = _driver(task.config, user.root, user.root / user.project)
         try:
             with record.stage("snapshot"):
                 progress.stage("snapshot", str(user.root))
                 snapshot = Snapshot(user)
             with snapshot:
-                return _repair_in(snapshot, driver, lang, task, record, progress, started,
-                                  gens)
+                result = _repair_in(snapshot, driver, lang, task, record, progress, started,
+                                    gens)
+            if isinstance(driver, CheckedDriver):
+                progress.stage("engine check", f"{driver.compared} test runs warm and cold, "
+                               "the same outcomes")
+            return result
         finally:
             driver.close()
+
+
+def _driver(config: RepairConfig, root: Path, project: Path) -> TestDriver:
+    """The run's test driver, warm, cold or both (``engine``: apr.validate.engine)."""
+    def make(warm: bool) -> TestDriver:
+        return make_driver(config.driver, project, config.language, config.test_command,
+                           repo_root=root, python=config.python, warm=warm)
+
+    return engine_driver(make, config.engine)
 
 
 def fence_of(config: RepairConfig) -> Fence:
@@ -514,7 +526,7 @@ def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun, plan: P
     first: list[float] = []
 
     def on_result(result: ValidationResult, done: int, offered: int) -> None:
-        if not first and result.outcome is Outcome.PLAUSIBLE:
+        if not first and result.is_patch:
             first.append(round(time.monotonic() - started, 3))
         progress.validated(result, done, min(offered, config.budget))
 
@@ -629,12 +641,12 @@ def validation_timeouts(baseline: TestRun, config: RepairConfig) -> dict[str, fl
 
 
 def _plausible(results: Sequence[ValidationResult]) -> list[ValidationResult]:
-    return sorted((r for r in results if r.outcome is Outcome.PLAUSIBLE), key=lambda r: r.index)
+    return sorted((r for r in results if r.is_patch), key=lambda r: r.index)
 
 
 def _partial(results: Sequence[ValidationResult]) -> list[ValidationResult]:
     """Partial patches, best first: the most targets fixed, then rank."""
-    return sorted((r for r in results if r.outcome is Outcome.PARTIAL),
+    return sorted((r for r in results if r.outcome is Outcome.PARTIAL and r.duplicate_of is None),
                   key=lambda r: (-len(r.fixed_tests), r.index))
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from apr.model import Outcome, ValidationResult
+from apr.model import ValidationResult
 
 
 class PlainProgress:
@@ -26,10 +26,10 @@ class PlainProgress:
         print(f"apr: {name}" + (f": {detail}" if detail else ""), file=self.stream, flush=True)
 
     def validated(self, result: ValidationResult, done: int, total: int) -> None:
-        self.plausible += result.outcome is Outcome.PLAUSIBLE
+        self.plausible += result.is_patch
         step = max(1, total // 10)
         now = time.monotonic()
-        if done % step == 0 or done == total or result.outcome is Outcome.PLAUSIBLE \
+        if done % step == 0 or done == total or result.is_patch \
                 or now - self.last > 30:
             self.last = now
             print(f"apr: validated {done}/{total}, plausible {self.plausible}",
@@ -49,7 +49,7 @@ class RichProgress:
         self.progress.update(self.task, description=text, total=None, completed=0)
 
     def validated(self, result: ValidationResult, done: int, total: int) -> None:
-        self.plausible += result.outcome is Outcome.PLAUSIBLE
+        self.plausible += result.is_patch
         self.progress.update(self.task, total=total, completed=done,
                              description=f"[bold]validate[/bold] plausible: {self.plausible}")
 

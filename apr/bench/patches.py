@@ -23,6 +23,7 @@ from unidiff.errors import UnidiffParseError
 
 from apr.errors import UsageError
 from apr.lang import LanguageSupport, get_language
+from apr.lang.normal import is_docstring
 from apr.lang.text import decode_source, encode_source
 from apr.project.workspace import GIT_IDENTITY, commit_all
 
@@ -117,14 +118,6 @@ def _code_leaves(node: Node, lang: LanguageSupport) -> list[Node]:
         else:
             stack.extend(children)
     return out
-
-
-def is_docstring(node: Node) -> bool:
-    """An expression statement that is a lone string literal (Python docstrings)."""
-    if node.type != "expression_statement":
-        return False
-    named = node.named_children
-    return len(named) == 1 and named[0].type in ("string", "concatenated_string")
 
 
 # --- replaying patches on git trees (Defects4J, BugsInPy) ------------------------------------

@@ -60,6 +60,7 @@ def settings_line(meta: dict[str, Any]) -> str:
             f"pipeline {s.get('pipeline', '?')}; budget {s.get('budget', '?')} candidates; "
             f"time limit {s.get('time_limit', '?')} s/bug; test timeout "
             f"{s.get('test_timeout', '?')} s; workers {s.get('workers', '?')}; "
+            f"engine {s.get('engine', 'cold')}; "
             f"machine: {meta.get('machine', '?')}")
 
 

@@ -50,6 +50,7 @@ class BenchSettings:
     max_patches: int = 1
     test_timeout: float = 10.0  # one test in the first run: buggy programs hang
     model: tuple[str, ...] = ()  # checkpoints for the pipelines that use a model (--model)
+    engine: str = "warm"  # how candidates' tests run (apr.validate.engine)
 
     def __post_init__(self) -> None:
         if self.fl not in FL_MODES:
@@ -91,7 +92,8 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
     record: dict[str, Any] = {"bug": bug.id, "language": bug.language, "fl": settings.fl,
                               "budget": settings.budget, "pipeline": settings.pipeline,
                               "time_limit": settings.time_limit, "hunks": bug.hunks,
-                              "kind": bug.kind, **({"model": list(settings.model)}
+                              "kind": bug.kind, "engine": settings.engine,
+                              **({"model": list(settings.model)}
                                                    if settings.model else {})}
     with tempfile.TemporaryDirectory(prefix="apr-bench-") as tmp:
         try:
@@ -101,7 +103,7 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
                      "workers": settings.workers, "fl": settings.formula,
                      "pipeline": settings.pipeline, "language": bug.language,
                      "test_command": bug.test_command, "driver": bug.driver,
-                     "max_patches": settings.max_patches,
+                     "max_patches": settings.max_patches, "engine": settings.engine,
                      "test_timeout": settings.test_timeout,
                      "model": settings.model or None,
                      # Defects4J's rule: the trigger tests must pass, no passing test may fail

@@ -50,7 +50,7 @@ class ValidationRun:
 
     @property
     def plausible(self) -> int:
-        return sum(r.outcome is Outcome.PLAUSIBLE for r in self.results)
+        return sum(r.is_patch for r in self.results)
 
     @property
     def remaining(self) -> int:

@@ -5,6 +5,10 @@ What a run must show is an :class:`~apr.validate.expect.Expectation` (targets to
 to tolerate); which tests cover which file comes from the baseline
 (:class:`~apr.validate.selection.Selection`).
 
+Candidates that make a program already validated the same way are answered from its result,
+and candidates whose file no longer parses are rejected without a test
+(:mod:`apr.validate.programs`).
+
 Workers are threads, each owning one git worktree (made on first use, reused across candidates:
 only the files a candidate touched are restored after it). Candidates are taken in rank order; the
 run stops at the budget, the time limit or after ``max_patches`` plausible patches. Stopping is
@@ -27,6 +31,7 @@ from apr.project.base import TestDriver
 from apr.project.workspace import Snapshot, Workspace
 from apr.validate.cache import CacheScope
 from apr.validate.expect import Expectation, Verdict, expectation, judge
+from apr.validate.programs import Programs
 from apr.validate.selection import Selection
 
 
@@ -94,6 +99,7 @@ class Validator:
         self.plan = baseline if isinstance(baseline, Plan) else Plan.of(baseline)
         self.limits = limits
         self.pool = _Pool(snapshot)
+        self.programs = Programs(snapshot)  # shared by with_limits copies, like the pool
         self._stop_after: int | None = None
         self._plausible: list[int] = []
         self._lock = threading.Lock()
@@ -144,7 +150,7 @@ class Validator:
             return self._stop_after is None or index < self._stop_after
 
     def _record(self, result: ValidationResult) -> None:
-        if result.outcome is not Outcome.PLAUSIBLE:
+        if not result.is_patch:
             return
         with self._lock:
             self._plausible = sorted([*self._plausible, result.index])
@@ -154,8 +160,21 @@ class Validator:
     def _one(self, candidate: Candidate, index: int) -> ValidationResult | None:
         if not self._may_start(index):
             return None
-        if self.cache is not None and (known := self.cache.get(candidate, index)) is not None:
-            return known
+        examined = self.programs.examine(candidate)
+        if examined.broken:
+            return ValidationResult(candidate, Outcome.COMPILE_FAILED, 0.0, 0, index=index,
+                                    detail=examined.broken)
+        mode = self.limits.fail_fast
+        if (same := self.programs.known(examined, candidate, index, mode)) is not None:
+            return same
+        result = self._cached(candidate, index) or self._tested(candidate, index)
+        self.programs.remember(examined, result, mode)
+        return result
+
+    def _cached(self, candidate: Candidate, index: int) -> ValidationResult | None:
+        return None if self.cache is None else self.cache.get(candidate, index)
+
+    def _tested(self, candidate: Candidate, index: int) -> ValidationResult:
         ws = self.pool.take()
         try:
             result = validate_one(ws, self.driver, candidate, self.plan, self.limits, index)

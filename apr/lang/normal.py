@@ -1,0 +1,70 @@
+"""Normal forms of source code: what two programs share when they differ only in layout.
+
+Two uses: the bench asks whether a patch is the developer's fix (comments and docstrings do not
+count there), and validation answers a candidate whose program it has already run (there a
+docstring is part of the program: ``__doc__`` and doctests see it).
+
+- :func:`normalized_tokens`: the code's tokens, without comments (and docstrings).
+- :func:`normalized_tree`: the tree-sitter tree as an s-expression, without comments (and
+  docstrings), redundant parentheses unwrapped (``(a + b)`` == ``a + b``). Layout that means
+  something (Python's indentation) is in the tree's shape, so equal trees are equal programs.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from apr.lang.base import LanguageSupport
+from apr.lang.text import decode_source
+
+
+def is_docstring(node: Node) -> bool:
+    """An expression statement that is a lone string literal (Python docstrings)."""
+    if node.type != "expression_statement":
+        return False
+    named = node.named_children
+    return len(named) == 1 and named[0].type in ("string", "concatenated_string")
+
+
+def normalized_tokens(source: bytes, lang: LanguageSupport) -> tuple[str, ...]:
+    """The tokens of ``source`` without comments and docstrings."""
+    return tuple(_leaves(lang.parse(source).root_node, lang))
+
+
+def normalized_tree(source: bytes, lang: LanguageSupport, *, docstrings: bool = False) -> str:
+    """The syntax tree of ``source`` as text, comments (and docstrings, unless asked) left out."""
+    return tree_text(lang.parse(source).root_node, lang, docstrings=docstrings)
+
+
+def tree_text(node: Node, lang: LanguageSupport, *, docstrings: bool = False) -> str:
+    """:func:`normalized_tree` of a node of a tree already parsed."""
+    return _sexp(node, lang, docstrings)
+
+
+def _skip(node: Node, lang: LanguageSupport, docstrings: bool = False) -> bool:
+    return node.type in lang.grammar.comment_types or (not docstrings and is_docstring(node))
+
+
+def _text(node: Node) -> str:
+    return decode_source(node.text or b"")
+
+
+def _leaves(node: Node, lang: LanguageSupport) -> list[str]:
+    if _skip(node, lang):
+        return []
+    if not node.children or node.type in lang.grammar.atomic_types:
+        return [_text(node)]
+    return [tok for child in node.children for tok in _leaves(child, lang)]
+
+
+def _sexp(node: Node, lang: LanguageSupport, docstrings: bool) -> str:
+    kind = node.type
+    named = [c for c in node.named_children if not _skip(c, lang, docstrings)]
+    if kind == "parenthesized_expression" and len(named) == 1:
+        return _sexp(named[0], lang, docstrings)
+    children = [c for c in node.children if not _skip(c, lang, docstrings)]
+    if not children or kind in lang.grammar.atomic_types:
+        return _text(node)
+    inner = " ".join(_sexp(c, lang, docstrings) for c in children
+                     if c.is_named or c.type not in ("(", ")"))
+    return f"({kind} {inner})"

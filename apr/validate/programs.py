@@ -1,0 +1,131 @@
+"""Never the same work twice: candidates that make the same program are validated once.
+
+Generators reach one program by several roads (a template and a mask filling; a multi-hunk
+combination equal to a single-hunk candidate; ``a+b`` and ``(a + b)``). A candidate's *program
+key* is, per changed file, the normalized syntax tree (:func:`apr.lang.normal.normalized_tree`,
+docstrings kept) of the smallest function around its edits — with where that function starts
+and how many bytes follow it, which pins down the untouched rest of the file. Equal keys are
+equal programs, so the second candidate is answered from the first's result (``duplicate_of``),
+its tests not run. The key is conservative: two equal programs may get different keys (edits
+in two functions against one), never the reverse.
+
+The same parse rejects a candidate whose file no longer parses, when the original did, as
+``compile_failed`` without running a test (the ranking stage drops most of them; multi-hunk
+combinations come here unchecked).
+
+Only conclusive outcomes are remembered: a timeout or an error may not repeat.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from apr.generate.edits import apply_edits
+from apr.lang import LanguageSupport, language_for_path
+from apr.lang.normal import tree_text
+from apr.model import Candidate, Outcome, ValidationResult
+from apr.project.workspace import Snapshot
+
+_REMEMBERED = frozenset({Outcome.PLAUSIBLE, Outcome.PARTIAL, Outcome.TEST_FAILED,
+                         Outcome.COMPILE_FAILED})
+
+ProgramKey = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Examined:
+    """A candidate's program key (None: unknown, validate it), or why it cannot compile."""
+
+    key: ProgramKey | None
+    broken: str = ""
+
+
+class Programs:
+    """The program keys of a run's candidates and the results known for them; thread-safe."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self._lock = threading.Lock()  # tree-sitter parsers are not thread-safe
+        self._clean: dict[str, bool] = {}
+        self._known: dict[tuple[bool, ProgramKey], ValidationResult] = {}
+        self.answered = 0
+
+    def examine(self, candidate: Candidate) -> Examined:
+        """The program key of ``candidate``; never raises (an edit that does not apply gets
+        no key, and validation reports it)."""
+        keys = []
+        with self._lock:
+            for file in candidate.files:
+                try:
+                    original = self.snapshot.read(file)
+                    edits = [e for e in candidate.edits if e.file == file]
+                    patched = apply_edits(original, edits)
+                except (ValueError, OSError):
+                    return Examined(None)
+                start = min(e.start for e in edits)
+                old_end = max(e.end for e in edits)
+                found = self._key(file, original, patched, start, old_end)
+                if isinstance(found, Examined):
+                    return found
+                keys.append((file, found))
+        return Examined(tuple(keys))
+
+    def known(self, examined: Examined, candidate: Candidate, index: int,
+              fail_fast: bool) -> ValidationResult | None:
+        """The result of an earlier candidate with the same program, validated the same way
+        (``fail_fast``: a run without it lists every failing test), as ``candidate``'s."""
+        if examined.key is None:
+            return None
+        with self._lock:
+            earlier = self._known.get((fail_fast, examined.key))
+            if earlier is None:
+                return None
+            self.answered += 1
+        return dataclasses.replace(
+            earlier, candidate=candidate, index=index, seconds=0.0, tests_run=0, diff="",
+            duplicate_of=earlier.index, test_stages={},
+            detail=f"the same program as candidate {earlier.index}")
+
+    def remember(self, examined: Examined, result: ValidationResult, fail_fast: bool) -> None:
+        if examined.key is None or result.outcome not in _REMEMBERED:
+            return
+        with self._lock:
+            self._known.setdefault((fail_fast, examined.key), result)
+
+    def _key(self, file: str, original: bytes, patched: bytes, start: int,
+             old_end: int) -> str | Examined:
+        lang = language_for_path(file)
+        if lang is None:
+            return patched.decode("latin-1")
+        tree = lang.reparse(original, start, old_end, patched)
+        if tree.root_node.has_error and self._parses(file, original, lang):
+            return Examined(None, f"{file}: the patched file does not parse")
+        new_end = old_end + len(patched) - len(original)
+        node = _around(tree.root_node, start, new_end, lang)
+        if node.has_error:  # its shape may not show the layout: the exact text
+            body = patched[node.start_byte:node.end_byte].decode("latin-1")
+        else:
+            body = tree_text(node, lang, docstrings=True)
+        return f"{node.start_byte}:{len(patched) - node.end_byte}:{node.type}:{body}"
+
+    def _parses(self, file: str, original: bytes, lang: LanguageSupport) -> bool:
+        if file not in self._clean:
+            self._clean[file] = not lang.has_errors(original)
+        return self._clean[file]
+
+
+def _around(root: Node, start: int, end: int, lang: LanguageSupport) -> Node:
+    """The innermost function holding bytes ``[start, end)``, else the whole file."""
+    found = root
+    node: Node | None = root
+    while node is not None:
+        inner = next((c for c in node.children
+                      if c.start_byte <= start and end <= c.end_byte), None)
+        if inner is not None and inner.type in lang.grammar.function_types:
+            found = inner
+        node = inner
+    return found
