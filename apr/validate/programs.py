@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from tree_sitter import Node
 
@@ -51,6 +52,7 @@ class Programs:
         self.snapshot = snapshot
         self._lock = threading.Lock()  # tree-sitter parsers are not thread-safe
         self._clean: dict[str, bool] = {}
+        self._languages: dict[str, LanguageSupport | None] = {}  # our own parsers
         self._known: dict[tuple[bool, ProgramKey], ValidationResult] = {}
         self.answered = 0
 
@@ -98,7 +100,7 @@ class Programs:
 
     def _key(self, file: str, original: bytes, patched: bytes, start: int,
              old_end: int) -> str | Examined:
-        lang = language_for_path(file)
+        lang = self._language(file)
         if lang is None:
             return patched.decode("latin-1")
         tree = lang.reparse(original, start, old_end, patched)
@@ -111,6 +113,13 @@ class Programs:
         else:
             body = tree_text(node, lang, docstrings=True)
         return f"{node.start_byte}:{len(patched) - node.end_byte}:{node.type}:{body}"
+
+    def _language(self, file: str) -> LanguageSupport | None:
+        suffix = PurePosixPath(file).suffix
+        if suffix not in self._languages:
+            shared = language_for_path(file)
+            self._languages[suffix] = None if shared is None else LanguageSupport(shared.grammar)
+        return self._languages[suffix]
 
     def _parses(self, file: str, original: bytes, lang: LanguageSupport) -> bool:
         if file not in self._clean:
