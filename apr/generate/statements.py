@@ -261,9 +261,10 @@ def insert_guard(site: Site) -> Iterator[Rewrite]:
 
 def _guard_variables(site: Site, anchor: Node) -> list[str]:
     names = set(site.local_names if site.function is not None else site.module_names)
-    bound = {site.text(n) for n in _assigned(anchor)}
+    # a target is not read, but ``value = value.decode()`` reads ``value`` on its right
+    targets = {(n.start_byte, n.end_byte) for n in _assigned(anchor)}
     used = [n for n in site.nodes if is_variable(n) and site.text(n) in names]
-    used = [n for n in used if site.text(n) not in bound]
+    used = [n for n in used if (n.start_byte, n.end_byte) not in targets]
     dereferenced = [n for n in used if _dereferenced(n)]
     return unique(site.text(n) for n in [*dereferenced, *used])
 

@@ -245,6 +245,21 @@ def test_guard_inside_a_loop_may_continue() -> None:
     assert fixes(source, "size += item.size", fixed, "insert_guard")
 
 
+def test_guard_on_a_variable_the_statement_reassigns_from_itself() -> None:
+    source = src("""
+        def decode_all(headers):
+            out = {}
+            for name, value in headers.items():
+                value = value.decode("utf8")
+                out[name] = value
+            return out
+    """)
+    fixed = 'if value is None:\n            continue\n        value = value.decode("utf8")'
+    assert fixes(source, 'value = value.decode("utf8")', fixed, "insert_guard")
+    texts = [c.edits[0].text for c in generate(source, "out = {}", ["insert_guard"])]
+    assert not any("if out" in t for t in texts)  # a pure target is not guarded
+
+
 def test_guard_keeps_tabs_and_crlf() -> None:
     source = "def f(xs):\r\n\tfor x in xs:\r\n\t\tx.go()\r\n\treturn 1\r\n"
     texts = [c.edits[0].text for c in generate(source, "x.go()", ["insert_guard"])]
