@@ -62,6 +62,9 @@ class RepairConfig:
     filler: str = "local-lm"
     mask_fills: int = 10
     mask_weight: float = 0.2
+    # the local-lm filler's pools also draw on the `retrieve_k` lines `retriever` finds (off:
+    # no oracle rank moved on our suites, QuixBugs or real bugs; docs/maskfill.md)
+    mask_retrieval: bool = False
     # seq2seq (MultiMend): checkpoint dirs or hub ids; an `apr train` output dir stands for its
     # last `model_checkpoints` checkpoints; beam search; retrieval (apr.context.RETRIEVERS)
     model: tuple[str, ...] = ()

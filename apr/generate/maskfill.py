@@ -69,8 +69,10 @@ MASKS: dict[str, tuple[Callable[[Site], Iterator[MaskedCode]], dict[str, str]]] 
 }
 
 
-def make_filler(name: str, model: str | None = None, beam: int = BEAM) -> Filler:
-    """The filler registered under ``name`` (:data:`FILLERS`).
+def make_filler(name: str, model: str | None = None, beam: int = BEAM,
+                retrieve_k: int = 0, retriever: str = "lexical") -> Filler:
+    """The filler registered under ``name`` (:data:`FILLERS`); ``retrieve_k`` lines retrieved
+    by ``retriever`` add donors to the ``local-lm`` filler's pools.
 
     Raises:
         UsageError: no filler has that name.
@@ -78,12 +80,13 @@ def make_filler(name: str, model: str | None = None, beam: int = BEAM) -> Filler
     """
     if name not in FILLERS:
         raise UsageError(f"unknown filler {name!r}; known: {', '.join(FILLERS)}")
-    return FILLERS[name](model, beam)
+    return FILLERS[name](model, beam, retrieve_k, retriever)
 
 
-FILLERS: dict[str, Callable[[str | None, int], Filler]] = {
-    "local-lm": lambda model, beam: LocalLMFiller(),
-    "codet5": lambda model, beam: CodeT5Filler(model, beam),
+FILLERS: dict[str, Callable[[str | None, int, int, str], Filler]] = {
+    "local-lm": lambda model, beam, k, retriever: LocalLMFiller(retrieve_k=k,
+                                                                retriever=retriever),
+    "codet5": lambda model, beam, k, retriever: CodeT5Filler(model, beam),
 }
 
 
@@ -123,14 +126,16 @@ class MaskFillGenerator:
     @classmethod
     def from_config(cls, config: RepairConfig) -> MaskFillGenerator:
         """Built from the run's ``filler``, ``model`` (the first one), ``beam``, ``mask_fills``
-        and ``mask_weight`` settings (``codet5`` keeps at most ``beam`` fillings per blank).
+        and ``mask_weight`` settings (``codet5`` keeps at most ``beam`` fillings per blank);
+        with ``mask_retrieval``, the ``retrieve_k`` lines ``retriever`` finds add donors.
 
         Raises:
             UsageError: an unknown filler.
             ModelUnavailable: the ``codet5`` filler without a model.
         """
         model = config.model[0] if config.model else None
-        filler = make_filler(config.filler, model, config.beam)
+        k = config.retrieve_k if config.mask_retrieval else 0
+        filler = make_filler(config.filler, model, config.beam, k, config.retriever)
         fills = min(config.mask_fills, config.beam) if filler.name == "codet5" \
             else config.mask_fills
         return cls(filler, fills, config.mask_weight)

@@ -14,11 +14,17 @@ the list of the hunk it lies in ("-" when no candidate makes it).
     python benchmarks/scripts/oracle_rank.py quixbugs /path/to/QuixBugs
     python benchmarks/scripts/oracle_rank.py manifest benchmarks/python template,maskfill
 
-The optional third argument is the generators (default: those of the default pipeline).
+The optional third argument is the generators (default: those of the default pipeline); then
+``KEY=VALUE`` settings of the run's config, e.g. ``mask_retrieval=false`` (donors without
+retrieval), and ``bugs=ID,ID`` to rank only those bugs (``bugs=@FILE``: one id a line, ``#``
+comments, as in benchmarks/realbugs/python-bugs.txt):
+
+    python benchmarks/scripts/oracle_rank.py manifest benchmarks/python "" mask_retrieval=false
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import tempfile
 from pathlib import Path
@@ -29,7 +35,7 @@ from apr.bench import open_suite
 from apr.bench.correctness import compare
 from apr.bench.manifest import fixed_version
 from apr.bench.runner import patch_locations
-from apr.config import RepairConfig
+from apr.config import RepairConfig, resolve
 from apr.generate.edits import apply_edits
 from apr.generate.multihunk import group_by_hunk
 from apr.lang import get_language
@@ -37,13 +43,17 @@ from apr.pipeline import find_hunks, generate_by_hunk, load_pipeline
 from apr.project.workspace import Snapshot, UserRepo
 
 
-def oracle_rank(suite_name: str, path: str, generators: str = "") -> None:
+def oracle_rank(suite_name: str, path: str, generators: str = "", *settings: str) -> None:
     suite = open_suite(suite_name, path)
     names = generators.split(",") if generators else load_pipeline("default")["generators"]
-    config = RepairConfig(workers=1, generators=tuple(names))
+    overrides = dict(s.split("=", 1) for s in settings)
+    wanted = _bug_ids(overrides.pop("bugs", ""))
+    config = dataclasses.replace(settings_of(names, overrides), workers=1)
     print(f"generators: {', '.join(names)}")
     found = 0
     for bug in suite.bugs():
+        if wanted and bug.id not in wanted:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             checkout = suite.checkout(bug, Path(tmp) / "bug")
             patch = suite.developer_patch(bug)
@@ -60,7 +70,8 @@ def oracle_rank(suite_name: str, path: str, generators: str = "") -> None:
         per_place = f"  per place: {' '.join(parts)}" if len(parts) > 1 else ""
         print(f"{bug.id:32s} hunks {bug.hunks}  {len(cands):5d} candidates  {where}{per_place}",
               flush=True)
-    print(f"developer fix generated for {found} of {len(suite.bugs())} bugs")
+    total = sum(1 for bug in suite.bugs() if not wanted or bug.id in wanted)
+    print(f"developer fix generated for {found} of {total} bugs")
 
 
 def _first_fix(cands, snap, fixed, lang):  # type: ignore[no-untyped-def]
@@ -85,6 +96,19 @@ def _part_ranks(generated, checkout, patch, snap, lang):  # type: ignore[no-unty
     return ranks
 
 
+def _bug_ids(spec: str) -> set[str]:
+    if spec.startswith("@"):
+        lines = Path(spec[1:]).read_text(encoding="utf-8").splitlines()
+        return {line.split("#")[0].strip() for line in lines} - {""}
+    return {b.strip() for b in spec.split(",") if b.strip()}
+
+
+def settings_of(generators: list[str], overrides: dict[str, str]) -> RepairConfig:
+    """The default config with ``generators`` and ``KEY=VALUE`` overrides (as in apr.toml)."""
+    pipeline = {"generators": generators, **overrides}
+    return resolve(Path(tempfile.gettempdir()), {}, pipeline, environ={})
+
+
 def _split(patch: str) -> list[str]:
     """The patch as one patch per hunk."""
     parts = []
@@ -95,4 +119,4 @@ def _split(patch: str) -> list[str]:
 
 
 if __name__ == "__main__":
-    oracle_rank(*sys.argv[1:4])
+    oracle_rank(*sys.argv[1:])

@@ -407,3 +407,26 @@ def test_java_candidates_from_the_local_lm_parse() -> None:
     assert {c.template for c in ranked} >= {"operator", "variable", "add_clause", "wrap"}
     fixed = source.replace("x < hi", "x <= hi").encode()
     assert fixed in [apply_edits(source.encode(), c.edits) for c in ranked]
+
+
+def test_retrieved_lines_bring_their_donors_before_the_projects_commonest(
+        tmp_path: Path) -> None:
+    """A method seen once, in the project's line most like the hunk, enters a short pool that
+    the project's commonest methods fill without retrieval."""
+    methods = ("save", "load", "drop", "push", "pull", "mark")
+    busy = "".join(f"def use{i}(store):\n" + "".join(f"    store.{m}({i})\n" for m in methods)
+                   + "\n\n" for i in range(8))
+    (tmp_path / "busy.py").write_text(busy)
+    (tmp_path / "cache.py").write_text(
+        "def cached_total(store, key):\n    value = store.fetch_cached(key)\n    return value\n")
+    buggy = "def total(store, key):\n    value = store.fetch(key)\n    return value + 1\n"
+    (tmp_path / "calc.py").write_text(buggy)
+    [masked] = [m for m in masks_of(buggy, "store.fetch(key)") if m.original == "fetch"]
+    masked = replace(masked, root=tmp_path, file="calc.py")
+
+    def pool(k: int) -> list[str]:
+        filler = LocalLMFiller(pool_size=4, retrieve_k=k)
+        return [text for text, _ in filler.fill(masked, 4)]
+
+    assert "fetch_cached" in pool(3)
+    assert "fetch_cached" not in pool(0)

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from apr.generate.fill.base import MaskedCode, Scored
 from apr.generate.fill.pools import POOL_SIZE, candidates
+from apr.generate.fill.retrieved import RetrievedDonors
 from apr.generate.fill.vocab import RULES, Vocabulary, collect
 from apr.generate.site import Node, Site, walk
 from apr.generate.tokenlm import (
@@ -212,6 +213,9 @@ class LocalLMFiller:
         cache_weight: weight of the file model against the project model.
         pool_size: candidates scored per blank.
         max_tokens: project tokens counted at most.
+        retrieve_k: lines of the project most like the hunk whose donors join the pools
+            after the file's (:mod:`apr.generate.fill.retrieved`; 0: none).
+        retriever: how those lines are found (a name in :data:`apr.context.RETRIEVERS`).
 
     Not thread-safe: one instance per thread.
     """
@@ -219,12 +223,15 @@ class LocalLMFiller:
     name = "local-lm"
 
     def __init__(self, order: int = ORDER, cache_weight: float = CACHE_WEIGHT,
-                 pool_size: int = POOL_SIZE, max_tokens: int = MAX_TOKENS) -> None:
+                 pool_size: int = POOL_SIZE, max_tokens: int = MAX_TOKENS,
+                 retrieve_k: int = 0, retriever: str = "lexical") -> None:
         self.order = order
         self.cache_weight = cache_weight
         self.pool_size = pool_size
         self.max_tokens = max_tokens
+        self.donors = RetrievedDonors(retrieve_k, retriever)
         self._projects: dict[tuple[str, Path | None], ProjectModel] = {}
+        self._files: dict[tuple[str, Path | None], dict[str, bytes]] = {}
         self._hunk: tuple[Site, _Hunk] | None = None
 
     def fill(self, masked: MaskedCode, n: int) -> list[Scored]:
@@ -253,6 +260,7 @@ class LocalLMFiller:
             files = project_files(masked.root, file, site.source, site.language)
             self._projects[key] = project_model(files, site.language, self.order,
                                                 self.max_tokens)
+            self._files[key] = dict(files)
         return self._projects[key]
 
     def _state(self, masked: MaskedCode) -> _Hunk:
@@ -268,6 +276,8 @@ class LocalLMFiller:
         vocabulary = NgramModel(project.tables).vocabulary
         rules = RULES.get(site.language.name)
         local = collect(site.donor_nodes, site.text, rules) if rules else Vocabulary()
+        files = self._files[(masked.file or "<buggy file>", masked.root)]
+        self.donors.add(site, masked.file, masked.root, files, local)
         return _Hunk(site, stream, NgramModel(project.tables, vocabulary),
                      NgramModel(_file_tables(site.source, stream, self.order), vocabulary), local,
                      self.cache_weight)
