@@ -31,6 +31,8 @@ mutate_data_type        0.4    ``int`` <-> ``long``, ``float`` <-> ``double``, `
 insert_cast_check       0.4    ``if (e instanceof T) { stmt }`` around a cast ``(T) e``
 mutate_arguments        0.4    swap two arguments; remove or add one when the file calls or
                                declares the method with that many arguments
+insert_call             0.3    ``this.m();`` / ``m();`` before or after the statement, for the
+                               class's ``void`` methods without parameters
 delete_statement        0.3    delete an expression, ``break``/``continue`` or ``throw`` statement
 move_statement          0.2    swap the statement with its previous / next sibling
 ======================  =====  ===========================================================
@@ -100,6 +102,7 @@ DEFAULTS: dict[str, str] = {
     "float": "0f", "double": "0.0", "void": "",
 }
 DONORS_PER_SITE = 4
+INSERTED_CALLS = 4  # methods whose call insert_call inserts, per side
 EXITS = 4
 """Early exits tried per guard: other returns, the type's default, variables of the type."""
 CLAUSE_DONORS = 4
@@ -891,6 +894,69 @@ def _cast_guards(site: JavaSite, anchor: Node, cast: Node) -> Iterator[Rewrite]:
         yield guard(site, anchor, f"!({check})", exit_statement)
 
 
+# --- 10b. a forgotten step ----------------------------------------------------------------------
+
+
+def insert_call(site: JavaSite) -> Iterator[Rewrite]:
+    """A call of one of the class's ``void`` methods without parameters inserted before (then
+    after) the statement: a step the code forgot (``this.finish();`` before ``super.close();``).
+    The method holding the hunk and those the statement calls are left out; the call is
+    written ``this.m();`` when the class calls its own methods that way more often than bare."""
+    anchor = _block_statement(site)
+    if anchor is None or site.klass is None or anchor.type == "return_statement":
+        return
+    called = {site.text(n) for c in site.of_type("method_invocation")
+              if (n := c.child_by_field_name("name")) is not None}
+    names = [n for n in _steps(site) if n not in called]
+    prefix = "this." if _this_style(site, names) else ""
+    for name in names[:INSERTED_CALLS]:
+        yield _inserted(site, anchor, f"{prefix}{name}();", before=True)
+    if anchor.type not in ("throw_statement", "break_statement", "continue_statement"):
+        for name in names[:INSERTED_CALLS]:
+            yield _inserted(site, anchor, f"{prefix}{name}();", before=False)
+
+
+def _steps(site: JavaSite) -> list[str]:
+    """Names of the class's own ``void`` methods that take nothing, but the hunk's method."""
+    assert site.klass is not None
+    own = site.function.child_by_field_name("name") if site.function is not None else None
+    current = site.text(own) if own is not None else ""
+    body = site.klass.child_by_field_name("body")
+    found = []
+    for member in body.named_children if body is not None else ():
+        if member.type != "method_declaration":
+            continue
+        name, params = member.child_by_field_name("name"), member.child_by_field_name("parameters")
+        kind = member.child_by_field_name("type")
+        if name is None or kind is None or site.text(kind) != "void" or site.text(name) == current:
+            continue
+        if params is None or not [p for p in params.named_children if "comment" not in p.type]:
+            found.append(site.text(name))
+    return unique(found)
+
+
+def _this_style(site: JavaSite, names: list[str]) -> bool:
+    """Whether the class calls its own methods as ``this.m()`` more often than as ``m()``."""
+    own = set(names)
+    qualified = bare = 0
+    for call in site.donors("method_invocation"):
+        name, owner = call.child_by_field_name("name"), call.child_by_field_name("object")
+        if name is None or site.text(name) not in own:
+            continue
+        qualified += owner is not None and site.text(owner) == "this"
+        bare += owner is None
+    return qualified > bare
+
+
+def _inserted(site: JavaSite, anchor: Node, statement: str, before: bool) -> Rewrite:
+    indent, newline = site.indent(anchor) or "", site.newline
+    if before:
+        at = site.line_start(anchor.start_byte)
+        return Rewrite(at, at, f"{indent}{statement}{newline}", f"insert `{statement}` before")
+    at = site.line_end(anchor.end_byte)
+    return Rewrite(at, at, f"{newline}{indent}{statement}", f"insert `{statement}` after")
+
+
 # --- 11. deletion and moves ----------------------------------------------------------------------
 
 
@@ -943,6 +1009,7 @@ JAVA_FAMILIES: dict[str, JavaFamily] = {
     "mutate_data_type": mutate_data_type,
     "insert_cast_check": insert_cast_check,
     "mutate_arguments": mutate_arguments,
+    "insert_call": insert_call,
     "delete_statement": delete_statement,
     "move_statement": move_statement,
 }
@@ -959,6 +1026,7 @@ JAVA_PRIORS: dict[str, float] = {
     "mutate_data_type": 0.4,
     "insert_cast_check": 0.4,
     "mutate_arguments": 0.4,
+    "insert_call": 0.3,
     "delete_statement": 0.3,
     "move_statement": 0.2,
 }

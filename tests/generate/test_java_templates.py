@@ -11,7 +11,7 @@ from apr.generate.base import Context
 from apr.generate.java_site import JavaSite
 from apr.generate.java_templates import JAVA_FAMILIES, JAVA_PRIORS
 from apr.lang import get_language
-from apr.model import Hunk
+from apr.model import Edit, Hunk
 
 SOURCE = textwrap.dedent("""\
     package demo;
@@ -234,3 +234,54 @@ def test_running_extremes() -> None:
     texts = [r.text for r in JAVA_FAMILIES["mutate_call"](where)]
     assert texts == ["Math.max(count, sum + first)", "Math.min(count, sum + first)",
                      "Math.max(0, sum + first)"]
+
+
+STREAM = textwrap.dedent("""\
+    package demo;
+
+    public class Stream {
+        private boolean closed;
+
+        public void close() {
+            if (!closed) {
+                release();
+                closed = true;
+            }
+        }
+
+        public void finish() {
+            flushAll();
+        }
+
+        void flushAll() {
+        }
+
+        private int count() {
+            return 0;
+        }
+
+        private void write(int b) {
+        }
+
+        void release() {
+        }
+    }
+    """)
+
+
+def test_insert_call_adds_a_forgotten_void_step_of_the_class() -> None:
+    java = get_language("java")
+    source = STREAM.encode()
+    line = next(i for i, t in enumerate(STREAM.splitlines(), 1) if t.strip() == "release();")
+    span = java.statement_at(source, line)
+    assert span is not None
+    where = JavaSite(source, java, span.start, span.end)
+    texts = [r.text.strip() for r in JAVA_FAMILIES["insert_call"](where)]
+    assert texts[:2] == ["finish();", "flushAll();"]  # before, in class order; then after
+    assert "close();" not in texts  # not the method holding the hunk
+    assert "release();" not in texts  # nor the one the statement calls
+    assert not any("count" in t or "write" in t for t in texts)  # a value, a parameter
+    first = next(iter(JAVA_FAMILIES["insert_call"](where)))
+    patched = apply_edits(source, [Edit(FILE, first.start, first.end, first.text)])
+    assert b"            finish();\n            release();" in patched
+    assert not java.has_errors(patched)
