@@ -17,7 +17,8 @@ javac's messages and runs no test.
 
 Falls back to the cold path, with one line saying why (once):
 
-- for the run: no cold build yet in the workspace (the first run there builds it), a build
+- for the run: no cold build yet (the first one is copied into every other workspace, so only
+  the driver's first run builds cold), a build
   that would start afresh, a changed test file, a JVM that died during the run (a test calling
   ``System.exit``; after two deaths: for good);
 - for good: a JVM that cannot start or answers nonsense (a JRE without javac, say).
@@ -32,8 +33,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import select
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -43,11 +47,20 @@ from pathlib import Path
 from apr import proc
 from apr.errors import TestCommandNotFound
 from apr.project.java_tools import WARM_MAIN, JavaTools, compiled_runner
-from apr.project.junit import IncrementalCompiler, RunnerResult, javac_errors, runner_result
+from apr.project.junit import (
+    BUILD_DIR,
+    Changes,
+    IncrementalCompiler,
+    RunnerResult,
+    javac_errors,
+    runner_result,
+)
 
 #: The server's JVM flags: the cold runner's stack size (stack depth decides some outcomes);
 #: unlike the cold runner's, the optimizing compiler stays on (javac runs many times in it).
 WARM_JVM = ("-XX:+UseSerialGC", "-Xss4m", "-Xshare:auto")
+#: Lets the server reuse javac's context between compiles (JDK 9+; JShell does the same).
+JAVAC_POOL = ("--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",)
 #: Deaths during a run after which the warm path is given up for good.
 MAX_DEATHS = 2
 
@@ -80,8 +93,8 @@ class WarmJVM:
     def __init__(self, tools: JavaTools, cwd: Path) -> None:
         runner = compiled_runner(tools)
         classpath = os.pathsep.join([str(runner.classes), *map(str, tools.junit)])
-        self.child = proc.start_tests([tools.java, *WARM_JVM, "-cp", classpath, WARM_MAIN],
-                                      cwd=cwd)
+        flags = [*WARM_JVM, *(JAVAC_POOL if _java_version(tools.java) >= 9 else ())]
+        self.child = proc.start_tests([tools.java, *flags, "-cp", classpath, WARM_MAIN], cwd=cwd)
         self.lock = threading.Lock()
         self._pending = b""
         self._noise: list[str] = []
@@ -93,9 +106,10 @@ class WarmJVM:
         proc.stop(self.child)
 
     def compile(self, files: Sequence[str], classpath: Sequence[str], options: Sequence[str],
-                deadline: float | None) -> Compiled:
+                build: str, deadline: float | None) -> Compiled:
+        """Compile ``files`` in memory; ``build`` changes when the class path's classes do."""
         self._send({"op": "compile", "files": list(files), "classpath": list(classpath),
-                    "options": list(options)})
+                    "options": list(options), "build": build})
         answer = self._next(deadline)
         if answer.get("kind") != "compiled":
             raise WarmJVMDied(str(answer.get("trace", answer))[:2000])
@@ -166,6 +180,17 @@ class WarmJVM:
         return text
 
 
+def _java_version(java: str) -> int:
+    """The feature version of the JDK holding ``java`` (its ``release`` file), 8 when unsure."""
+    release = Path(java).resolve().parent.parent / "release"
+    try:
+        text = release.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 8
+    match = re.search(r'^JAVA_VERSION="(?:1\.)?(\d+)', text, re.M)
+    return int(match.group(1)) if match else 8
+
+
 def _answer(line: bytes) -> dict[str, object] | None:
     if not line.startswith(b'{"kind":'):
         return None
@@ -205,14 +230,37 @@ class WarmJUnit:
         self.counts = _Counts()
         self._jvms: dict[Path, WarmJVM] = {}
         self._known: dict[str, RunnerResult] = {}
+        self._seed: Path | None = None
         self._lock = threading.Lock()
 
     def close(self) -> None:
-        """Stop every JVM; safe to call twice."""
+        """Stop every JVM, remove the kept build; safe to call twice."""
         with self._lock:
             jvms, self._jvms = list(self._jvms.values()), {}
+            seed, self._seed = self._seed, None
         for jvm in jvms:
             jvm.close()
+        if seed is not None:
+            shutil.rmtree(seed.parent, ignore_errors=True)
+
+    def keep_build(self, project_dir: Path) -> None:
+        """Keep a copy of a workspace's complete cold build (the first one) to start the other
+        workspaces' builds from: their first run then goes warm too. The copy is as good as
+        any build: runs compare the sources with the hashes in its ``state.json``."""
+        with self._lock:
+            if self._seed is not None:
+                return
+            folder = Path(tempfile.mkdtemp(prefix="apr-java-build-"))
+            self._seed = folder / BUILD_DIR
+            shutil.copytree(project_dir / BUILD_DIR, self._seed)
+
+    def _seeded(self, project_dir: Path) -> None:
+        """Give a workspace without a build a copy of the kept one."""
+        target = project_dir / BUILD_DIR
+        with self._lock:
+            if self._seed is None or target.exists():
+                return
+            shutil.copytree(self._seed, target)
 
     def pids(self) -> list[int]:
         """The process ids of the running JVMs (their fence wrappers, when fenced)."""
@@ -226,6 +274,7 @@ class WarmJUnit:
         when this run must go the cold way."""
         if self.disabled is not None:
             return None
+        self._seeded(project_dir)
         changes = compiler.changes(project_dir)
         if changes is None:
             return None  # the cold build comes first
@@ -237,30 +286,29 @@ class WarmJUnit:
             return None
         with jvm.lock:
             try:
-                return self._run(jvm, project_dir, compiler, changes.main, changes.unchanged,
-                                 tests, classpath, fail_fast, deadline, test_timeout)
+                return self._run(jvm, project_dir, compiler, changes, tests, classpath,
+                                 fail_fast, deadline, test_timeout)
             except WarmJVMDied as exc:
                 self._died(project_dir, jvm, str(exc))
                 return None
 
     def _run(self, jvm: WarmJVM, project_dir: Path, compiler: IncrementalCompiler,
-             changed: tuple[str, ...], unchanged: str, tests: Sequence[str],
-             classpath: Sequence[str], fail_fast: bool, deadline: float | None,
-             test_timeout: float | None) -> WarmAnswer:
+             changes: Changes, tests: Sequence[str], classpath: Sequence[str], fail_fast: bool,
+             deadline: float | None, test_timeout: float | None) -> WarmAnswer:
         digest = ""
-        if changed:
-            compiled = self._compile(jvm, project_dir, compiler, changed, deadline)
+        if changes.main:
+            compiled = self._compile(jvm, project_dir, compiler, changes, deadline)
             if compiled.errors:
                 return WarmAnswer(errors=(javac_errors(compiled.errors, project_dir),))
             digest = compiled.digest
-        key = _key(tests, fail_fast, test_timeout, unchanged, digest)
+        key = _key(tests, fail_fast, test_timeout, changes.unchanged, digest)
         with self._lock:
             self.counts.runs += 1
             known = self._known.get(key)
             if known is not None:
                 self.counts.reused += 1
                 return WarmAnswer(result=known, reused=True)
-        done = jvm.run(classpath, bool(changed), tests, fail_fast, test_timeout, deadline)
+        done = jvm.run(classpath, bool(changes.main), tests, fail_fast, test_timeout, deadline)
         if done.restart:
             self._drop(project_dir, jvm)
         result = runner_result(done.records, done.output[-20000:], done.timed_out)
@@ -270,12 +318,12 @@ class WarmJUnit:
         return WarmAnswer(result=result)
 
     def _compile(self, jvm: WarmJVM, project_dir: Path, compiler: IncrementalCompiler,
-                 changed: tuple[str, ...], deadline: float | None) -> Compiled:
-        main = project_dir / ".apr-build" / "main"
+                 changes: Changes, deadline: float | None) -> Compiled:
+        main = project_dir / BUILD_DIR / "main"
         classpath = [str(main), *compiler.classpath(project_dir)]
-        files = [str(project_dir / f) for f in changed]
+        files = [str(project_dir / f) for f in changes.main]
         try:
-            compiled = jvm.compile(files, classpath, compiler.options(), deadline)
+            compiled = jvm.compile(files, classpath, compiler.options(), changes.built, deadline)
         except TimeoutError:
             raise WarmJVMDied("javac ran past the time limit") from None
         with self._lock:

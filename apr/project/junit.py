@@ -248,8 +248,8 @@ class IncrementalCompiler:
             return None
         changed = {g: tuple(f for f in files[g] if built.get(f) != hashes[f]) for g in files}
         same = sorted((f, h) for f, h in hashes.items() if built.get(f) == h)
-        digest = hashlib.sha1(json.dumps(same).encode()).hexdigest()
-        return Changes(changed["main"], changed["test"], digest)
+        return Changes(changed["main"], changed["test"], _digest(same),
+                       _digest(sorted(built.items())))
 
     def _sources(self, project_dir: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
         """The code and test files, by group, and the hash of each file's content."""
@@ -319,11 +319,16 @@ class IncrementalCompiler:
 @dataclass(frozen=True, slots=True)
 class Changes:
     """Source files that differ from what the last build compiled (relative to the project),
-    and a digest of those that do not (what the build's classes were compiled from)."""
+    a digest of those that do not, and one of all that the build compiled."""
 
     main: tuple[str, ...]
     test: tuple[str, ...]
     unchanged: str
+    built: str  # a digest of what the build compiled: its class files change with it
+
+
+def _digest(items: list[tuple[str, str]]) -> str:
+    return hashlib.sha1(json.dumps(items).encode()).hexdigest()
 
 
 def javac_errors(output: str, project_dir: Path) -> str:
@@ -558,6 +563,8 @@ class JUnitDriver:
         build = compiler.build(project_dir, deadline)
         if build.errors:
             return _compile_failed(build.errors, started)
+        if self.warm:
+            self._warm_runs().keep_build(project_dir)
         result = run_tests(self.tools, self._classpath(project_dir, compiler), entries,
                            project_dir, coverage_classes=[build.main] if coverage else (),
                            fail_fast=fail_fast, deadline=deadline, test_timeout=test_timeout)
@@ -572,19 +579,22 @@ class JUnitDriver:
         return [str(project_dir / BUILD_DIR / "test"), str(project_dir / BUILD_DIR / "main"),
                 *resources, *compiler.classpath(project_dir)]
 
+    def _warm_runs(self) -> WarmJUnit:
+        if self._warm is None:
+            from apr.project.java_warm import WarmJUnit
+
+            self._warm = WarmJUnit(self.tools)
+        return self._warm
+
     def _run_warm(self, project_dir: Path, compiler: IncrementalCompiler, entries: list[str],
                   fail_fast: bool, deadline: float | None,
                   test_timeout: float | None) -> WarmAnswer | None:
         """The run in the workspace's warm JVM, or None: it goes cold (see java_warm)."""
         if not self.warm:
             return None
-        if self._warm is None:
-            from apr.project.java_warm import WarmJUnit
-
-            self._warm = WarmJUnit(self.tools)
         junit = {str(j) for j in self.tools.junit}
         classpath = [c for c in self._classpath(project_dir, compiler) if c not in junit]
-        return self._warm.run(project_dir, compiler, entries, classpath, fail_fast=fail_fast,
+        return self._warm_runs().run(project_dir, compiler, entries, classpath, fail_fast=fail_fast,
                               deadline=deadline, test_timeout=test_timeout)
 
     def _remember_tests(self, project_dir: Path, repo_root: Path, layout: JavaLayout) -> None:

@@ -151,6 +151,9 @@ def test_compile_errors_static_state_edits_and_dedupe(spaces: tuple[Workspace, W
     assert warm._warm.counts.reused == before + 1
     edit(ws, None)
     assert run(warm, ws, big).outcomes == {big[0]: TestStatus.FAILED}
+    runs = warm._warm.counts.runs  # another workspace starts from a copy of the first build
+    assert run(warm, spaces[1], big).outcomes == {big[0]: TestStatus.FAILED}
+    assert warm._warm.counts.runs == runs + 1
 
 
 @needs_junit
