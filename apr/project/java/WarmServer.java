@@ -15,8 +15,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.URL;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,8 +28,6 @@ import java.util.Properties;
 import java.util.TimeZone;
 import java.util.TreeMap;
 
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
 import javax.tools.FileObject;
 import javax.tools.ForwardingJavaFileManager;
 import javax.tools.JavaCompiler;
@@ -72,9 +68,6 @@ public final class WarmServer {
     private final PrintStream protocol;
     private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     private StandardJavaFileManager files;
-    private Object pool;
-    private boolean poolTried;
-    private String build = "";
     private Map<String, byte[]> current = new TreeMap<>();
     private final Map<String, Compiled> compiled = new LinkedHashMap<String, Compiled>(CACHE, 0.75f,
             true) {
@@ -146,13 +139,7 @@ public final class WarmServer {
             key.update(Files.readAllBytes(new File(path).toPath()));
             key.update((byte) 0);
         }
-        Object built = request.get("build");
-        if (built != null && !built.equals(build)) {
-            build = String.valueOf(built); // the class files changed: read them afresh
-            pool = null;
-            poolTried = false;
-        }
-        key.update(build.getBytes(StandardCharsets.UTF_8));
+        key.update(String.valueOf(request.get("build")).getBytes(StandardCharsets.UTF_8));
         String id = hex(key.digest());
         Compiled result = compiled.get(id);
         if (result == null) {
@@ -184,64 +171,18 @@ public final class WarmServer {
             sources.add(new File(p));
         }
         Memory memory = new Memory(files);
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        Boolean ok = call(diagnostics, memory, options, files.getJavaFileObjectsFromFiles(sources));
-        if (!Boolean.TRUE.equals(ok) || memory.out.isEmpty()) {
-            // a reused context is trusted only after a clean compile: after an error it may
-            // keep the broken classes' symbols (and then write no class for them next time)
-            pool = null;
-            poolTried = false;
-            if (Boolean.TRUE.equals(ok)) {
-                return javac(paths, classpath, options);
-            }
-        }
+        StringWriter messages = new StringWriter();
+        Boolean ok = javac.getTask(messages, memory, null, options, null,
+                files.getJavaFileObjectsFromFiles(sources)).call();
         Map<String, byte[]> classes = new TreeMap<>();
         for (Map.Entry<String, ByteArrayOutputStream> e : memory.out.entrySet()) {
             classes.put(e.getKey(), e.getValue().toByteArray());
         }
-        String errors = Boolean.TRUE.equals(ok) ? "" : messages(diagnostics);
+        String errors = Boolean.TRUE.equals(ok) ? "" : messages.toString();
+        if (!Boolean.TRUE.equals(ok) && errors.trim().isEmpty()) {
+            errors = "javac failed";
+        }
         return new Compiled(classes, digest(classes), errors);
-    }
-
-    /**
-     * Runs javac. With JDK 9+'s {@code JavacTaskPool} (exported to this JVM by a flag), javac's
-     * context, with the classes it read from the class path, is reused from one compile to the
-     * next, as JShell does: several times faster. A pool lives as long as the class files it
-     * read do not change ({@code build} in the request: the caller's digest of the build).
-     */
-    private Boolean call(DiagnosticCollector<JavaFileObject> diagnostics, JavaFileManager manager,
-            List<String> options, Iterable<? extends JavaFileObject> units) throws Exception {
-        if (pool == null && !poolTried) {
-            poolTried = true;
-            try {
-                Class<?> cls = Class.forName("com.sun.tools.javac.api.JavacTaskPool");
-                pool = cls.getConstructor(int.class).newInstance(1);
-            } catch (Throwable t) {
-                pool = null;
-            }
-        }
-        if (pool == null) {
-            return javac.getTask(null, manager, diagnostics, options, null, units).call();
-        }
-        Class<?> worker = Class.forName("com.sun.tools.javac.api.JavacTaskPool$Worker");
-        Object call = Proxy.newProxyInstance(worker.getClassLoader(), new Class<?>[] {worker},
-                (proxy, method, args) -> ((JavaCompiler.CompilationTask) args[0]).call());
-        Method getTask = pool.getClass().getMethod("getTask", java.io.Writer.class,
-                JavaFileManager.class, javax.tools.DiagnosticListener.class, Iterable.class,
-                Iterable.class, Iterable.class, worker);
-        return (Boolean) getTask.invoke(pool, null, manager, diagnostics, options, null, units, call);
-    }
-
-    /** The diagnostics as javac prints them: one message each, then the count of errors. */
-    private static String messages(DiagnosticCollector<JavaFileObject> diagnostics) {
-        StringBuilder b = new StringBuilder();
-        int errors = 0;
-        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-            b.append(d).append('\n');
-            errors += d.getKind() == Diagnostic.Kind.ERROR ? 1 : 0;
-        }
-        b.append(errors == 1 ? "1 error" : errors + " errors").append('\n');
-        return b.toString();
     }
 
     private static String digest(Map<String, byte[]> classes) throws Exception {
