@@ -90,16 +90,22 @@ def run_tests(argv: Sequence[str], *, cwd: str | Path, timeout: float | None = N
     Raises:
         FileNotFoundError: the program does not exist.
     """
+    wrapped, merged = _in_fence(argv, cwd, env)
+    return run(wrapped, cwd=cwd, timeout=timeout, env=merged)
+
+
+def _in_fence(argv: Sequence[str], cwd: str | Path, env: Mapping[str, str] | None,
+              ) -> tuple[Sequence[str], Mapping[str, str] | None]:
+    """``argv`` and ``env`` wrapped in the current fence (unchanged outside one)."""
     from apr import fence as fence_mod
 
     active = _fence[-1] if _fence else None
     if active is None:
-        return run(argv, cwd=cwd, timeout=timeout, env=env)
+        return argv, env
     wrapped, extra = fence_mod.wrap(argv, active, cwd)
     if not _which(argv[0], env):
         raise FileNotFoundError(argv[0])
-    merged = {**(dict(env) if env is not None else os.environ), **extra}
-    return run(wrapped, cwd=cwd, timeout=timeout, env=merged)
+    return wrapped, {**(dict(env) if env is not None else os.environ), **extra}
 
 
 _fence: list[Any] = []
@@ -152,3 +158,39 @@ def kill_all() -> None:
         procs = list(_live)
     for proc in procs:
         kill_group(proc, grace=0.2)
+
+
+def start_tests(argv: Sequence[str], *, cwd: str | Path,
+                env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start a long-lived test process (a warm worker) inside the current fence, as
+    :func:`run_tests` would run it, with pipes to its stdin and its merged stdout and stderr.
+    It runs in its own session and is killed by :func:`kill_all`; end it with :func:`stop`.
+
+    Raises:
+        FileNotFoundError: the program does not exist.
+    """
+    wrapped, merged = _in_fence(argv, cwd, env)
+    child = subprocess.Popen(list(wrapped), cwd=cwd, env=dict(merged) if merged is not None
+                             else None, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    with _live_lock:
+        _live.add(child)
+    return child
+
+
+def stop(child: subprocess.Popen[bytes]) -> None:
+    """End a process from :func:`start_tests`: close its stdin, kill its group, reap it."""
+    with _live_lock:
+        _live.discard(child)
+    for pipe in (child.stdin, child.stdout):
+        try:
+            if pipe is not None:
+                pipe.close()
+        except OSError:
+            pass
+    kill_group(child, grace=0.5)
+    try:
+        child.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        pass

@@ -24,19 +24,19 @@ def _pytest(command: str | None, **options: Any) -> TestDriver:
 def _junit(command: str | None, **options: Any) -> TestDriver:
     from apr.project.junit import JUnitDriver
 
-    return JUnitDriver(command)
+    return JUnitDriver(command, warm=options.get("warm", True))
 
 
 def _maven(command: str | None, **options: Any) -> TestDriver:
     from apr.project.maven import MavenDriver
 
-    return MavenDriver(command)
+    return MavenDriver(command, warm=options.get("warm", True))
 
 
 def _gradle(command: str | None, **options: Any) -> TestDriver:
     from apr.project.gradle import GradleDriver
 
-    return GradleDriver(command)
+    return GradleDriver(command, warm=options.get("warm", True))
 
 
 def _defects4j(command: str | None, **options: Any) -> TestDriver:
@@ -45,8 +45,9 @@ def _defects4j(command: str | None, **options: Any) -> TestDriver:
     return Defects4JDriver(command)
 
 
-#: name -> factory(test command, project_dir=..., repo_root=..., python=...); a factory takes
-#: the options it needs and ignores the rest.
+#: name -> factory(test command, project_dir=..., repo_root=..., python=..., warm=...); a
+#: factory takes the options it needs and ignores the rest (``warm``: a warm worker per
+#: workspace where the driver has one, default True).
 DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "pytest": _pytest,
     "junit": _junit,

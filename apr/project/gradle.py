@@ -35,17 +35,20 @@ class GradleDriver:
 
     Args:
         command: extra Gradle arguments, or None.
+        warm: the warm JVM for the junit driver it falls back to offline.
     """
 
     name = "gradle"
 
-    def __init__(self, command: str | None = None) -> None:
+    def __init__(self, command: str | None = None, warm: bool = False) -> None:
+        self.warm = warm
         self.program = shutil.which("gradle")
         self.extra = shlex.split(command or "")
         self._junit: JUnitDriver | None = None  # the fallback, once Gradle failed offline
 
     def close(self) -> None:
-        pass
+        if self._junit is not None:
+            self._junit.close()
 
     def argv(self, project_dir: Path) -> list[str]:
         if self._junit is not None:
@@ -74,7 +77,8 @@ class GradleDriver:
                     return run
                 reason = first_reason(run.errors[0])
             self._junit = junit_fallback("gradle", project_dir,
-                                         ("src/main/java", "src/test/java"), None, reason)
+                                         ("src/main/java", "src/test/java"), None, reason,
+                                         self.warm)
         return self._junit.run(project_dir, repo_root, tests, coverage=coverage,
                                fail_fast=fail_fast, timeout=timeout, test_timeout=test_timeout)
 

@@ -76,7 +76,7 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def junit_fallback(tool: str, project_dir: Path, folders: tuple[str, str],
-                   classpath: list[str] | None, reason: str) -> JUnitDriver:
+                   classpath: list[str] | None, reason: str, warm: bool = False) -> JUnitDriver:
     """A junit driver for a project ``tool`` cannot build offline (see the module doc).
 
     Args:
@@ -85,6 +85,7 @@ def junit_fallback(tool: str, project_dir: Path, folders: tuple[str, str],
         folders: ``(code folder, test folder)`` relative to ``project_dir``.
         classpath: the tool's offline class path, or None when it could not resolve one.
         reason: why the tool cannot run (one line).
+        warm: the junit driver's ``warm``.
 
     Raises:
         ProjectBroken: no class path, and dependencies beyond JUnit are declared.
@@ -100,7 +101,7 @@ def junit_fallback(tool: str, project_dir: Path, folders: tuple[str, str],
                 f'--driver junit --test "main={main} test={test} classpath=JAR:JAR"')
     else:
         words.append(f"classpath={':'.join(classpath)}")
-    return JUnitDriver(shlex.join(words))
+    return JUnitDriver(shlex.join(words), warm=warm)
 
 
 def first_reason(output: str) -> str:

@@ -31,7 +31,7 @@ DEFAULT_LIB_DIRS = ("/usr/share/java",)
 JUNIT_JARS = ("junit4.jar", "hamcrest-core.jar")
 JACOCO_CORE_JARS = ("org.jacoco.core.jar", "asm.jar", "asm-commons.jar", "asm-tree.jar")
 JACOCO_AGENT_WRAPPER = "org.jacoco.agent.jar"
-RUNNER_SOURCES = ("JUnitRunner.java", "CoverageReport.java", "Json.java")
+RUNNER_SOURCES = ("JUnitRunner.java", "CoverageReport.java", "Json.java", "WarmServer.java")
 PLATFORM_LISTENER = "PlatformCoverageListener.java"
 PLATFORM_SERVICE = "META-INF/services/org.junit.platform.launcher.TestExecutionListener"
 PLATFORM_ARTIFACTS = ("junit-platform-launcher", "junit-platform-engine", "junit-platform-commons")
@@ -39,6 +39,7 @@ PLATFORM_ARTIFACTS = ("junit-platform-launcher", "junit-platform-engine", "junit
 RELEASE = "8"
 RUNNER_MAIN = "apr.runner.JUnitRunner"
 COVERAGE_MAIN = "apr.runner.CoverageReport"
+WARM_MAIN = "apr.runner.WarmServer"
 #: JVM flags for short runs: start-up dominates, so skip the optimizing compiler.
 FAST_JVM = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss4m")
 #: Classes the coverage agent leaves alone: test frameworks and apr's runner.

@@ -46,6 +46,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from apr import proc
 from apr.errors import UsageError
@@ -62,6 +63,9 @@ from apr.project.java_tools import (
     javac_archive,
     keep_archive,
 )
+
+if TYPE_CHECKING:
+    from apr.project.java_warm import WarmAnswer, WarmJUnit
 
 BUILD_DIR = ".apr-build"
 _SKIP_DIRS = frozenset({".git", BUILD_DIR, "target", "build", "out", "bin", ".gradle", ".idea",
@@ -212,14 +216,8 @@ class IncrementalCompiler:
         started = time.monotonic()
         root = project_dir / BUILD_DIR
         main_dir, test_dir = root / "main", root / "test"
-        files = {"main": self.layout.main_files(project_dir),
-                 "test": self.layout.test_files(project_dir)}
-        hashes = {f: _hash(project_dir / f) for group in files.values() for f in group}
-        state = self._load(root)
-        built = state.get("files")
-        built = dict(built) if isinstance(built, dict) else {}
-        fresh = state.get("classpath") != self._classpath_key(project_dir) or bool(
-            set(built) - set(hashes))
+        files, hashes = self._sources(project_dir)
+        built, fresh = self._built(project_dir, hashes)
         known: dict[str, str] = {} if fresh else built
         if fresh:
             _clear(root)
@@ -239,6 +237,41 @@ class IncrementalCompiler:
         self._save(root, {"classpath": self._classpath_key(project_dir), "files": known})
         return Build(main_dir, test_dir, tuple(errors), time.monotonic() - started)
 
+    def changes(self, project_dir: Path) -> Changes | None:
+        """What differs from what the last build compiled, or None when there is no build or
+        the next one would start from scratch (a removed file, another class path)."""
+        if not (project_dir / BUILD_DIR / "state.json").is_file():
+            return None
+        files, hashes = self._sources(project_dir)
+        built, fresh = self._built(project_dir, hashes)
+        if fresh:
+            return None
+        changed = {g: tuple(f for f in files[g] if built.get(f) != hashes[f]) for g in files}
+        same = sorted((f, h) for f, h in hashes.items() if built.get(f) == h)
+        return Changes(changed["main"], changed["test"], _digest(same),
+                       _digest(sorted(built.items())))
+
+    def _sources(self, project_dir: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """The code and test files, by group, and the hash of each file's content."""
+        files = {"main": self.layout.main_files(project_dir),
+                 "test": self.layout.test_files(project_dir)}
+        return files, {f: _hash(project_dir / f) for group in files.values() for f in group}
+
+    def _built(self, project_dir: Path, hashes: dict[str, str]) -> tuple[dict[str, str], bool]:
+        """The hashes the last build compiled, and whether the next build starts afresh."""
+        state = self._load(project_dir / BUILD_DIR)
+        built = state.get("files")
+        built = dict(built) if isinstance(built, dict) else {}
+        fresh = state.get("classpath") != self._classpath_key(project_dir) or bool(
+            set(built) - set(hashes))
+        return built, fresh
+
+    def options(self) -> list[str]:
+        """javac's options for the project's sources (no class path, no output folder)."""
+        release = ["--release", self.layout.release] if self.layout.release else []
+        return ["-nowarn", "-g", "-encoding", self.layout.encoding, "-proc:none",
+                "-implicit:none", *release]
+
     def classpath(self, project_dir: Path) -> list[str]:
         extra = [str(Path(c) if Path(c).is_absolute() else project_dir / c)
                  for c in self.layout.classpath]
@@ -252,11 +285,8 @@ class IncrementalCompiler:
                deadline: float | None) -> str | None:
         """Compile ``files``; None on success, else javac's messages."""
         cp = os.pathsep.join([*map(str, classpath), *self.classpath(project_dir)])
-        argv = [self.tools.javac, "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-nowarn",
-                "-g", "-encoding", self.layout.encoding, "-proc:none", "-implicit:none",
-                "-d", str(out), "-cp", cp]
-        if self.layout.release:
-            argv += ["--release", self.layout.release]
+        argv = [self.tools.javac, "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC",
+                *self.options(), "-d", str(out), "-cp", cp]
         with tempfile.NamedTemporaryFile("w", suffix=".args", delete=False) as fh:
             fh.write("\n".join(_quote_arg(str(project_dir / f)) for f in files))
         cds, dumped = javac_archive(self.tools)
@@ -270,8 +300,7 @@ class IncrementalCompiler:
             return None
         if res.timed_out:
             return "javac ran past the time limit"
-        text = res.output.strip().replace(f"{project_dir}{os.sep}", "")
-        return summarized(text[-8000:] or f"javac exited with {res.returncode}", ": error:")
+        return javac_errors(res.output, project_dir) or f"javac exited with {res.returncode}"
 
     @staticmethod
     def _load(root: Path) -> dict[str, object]:
@@ -285,6 +314,28 @@ class IncrementalCompiler:
     def _save(root: Path, state: dict[str, object]) -> None:
         root.mkdir(parents=True, exist_ok=True)
         (root / "state.json").write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Source files that differ from what the last build compiled (relative to the project),
+    a digest of those that do not, and one of all that the build compiled."""
+
+    main: tuple[str, ...]
+    test: tuple[str, ...]
+    unchanged: str
+    built: str  # a digest of what the build compiled: its class files change with it
+
+
+def _digest(items: list[tuple[str, str]]) -> str:
+    return hashlib.sha1(json.dumps(items).encode()).hexdigest()
+
+
+def javac_errors(output: str, project_dir: Path) -> str:
+    """javac's messages as a run reports them: paths relative to the project, the first error
+    repeated last (see :func:`summarized`); empty when there are none."""
+    text = output.strip().replace(f"{project_dir}{os.sep}", "")
+    return summarized(text[-8000:], ": error:") if text else ""
 
 
 def summarized(text: str, marker: str) -> str:
@@ -355,7 +406,7 @@ def run_tests(tools: JavaTools, classpath: Sequence[str], entries: Sequence[str]
             records = _records(results)
             if res.returncode != 3 or timed_out or fail_fast or not _more(records, listing):
                 break  # 3: a test could not be stopped; with fail_fast it failed anyway
-        result = _result(records, "".join(outputs)[-20000:], timed_out)
+        result = runner_result(records, "".join(outputs)[-20000:], timed_out)
         if measure:
             lines = coverage_lines(tools, runner, cov_dir, coverage_classes, cwd, deadline)
             result = dataclasses.replace(result, coverage=lines)
@@ -397,7 +448,9 @@ def _more(records: list[dict[str, object]], listing: Path) -> bool:
     return True
 
 
-def _result(records: list[dict[str, object]], output: str, timed_out: bool) -> RunnerResult:
+def runner_result(records: list[dict[str, object]], output: str, timed_out: bool,
+                  ) -> RunnerResult:
+    """The runner's records (JSON objects, one per line of its results) as a result."""
     outcomes: dict[str, TestStatus] = {}
     durations: dict[str, float] = {}
     traces: dict[str, str] = {}
@@ -441,12 +494,16 @@ class JUnitDriver:
 
     Args:
         command: ``key=value`` layout options (see the module doc), or None to detect.
+        warm: run candidates in a warm JVM per workspace (:mod:`apr.project.java_warm`);
+            coverage runs, and whatever the warm path cannot do, stay cold.
     """
 
     name = "junit"
 
-    def __init__(self, command: str | None = None) -> None:
+    def __init__(self, command: str | None = None, warm: bool = False) -> None:
         self.options = parse_options(command)
+        self.warm = warm
+        self._warm: WarmJUnit | None = None
         self._tools: JavaTools | None = None
         self._test_dirs: set[str] = set()
         self._layout: JavaLayout | None = None
@@ -455,7 +512,8 @@ class JUnitDriver:
         self._overhead = 0.0
 
     def close(self) -> None:
-        pass
+        if self._warm is not None:
+            self._warm.close()
 
     def layout(self, project_dir: Path) -> JavaLayout:
         """The project's layout, detected once (every workspace holds the same project)."""
@@ -494,28 +552,61 @@ class JUnitDriver:
         layout = self.layout(project_dir)
         self._remember_tests(project_dir, repo_root, layout)
         compiler = IncrementalCompiler(self.tools, layout)
+        entries = list(tests) if tests is not None else list_test_classes(project_dir, layout)
+        files = source_index(project_dir, repo_root, layout.main_files(project_dir))
+        warm = None if coverage else self._run_warm(project_dir, compiler, entries, fail_fast,
+                                                     deadline, test_timeout)
+        if warm is not None and warm.errors:
+            return _compile_failed(warm.errors, started)
+        if warm is not None and warm.result is not None:
+            return to_test_run(warm.result, files, time.monotonic() - started)
         build = compiler.build(project_dir, deadline)
         if build.errors:
-            return TestRun(outcomes={}, seconds=time.monotonic() - started, returncode=1,
-                           output=build.errors[0], errors=build.errors)
-        entries = list(tests) if tests is not None else list_test_classes(project_dir, layout)
-        resources = [str(project_dir / r) for r in RESOURCES if (project_dir / r).is_dir()]
-        classpath = [str(build.test), str(build.main), *resources,
-                     *compiler.classpath(project_dir)]
-        result = run_tests(self.tools, classpath, entries, project_dir,
-                           coverage_classes=[build.main] if coverage else (),
+            return _compile_failed(build.errors, started)
+        if self.warm:
+            self._warm_runs().keep_build(project_dir)
+        result = run_tests(self.tools, self._classpath(project_dir, compiler), entries,
+                           project_dir, coverage_classes=[build.main] if coverage else (),
                            fail_fast=fail_fast, deadline=deadline, test_timeout=test_timeout)
-        files = source_index(project_dir, repo_root, layout.main_files(project_dir))
         seconds = time.monotonic() - started
         if result.outcomes and not result.timed_out and not coverage:
             self._overhead = max(self._overhead, seconds - sum(result.durations.values()))
         return to_test_run(result, files, seconds)
+
+    def _classpath(self, project_dir: Path, compiler: IncrementalCompiler) -> list[str]:
+        """The tests' class path: the built classes, resources, the project's and JUnit's jars."""
+        resources = [str(project_dir / r) for r in RESOURCES if (project_dir / r).is_dir()]
+        return [str(project_dir / BUILD_DIR / "test"), str(project_dir / BUILD_DIR / "main"),
+                *resources, *compiler.classpath(project_dir)]
+
+    def _warm_runs(self) -> WarmJUnit:
+        if self._warm is None:
+            from apr.project.java_warm import WarmJUnit
+
+            self._warm = WarmJUnit(self.tools)
+        return self._warm
+
+    def _run_warm(self, project_dir: Path, compiler: IncrementalCompiler, entries: list[str],
+                  fail_fast: bool, deadline: float | None,
+                  test_timeout: float | None) -> WarmAnswer | None:
+        """The run in the workspace's warm JVM, or None: it goes cold (see java_warm)."""
+        if not self.warm:
+            return None
+        junit = {str(j) for j in self.tools.junit}
+        classpath = [c for c in self._classpath(project_dir, compiler) if c not in junit]
+        return self._warm_runs().run(project_dir, compiler, entries, classpath, fail_fast=fail_fast,
+                              deadline=deadline, test_timeout=test_timeout)
 
     def _remember_tests(self, project_dir: Path, repo_root: Path, layout: JavaLayout) -> None:
         prefix = project_dir.resolve().relative_to(repo_root.resolve()).as_posix()
         for folder in layout.test:
             path = PurePosixPath(prefix, folder) if prefix != "." else PurePosixPath(folder)
             self._test_dirs.add(path.as_posix())
+
+
+def _compile_failed(errors: tuple[str, ...], started: float) -> TestRun:
+    return TestRun(outcomes={}, seconds=time.monotonic() - started, returncode=1,
+                   output=errors[0], errors=errors)
 
 
 def list_test_classes(project_dir: Path, layout: JavaLayout) -> list[str]:

@@ -75,11 +75,13 @@ class MavenDriver:
 
     Args:
         command: extra Maven arguments, or None.
+        warm: the warm JVM for the junit driver it falls back to offline.
     """
 
     name = "maven"
 
-    def __init__(self, command: str | None = None) -> None:
+    def __init__(self, command: str | None = None, warm: bool = False) -> None:
+        self.warm = warm
         self.extra = shlex.split(command or "")
         self._tools: JavaTools | None = None
         self._overhead = 0.0  # the longest time a run spent outside the tests, seconds
@@ -87,7 +89,8 @@ class MavenDriver:
         self._encoding: list[str] | None = None  # -D flag for an undeclared encoding
 
     def close(self) -> None:
-        pass
+        if self._junit is not None:
+            self._junit.close()
 
     def argv(self, project_dir: Path) -> list[str]:
         if self._junit is not None:
@@ -136,7 +139,8 @@ class MavenDriver:
         """The junit driver for this project, Maven's offline class path on it if any."""
         reason = first_reason(output) if mvn else "mvn is not on PATH"
         classpath = maven_classpath(mvn, project_dir) if mvn else None
-        return junit_fallback("mvn", project_dir, maven_folders(project_dir), classpath, reason)
+        return junit_fallback("mvn", project_dir, maven_folders(project_dir), classpath, reason,
+                              self.warm)
 
     def _run_mvn(self, mvn: str, project_dir: Path, repo_root: Path,
                  tests: Sequence[str] | None, coverage: bool, fail_fast: bool,

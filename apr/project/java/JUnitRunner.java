@@ -51,13 +51,29 @@ public final class JUnitRunner {
     private final long timeoutMillis;
     private final File coverageDir;
     private final PrintWriter index;
+    private final ClassLoader loader;
+    private final boolean exitOnAbort;
     private int executed;
+    /** Whether a test that ran past its time could not be stopped (only without exitOnAbort). */
+    boolean aborted;
 
     private JUnitRunner(PrintWriter out, long timeoutMillis, File coverageDir) throws IOException {
+        this(out, timeoutMillis, coverageDir, JUnitRunner.class.getClassLoader(), true);
+    }
+
+    /**
+     * A runner loading test classes from {@code loader}; with {@code exitOnAbort} false (the warm
+     * server), a test thread that cannot be stopped is recorded in {@link #aborted} and the run
+     * goes on, instead of ending the JVM.
+     */
+    JUnitRunner(PrintWriter out, long timeoutMillis, File coverageDir, ClassLoader loader,
+            boolean exitOnAbort) throws IOException {
         this.out = out;
         this.timeoutMillis = timeoutMillis;
         this.coverageDir = coverageDir;
         this.index = coverageDir == null ? null : writer(new File(coverageDir, "index.tsv"));
+        this.loader = loader;
+        this.exitOnAbort = exitOnAbort;
     }
 
     public static void main(String[] args) throws Exception {
@@ -78,7 +94,7 @@ public final class JUnitRunner {
         return new PrintWriter(w, true);
     }
 
-    private void runAll(List<String> entries, boolean failFast) throws Exception {
+    void runAll(List<String> entries, boolean failFast) throws Exception {
         Set<String> skip = new HashSet<>();
         for (String entry : entries) {
             if (entry.startsWith("!")) {
@@ -101,7 +117,6 @@ public final class JUnitRunner {
     /** Entries by test class, in order; a class entry means all of its methods (empty list). */
     private Map<Class<?>, List<String>> group(List<String> entries) {
         Map<Class<?>, List<String>> byClass = new LinkedHashMap<>();
-        ClassLoader loader = JUnitRunner.class.getClassLoader();
         for (String raw : entries) {
             String entry = raw.trim();
             if (entry.isEmpty() || entry.startsWith("!")) {
@@ -193,6 +208,7 @@ public final class JUnitRunner {
             }
         }, "apr-test");
         worker.setDaemon(true);
+        worker.setContextClassLoader(loader);
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         resetCoverage();
         long started = System.nanoTime();
@@ -218,7 +234,10 @@ public final class JUnitRunner {
         if (worker.isAlive()) {
             emit("abort", idOf(test), "timeout", seconds, "the test could not be stopped");
             out.flush();
-            System.exit(3);
+            if (exitOnAbort) {
+                System.exit(3);
+            }
+            aborted = true;
         }
         return outcome;
     }

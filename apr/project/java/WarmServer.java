@@ -1,0 +1,349 @@
+package apr.runner;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TimeZone;
+import java.util.TreeMap;
+
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileManager;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * apr's warm JVM: compiles a candidate's changed files in memory and runs tests in a fresh class
+ * loader, request after request, so that a candidate costs no JVM or javac start-up.
+ *
+ * <p>One JSON object per line on stdin; answers one per line on stdout (its first key
+ * {@code "kind"}). Requests:
+ * <ul>
+ * <li>{@code {"op":"compile","files":[PATH...],"classpath":[PATH...],"options":[...],
+ *   "build":KEY}}: javac (javax.tools) of the files against the class path (whose class files
+ *   change only when KEY does), the class files kept in memory as the
+ *   current candidate; answer {@code {"kind":"compiled","digest":HEX,"errors":TEXT}}, TEXT empty
+ *   when it compiled (then the candidate's classes replace the previous one's), else javac's
+ *   messages as javac prints them. DIGEST covers the class files' names and bytes.
+ * <li>{@code {"op":"run","classpath":[PATH...],"memory":BOOL,"tests":[...],"failFast":BOOL,
+ *   "timeout":SECONDS}}: the tests run as {@link JUnitRunner} runs them, in a new class loader
+ *   (the current candidate's classes first when {@code memory}, then the class path), so every
+ *   run starts with fresh static state; its records are written as they come, then
+ *   {@code {"kind":"done","output":TEXT,"restart":BOOL}} (TEXT: what the tests printed; restart:
+ *   a test thread could not be stopped, or the heap stays full: the caller should start a new
+ *   JVM).
+ * </ul>
+ * A request it cannot read is answered {@code {"kind":"failed","trace":TEXT}}. It exits when
+ * stdin closes (its caller is gone).
+ */
+public final class WarmServer {
+    private static final int CACHE = 16;
+    private static final int MAX_OUTPUT = 20000;
+
+    private final PrintStream protocol;
+    private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    private StandardJavaFileManager files;
+    private Map<String, byte[]> current = new TreeMap<>();
+    private final Map<String, Compiled> compiled = new LinkedHashMap<String, Compiled>(CACHE, 0.75f,
+            true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Compiled> eldest) {
+            return size() > CACHE;
+        }
+    };
+
+    private WarmServer(PrintStream protocol) {
+        this.protocol = protocol;
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8");
+        WarmServer server = new WarmServer(protocol);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (!line.trim().isEmpty()) {
+                server.answer(line);
+            }
+        }
+        protocol.flush();
+        Runtime.getRuntime().halt(0); // threads the tests left running must not keep it alive
+    }
+
+    private void answer(String line) {
+        try {
+            Map<?, ?> request = (Map<?, ?>) Json.parse(line);
+            Object op = request.get("op");
+            if ("compile".equals(op)) {
+                compile(request);
+            } else if ("run".equals(op)) {
+                run(request);
+            } else {
+                throw new IllegalArgumentException("unknown op " + op);
+            }
+        } catch (Throwable t) {
+            protocol.println("{\"kind\":\"failed\",\"trace\":" + Json.quote(stackTrace(t)) + "}");
+        }
+    }
+
+    // --- compiling ---------------------------------------------------------------------------
+
+    /** Class files compiled from one set of sources, or javac's messages. */
+    private static final class Compiled {
+        final Map<String, byte[]> classes;
+        final String digest;
+        final String errors;
+
+        Compiled(Map<String, byte[]> classes, String digest, String errors) {
+            this.classes = classes;
+            this.digest = digest;
+            this.errors = errors;
+        }
+    }
+
+    private void compile(Map<?, ?> request) throws Exception {
+        List<String> paths = strings(request.get("files"));
+        List<String> classpath = strings(request.get("classpath"));
+        List<String> options = strings(request.get("options"));
+        MessageDigest key = MessageDigest.getInstance("SHA-256");
+        for (String item : concat(options, classpath, paths)) {
+            key.update(item.getBytes(StandardCharsets.UTF_8));
+            key.update((byte) 0);
+        }
+        for (String path : paths) {
+            key.update(Files.readAllBytes(new File(path).toPath()));
+            key.update((byte) 0);
+        }
+        key.update(String.valueOf(request.get("build")).getBytes(StandardCharsets.UTF_8));
+        String id = hex(key.digest());
+        Compiled result = compiled.get(id);
+        if (result == null) {
+            result = javac(paths, classpath, options);
+            compiled.put(id, result);
+        }
+        if (result.errors.isEmpty()) {
+            current = result.classes;
+        }
+        protocol.println("{\"kind\":\"compiled\",\"digest\":" + Json.quote(result.digest)
+                + ",\"errors\":" + Json.quote(result.errors) + "}");
+    }
+
+    private Compiled javac(List<String> paths, List<String> classpath, List<String> options)
+            throws Exception {
+        if (javac == null) {
+            throw new IllegalStateException("no Java compiler in this JVM (a JRE, not a JDK)");
+        }
+        if (files == null) {
+            files = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8);
+        }
+        List<File> entries = new ArrayList<>();
+        for (String c : classpath) {
+            entries.add(new File(c));
+        }
+        files.setLocation(javax.tools.StandardLocation.CLASS_PATH, entries);
+        List<File> sources = new ArrayList<>();
+        for (String p : paths) {
+            sources.add(new File(p));
+        }
+        Memory memory = new Memory(files);
+        StringWriter messages = new StringWriter();
+        Boolean ok = javac.getTask(messages, memory, null, options, null,
+                files.getJavaFileObjectsFromFiles(sources)).call();
+        Map<String, byte[]> classes = new TreeMap<>();
+        for (Map.Entry<String, ByteArrayOutputStream> e : memory.out.entrySet()) {
+            classes.put(e.getKey(), e.getValue().toByteArray());
+        }
+        String errors = Boolean.TRUE.equals(ok) ? "" : messages.toString();
+        if (!Boolean.TRUE.equals(ok) && errors.trim().isEmpty()) {
+            errors = "javac failed";
+        }
+        return new Compiled(classes, digest(classes), errors);
+    }
+
+    private static String digest(Map<String, byte[]> classes) throws Exception {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            d.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
+            d.update(e.getValue());
+        }
+        return hex(d.digest());
+    }
+
+    /** javac's output classes, kept in memory by binary name. */
+    private static final class Memory extends ForwardingJavaFileManager<StandardJavaFileManager> {
+        final Map<String, ByteArrayOutputStream> out = new TreeMap<>();
+
+        Memory(StandardJavaFileManager files) {
+            super(files);
+        }
+
+        @Override
+        public JavaFileObject getJavaFileForOutput(JavaFileManager.Location location, final String name,
+                JavaFileObject.Kind kind, FileObject sibling) {
+            URI uri = URI.create("mem:///" + name.replace('.', '/') + kind.extension);
+            return new SimpleJavaFileObject(uri, kind) {
+                @Override
+                public OutputStream openOutputStream() {
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    out.put(name, bytes);
+                    return bytes;
+                }
+            };
+        }
+    }
+
+    // --- running -----------------------------------------------------------------------------
+
+    /** The candidate's classes first, then the class path; JUnit from the parent (this JVM's). */
+    private static final class CandidateLoader extends URLClassLoader {
+        private final Map<String, byte[]> classes;
+
+        CandidateLoader(URL[] urls, Map<String, byte[]> classes) {
+            super(urls, WarmServer.class.getClassLoader());
+            this.classes = classes;
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] bytes = classes.get(name);
+            if (bytes != null) {
+                return defineClass(name, bytes, 0, bytes.length);
+            }
+            return super.findClass(name);
+        }
+    }
+
+    private void run(Map<?, ?> request) throws Exception {
+        List<String> classpath = strings(request.get("classpath"));
+        URL[] urls = new URL[classpath.size()];
+        for (int i = 0; i < urls.length; i++) {
+            urls[i] = new File(classpath.get(i)).toURI().toURL();
+        }
+        boolean memory = Boolean.TRUE.equals(request.get("memory"));
+        double seconds = ((Number) request.get("timeout")).doubleValue();
+        boolean failFast = Boolean.TRUE.equals(request.get("failFast"));
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        Globals globals = new Globals(captured);
+        boolean aborted;
+        CandidateLoader loader = new CandidateLoader(urls, memory ? current : new TreeMap<String, byte[]>());
+        try {
+            PrintWriter records = new PrintWriter(new OutputStreamWriter(protocol, StandardCharsets.UTF_8), true);
+            JUnitRunner runner = new JUnitRunner(records, (long) (seconds * 1000), null, loader, false);
+            runner.runAll(strings(request.get("tests")), failFast);
+            records.flush();
+            aborted = runner.aborted;
+        } finally {
+            globals.restore();
+            loader.close();
+        }
+        String output = new String(captured.toByteArray(), StandardCharsets.UTF_8);
+        if (output.length() > MAX_OUTPUT) {
+            output = output.substring(output.length() - MAX_OUTPUT);
+        }
+        protocol.println("{\"kind\":\"done\",\"output\":" + Json.quote(output) + ",\"restart\":"
+                + (aborted || heapStaysFull()) + "}");
+    }
+
+    /** Whether the heap is still more than half full after a collection: a leak to restart on. */
+    private static boolean heapStaysFull() {
+        Runtime rt = Runtime.getRuntime();
+        long max = rt.maxMemory();
+        if (rt.totalMemory() - rt.freeMemory() < max / 2) {
+            return false;
+        }
+        System.gc();
+        return rt.totalMemory() - rt.freeMemory() >= max / 2;
+    }
+
+    /**
+     * The JVM-wide state a fresh JVM would start with and tests may change: standard streams
+     * (captured during the run), system properties, default locale and time zone.
+     */
+    private static final class Globals {
+        private final PrintStream out = System.out;
+        private final PrintStream err = System.err;
+        private final InputStream in = System.in;
+        private final Properties properties = (Properties) System.getProperties().clone();
+        private final Locale locale = Locale.getDefault();
+        private final TimeZone zone = TimeZone.getDefault();
+
+        Globals(ByteArrayOutputStream captured) throws IOException {
+            PrintStream capture = new PrintStream(captured, true, "UTF-8");
+            System.setOut(capture);
+            System.setErr(capture);
+        }
+
+        void restore() {
+            System.out.flush();
+            System.err.flush();
+            System.setOut(out);
+            System.setErr(err);
+            System.setIn(in);
+            System.setProperties(properties);
+            Locale.setDefault(locale);
+            TimeZone.setDefault(zone);
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------------------
+
+    private static List<String> strings(Object value) {
+        List<String> out = new ArrayList<>();
+        if (value instanceof List) {
+            for (Object o : (List<?>) value) {
+                out.add(String.valueOf(o));
+            }
+        }
+        return out;
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> out = new ArrayList<>();
+        for (List<String> l : lists) {
+            out.addAll(l);
+            out.add("\u0001");
+        }
+        return out;
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : bytes) {
+            b.append(String.format("%02x", x));
+        }
+        return b.toString();
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter s = new StringWriter();
+        t.printStackTrace(new PrintWriter(s));
+        return s.toString();
+    }
+}
