@@ -18,7 +18,8 @@ def _pytest(command: str | None, **options: Any) -> TestDriver:
     from apr.project.pytest_driver import PytestDriver
 
     return PytestDriver(command, project_dir=options.get("project_dir"),
-                        repo_root=options.get("repo_root"), python=options.get("python"))
+                        repo_root=options.get("repo_root"), python=options.get("python"),
+                        warm=options.get("warm", True))
 
 
 def _junit(command: str | None, **options: Any) -> TestDriver:

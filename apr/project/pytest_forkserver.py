@@ -1,0 +1,329 @@
+"""apr's warm pytest worker: a fork server that runs in the project's own interpreter.
+
+apr (:mod:`apr.project.pytest_warm`) starts it once per workspace, as
+``python apr_pytest_forkserver.py``, in the workspace's project folder, with the environment and
+inside the fence of a cold test command. It loads pytest, its plugins and the third-party
+modules the project imports once; then, per request, it forks, and the child imports the
+project's own modules fresh from the workspace and runs pytest in-process, exactly as
+``python -m pytest ARGS`` would, with apr's plugin writing the outcomes. Nothing of one
+candidate's run survives into the next: each run is a new process, forked from a parent that
+never imported a module of the project.
+
+Protocol: JSON lines. apr writes on stdin; the server answers on stdout (its fd 1 then points
+at stderr, so that whatever imported modules print cannot corrupt the answers):
+
+- first ``{"preload": [module...], "local": [name...], "roots": [dir...], "path0": dir|null}``,
+  answered ``{"ok": true, "pid", "modules", "seconds"}``, or ``{"ok": false, "why"}`` when the
+  server cannot serve this project safely (then it exits);
+- then per run ``{"args", "cwd", "env", "output", "timeout"}``, answered ``{"returncode",
+  "timed_out", "seconds"}``; the run's stdout and stderr go to the file ``output``.
+
+End of stdin (apr closed it, or died) ends the server, killing a run in progress. The code
+must run on Python 3.8+, like the plugin: the standard library and pytest only.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+import os
+import runpy
+import select
+import signal
+import sys
+import threading
+import time
+import traceback
+from typing import Any
+
+_NEVER = ("this", "antigravity", "__main__", "__future__")  # imports with side effects
+_SIGKILL = 9
+_PR_SET_PDEATHSIG = 1
+
+
+class _Lines:
+    """JSON lines read from a file descriptor, with the bytes read ahead kept."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = b""
+
+    def next(self) -> Any:
+        """The next message, or None at end of input."""
+        while b"\n" not in self.buffer:
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return json.loads(line.decode("utf-8"))
+
+
+def main() -> None:
+    answers = os.dup(1)
+    requests = os.dup(0)
+    os.dup2(2, 1)
+    devnull = os.open(os.devnull, os.O_RDONLY)  # a cold run's stdin; no import may read ours
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    _die_with_parent()
+    reader = _Lines(requests)
+    hello = reader.next()
+    if hello is None:
+        return
+    answer = _prepare(hello)
+    _send(answers, answer)
+    if not answer["ok"]:
+        return
+    server = _Server(hello, requests, answers)
+    while True:
+        request = reader.next()
+        if request is None:
+            return
+        _send(answers, server.serve(request))
+
+
+def _send(fd: int, message: dict) -> None:
+    data = (json.dumps(message) + "\n").encode("utf-8")
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _prepare(hello: dict) -> dict:
+    """Import pytest, its plugins and ``hello["preload"]``; refuse when that made forking
+    unsafe (threads) or loaded a module of the project."""
+    started = time.monotonic()
+    try:
+        import pytest  # noqa: F401
+    except BaseException as exc:  # noqa: BLE001 -- any failure is a reason to run cold
+        return {"ok": False, "why": f"pytest does not import: {type(exc).__name__}: {exc}"}
+    local = set(hello.get("local", ()))
+    for name in _pytest_modules() + list(hello.get("preload", ())):
+        if name.partition(".")[0] not in local and name not in _NEVER:
+            _try_import(name)
+    why = _unsafe(hello.get("roots", ()))
+    if why:
+        return {"ok": False, "why": why}
+    _quiet_rewrite_warnings(frozenset(sys.modules))
+    gc.collect()
+    if hasattr(gc, "freeze"):  # keep the preloaded objects' pages shared after fork
+        gc.freeze()
+    return {"ok": True, "pid": os.getpid(), "modules": len(sys.modules),
+            "seconds": round(time.monotonic() - started, 3)}
+
+
+def _pytest_modules() -> list:
+    """pytest's own plugins, apr's, and those installed (entry points), which pytest would
+    otherwise import in every run."""
+    names = ["apr_pytest_plugin"]
+    try:
+        from _pytest.config import default_plugins
+        names += ["_pytest." + name for name in default_plugins]
+    except ImportError:
+        pass
+    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+        return names
+    try:
+        from importlib import metadata
+        points: Any = metadata.entry_points()
+        group = (points.select(group="pytest11") if hasattr(points, "select")
+                 else points.get("pytest11", ()))
+        names += [point.value.split(":")[0] for point in group]
+    except Exception:  # noqa: BLE001 -- broken metadata: pytest will say so in the run
+        pass
+    return names
+
+
+def _quiet_rewrite_warnings(preloaded: frozenset) -> None:
+    """Keep pytest from warning, in every run, that the plugins' modules imported here were
+    imported before its assertion rewriter: a cold run imports them after it (they are then
+    rewritten), so the warning would be the server's, not the project's, and a project that
+    turns warnings into errors would fail on it."""
+    try:
+        from _pytest.assertion.rewrite import AssertionRewritingHook
+    except ImportError:
+        return
+    original = getattr(AssertionRewritingHook, "_warn_already_imported", None)
+    if original is None:
+        return
+
+    def warn(self: Any, name: str) -> None:
+        if name not in preloaded:
+            original(self, name)
+
+    AssertionRewritingHook._warn_already_imported = warn  # type: ignore[method-assign]
+
+
+def _try_import(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except BaseException:  # noqa: BLE001, S110 -- the run will import it again and report
+        pass
+
+
+def _unsafe(roots: Any) -> str:
+    """Why forking this server would not be the same as a cold run ("" when it would be)."""
+    if threading.active_count() > 1:
+        names = ", ".join(sorted(t.name for t in threading.enumerate()
+                                 if t is not threading.current_thread()))
+        return f"importing the project's dependencies started threads ({names})"
+    prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
+    installed = tuple(os.path.join(os.path.realpath(p), "") for p in (sys.prefix,
+                                                                       sys.base_prefix))
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        real = os.path.realpath(file) if file else ""
+        if (real.startswith(prefixes) and not real.startswith(installed)
+                and "site-packages" not in real):
+            return f"importing the project's dependencies imported its own module {name}"
+    return ""
+
+
+class _Server:
+    """Serves runs, one at a time, each in a forked child."""
+
+    def __init__(self, hello: dict, requests: int, answers: int) -> None:
+        self.path0 = hello.get("path0")
+        self.requests = requests
+        self.answers = answers
+
+    def serve(self, request: dict) -> dict:
+        started = time.monotonic()
+        out = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            self._child(request, out)
+        os.close(out)
+        try:
+            os.setpgid(pid, pid)
+        except OSError:  # the child did it first, or is gone already
+            pass
+        status, timed_out = self._wait(pid, request.get("timeout"))
+        _kill_group(pid)  # what the run left behind
+        _reap()
+        return {"returncode": None if timed_out else _exit_code(status),
+                "timed_out": timed_out, "seconds": round(time.monotonic() - started, 4)}
+
+    def _child(self, request: dict, out: int) -> None:
+        code = 1
+        try:
+            os.setpgid(0, 0)
+            _die_with_parent()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os.dup2(out, 1)
+            os.dup2(out, 2)
+            for fd in (out, self.requests, self.answers):
+                os.close(fd)
+            _run_pytest(request, self.path0)
+            code = 0
+        except SystemExit as exc:
+            code = _exit_status(exc)
+        except BaseException:  # noqa: BLE001 -- reported in the run's output, like a crash
+            traceback.print_exc()
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:  # noqa: BLE001, S110 -- a closed stream: nothing to save
+                    pass
+            os._exit(code)
+
+    def _wait(self, pid: int, timeout: Any) -> tuple:
+        """The child's wait status, and whether it ran past ``timeout`` (then it is killed).
+        End of apr's input meanwhile kills it and ends the server."""
+        deadline = None if timeout is None else time.monotonic() + float(timeout)
+        pidfd = _pidfd(pid)
+        watch = [self.requests] + ([pidfd] if pidfd >= 0 else [])
+        try:
+            while True:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    return status, False
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    _kill_group(pid)
+                    return os.waitpid(pid, 0)[1], True
+                step = left if pidfd >= 0 else min(0.005, left if left is not None else 0.005)
+                ready = select.select(watch, [], [], step)[0]
+                if self.requests in ready:
+                    _kill_group(pid)
+                    os.waitpid(pid, 0)
+                    raise SystemExit(0)
+        finally:
+            if pidfd >= 0:
+                os.close(pidfd)
+
+
+def _run_pytest(request: dict, path0: Any) -> None:
+    """In the child: become the cold run (folder, environment, sys.path), then run pytest's
+    ``__main__`` as ``python -m pytest`` does (it raises SystemExit)."""
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    if not getattr(sys.flags, "safe_path", False):
+        sys.path[0] = path0 or os.getcwd()
+    sys.dont_write_bytecode = True  # what PYTHONDONTWRITEBYTECODE did for the cold run
+    importlib.invalidate_caches()  # the workspace changed since the server looked at it
+    sys.argv = ["pytest", *request["args"]]
+    runpy.run_module("pytest", run_name="__main__", alter_sys=True)
+
+
+def _exit_status(exc: SystemExit) -> int:
+    """The status the interpreter exits with for ``exc`` (a message: printed, status 1)."""
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    print(exc.code, file=sys.stderr)
+    return 1
+
+
+def _pidfd(pid: int) -> int:
+    """A descriptor that becomes readable when ``pid`` ends (Linux 5.3+, Python 3.9+); -1
+    when there is none (then the wait polls)."""
+    try:
+        return os.pidfd_open(pid)  # type: ignore[attr-defined,unused-ignore]
+    except (AttributeError, OSError):
+        return -1
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, _SIGKILL)
+    except OSError:
+        pass
+
+
+def _reap() -> None:
+    """Collect the zombies of killed grandchildren (the server may be a PID namespace's init,
+    which inherits orphans)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _exit_code(status: int) -> int:
+    if os.WIFSIGNALED(status):
+        return -os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent ends (no orphans); elsewhere, nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, _SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError, ImportError):
+        pass
+
+
+if __name__ == "__main__":
+    main()
