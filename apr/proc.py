@@ -122,8 +122,11 @@ def stop(popen: subprocess.Popen[bytes], grace: float = 1.0) -> None:
     """End a process from :func:`start_tests`: close its stdin (a worker's cue to exit), wait
     ``grace`` seconds, then kill its process group."""
     for pipe in (popen.stdin, popen.stdout):
-        if pipe is not None:
-            pipe.close()
+        try:
+            if pipe is not None:
+                pipe.close()
+        except OSError:  # what was left to send cannot be: the process is gone
+            pass
     try:
         popen.wait(timeout=grace)
     except subprocess.TimeoutExpired:

@@ -46,8 +46,9 @@ def _defects4j(command: str | None, **options: Any) -> TestDriver:
     return Defects4JDriver(command)
 
 
-#: name -> factory(test command, project_dir=..., repo_root=..., python=...); a factory takes
-#: the options it needs and ignores the rest.
+#: name -> factory(test command, project_dir=..., repo_root=..., python=..., warm=...); a
+#: factory takes the options it needs and ignores the rest (``warm``: a long-lived worker per
+#: workspace for validation runs, where the driver has one; default True).
 DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "pytest": _pytest,
     "junit": _junit,

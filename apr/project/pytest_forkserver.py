@@ -30,14 +30,17 @@ import json
 import os
 import runpy
 import select
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
 from typing import Any
 
 _NEVER = ("this", "antigravity", "__main__", "__future__")  # imports with side effects
+_PLUGIN = "apr_pytest_plugin"
 _SIGKILL = 9
 _PR_SET_PDEATHSIG = 1
 
@@ -99,13 +102,19 @@ def _prepare(hello: dict) -> dict:
     except BaseException as exc:  # noqa: BLE001 -- any failure is a reason to run cold
         return {"ok": False, "why": f"pytest does not import: {type(exc).__name__}: {exc}"}
     local = set(hello.get("local", ()))
+    roots = hello.get("roots", ())
     for name in _pytest_modules() + list(hello.get("preload", ())):
-        if name.partition(".")[0] not in local and name not in _NEVER:
+        top = name.partition(":")[0].partition(".")[0]
+        if top not in local and top not in _NEVER:
             _try_import(name)
-    why = _unsafe(hello.get("roots", ()))
+    for name in _session_modules(roots):
+        if name.partition(".")[0] not in local:
+            _try_import(name)
+    why = _unsafe(roots)
     if why:
         return {"ok": False, "why": why}
     _quiet_rewrite_warnings(frozenset(sys.modules))
+    _index_modules()
     gc.collect()
     if hasattr(gc, "freeze"):  # keep the preloaded objects' pages shared after fork
         gc.freeze()
@@ -116,7 +125,7 @@ def _prepare(hello: dict) -> dict:
 def _pytest_modules() -> list:
     """pytest's own plugins, apr's, and those installed (entry points), which pytest would
     otherwise import in every run."""
-    names = ["apr_pytest_plugin"]
+    names = [_PLUGIN]
     try:
         from _pytest.config import default_plugins
         names += ["_pytest." + name for name in default_plugins]
@@ -133,6 +142,83 @@ def _pytest_modules() -> list:
     except Exception:  # noqa: BLE001 -- broken metadata: pytest will say so in the run
         pass
     return names
+
+
+_PROBE = """
+def test_passes():
+    assert [1, 2] == [1, 2]
+
+
+def test_fails():
+    assert {"a": [1, 2]} == {"a": [1, 3]}
+"""
+
+
+def _session_modules(roots: Any) -> list:
+    """The modules a pytest session imports on its way (the debugger, plugins' hooks, what
+    reports a failing assertion...), found by a session over two tests of our own in an empty
+    folder, run in a forked child; in the order it imported them."""
+    folder = tempfile.mkdtemp(prefix="apr-probe-")
+    reading, writing = os.pipe()
+    try:
+        with open(os.path.join(folder, "test_apr_probe.py"), "w") as probe:
+            probe.write(_PROBE)
+        with open(os.path.join(folder, "pytest.ini"), "w") as ini:
+            ini.write("[pytest]\n")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            _probe_child(folder, writing)
+        os.close(writing)
+        data = b""
+        while True:
+            chunk = os.read(reading, 65536)
+            if not chunk:
+                break
+            data += chunk
+        os.waitpid(pid, 0)
+    finally:
+        os.close(reading)
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        files = json.loads(data.decode("utf-8") or "{}")
+    except ValueError:
+        return []
+    prefixes = tuple(os.path.join(os.path.realpath(r), "") for r in [*roots, folder])
+    return [name for name, file in files.items()
+            if not (file and os.path.realpath(file).startswith(prefixes))]
+
+
+def _probe_child(folder: str, writing: int) -> None:
+    try:
+        os.setpgid(0, 0)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        before = set(sys.modules)
+        os.chdir(folder)
+        sys.dont_write_bytecode = True
+        import pytest
+
+        pytest.main(["-p", _PLUGIN, "-p", "no:cacheprovider", "-q", folder])
+        files = {name: getattr(module, "__file__", None) or ""
+                 for name, module in list(sys.modules.items()) if name not in before}
+        _send(writing, files)
+    finally:
+        os._exit(0)
+
+
+def _index_modules() -> None:
+    """Fill ``inspect``'s file-to-module index for every module loaded (pytest asks it of each
+    failing test's frames; on a cold index it looks at every module in sys.modules, once per
+    run otherwise)."""
+    try:
+        import inspect
+
+        inspect.getmodule(_index_modules.__code__)
+    except Exception:  # noqa: BLE001, S110 -- a cache only
+        pass
 
 
 def _quiet_rewrite_warnings(preloaded: frozenset) -> None:
@@ -156,8 +242,13 @@ def _quiet_rewrite_warnings(preloaded: frozenset) -> None:
 
 
 def _try_import(name: str) -> None:
+    """Import ``name`` (``module`` or ``module:attribute``, an attribute a package may load
+    lazily), if it can be."""
+    module, _, attribute = name.partition(":")
     try:
-        importlib.import_module(name)
+        loaded = importlib.import_module(module)
+        if attribute and not hasattr(loaded, attribute):
+            importlib.import_module(module + "." + attribute)
     except BaseException:  # noqa: BLE001, S110 -- the run will import it again and report
         pass
 

@@ -46,8 +46,8 @@ START_SECONDS = 120.0  # loading heavy dependencies on a busy machine
 ANSWER_GRACE = 30.0  # beyond a run's own timeout, which the server enforces
 _MAX_FILES = 5000
 _PRUNE = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
-_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w. \t,]+))",
-                     re.MULTILINE)
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w \t,]*)"
+                     r"|import[ \t]+([\w. \t,]+))", re.MULTILINE)
 _PYTHON = re.compile(r"python[\d.]*$")
 
 
@@ -133,8 +133,13 @@ def scan(project_dir: Path) -> tuple[list[str], list[str]]:
             if name.endswith(".py"):
                 imports.update(_imports(folder / name))
     local.discard("__init__")
-    preload = sorted(m for m in imports if m.partition(".")[0] not in local)
+    preload = sorted(m for m in imports if _top(m) not in local)
     return preload, sorted(local)
+
+
+def _top(name: str) -> str:
+    """The top-level module of ``module.sub`` or ``module:attribute``."""
+    return name.partition(":")[0].partition(".")[0]
 
 
 def _source_folders(root: Path) -> Iterator[tuple[Path, list[str]]]:
@@ -152,20 +157,28 @@ def _source_folders(root: Path) -> Iterator[tuple[Path, list[str]]]:
 
 
 def _imports(file: Path) -> set[str]:
+    """The absolute imports of ``file``: ``module``, or ``module:name`` for ``from module
+    import name`` (a name a package may load lazily, as pydantic's ``BaseModel``)."""
     try:
         text = file.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return set()
     found: set[str] = set()
     for match in _IMPORT.finditer(text):
-        if match.group(1):
-            found.add(match.group(1))
-            continue
-        for part in match.group(2).split(","):
-            words = part.split()
-            if words:
-                found.add(words[0])
-    return {name for name in found if all(p.isidentifier() for p in name.split("."))}
+        module, names, plain = match.groups()
+        if module:
+            found.add(module)
+            found.update(f"{module}:{name}" for name in _names(names))
+        else:
+            found.update(_names(plain))
+    return {n for n in found
+            if all(p.isidentifier() for p in n.replace(":", ".").split("."))}
+
+
+def _names(listed: str) -> list[str]:
+    """The names of ``a as b, c`` (``*`` left out)."""
+    words = (part.split() for part in listed.split(","))
+    return [w[0] for w in words if w and w[0] != "*"]
 
 
 class _Server:
@@ -191,7 +204,11 @@ class _Server:
             except (FileNotFoundError, PermissionError) as exc:
                 raise WorkerLost(f"cannot start {job.launch.python}: {exc}") from None
         server = cls(popen, log)
-        answer = server.ask(hello, START_SECONDS)
+        try:
+            answer = server.ask(hello, START_SECONDS)
+        except WorkerLost:
+            server.close()
+            raise
         if not answer.get("ok"):
             server.close()
             raise WorkerLost(str(answer.get("why")))

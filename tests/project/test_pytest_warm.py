@@ -252,9 +252,14 @@ def test_launch_of_pytest_commands(tmp_path: Path) -> None:
 
 
 def test_scan_finds_imports_and_local_names(project: Path) -> None:
+    (project / "tests/extra.py").write_text(
+        "from thirdparty import double as d, (\n    x)\nimport os.path, json as j\n"
+        "from . import m\nfrom helpers import h\n")
+    (project / "tests/helpers.py").write_text("")
     preload, local = scan(project)
-    assert "thirdparty" in preload and "pytest" in preload
-    assert "pkg" in local and "conftest" in local and "pkg" not in preload
+    assert {"thirdparty", "thirdparty:double", "os.path", "json", "pytest"} <= set(preload)
+    assert {"pkg", "conftest", "helpers"} <= set(local)
+    assert not [m for m in preload if m.startswith(("pkg", "helpers", "."))]
 
 
 def test_a_server_that_cannot_start_runs_cold(project: Path, tmp_path: Path,
