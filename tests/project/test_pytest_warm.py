@@ -72,6 +72,8 @@ PROJECT = {
                 pass
         """,
     "tests/test_m.py": """
+        import os
+
         import pytest
 
         from pkg.m import inc, remember, spin, value
@@ -104,6 +106,10 @@ PROJECT = {
 
         def test_hangs():
             spin()
+
+
+        def test_dies():
+            os.kill(os.getpid(), 9)
         """,
 }
 
@@ -186,6 +192,13 @@ def test_hanging_test_per_test_and_run_timeout(drivers: tuple[PytestDriver, Pyte
     assert time.monotonic() - started < 30
     after = drivers[0].run(project, project, [T + "test_pass"], timeout=60)
     assert after.outcomes == {T + "test_pass": TestStatus.PASSED}  # the server survived
+
+
+def test_a_run_that_dies_ends_as_the_cold_one(drivers: tuple[PytestDriver, PytestDriver],
+                                               project: Path) -> None:
+    warm, cold = both(drivers, project, [T + "test_pass", T + "test_dies"], timeout=60)
+    assert_same(warm, cold)
+    assert warm.returncode == -9 and warm.outcomes == {T + "test_pass": TestStatus.PASSED}
 
 
 def test_edits_are_seen_and_syntax_errors_reported(drivers: tuple[PytestDriver, PytestDriver],
