@@ -11,6 +11,7 @@ does not stop.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -18,10 +19,11 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 _live: set[subprocess.Popen[bytes]] = set()
 _live_lock = threading.Lock()
@@ -90,18 +92,76 @@ def run_tests(argv: Sequence[str], *, cwd: str | Path, timeout: float | None = N
     Raises:
         FileNotFoundError: the program does not exist.
     """
-    wrapped, merged = _in_fence(argv, cwd, env)
+    wrapped, merged = _fenced_argv(argv, cwd, env)
     return run(wrapped, cwd=cwd, timeout=timeout, env=merged)
 
 
-def _in_fence(argv: Sequence[str], cwd: str | Path, env: Mapping[str, str] | None,
-              ) -> tuple[Sequence[str], Mapping[str, str] | None]:
-    """``argv`` and ``env`` wrapped in the current fence (unchanged outside one)."""
+def start_tests(argv: Sequence[str], *, cwd: str | Path, env: Mapping[str, str] | None = None,
+                stderr: int | IO[bytes] | None = None) -> subprocess.Popen[bytes]:
+    """Start a long-lived test process (a warm worker) inside the current fence, with pipes to
+    its stdin and stdout, in its own session; :func:`kill_all` kills it, :func:`stop` ends it.
+
+    It is started from one long-lived thread of apr's: the fence's parent-death signal
+    (``setpriv --pdeathsig``) fires when the *thread* that started a process ends, and
+    validation threads come and go while a worker serves them.
+
+    Raises:
+        FileNotFoundError: the program does not exist.
+    """
+    wrapped, merged = _fenced_argv(argv, cwd, env)
+    popen = _spawner().submit(
+        subprocess.Popen, wrapped, cwd=cwd, env=merged,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+        start_new_session=True).result()
+    with _live_lock:
+        _live.add(popen)
+    return popen
+
+
+def stop(popen: subprocess.Popen[bytes], grace: float = 1.0) -> None:
+    """End a process from :func:`start_tests`: close its stdin (a worker's cue to exit), wait
+    ``grace`` seconds, then kill its process group."""
+    for pipe in (popen.stdin, popen.stdout):
+        try:
+            if pipe is not None:
+                pipe.close()
+        except OSError:  # what was left to send cannot be: the process is gone
+            pass
+    try:
+        popen.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    kill_group(popen, grace=0.2)
+    with _live_lock:
+        _live.discard(popen)
+
+
+@functools.cache
+def _spawner() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="apr-spawner")
+
+
+def tests_env(env: Mapping[str, str] | None, cwd: str | Path) -> dict[str, str]:
+    """The environment :func:`run_tests` gives a test command: ``env`` (default: apr's) plus
+    the current fence's (a process forked from a warm worker needs it per run)."""
+    from apr import fence as fence_mod
+
+    base = dict(env) if env is not None else dict(os.environ)
+    return {**base, **fence_mod.wrap([], _fence[-1], cwd)[1]} if _fence else base
+
+
+def _fenced_argv(argv: Sequence[str], cwd: str | Path, env: Mapping[str, str] | None
+                 ) -> tuple[list[str], dict[str, str] | None]:
+    """``argv`` wrapped in the current fence, and its environment (``env`` plus the fence's).
+
+    Raises:
+        FileNotFoundError: the program does not exist.
+    """
     from apr import fence as fence_mod
 
     active = _fence[-1] if _fence else None
     if active is None:
-        return argv, env
+        return list(argv), dict(env) if env is not None else None
     wrapped, extra = fence_mod.wrap(argv, active, cwd)
     if not _which(argv[0], env):
         raise FileNotFoundError(argv[0])
@@ -158,39 +218,3 @@ def kill_all() -> None:
         procs = list(_live)
     for proc in procs:
         kill_group(proc, grace=0.2)
-
-
-def start_tests(argv: Sequence[str], *, cwd: str | Path,
-                env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
-    """Start a long-lived test process (a warm worker) inside the current fence, as
-    :func:`run_tests` would run it, with pipes to its stdin and its merged stdout and stderr.
-    It runs in its own session and is killed by :func:`kill_all`; end it with :func:`stop`.
-
-    Raises:
-        FileNotFoundError: the program does not exist.
-    """
-    wrapped, merged = _in_fence(argv, cwd, env)
-    child = subprocess.Popen(list(wrapped), cwd=cwd, env=dict(merged) if merged is not None
-                             else None, stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             start_new_session=True)
-    with _live_lock:
-        _live.add(child)
-    return child
-
-
-def stop(child: subprocess.Popen[bytes]) -> None:
-    """End a process from :func:`start_tests`: close its stdin, kill its group, reap it."""
-    with _live_lock:
-        _live.discard(child)
-    for pipe in (child.stdin, child.stdout):
-        try:
-            if pipe is not None:
-                pipe.close()
-        except OSError:
-            pass
-    kill_group(child, grace=0.5)
-    try:
-        child.wait(timeout=2)
-    except subprocess.TimeoutExpired:
-        pass

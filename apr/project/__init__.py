@@ -18,7 +18,8 @@ def _pytest(command: str | None, **options: Any) -> TestDriver:
     from apr.project.pytest_driver import PytestDriver
 
     return PytestDriver(command, project_dir=options.get("project_dir"),
-                        repo_root=options.get("repo_root"), python=options.get("python"))
+                        repo_root=options.get("repo_root"), python=options.get("python"),
+                        warm=options.get("warm", True))
 
 
 def _junit(command: str | None, **options: Any) -> TestDriver:
@@ -46,8 +47,8 @@ def _defects4j(command: str | None, **options: Any) -> TestDriver:
 
 
 #: name -> factory(test command, project_dir=..., repo_root=..., python=..., warm=...); a
-#: factory takes the options it needs and ignores the rest (``warm``: a warm worker per
-#: workspace where the driver has one, default True).
+#: factory takes the options it needs and ignores the rest (``warm``: a long-lived worker per
+#: workspace for validation runs, where the driver has one; default True).
 DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "pytest": _pytest,
     "junit": _junit,

@@ -35,6 +35,7 @@ import json
 import os
 import select
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -91,7 +92,7 @@ class WarmJVM:
         runner = compiled_runner(tools)
         classpath = os.pathsep.join([str(runner.classes), *map(str, tools.junit)])
         self.child = proc.start_tests([tools.java, *WARM_JVM, "-cp", classpath, WARM_MAIN],
-                                      cwd=cwd)
+                                      cwd=cwd, stderr=subprocess.STDOUT)
         self.lock = threading.Lock()
         self._pending = b""
         self._noise: list[str] = []

@@ -19,7 +19,7 @@ import shlex
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
@@ -27,6 +27,7 @@ from apr import proc
 from apr.errors import TestCommandNotFound
 from apr.model import TestRun, TestStatus
 from apr.project.interpreter import Interpreter, find_python
+from apr.project.pytest_warm import SERVER, WarmPool, WarmRun, launch_of
 
 _PLUGIN = "apr_pytest_plugin"
 
@@ -45,7 +46,7 @@ class PytestDriver:
 
     def __init__(self, command: str | Sequence[str] | None = None, *,
                  project_dir: Path | None = None, repo_root: Path | None = None,
-                 python: str | None = None) -> None:
+                 python: str | None = None, warm: bool = True) -> None:
         if isinstance(command, str):
             command = shlex.split(command)
         self.command = list(command) if command else None
@@ -53,10 +54,16 @@ class PytestDriver:
         if not self.command and (project_dir is not None or python):
             self.interpreter = find_python(project_dir or Path.cwd(), repo_root, python)
         self._plugin_dir = Path(tempfile.mkdtemp(prefix="apr-plugin-"))
-        plugin = resources.files("apr.project").joinpath("pytest_plugin.py").read_bytes()
-        (self._plugin_dir / f"{_PLUGIN}.py").write_bytes(plugin)
+        _copy_script("pytest_plugin.py", self._plugin_dir / f"{_PLUGIN}.py")
+        self.warm: WarmPool | None = None
+        if warm:
+            script = _copy_script("pytest_forkserver.py", self._plugin_dir / f"{SERVER}.py")
+            roots = [p for p in (project_dir, repo_root) if p is not None]
+            self.warm = WarmPool(script, roots)
 
     def close(self) -> None:
+        if self.warm is not None:
+            self.warm.close()
         shutil.rmtree(self._plugin_dir, ignore_errors=True)
 
     def argv(self, project_dir: Path) -> list[str]:
@@ -94,15 +101,30 @@ class PytestDriver:
             env = self._env(project_dir, results, test_timeout)
             if coverage:
                 env["APR_COVERAGE_ROOT"] = str(repo_root)
-            try:
-                res = proc.run_tests(argv, cwd=project_dir, timeout=timeout, env=env)
-            except FileNotFoundError:
-                raise TestCommandNotFound(
-                    f"test command not found: {argv[0]} (is pytest installed? pass --test)"
-                ) from None
+            cold: Callable[[], proc.ProcResult] = lambda: _cold(argv, project_dir, timeout, env)  # noqa: E731
+            res = None
+            if not coverage:
+                res = self._warm_run(project_dir, repo_root, argv, env, Path(tmp), timeout, cold)
+            if res is None:
+                res = cold()
             _check_pytest(argv, results, res)
             run = _read_results(results, res, repo_root if coverage else None)
         return run
+
+    def _warm_run(self, project_dir: Path, repo_root: Path, argv: list[str],
+                  env: dict[str, str], tmp: Path, timeout: float | None,
+                  cold: Callable[[], proc.ProcResult]) -> proc.ProcResult | None:
+        """The run in the workspace's warm worker; None when it runs cold."""
+        if self.warm is None:
+            return None
+        command = self.argv(project_dir)
+        launch = launch_of(command, env)
+        if isinstance(launch, str):
+            self.warm.note(launch)
+            return None
+        job = WarmRun(project_dir, repo_root, launch, tuple(argv[len(command):]), env,
+                      tmp / "results.jsonl", tmp / "output", timeout)
+        return self.warm.run(job, cold)
 
     def _full_argv(self, project_dir: Path, tests: Sequence[str] | None,
                    fail_fast: bool) -> list[str]:
@@ -128,6 +150,21 @@ class PytestDriver:
         env["APR_RESULTS"] = str(results)
         env["APR_TEST_TIMEOUT"] = str(test_timeout or 0)
         return env
+
+
+def _copy_script(name: str, to: Path) -> Path:
+    """Copy one of apr's scripts for the project's interpreter (it runs outside apr)."""
+    to.write_bytes(resources.files("apr.project").joinpath(name).read_bytes())
+    return to
+
+
+def _cold(argv: list[str], project_dir: Path, timeout: float | None,
+          env: dict[str, str]) -> proc.ProcResult:
+    try:
+        return proc.run_tests(argv, cwd=project_dir, timeout=timeout, env=env)
+    except FileNotFoundError:
+        raise TestCommandNotFound(
+            f"test command not found: {argv[0]} (is pytest installed? pass --test)") from None
 
 
 def _python_for(project_dir: Path) -> str:

@@ -1,0 +1,366 @@
+"""The warm pytest worker: every run's outcome as the cold path's; the fallbacks; no leftovers.
+
+Each test builds a tiny project in tmp_path, with a "third-party" module outside it on
+PYTHONPATH (the server preloads it), and runs the same requests through a warm driver and a
+cold one (real pytest processes both).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from apr import proc
+from apr.fence import Fence
+from apr.model import TestRun, TestStatus
+from apr.project import make_driver
+from apr.project.pytest_driver import PytestDriver
+from apr.project.pytest_warm import launch_of, scan
+from tests.conftest import write_files
+
+THIRD_PARTY = {
+    "thirdparty/__init__.py": """
+        import os
+
+        with open(os.environ["IMPORT_LOG"], "a") as log:
+            log.write("imported\\n")
+
+        def double(x):
+            return 2 * x
+        """,
+}
+
+PROJECT = {
+    "conftest.py": """
+        import pytest
+
+        @pytest.fixture
+        def three():
+            return 3
+        """,
+    "pkg/__init__.py": "",
+    "pkg/m.py": """
+        import thirdparty
+
+        CALLS = []
+        STATE = []
+
+
+        def inc(x):
+            CALLS.append(x)
+            return thirdparty.double(x) - x + 1
+
+
+        def remember(x):
+            STATE.append(x)
+            return STATE
+
+
+        def value():
+            return 1
+
+
+        def spin():
+            while True:
+                pass
+        """,
+    "tests/test_m.py": """
+        import os
+
+        import pytest
+
+        from pkg.m import inc, remember, spin, value
+
+
+        def test_pass(three):
+            assert inc(2) == three
+
+
+        def test_fail():
+            assert inc(1) == 3
+
+
+        @pytest.fixture
+        def broken():
+            raise RuntimeError("fixture breaks")
+
+
+        def test_error(broken):
+            pass
+
+
+        def test_fresh_state():
+            assert remember(5) == [5]
+
+
+        def test_value():
+            assert value() == 1
+
+
+        def test_hangs():
+            spin()
+
+
+        def test_dies():
+            os.kill(os.getpid(), 9)
+        """,
+}
+
+T = "tests/test_m.py::"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_files(tmp_path / "site", THIRD_PARTY)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
+    monkeypatch.setenv("IMPORT_LOG", str(tmp_path / "imports.log"))
+    write_files(tmp_path / "proj", PROJECT)
+    return tmp_path / "proj"
+
+
+@pytest.fixture
+def drivers(project: Path) -> Iterator[tuple[PytestDriver, PytestDriver]]:
+    warm, cold = warm_driver(), PytestDriver(warm=False)
+    try:
+        yield warm, cold
+    finally:
+        warm.close()
+        cold.close()
+
+
+def warm_driver(**kw: str) -> PytestDriver:
+    """A warm driver whose servers start on the first run in a folder (not the second)."""
+    driver = PytestDriver(warm=True, **kw)  # type: ignore[arg-type]
+    assert driver.warm is not None
+    driver.warm.start_after = 0
+    return driver
+
+
+def both(drivers: tuple[PytestDriver, PytestDriver], project: Path, tests: list[str] | None,
+         **kw: object) -> tuple[TestRun, TestRun]:
+    warm, cold = drivers
+    runs = [d.run(project, project, tests, **kw) for d in (warm, cold)]  # type: ignore[arg-type]
+    return runs[0], runs[1]
+
+
+def assert_same(warm: TestRun, cold: TestRun) -> None:
+    assert warm.outcomes == cold.outcomes
+    assert (warm.returncode, warm.timed_out) == (cold.returncode, cold.timed_out)
+    assert [e.split(":")[0] for e in warm.errors] == [e.split(":")[0] for e in cold.errors]
+    assert set(warm.traces) == set(cold.traces)
+    assert _summary(warm.output) == _summary(cold.output)
+
+
+def _summary(output: str) -> str:
+    """The last line of pytest's output, its time left out."""
+    last = output.strip().splitlines()[-1] if output.strip() else ""
+    return re.sub(r" in [\d.]+s", "", last)
+
+
+def imports(project: Path) -> int:
+    return (project.parent / "imports.log").read_text().count("imported")
+
+
+def test_outcomes_equal_cold(drivers: tuple[PytestDriver, PytestDriver], project: Path) -> None:
+    kinds = [T + n for n in ("test_pass", "test_fail", "test_error", "test_fresh_state")]
+    warm, cold = both(drivers, project, kinds, timeout=60, test_timeout=5)
+    assert_same(warm, cold)
+    assert warm.outcomes == {T + "test_pass": TestStatus.PASSED, T + "test_fail": TestStatus.FAILED,
+                             T + "test_error": TestStatus.FAILED,
+                             T + "test_fresh_state": TestStatus.PASSED}
+    assert "assert 2 == 3" in warm.traces[T + "test_fail"]
+    assert "warning" not in warm.output  # nothing of the server's own shows in a run
+    fast_warm, fast_cold = both(drivers, project, kinds, fail_fast=True, timeout=60)
+    assert_same(fast_warm, fast_cold)
+    assert fast_warm.outcomes == {T + "test_pass": TestStatus.PASSED,
+                                  T + "test_fail": TestStatus.FAILED}
+    again = drivers[0].run(project, project, kinds, timeout=60)
+    assert again.outcomes[T + "test_fresh_state"] is TestStatus.PASSED  # no state leaked
+    assert drivers[0].warm is not None and len(drivers[0].warm.pids()) == 1
+    assert imports(project) == 1 + 2  # the server preloaded it once; each cold run imports it
+
+
+def test_hanging_test_per_test_and_run_timeout(drivers: tuple[PytestDriver, PytestDriver],
+                                               project: Path) -> None:
+    tests = [T + "test_hangs", T + "test_pass"]
+    warm, cold = both(drivers, project, tests, timeout=60, test_timeout=1)
+    assert_same(warm, cold)
+    assert warm.outcomes[T + "test_hangs"] is TestStatus.TIMEOUT
+    started = time.monotonic()
+    warm, cold = both(drivers, project, tests, timeout=2)
+    assert_same(warm, cold)
+    assert warm.timed_out and warm.returncode is None
+    assert time.monotonic() - started < 30
+    after = drivers[0].run(project, project, [T + "test_pass"], timeout=60)
+    assert after.outcomes == {T + "test_pass": TestStatus.PASSED}  # the server survived
+
+
+def test_a_run_that_dies_ends_as_the_cold_one(drivers: tuple[PytestDriver, PytestDriver],
+                                               project: Path) -> None:
+    warm, cold = both(drivers, project, [T + "test_pass", T + "test_dies"], timeout=60)
+    assert_same(warm, cold)
+    assert warm.returncode == -9 and warm.outcomes == {T + "test_pass": TestStatus.PASSED}
+
+
+def test_edits_are_seen_and_syntax_errors_reported(drivers: tuple[PytestDriver, PytestDriver],
+                                                   project: Path) -> None:
+    warm = drivers[0]
+    module = project / "pkg/m.py"
+    assert warm.run(project, project, [T + "test_value"]).outcomes[T + "test_value"] \
+        is TestStatus.PASSED
+    stat = module.stat()
+    module.write_text(module.read_text().replace("return 1", "return 2"))  # same size
+    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
+    assert warm.run(project, project, [T + "test_value"]).outcomes[T + "test_value"] \
+        is TestStatus.FAILED
+    module.write_text(module.read_text().replace("def value():", "def value(:"))
+    broken_warm, broken_cold = both(drivers, project, [T + "test_value"], timeout=60)
+    assert_same(broken_warm, broken_cold)
+    assert broken_warm.outcomes == {} and "SyntaxError" in broken_warm.errors[0]
+
+
+def test_fenced_runs_and_close_leaves_nothing(project: Path) -> None:
+    driver = warm_driver()
+    with proc.fenced(Fence(memory_mb=2048)):
+        run = driver.run(project, project, [T + "test_pass", T + "test_hangs"], timeout=2)
+        assert run.timed_out and run.outcomes[T + "test_pass"] is TestStatus.PASSED
+        again = driver.run(project, project, [T + "test_pass"], timeout=60)
+    assert again.outcomes == {T + "test_pass": TestStatus.PASSED}
+    assert driver.warm is not None
+    pids = driver.warm.pids()
+    tree = _descendants(pids[0])
+    assert tree  # the server under the fence's wrappers
+    driver.close()
+    driver.close()
+    assert not [pid for pid in [*pids, *tree] if _alive(pid)]
+
+
+def test_a_folder_run_in_once_gets_no_server(project: Path) -> None:
+    driver = PytestDriver(warm=True)
+    try:
+        runs = [driver.run(project, project, [T + "test_pass"], timeout=60) for _ in range(2)]
+        assert driver.warm is not None and len(driver.warm.pids()) == 1
+    finally:
+        driver.close()
+    assert runs[0].outcomes == runs[1].outcomes == {T + "test_pass": TestStatus.PASSED}
+    assert imports(project) == 2  # the first run, cold; then the server
+
+
+def test_a_command_that_is_not_pytest_runs_cold(project: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    command = [sys.executable, "-c", "import sys, pytest; sys.exit(pytest.main())"]
+    driver = PytestDriver(command, warm=True)
+    try:
+        for _ in range(2):
+            run = driver.run(project, project, [T + "test_pass"], timeout=60)
+            assert run.outcomes == {T + "test_pass": TestStatus.PASSED}
+        assert driver.warm is not None and driver.warm.pids() == []
+    finally:
+        driver.close()
+    err = capsys.readouterr().err
+    assert err.count("tests run cold") == 1 and "is not `python -m pytest`" in err
+
+
+def test_launch_of_pytest_commands(tmp_path: Path) -> None:
+    script = tmp_path / "bin/pytest"
+    script.parent.mkdir()
+    script.write_text(f"#!{sys.executable}\nimport pytest\n")
+    script.chmod(0o755)
+    path = {"PATH": str(script.parent)}
+    assert launch_of(["python3", "-m", "pytest", "-k", "x"], path).args == ("-k", "x")  # type: ignore[union-attr]
+    from_script = launch_of(["pytest", "tests"], path)
+    assert not isinstance(from_script, str)
+    assert (from_script.python, from_script.args, from_script.path0) == (
+        sys.executable, ("tests",), str(script.parent.resolve()))
+    assert isinstance(launch_of(["tox", "-e", "py"], path), str)
+    assert isinstance(launch_of(["node", "-m", "pytest"], path), str)
+
+
+def test_scan_finds_imports_and_local_names(project: Path) -> None:
+    (project / "tests/extra.py").write_text(
+        "from thirdparty import double as d, (\n    x)\nimport os.path, json as j\n"
+        "from . import m\nfrom helpers import h\n")
+    (project / "tests/helpers.py").write_text("")
+    preload, local = scan(project)
+    assert {"thirdparty", "thirdparty:double", "os.path", "json", "pytest"} <= set(preload)
+    assert {"pkg", "conftest", "helpers"} <= set(local)
+    assert not [m for m in preload if m.startswith(("pkg", "helpers", "."))]
+
+
+def test_a_server_that_cannot_start_runs_cold(project: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    python = tmp_path / "bin/python"
+    python.parent.mkdir()
+    python.write_text('#!/bin/sh\ncase "$1" in *forkserver.py) echo "no fork here" >&2; exit 3;; '
+                      f'esac\nexec {sys.executable} "$@"\n')
+    python.chmod(0o755)
+    driver = warm_driver(python=str(python))
+    try:
+        run = driver.run(project, project, [T + "test_pass"], timeout=60)
+        assert run.outcomes == {T + "test_pass": TestStatus.PASSED}
+    finally:
+        driver.close()
+    assert "no fork here" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("module", "why"), [
+    ("import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True)"
+     ".start()\n", "started threads"),
+    ("import pkg.m\n", "imported its own module pkg"),
+])
+def test_unsafe_preloads_run_cold(project: Path, capsys: pytest.CaptureFixture[str],
+                                  module: str, why: str) -> None:
+    (project.parent / "site/risky.py").write_text(module)
+    (project / "tests/test_risky.py").write_text("import risky\n\ndef test_ok():\n    pass\n")
+    driver = make_driver("pytest", project, "python", None, warm=True)
+    assert isinstance(driver, PytestDriver) and driver.warm is not None
+    driver.warm.start_after = 0
+    try:
+        run = driver.run(project, project, [T + "test_pass"], timeout=60)
+        assert run.outcomes == {T + "test_pass": TestStatus.PASSED}
+    finally:
+        driver.close()
+    assert why in capsys.readouterr().err
+
+
+def test_a_conftest_that_cannot_be_imported_twice_goes_cold(
+        drivers: tuple[PytestDriver, PytestDriver], project: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "conftest.py").write_text(
+        "import sys\n\nif 'thirdparty' in sys.modules:\n"
+        "    raise RuntimeError('thirdparty was imported before me')\n\n"
+        "import thirdparty\n" + (project / "conftest.py").read_text())
+    for _ in range(2):
+        warm, cold = both(drivers, project, [T + "test_pass"], timeout=60)
+        assert_same(warm, cold)
+    assert capsys.readouterr().err.count("a cold run gives some") == 1
+
+
+def _descendants(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True,
+                         check=True).stdout
+    children: dict[int, list[int]] = {}
+    for line in out.splitlines():
+        child, parent = (int(x) for x in line.split())
+        children.setdefault(parent, []).append(child)
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
