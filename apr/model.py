@@ -128,7 +128,9 @@ class ValidationResult:
     targets it made pass; ``test_stages``: per validation stage (``targets``, ``selected``,
     ``full``) the tests run (``<stage>_tests``) and the seconds the runs took
     (``<stage>_seconds``), and what test selection left out (``skipped_tests``,
-    ``skipped_seconds`` at the baseline's speed).
+    ``skipped_seconds`` at the baseline's speed); ``estimate``: the correctness estimate of a
+    plausible patch, feature by feature, with its ``total`` (:mod:`apr.rank`; empty when not
+    estimated).
     """
 
     candidate: Candidate
@@ -141,6 +143,7 @@ class ValidationResult:
     detail: str = ""
     fixed_tests: tuple[str, ...] = ()
     test_stages: dict[str, float] = field(default_factory=dict)
+    estimate: dict[str, float] = field(default_factory=dict)
 
 
 class RepairStatus(enum.StrEnum):
