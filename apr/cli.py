@@ -198,7 +198,10 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fl", metavar="FORMULA", choices=["ochiai", "dstar", "tarantula"],
                    help="fault localization formula: ochiai (default), dstar, tarantula")
     p.add_argument("--max-patches", type=int, metavar="N", help="stop after N plausible "
-                   "patches (default: 1)")
+                   "patches (default: 5)")
+    p.add_argument("--search-on", type=float, metavar="SHARE", help="after the first plausible "
+                   "patch, spend at most this share of the budget and time left on finding "
+                   "the others (default: 0.25; 0: search the whole budget in rank order)")
     _add_tests(p)
     p.add_argument("--test-timeout", type=float, metavar="SECONDS",
                    help="time limit for one test in the first run (default: 60)")
@@ -216,7 +219,7 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
 _CONFIG_FLAGS = ("test_command", "language", "driver", "pipeline", "budget", "time_limit",
                  "workers", "fl", "max_patches", "test_timeout", "suite_timeout", "model",
                  "python", "failing", "full_check", "select_tests", "memory_limit", "cpu_limit",
-                 "file_limit", "allow_network", "sandbox")
+                 "file_limit", "allow_network", "sandbox", "search_on")
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
