@@ -429,7 +429,13 @@ def estimated(results: Sequence[ValidationResult], generated: Generated,
     top = max((h.score for h in hunks), default=0.0) or 1.0
 
     def suspiciousness(candidate: Candidate) -> float:
-        scores = [max((h.score for h in hunks if h.file == e.file and h.start <= e.start <= h.end),
+        """The score of the candidate's hunk; for a multi-hunk one, the mean over its edits
+        of the best hunk on the edit's lines."""
+        if (own := generated.hunk_of.get(candidate)) is not None:
+            return hunks[own].score / top
+        scores = [max((h.score for h in hunks if h.file == e.file
+                       and h.first_line <= _line(generated.sources[e.file], e.end)
+                       and _line(generated.sources[e.file], e.start) <= h.last_line),
                       default=0.0) for e in candidate.edits]
         return sum(scores) / len(scores) / top if scores else 0.0
 
@@ -437,6 +443,10 @@ def estimated(results: Sequence[ValidationResult], generated: Generated,
                     Naturalness(root, generated.sources, lang))
     ranked = {r.index: r for r in rank_plausible(_plausible(results), est)}
     return [ranked.get(r.index, r) if r.outcome is Outcome.PLAUSIBLE else r for r in results]
+
+
+def _line(source: bytes, offset: int) -> int:
+    return source.count(b"\n", 0, offset) + 1
 
 
 def confirm_partials(run: ValidationRun, config: RepairConfig) -> list[ValidationResult]:
