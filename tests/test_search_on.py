@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from apr.config import RepairConfig
-from apr.model import Candidate, Edit, Outcome
-from apr.pipeline import Generated, nearest_first, search_on
+from apr.lang import get_language
+from apr.model import Candidate, Edit, Hunk, Outcome, ValidationResult
+from apr.pipeline import Generated, _plausible, estimated, nearest_first, search_on
 from tests.generate.test_multihunk import make_run
 
 
@@ -41,3 +44,23 @@ def test_search_goes_on_nearest_first_until_max_patches() -> None:
 def test_search_spends_only_its_share_of_the_budget_left() -> None:
     assert first_then_more(budget=6, share=0.25) == ["b0", "a0", "a2"]  # int(4 * 0.25) = 1
     assert first_then_more(budget=6, share=0.2) == ["b0", "a0"]  # int(4 * 0.2) = 0
+
+
+def test_estimated_orders_the_plausible_patches_by_their_hunks_suspiciousness(
+        tmp_path: Path) -> None:
+    source = b"def f(x):\n    if x:\n        return g(x)\n    return 0\n"
+    (tmp_path / "m.py").write_bytes(source)
+    at = source.index(b"        return g")  # an insertion at the line start, before the hunk
+    inserted = Candidate((Edit("m.py", at, at, "        seen.add(x)\n"),), "template",
+                         "insert_statement", 1.0, "insert")
+    low = source.index(b"0\n")
+    changed = Candidate((Edit("m.py", low, low + 1, "1"),), "template", "literal", 1.0, "lit")
+    hunks = (Hunk("m.py", 3, 3, at + 8, source.index(b"\n", at), 1.0, 0),
+             Hunk("m.py", 4, 4, low - 11, low + 1, 0.25, 1))
+    generated = Generated(hunks, [changed, inserted], {inserted: 0, changed: 1},
+                          {"m.py": source})
+    results = [ValidationResult(c, Outcome.PLAUSIBLE, 1.0, 1, index=i)
+               for i, c in enumerate([changed, inserted])]
+    ranked = _plausible(estimated(results, generated, get_language("python"), tmp_path))
+    assert [r.candidate for r in ranked] == [inserted, changed]
+    assert [r.estimate["localization"] for r in ranked] == [1.0, 0.25]
