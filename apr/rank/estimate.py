@@ -17,7 +17,12 @@ the patch itself and from the run (nothing is executed):
 - **naturalness**: how much more (or less) probable the patched lines are than the buggy ones
   under the project's token language model, in mean log-probability per token, clipped to
   [-2, 2], times :data:`NATURALNESS` (buggy lines are less natural than their fixes: Ray et
-  al., ICSE 2016).
+  al., ICSE 2016);
+- **order**: ``log(1 + i)`` times :data:`ORDER` (negative), ``i`` the patch's 0-based position in
+  the order candidates were offered to validation (the generators' ranking, then the search for
+  more patches): the ranking already holds the families' priors, and a patch found first should
+  lose its place only to one the other features clearly prefer, not to a hair's difference in
+  naturalness.
 
 ``total`` is the sum of the parts. :func:`rank_plausible` sorts by it, highest first, and keeps
 the validation order among equal totals. The weights were set by hand, looking at QuixBugs-Python
@@ -38,6 +43,7 @@ ANTI_PATTERN = -1.0
 LOCALIZATION = 1.0
 SIZE = -0.15
 NATURALNESS = 0.5
+ORDER = -0.05
 
 Tokenize = Callable[[str, LanguageSupport], list[str]]
 Naturalness = Callable[[str, bytes, tuple[int, int], tuple[int, int]], float]
@@ -77,9 +83,9 @@ class Estimator:
     naturalness: Naturalness | None = None
 
 
-def estimate(candidate: Candidate, est: Estimator) -> dict[str, float]:
-    """The weighted features of ``candidate`` (only the anti-patterns found appear), and their
-    ``total``."""
+def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, float]:
+    """The weighted features of ``candidate``, offered to validation at position ``index``
+    (only the anti-patterns found appear), and their ``total``."""
     regions = changed_regions(candidate.edits, est.sources)
     old = [t for r in regions for t in est.tokenize(r.old, est.language)]
     new = [t for r in regions for t in est.tokenize(r.new, est.language)]
@@ -90,6 +96,7 @@ def estimate(candidate: Candidate, est: Estimator) -> dict[str, float]:
     parts["size"] = SIZE * math.log1p(changed_tokens(old, new))
     if est.naturalness is not None and regions:
         parts["naturalness"] = NATURALNESS * _naturalness_gain(regions, est)
+    parts["order"] = ORDER * math.log1p(index)
     parts = {k: round(v, 4) for k, v in parts.items()}
     parts["total"] = round(sum(parts.values()), 4)
     return parts
@@ -99,7 +106,7 @@ def rank_plausible(results: Sequence[ValidationResult], est: Estimator,
                    ) -> list[ValidationResult]:
     """``results`` with their ``estimate`` filled in, highest total first (validation order
     among equal totals)."""
-    scored = [replace(r, estimate=estimate(r.candidate, est)) for r in results]
+    scored = [replace(r, estimate=estimate(r.candidate, est, r.index)) for r in results]
     return sorted(scored, key=lambda r: (-r.estimate["total"], r.index))
 
 

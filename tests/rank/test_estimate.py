@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,8 @@ def test_the_estimate_puts_an_overfitting_patch_after_a_clean_one(tmp_path: Path
     ranked = rank_plausible([weakened, shortened, clean], est)
     assert [r.index for r in ranked][0] == 2
     parts = ranked[0].estimate
-    assert set(parts) == {"localization", "size", "naturalness", "total"}
+    assert set(parts) == {"localization", "size", "naturalness", "order", "total"}
+    assert parts["order"] == round(-0.05 * math.log(3), 4)  # offered third
     assert parts["localization"] == 0.5
     assert parts["total"] == pytest.approx(sum(v for k, v in parts.items() if k != "total"),
                                            abs=1e-3)
