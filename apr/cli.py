@@ -116,9 +116,20 @@ def _add_bench(p: argparse.ArgumentParser) -> None:
                      help="time limit for one test in the first run (buggy code hangs)")
     run.add_argument("--engine", choices=["warm", "cold", "check"], default="warm",
                      help="how candidates' tests run (see apr repair --help)")
+    run.add_argument("--max-patches", type=int, metavar="N", help="plausible patches kept and "
+                     "judged per bug (default: the config's)")
+    run.add_argument("--search-on", type=float, metavar="SHARE", help="share of the budget and "
+                     "time left after the first plausible patch spent looking for more "
+                     "(default: the config's)")
     run.add_argument("--out", required=True, metavar="DIR")
     rep = sub.add_parser("report", help="tables (text, Markdown, HTML) of a bench run")
     rep.add_argument("out", metavar="DIR")
+    cmp = sub.add_parser("compare", help="two bench runs side by side: bugs gained and lost",
+                         description="Totals of two bench runs over the bugs both ran, and the "
+                         "bugs gained and lost (correct, correct at any rank, plausible).")
+    cmp.add_argument("old", metavar="OLD_DIR")
+    cmp.add_argument("new", metavar="NEW_DIR")
+    cmp.add_argument("--json", action="store_true", help="print the comparison as JSON")
 
 
 def _add_tests(p: argparse.ArgumentParser) -> None:
@@ -192,7 +203,10 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fl", metavar="FORMULA", choices=["ochiai", "dstar", "tarantula"],
                    help="fault localization formula: ochiai (default), dstar, tarantula")
     p.add_argument("--max-patches", type=int, metavar="N", help="stop after N plausible "
-                   "patches (default: 1)")
+                   "patches (default: 5)")
+    p.add_argument("--search-on", type=float, metavar="SHARE", help="after the first plausible "
+                   "patch, spend at most this share of the budget and time left on finding "
+                   "the others (default: 0.25; 0: search the whole budget in rank order)")
     _add_tests(p)
     p.add_argument("--test-timeout", type=float, metavar="SECONDS",
                    help="time limit for one test in the first run (default: 60)")
@@ -210,7 +224,7 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
 _CONFIG_FLAGS = ("test_command", "language", "driver", "pipeline", "budget", "time_limit",
                  "workers", "fl", "max_patches", "test_timeout", "suite_timeout", "model",
                  "python", "failing", "full_check", "select_tests", "memory_limit", "cpu_limit",
-                 "file_limit", "allow_network", "sandbox", "engine")
+                 "file_limit", "allow_network", "sandbox", "engine", "search_on")
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -356,6 +370,8 @@ def cmd_bench(args: argparse.Namespace) -> ExitCode:
         return _bench_run(args)
     if args.bench_command == "report":
         return _bench_report(args)
+    if args.bench_command == "compare":
+        return _bench_compare(args)
     if args.bench_command == "list":
         for bug in _suite(args).bugs():
             print(f"{bug.id}\t{bug.language}\t{bug.hunks}\t{bug.kind}")
@@ -381,8 +397,9 @@ def _bench_run(args: argparse.Namespace) -> ExitCode:
     settings = BenchSettings(fl=args.fl, formula=args.formula, pipeline=args.pipeline,
                              budget=args.budget, time_limit=args.time_limit,
                              workers=args.workers, test_timeout=args.test_timeout,
-                             engine=args.engine,
-                             model=tuple(args.model or ()))
+                             engine=args.engine, model=tuple(args.model or ()),
+                             **{k: v for k in ("max_patches", "search_on")
+                                if (v := getattr(args, k)) is not None})
 
     def show(record: dict[str, Any], done: int, total: int) -> None:
         verdict = ("correct" if record["correct"] else "plausible" if record["plausible"]
@@ -404,6 +421,16 @@ def _bench_report(args: argparse.Namespace) -> ExitCode:
     text, md, page = write_reports(Path(args.out))
     print(text)
     print(f"apr: wrote {md} and {page}")
+    return ExitCode.OK
+
+
+def _bench_compare(args: argparse.Namespace) -> ExitCode:
+    import json
+
+    from apr.bench.compare import compare, text
+
+    comparison = compare(Path(args.old), Path(args.new))
+    print(json.dumps(comparison, indent=1) if args.json else text(comparison))
     return ExitCode.OK
 
 

@@ -31,7 +31,15 @@ class RepairConfig:
     budget: int = 1000  # candidates validated, at most
     time_limit: float = 1800.0  # whole run, wall clock
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
-    max_patches: int = 1  # stop after this many plausible patches
+    # plausible patches wanted. Once the first is found, the search goes on for the others
+    # with at most `search_on` of the budget and of the time then left, candidates at the same
+    # place and of the same family first (apr.pipeline.search_on); 0: no such phase, the
+    # search stops after max_patches plausible patches, in rank order, within the whole budget
+    max_patches: int = 5
+    search_on: float = 0.25
+    # plausible patches ordered by the correctness estimate (apr.rank: anti-patterns,
+    # localization, size, naturalness); off: in the order validation found them
+    rank_patches: bool = True
     max_hunks: int = 30  # suspicious statements considered for generation
     max_candidates: int = 5000  # candidates kept after ranking, before validation
     test_timeout: float = 60.0  # one test, during the baseline run
@@ -102,6 +110,8 @@ class RepairConfig:
                 raise UsageError(f"{name} must be positive, got {getattr(self, name)}")
         if self.engine not in ("warm", "cold", "check"):
             raise UsageError(f"engine must be warm, cold or check, got {self.engine!r}")
+        if not 0 <= self.search_on <= 1:
+            raise UsageError(f"search_on must be in [0, 1], got {self.search_on}")
         if not 0 <= self.multihunk_share < 1:
             raise UsageError(f"multihunk_share must be in [0, 1), got {self.multihunk_share}")
 

@@ -128,9 +128,10 @@ class ValidationResult:
     targets it made pass; ``test_stages``: per validation stage (``targets``, ``selected``,
     ``full``) the tests run (``<stage>_tests``) and the seconds the runs took
     (``<stage>_seconds``), and what test selection left out (``skipped_tests``,
-    ``skipped_seconds`` at the baseline's speed). ``duplicate_of``: the index of an earlier
-    candidate that made the same program (:mod:`apr.validate.programs`), whose result this is;
-    a duplicate is never a patch of its own.
+    ``skipped_seconds`` at the baseline's speed); ``estimate``: the correctness estimate of a
+    plausible patch, feature by feature, with its ``total`` (:mod:`apr.rank`; empty when not
+    estimated). ``duplicate_of``: the index of an earlier candidate that made the same program
+    (:mod:`apr.validate.programs`), whose result this is; a duplicate is never a patch of its own.
     """
 
     candidate: Candidate
@@ -143,6 +144,7 @@ class ValidationResult:
     detail: str = ""
     fixed_tests: tuple[str, ...] = ()
     test_stages: dict[str, float] = field(default_factory=dict)
+    estimate: dict[str, float] = field(default_factory=dict)
     duplicate_of: int | None = None
 
     @property

@@ -44,7 +44,9 @@ from apr.generate.multihunk import (
     merge,
     same_change,
 )
+from apr.generate.naturalness import Naturalness
 from apr.generate.ranking import rank
+from apr.generate.tokenlm import tokens
 from apr.lang import LanguageSupport, detect_language, get_language
 from apr.localize.sbfl import localize
 from apr.localize.stacktrace import resolve_suffix
@@ -62,6 +64,7 @@ from apr.model import (
 )
 from apr.project import TestDriver, make_driver
 from apr.project.workspace import Snapshot, UserRepo, Workspace
+from apr.rank import Estimator, rank_plausible
 from apr.validate.cache import CacheScope, ValidationCache
 from apr.validate.engine import CheckedDriver, engine_driver
 from apr.validate.expect import Expectation, expectation
@@ -413,7 +416,14 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
         with record.stage("validate"):
             progress.stage("validate", "the rest of the single-hunk candidates")
             run.validate(tail)
+    if _plausible(run.results) and config.search_on > 0 and config.max_patches > 1:
+        with record.stage("search_on"):
+            progress.stage("validate", "more plausible patches, same place and family first")
+            search_on(run, generated, config)
     results = run.results
+    if _plausible(results) and config.rank_patches:
+        with record.stage("rank"):
+            results = estimated(results, generated, lang, snapshot.repo_dir)
     if not _plausible(results) and _partial(results):
         with record.stage("validate"):
             progress.stage("validate", "the whole suite on the best partial patches")
@@ -421,6 +431,34 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
     return _finish(_status(results), record, started, baseline, locations,
                    [*candidates, *multi], results, config.max_patches,
                    first_plausible=first[0] if first else None, expect=expect)
+
+
+def estimated(results: Sequence[ValidationResult], generated: Generated,
+              lang: LanguageSupport, root: Path) -> list[ValidationResult]:
+    """``results`` with a correctness estimate on each plausible one (:mod:`apr.rank`), which
+    :func:`_plausible` then orders them by."""
+    hunks = generated.hunks
+    top = max((h.score for h in hunks), default=0.0) or 1.0
+
+    def suspiciousness(candidate: Candidate) -> float:
+        """The score of the candidate's hunk; for a multi-hunk one, the mean over its edits
+        of the best hunk on the edit's lines."""
+        if (own := generated.hunk_of.get(candidate)) is not None:
+            return hunks[own].score / top
+        scores = [max((h.score for h in hunks if h.file == e.file
+                       and h.first_line <= _line(generated.sources[e.file], e.end)
+                       and _line(generated.sources[e.file], e.start) <= h.last_line),
+                      default=0.0) for e in candidate.edits]
+        return sum(scores) / len(scores) / top if scores else 0.0
+
+    est = Estimator(generated.sources, lang, tokens, suspiciousness,
+                    Naturalness(root, generated.sources, lang))
+    ranked = {r.index: r for r in rank_plausible(_plausible(results), est)}
+    return [ranked.get(r.index, r) if r.outcome is Outcome.PLAUSIBLE else r for r in results]
+
+
+def _line(source: bytes, offset: int) -> int:
+    return source.count(b"\n", 0, offset) + 1
 
 
 def confirm_partials(run: ValidationRun, config: RepairConfig) -> list[ValidationResult]:
@@ -520,7 +558,8 @@ def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun, plan: P
     deadline) in ``time.monotonic()`` terms."""
     started, deadline = times
     timeouts = validation_timeouts(baseline, config)
-    limits = Limits(budget=config.budget, deadline=deadline, max_patches=config.max_patches,
+    first_phase = 1 if config.search_on > 0 else config.max_patches  # then search_on()
+    limits = Limits(budget=config.budget, deadline=deadline, max_patches=first_phase,
                     test_timeout=timeouts["test_timeout"], run_timeout=timeouts["run_timeout"],
                     select=config.select_tests, full_check=config.full_check)
     first: list[float] = []
@@ -534,6 +573,40 @@ def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun, plan: P
                         on_result, cache)
     run.validate(candidates)
     return run, first
+
+
+def search_on(run: ValidationRun, generated: Generated, config: RepairConfig) -> None:
+    """After the first plausible patch, look for up to ``max_patches`` in all, within
+    ``search_on`` of the budget and of the time left: the single-hunk candidates not yet
+    validated, those at the first patch's place (hunk) and of its family (template) first, then
+    the rest of that place, then the others, each group in rank order. Where one overfitting
+    patch passed, a variant of it at the same place is the cheapest next guess; the candidates
+    found are ranked afterwards (:mod:`apr.rank`)."""
+    first = _plausible(run.results)[0]
+    tried = {r.candidate for r in run.results}
+    rest = [c for c in generated.candidates if c not in tried]
+    extra = int(run.remaining * config.search_on)
+    left = run.limits.deadline - time.monotonic()
+    if extra < 1 or left <= 0 or not rest:
+        return
+    run.limits = dataclasses.replace(
+        run.limits, budget=len(run.results) + extra, max_patches=config.max_patches,
+        deadline=time.monotonic() + left * config.search_on)
+    run.validate(nearest_first(first.candidate, rest, generated.hunk_of))
+
+
+def nearest_first(found: Candidate, candidates: Sequence[Candidate],
+                  hunk_of: Mapping[Candidate, int]) -> list[Candidate]:
+    """``candidates`` reordered: same hunk and family as ``found``, then same hunk, then the
+    rest; rank order kept within each group."""
+    hunk = hunk_of.get(found)
+
+    def group(c: Candidate) -> int:
+        if hunk is None or hunk_of.get(c) != hunk:
+            return 2
+        return 0 if c.template == found.template else 1
+
+    return sorted(candidates, key=group)
 
 
 _BROKEN = (Outcome.APPLY_FAILED, Outcome.COMPILE_FAILED, Outcome.TIMEOUT)
@@ -641,7 +714,10 @@ def validation_timeouts(baseline: TestRun, config: RepairConfig) -> dict[str, fl
 
 
 def _plausible(results: Sequence[ValidationResult]) -> list[ValidationResult]:
-    return sorted((r for r in results if r.is_patch), key=lambda r: r.index)
+    """Plausible patches, best first: the highest correctness estimate (when estimated), then
+    the first validated."""
+    return sorted((r for r in results if r.is_patch),
+                  key=lambda r: (-r.estimate.get("total", 0.0), r.index))
 
 
 def _partial(results: Sequence[ValidationResult]) -> list[ValidationResult]:

@@ -1,9 +1,11 @@
 """`apr bench report DIR`: the table of a benchmark run, as text, Markdown and an HTML page.
 
 Every table carries its settings (fault localization mode, budget, time limit, pipeline) and the
-machine. Plausible, correct and exact-match are separate columns. The HTML page adds two plots
-(inline SVG, no plotting library): time to the first plausible patch per bug, and the rank of the
-first plausible patch.
+machine. Plausible, correct and exact-match are separate columns. The HTML page adds the table
+of bugs (status, correct, the rank of the first correct patch among the plausible ones, time, and
+the first patch folded in a ``<details>`` beside the developer's) and two plots (inline SVG, no
+plotting library): time to the first plausible patch per bug, and the rank of the first plausible
+patch.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def settings_line(meta: dict[str, Any]) -> str:
             f"time limit {s.get('time_limit', '?')} s/bug; test timeout "
             f"{s.get('test_timeout', '?')} s; workers {s.get('workers', '?')}; "
             f"engine {s.get('engine', 'cold')}; "
+            + (f"max patches {s['max_patches']}, search on {s['search_on']:g}; "
+               if s.get("search_on") is not None else "") +
             f"machine: {meta.get('machine', '?')}")
 
 
@@ -74,10 +78,12 @@ def text_table(meta: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
 def markdown(meta: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
     head = "| " + " | ".join(HEADER) + " |\n|" + "---|" * len(HEADER) + "\n"
     body = "".join("| " + " | ".join(r) + " |\n" for r in rows(records))
-    per_bug = "| bug | status | correct | exact | rank | validated | seconds |\n" \
-              "|---|---|---|---|---|---|---|\n" + "".join(
+    per_bug = "| bug | status | correct | exact | rank | plausible patches | rank correct | " \
+              "validated | seconds |\n|---|---|---|---|---|---|---|---|---|\n" + "".join(
                   f"| {r['bug']} | {r['status']} | {_yes(r['correct'])} | "
                   f"{_yes(r['exact_match'])} | {r.get('rank_of_first_plausible') or '-'} | "
+                  f"{r.get('plausible_patches', int(bool(r.get('plausible'))))} | "
+                  f"{r.get('rank_of_first_correct') or '-'} | "
                   f"{r.get('candidates_validated', 0)} | {r['seconds']:.1f} |\n"
                   for r in records)
     return f"Settings: {settings_line(meta)}\n\n{head}{body}\n{per_bug}"
@@ -97,12 +103,46 @@ def html_page(meta: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
     return (
         "<!doctype html><meta charset=utf-8><title>apr bench</title>"
         "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;text-align:right}"
-        "</style>"
+        "table.bugs td{text-align:left;vertical-align:top}"
+        "pre{margin:0;font-size:11px}.no{color:#a33}.yes{color:#383}</style>"
         f"<h1>apr bench: {html.escape(str(meta.get('suite', '')))}</h1>"
         f"<p>{html.escape(settings_line(meta))}</p>{table}"
+        "<h2>Bugs</h2>" + bug_table(records) +
         "<h2>Time to the first plausible patch (s)</h2>" + bar_chart(times) +
         "<h2>Rank of the first plausible patch</h2>" + bar_chart(ranks)
     )
+
+
+BUG_HEADER = ["bug", "status", "correct", "rank correct", "seconds", "patch", "developer's patch"]
+
+
+def bug_table(records: Sequence[dict[str, Any]]) -> str:
+    """One row per bug: status, whether the first patch is correct, the rank of the first
+    correct patch among the plausible ones (``-``: none), seconds, and the first patch and the
+    developer's side by side, each folded in a ``<details>``."""
+    head = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in BUG_HEADER) + "</tr>"
+    return f'<table class="bugs">{head}' + "".join(_bug_row(r) for r in records) + "</table>"
+
+
+def _bug_row(r: dict[str, Any]) -> str:
+    correct = "yes" if r.get("correct") else "no"
+    plausible = r.get("plausible_patches", int(bool(r.get("plausible"))))
+    rank = r.get("rank_of_first_correct")
+    rank_text = f"{rank} of {plausible}" if rank else (f"- of {plausible}" if plausible else "-")
+    cells = [html.escape(str(r["bug"])), html.escape(str(r["status"])),
+             f'<span class="{correct}">{correct}</span>' if r.get("plausible") else "-",
+             rank_text, f"{r.get('seconds', 0):.1f}",
+             _folded("patch", r.get("patch", "")),
+             _folded("developer", r.get("developer_patch", ""))]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def _folded(label: str, diff: str) -> str:
+    if not diff:
+        return "-"
+    lines = diff.count("\n") + (not diff.endswith("\n"))
+    return (f"<details><summary>{label} ({lines} lines)</summary>"
+            f"<pre>{html.escape(diff)}</pre></details>")
 
 
 def bar_chart(points: Sequence[tuple[str, float]], width: int = 640, bar: int = 16) -> str:

@@ -19,7 +19,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,10 @@ from apr.bench.base import Benchmark, Bug
 from apr.bench.correctness import compare
 from apr.bench.manifest import fixed_version
 from apr.bench.records import read_records
+from apr.config import RepairConfig
 from apr.errors import AprError, CannotReproduce, ModelUnavailable, UsageError
 from apr.lang import get_language
-from apr.model import Location, RepairResult, RepairStatus
+from apr.model import Location, RepairResult, RepairStatus, ValidationResult
 
 FL_MODES = ("perfect", "sbfl")
 
@@ -47,7 +48,10 @@ class BenchSettings:
     budget: int = 500
     time_limit: float = 600.0
     workers: int = 2
-    max_patches: int = 1
+    # plausible patches kept and judged; the share of the budget and time left after the first
+    # one spent looking for the others (apr.config's defaults)
+    max_patches: int = field(default_factory=lambda: RepairConfig().max_patches)
+    search_on: float = field(default_factory=lambda: RepairConfig().search_on)
     test_timeout: float = 10.0  # one test in the first run: buggy programs hang
     model: tuple[str, ...] = ()  # checkpoints for the pipelines that use a model (--model)
     engine: str = "warm"  # how candidates' tests run (apr.validate.engine)
@@ -103,7 +107,8 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
                      "workers": settings.workers, "fl": settings.formula,
                      "pipeline": settings.pipeline, "language": bug.language,
                      "test_command": bug.test_command, "driver": bug.driver,
-                     "max_patches": settings.max_patches, "engine": settings.engine,
+                     "max_patches": settings.max_patches, "search_on": settings.search_on,
+                     "engine": settings.engine,
                      "test_timeout": settings.test_timeout,
                      "model": settings.model or None,
                      # Defects4J's rule: the trigger tests must pass, no passing test may fail
@@ -112,6 +117,7 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
             given = patch_locations(dev_patch) if settings.fl == "perfect" else None
             result = repair(RepairTask(checkout, config, locations=given), progress)
             record.update(_judge(result, checkout, dev_patch, bug.language))
+            record["developer_patch"] = dev_patch
         except ModelUnavailable:
             raise  # not this bug's failure: every bug would fail the same way
         except CannotReproduce as exc:
@@ -127,7 +133,8 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
 
 def _failed(status: str, message: str, trace: str = "") -> dict[str, Any]:
     return {"status": status, "plausible": False, "correct": False, "exact_match": False,
-            "rank_of_first_plausible": None, "candidates_generated": 0,
+            "rank_of_first_plausible": None, "rank_of_first_correct": None,
+            "plausible_patches": 0, "patches": [], "candidates_generated": 0,
             "candidates_validated": 0, "stage_seconds": {}, "patch": "", "message": message,
             **({"traceback": trace} if trace else {})}
 
@@ -135,18 +142,31 @@ def _failed(status: str, message: str, trace: str = "") -> dict[str, Any]:
 def _judge(result: RepairResult, checkout: Path, dev_patch: str,
            language: str) -> dict[str, Any]:
     plausible = result.status is RepairStatus.PLAUSIBLE
-    first = result.patches[0] if result.patches and plausible else None
-    exact = correct = False
-    if first is not None:
-        exact, correct = judge_patch(checkout, first.diff, dev_patch, language)
+    reported = list(result.patches) if plausible else []
+    judged = [judge_patch(checkout, p.diff, dev_patch, language) for p in reported]
+    first = reported[0] if reported else None
+    exact, correct = judged[0] if judged else (False, False)
     return {"status": result.status.value, "plausible": plausible,
             "correct": correct, "exact_match": exact,
-            "rank_of_first_plausible": first.index + 1 if first else None,
+            "rank_of_first_plausible": min(p.index for p in reported) + 1 if first else None,
+            "rank_of_first_correct": next(
+                (rank for rank, (_, ok) in enumerate(judged, 1) if ok), None),
+            "plausible_patches": len(reported),
+            "patches": [_patch_record(p, e, c) for p, (e, c) in zip(reported, judged,
+                                                                     strict=True)],
             "candidates_generated": result.candidates_generated,
             "candidates_validated": result.candidates_validated,
             "stage_seconds": result.stages, "patch": first.diff if first else "",
             "time_to_first_plausible": result.first_plausible_seconds,
             "test_stages": result.test_stages, "message": result.message}
+
+
+def _patch_record(patch: ValidationResult, exact: bool, correct: bool) -> dict[str, Any]:
+    """One reported plausible patch: where validation met it, its verdict, its diff."""
+    c = patch.candidate
+    return {"validated_rank": patch.index + 1, "correct": correct, "exact_match": exact,
+            "generator": c.generator, "template": c.template, "diff": patch.diff,
+            **({"estimate": dict(patch.estimate)} if patch.estimate else {})}
 
 
 def judge_patch(checkout: Path, candidate_diff: str, dev_patch: str,

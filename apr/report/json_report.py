@@ -1,15 +1,17 @@
 """The JSON report (`apr repair --report FILE.json`): a stable, documented shape.
 
 ``{"status", "message", "patches": [{"rank", "diff", "files", "generator", "template",
-"description", "tests_run", "seconds", "fixes", "still_failing"}], "localization": [{"file",
-"line", "score"}], "failing_tests": [...], "preexisting_failures": [...], "flaky_tests": [...],
-"stats": {"candidates_generated", "candidates_validated", "seconds", "stages": {stage: seconds},
-"outcomes": {outcome: count}, "tests": {"<stage>_tests"|"<stage>_seconds"|"skipped_tests"|
-"skipped_seconds": number}}, "settings": {...}}``
+"description", "tests_run", "seconds", "fixes", "still_failing", "estimate"}], "localization":
+[{"file", "line", "score"}], "failing_tests": [...], "preexisting_failures": [...],
+"flaky_tests": [...], "stats": {"candidates_generated", "candidates_validated", "seconds",
+"stages": {stage: seconds}, "outcomes": {outcome: count}, "tests": {"<stage>_tests"|
+"<stage>_seconds"|"skipped_tests"|"skipped_seconds": number}}, "settings": {...}}``
 
 ``status`` is ``plausible``, ``partial`` (no plausible patch; ``patches`` then hold partial
 ones, each with the failing tests it ``fixes`` and those ``still_failing``), ``none``,
-``nothing_to_fix`` or ``cannot_reproduce``.
+``nothing_to_fix`` or ``cannot_reproduce``. ``estimate`` is a plausible patch's correctness
+estimate, feature by feature, and its ``total`` (:mod:`apr.rank.estimate`; the patches are
+ordered by it), ``{}`` when none was made.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def report_dict(result: RepairResult, settings: dict[str, Any] | None = None) ->
              "generator": p.candidate.generator, "template": p.candidate.template,
              "description": p.candidate.description, "tests_run": p.tests_run,
              "seconds": round(p.seconds, 3), "fixes": list(p.fixed_tests),
-             "still_failing": list(p.failing_tests)}
+             "still_failing": list(p.failing_tests), "estimate": dict(p.estimate)}
             for i, p in enumerate(result.patches)
         ],
         "localization": [{"file": loc.file, "line": loc.line, "score": loc.score}

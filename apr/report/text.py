@@ -36,6 +36,8 @@ def summary(result: RepairResult, max_locations: int = 5, max_tests: int = 10) -
         kind = "partial patch" if result.status is RepairStatus.PARTIAL else "patch"
         out.append(f"{kind} {rank} ({c.generator}/{c.template}: {c.description}), "
                    f"validated in {patch.seconds:.1f} s:")
+        if patch.estimate:
+            out.append(f"  {estimate_line(patch.estimate)}")
         if result.status is RepairStatus.PARTIAL:
             out.append(f"  fixes: {', '.join(patch.fixed_tests)}")
             out.append(f"  still failing: {', '.join(patch.failing_tests)}")
@@ -58,3 +60,9 @@ def tests_line(stages: dict[str, float]) -> str:
         line += (f"; selection skipped {int(stages['skipped_tests'])} test runs "
                  f"({stages.get('skipped_seconds', 0):.1f} s at the baseline's speed)")
     return line
+
+
+def estimate_line(estimate: dict[str, float]) -> str:
+    """The correctness estimate of a patch and each feature's contribution to it."""
+    parts = ", ".join(f"{k} {v:+.2f}" for k, v in estimate.items() if k != "total")
+    return f"correctness estimate {estimate.get('total', 0.0):+.2f} ({parts})"

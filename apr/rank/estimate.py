@@ -1,0 +1,202 @@
+"""A correctness estimate for plausible patches, feature by feature, to put the likely one first.
+
+Tests that a patch passes do not make it correct: search-based repair overfits weak tests in a
+few typical ways. The estimate adds up, for one plausible patch, weighted features read from
+the patch itself and from the run (nothing is executed):
+
+- **anti-patterns** (Tan et al., FSE 2016, "Anti-patterns in search-based program repair"),
+  each found one costs :data:`ANTI_PATTERN`: a condition weakened (an ``and``/``&&`` clause
+  dropped, an ``or``/``||`` clause or a ``True`` added: ``weaken_condition``); a condition or
+  statement deleted (``delete_statement``); an early exit added (``return``, ``break``,
+  ``continue``, ``raise``, ``throw``: ``early_exit``); a string literal replaced by a piece of
+  itself (``shorten_string``); ``None``/``null`` put where a value was (``null_value``);
+- **localization**: the suspiciousness of the patched place, relative to the most suspicious
+  one (1 at the top), times :data:`LOCALIZATION`;
+- **size**: ``log(1 + changed tokens)`` times :data:`SIZE` (negative): of two patches that make
+  the tests pass, the smaller change is the likelier fix;
+- **naturalness**: how much more (or less) probable the patched lines are than the buggy ones
+  under the project's token language model, in mean log-probability per token, clipped to
+  [-2, 2], times :data:`NATURALNESS` (buggy lines are less natural than their fixes: Ray et
+  al., ICSE 2016);
+- **order**: ``log(1 + i)`` times :data:`ORDER` (negative), ``i`` the patch's 0-based position in
+  the order candidates were offered to validation (the generators' ranking, then the search for
+  more patches): the ranking already holds the families' priors, and a patch found first should
+  lose its place only to one the other features clearly prefer, not to a hair's difference in
+  naturalness.
+
+``total`` is the sum of the parts. :func:`rank_plausible` sorts by it, highest first, and keeps
+the validation order among equal totals. The weights were set by hand, looking at QuixBugs-Python
+(the development benchmark): numbers measured on it are not held out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from apr.lang.base import LanguageSupport
+from apr.lang.text import decode_source
+from apr.model import Candidate, Edit, ValidationResult
+
+ANTI_PATTERN = -1.0
+LOCALIZATION = 1.0
+SIZE = -0.15
+NATURALNESS = 0.5
+ORDER = -0.05
+
+Tokenize = Callable[[str, LanguageSupport], list[str]]
+Naturalness = Callable[[str, bytes, tuple[int, int], tuple[int, int]], float]
+"""``(file, source, (start, end), place)`` -> the mean log-probability per token of the bytes
+``[start, end)`` of ``source`` (a version of the file) under the project's language model, the
+original lines ``place`` left out of its counts
+(:class:`apr.generate.naturalness.Naturalness`)."""
+
+_AND, _OR = frozenset({"and", "&&"}), frozenset({"or", "||"})
+_TRUE = frozenset({"True", "true"})
+_EXITS = frozenset({"return", "break", "continue", "raise", "throw"})
+_NULLS = frozenset({"None", "null", "nil", "NULL"})
+_CONTROL = frozenset({"if", "while", "for", "elif", "else", "return", "break", "continue"})
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """The whole lines a candidate changes in one file, before and after."""
+
+    file: str
+    old: str
+    new: str
+    old_span: tuple[int, int]  # bytes of the original source
+    new_span: tuple[int, int]  # bytes of the patched source
+    patched: bytes
+
+
+@dataclass(frozen=True)
+class Estimator:
+    """What the estimate reads: the original sources, the language, how suspicious a
+    candidate's place is (0..1), and the naturalness of a stretch of code (optional)."""
+
+    sources: Mapping[str, bytes]
+    language: LanguageSupport
+    tokenize: Tokenize
+    suspiciousness: Callable[[Candidate], float] = lambda _: 0.0
+    naturalness: Naturalness | None = None
+
+
+def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, float]:
+    """The weighted features of ``candidate``, offered to validation at position ``index``
+    (only the anti-patterns found appear), and their ``total``."""
+    regions = changed_regions(candidate.edits, est.sources)
+    old = [t for r in regions for t in est.tokenize(r.old, est.language)]
+    new = [t for r in regions for t in est.tokenize(r.new, est.language)]
+    parts: dict[str, float] = {}
+    for name in anti_patterns(old, new):
+        parts[name] = parts.get(name, 0.0) + ANTI_PATTERN
+    parts["localization"] = LOCALIZATION * est.suspiciousness(candidate)
+    parts["size"] = SIZE * math.log1p(changed_tokens(old, new))
+    if est.naturalness is not None and regions:
+        parts["naturalness"] = NATURALNESS * _naturalness_gain(regions, est)
+    parts["order"] = ORDER * math.log1p(index)
+    parts = {k: round(v, 4) for k, v in parts.items()}
+    parts["total"] = round(sum(parts.values()), 4)
+    return parts
+
+
+def rank_plausible(results: Sequence[ValidationResult], est: Estimator,
+                   ) -> list[ValidationResult]:
+    """``results`` with their ``estimate`` filled in, highest total first (validation order
+    among equal totals)."""
+    scored = [replace(r, estimate=estimate(r.candidate, est, r.index)) for r in results]
+    return sorted(scored, key=lambda r: (-r.estimate["total"], r.index))
+
+
+def anti_patterns(old: Sequence[str], new: Sequence[str]) -> list[str]:
+    """The anti-patterns a change from tokens ``old`` to ``new`` shows (see the module doc)."""
+    def more(words: frozenset[str]) -> bool:
+        return _count(new, words) > _count(old, words)
+
+    found = []
+    if _count(new, _AND) < _count(old, _AND) or more(_OR) or more(_TRUE):
+        found.append("weaken_condition")
+    if _deleted(old, new):
+        found.append("delete_statement")
+    if more(_EXITS):
+        found.append("early_exit")
+    if _shortened_string(old, new):
+        found.append("shorten_string")
+    if more(_NULLS):
+        found.append("null_value")
+    return found
+
+
+def changed_tokens(old: Sequence[str], new: Sequence[str]) -> int:
+    """Tokens removed plus tokens added, once the common prefix and suffix are set aside."""
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while (suffix < min(len(old), len(new)) - prefix
+           and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]):
+        suffix += 1
+    return len(old) + len(new) - 2 * (prefix + suffix)
+
+
+def changed_regions(edits: Sequence[Edit], sources: Mapping[str, bytes]) -> list[Region]:
+    """Per file, the whole lines from the first edit to the last, before and after the edits."""
+    regions = []
+    for file in sorted({e.file for e in edits}):
+        mine = sorted((e for e in edits if e.file == file), key=lambda e: e.start)
+        source = sources.get(file)
+        if source is None:
+            continue
+        start = source.rfind(b"\n", 0, mine[0].start) + 1
+        end = source.find(b"\n", mine[-1].end)
+        end = len(source) if end < 0 else end
+        patched, pos = bytearray(), 0
+        for edit in mine:
+            patched += source[pos:edit.start] + edit.text.encode("utf-8")
+            pos = edit.end
+        patched += source[pos:]
+        new_end = end + len(patched) - len(source)
+        regions.append(Region(file, decode_source(source[start:end]),
+                              decode_source(bytes(patched[start:new_end])), (start, end),
+                              (start, new_end), bytes(patched)))
+    return regions
+
+
+def _naturalness_gain(regions: Sequence[Region], est: Estimator) -> float:
+    assert est.naturalness is not None  # checked by the caller
+    gains = []
+    for region in regions:
+        place = region.old_span
+        before = est.naturalness(region.file, est.sources[region.file], place, place)
+        after = est.naturalness(region.file, region.patched, region.new_span, place)
+        gains.append(after - before)
+    return max(-2.0, min(2.0, sum(gains) / len(gains)))
+
+
+def _count(tokens: Sequence[str], words: frozenset[str]) -> int:
+    return sum(1 for t in tokens if t in words)
+
+
+def _deleted(old: Sequence[str], new: Sequence[str]) -> bool:
+    """A statement deleted (nothing, or ``pass``, left), or a control keyword gone."""
+    code = [t for t in new if t not in ("pass", ";", "<nl>")]
+    if old and not code:
+        return True
+    return _count(new, _CONTROL) < _count(old, _CONTROL)
+
+
+def _shortened_string(old: Sequence[str], new: Sequence[str]) -> bool:
+    before = {t for t in old if _is_string(t)}
+    after = {t for t in new if _is_string(t)} - before
+    return any(_body(a) in _body(b) and len(_body(a)) < len(_body(b))
+               for a in after for b in before)
+
+
+def _is_string(token: str) -> bool:
+    return len(token) >= 2 and token[-1] in "\"'" and token.lstrip("rbufRBUF")[:1] in ("'", '"')
+
+
+def _body(token: str) -> str:
+    return token.lstrip("rbufRBUF").strip("\"'")

@@ -1,0 +1,117 @@
+"""The correctness estimate: anti-patterns, size, localization, naturalness, and the order."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from apr.generate.naturalness import Naturalness
+from apr.generate.tokenlm import tokens
+from apr.lang import get_language
+from apr.model import Candidate, Edit, Outcome, ValidationResult
+from apr.rank.estimate import (
+    Estimator,
+    anti_patterns,
+    changed_regions,
+    changed_tokens,
+    estimate,
+    rank_plausible,
+)
+
+PY = get_language("python")
+SOURCE = b'''def check(items, name):
+    if items and name:
+        label = "item:" + name
+        return lookup(label, items)
+    return None
+
+
+def lookup(label, items):
+    return [x for x in items if x == label]
+'''
+
+
+def replace(old: str, new: str) -> Candidate:
+    start = SOURCE.index(old.encode())
+    return Candidate((Edit("m.py", start, start + len(old.encode()), new),), "template",
+                     "t", 1.0, f"{old} -> {new}")
+
+
+def toks(text: str) -> list[str]:
+    return tokens(text, PY)
+
+
+@pytest.mark.parametrize(("old", "new", "found"), [
+    ("if a and b:", "if a or b:", ["weaken_condition"]),
+    ("if a and b:", "if a:", ["weaken_condition"]),
+    ("if a:", "if a or flag:", ["weaken_condition"]),
+    ("x = f(a)", "x = f(a)\nreturn x", ["early_exit"]),
+    ('s = "item:"', 's = "item"', ["shorten_string"]),
+    ("f(label, items)", "f(None, items)", ["null_value"]),
+    ("if a:\n    b()", "b()", ["delete_statement"]),
+    ("x = 1", "pass", ["delete_statement"]),
+    ("if a < b:", "if a <= b:", []),
+    ("f(label, items)", "f(items, label)", []),
+])
+def test_anti_patterns(old: str, new: str, found: list[str]) -> None:
+    assert anti_patterns(toks(old), toks(new)) == found
+
+
+def test_changed_tokens_ignore_the_common_prefix_and_suffix() -> None:
+    assert changed_tokens(toks("a = b + c"), toks("a = b - c")) == 2
+    assert changed_tokens(toks("a = b"), toks("a = b")) == 0
+    assert changed_tokens(toks("f(x)"), toks("f(x, y)")) == 2
+
+
+def test_regions_are_whole_lines_before_and_after() -> None:
+    (region,) = changed_regions(replace("and", "or").edits, {"m.py": SOURCE})
+    assert (region.old, region.new) == ("    if items and name:", "    if items or name:")
+    assert region.patched[region.new_span[0]:region.new_span[1]].decode() == region.new
+
+
+def plausible(candidate: Candidate, index: int) -> ValidationResult:
+    return ValidationResult(candidate, Outcome.PLAUSIBLE, 1.0, 1, index=index)
+
+
+def test_the_estimate_puts_an_overfitting_patch_after_a_clean_one(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_bytes(SOURCE)
+    sources = {"m.py": SOURCE}
+    est = Estimator(sources, PY, tokens, lambda c: 0.5, Naturalness(tmp_path, sources, PY))
+    weakened = plausible(replace("items and name", "items or name"), 0)
+    shortened = plausible(replace('"item:"', '"item"'), 1)
+    clean = plausible(replace("x == label", "x.startswith(label)"), 2)
+    ranked = rank_plausible([weakened, shortened, clean], est)
+    assert [r.index for r in ranked][0] == 2
+    parts = ranked[0].estimate
+    assert set(parts) == {"localization", "size", "naturalness", "order", "total"}
+    assert parts["order"] == round(-0.05 * math.log(3), 4)  # offered third
+    assert parts["localization"] == 0.5
+    assert parts["total"] == pytest.approx(sum(v for k, v in parts.items() if k != "total"),
+                                           abs=1e-3)
+    assert estimate(weakened.candidate, est)["weaken_condition"] == -1.0
+
+
+def test_naturalness_prefers_the_projects_own_idiom(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_bytes(SOURCE)
+    sources = {"m.py": SOURCE}
+    natural = Naturalness(tmp_path, sources, PY)
+    est = Estimator(sources, PY, tokens, naturalness=natural)
+    common = estimate(replace("return None", "return lookup(label, items)"), est)
+    odd = estimate(replace("return None", "return zq(7 ^ qz, ~7)"), est)
+    assert common["naturalness"] > odd["naturalness"]
+
+
+def test_reports_show_each_features_contribution() -> None:
+    from apr.model import RepairResult, RepairStatus
+    from apr.report.json_report import report_dict
+    from apr.report.text import summary
+
+    parts = {"weaken_condition": -1.0, "localization": 0.5, "size": -0.2, "total": -0.7}
+    patch = ValidationResult(replace("and", "or"), Outcome.PLAUSIBLE, 1.0, 1, diff="d\n",
+                             estimate=parts)
+    result = RepairResult(RepairStatus.PLAUSIBLE, (patch,), (), ("t",), 1, 1, 1.0, {})
+    assert report_dict(result)["patches"][0]["estimate"] == parts
+    assert ("correctness estimate -0.70 (weaken_condition -1.00, localization +0.50, "
+            "size -0.20)") in summary(result)
