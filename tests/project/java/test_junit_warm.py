@@ -54,7 +54,7 @@ PROJECT = {
         public class ExitTest {
             @Test
             public void exits() {
-                System.exit(1);
+                System.exit(3); // the cold runner's code for a test it could not stop
             }
         }
         """,
