@@ -40,3 +40,25 @@ def _alive(pid: int) -> bool:
             return fh.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_started_process_talks_and_stop_ends_its_group(tmp_path: Path) -> None:
+    pidfile = tmp_path / "pid"
+    script = (f"import subprocess, sys, time\n"
+              f"p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+              f"open({str(pidfile)!r}, 'w').write(str(p.pid))\n"
+              f"print(sys.stdin.readline().upper(), end='', flush=True)\n"
+              f"time.sleep(60)\n")
+    child = proc.start_tests([sys.executable, "-c", script], cwd=tmp_path)
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.write(b"ping\n")
+    child.stdin.flush()
+    assert child.stdout.readline() == b"PING\n"
+    assert child in proc._live
+    proc.stop(child)
+    assert child not in proc._live and child.poll() is not None
+    grandchild = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(grandchild):
+        time.sleep(0.05)
+    assert not _alive(grandchild)

@@ -397,15 +397,22 @@ def run_tests(tools: JavaTools, classpath: Sequence[str], entries: Sequence[str]
         cov_dir.mkdir()
         outputs: list[str] = []
         timed_out = False
+        records: list[dict[str, object]] = []
         while True:
             argv = _runner_argv(tools, runner, classpath, results, listing,
                                 cov_dir if measure else None, fail_fast, test_timeout)
             res = proc.run_tests(argv, cwd=cwd, timeout=_left(deadline))
             outputs.append(res.output)
             timed_out = res.timed_out
+            seen = len(records)
             records = _records(results)
-            if res.returncode != 3 or timed_out or fail_fast or not _more(records, listing):
-                break  # 3: a test could not be stopped; with fail_fast it failed anyway
+            aborted = len(records) > seen and records[-1].get("kind") == "abort"
+            # 3 after a new abort record: a test could not be stopped (3 alone: a test called
+            # System.exit(3), which would end every new JVM the same way); with fail_fast the
+            # test failed anyway
+            if res.returncode != 3 or not aborted or timed_out or fail_fast \
+                    or not _more(records, listing):
+                break
         result = runner_result(records, "".join(outputs)[-20000:], timed_out)
         if measure:
             lines = coverage_lines(tools, runner, cov_dir, coverage_classes, cwd, deadline)

@@ -54,7 +54,7 @@ PROJECT = {
         public class ExitTest {
             @Test
             public void exits() {
-                System.exit(1);
+                System.exit(3); // the cold runner's code for a test it could not stop
             }
         }
         """,
@@ -151,6 +151,11 @@ def test_compile_errors_static_state_edits_and_dedupe(spaces: tuple[Workspace, W
     assert warm._warm.counts.reused == before + 1
     edit(ws, None)
     assert run(warm, ws, big).outcomes == {big[0]: TestStatus.FAILED}
+    test_file = "src/test/java/demo/CounterTest.java"  # a changed test file: that run is cold
+    ws.write(test_file, ws.snapshot.read(test_file).replace(b"assertEquals(1,", b"assertEquals(2,"))
+    changed = run(warm, ws, ["demo.CounterTest"])
+    assert changed.outcomes == {"demo.CounterTest#first": TestStatus.FAILED}
+    ws.reset([test_file])
     runs = warm._warm.counts.runs  # another workspace starts from a copy of the first build
     assert run(warm, spaces[1], big).outcomes == {big[0]: TestStatus.FAILED}
     assert warm._warm.counts.runs == runs + 1
