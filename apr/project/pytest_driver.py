@@ -13,6 +13,7 @@ its virtualenv would otherwise import the user's tree instead of the patched wor
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
@@ -101,7 +102,7 @@ class PytestDriver:
             env = self._env(project_dir, results, test_timeout)
             if coverage:
                 env["APR_COVERAGE_ROOT"] = str(repo_root)
-            cold: Callable[[], proc.ProcResult] = lambda: _cold(argv, project_dir, timeout, env)  # noqa: E731
+            cold = functools.partial(_cold, argv, project_dir, timeout, env)
             res = None
             if not coverage:
                 res = self._warm_run(project_dir, repo_root, argv, env, Path(tmp), timeout, cold)

@@ -288,14 +288,9 @@ class WarmPool:
             server (an editable install) is the project's own.
     """
 
-    #: Runs in a folder that go cold before its server starts: a folder run in once (the
-    #: baseline's rerun of its failing tests) is not worth loading a server for.
-    start_after = 1
-
     def __init__(self, script: Path, user_roots: Sequence[Path] = ()) -> None:
         self.script = script
         self.user_roots = [str(p) for p in user_roots]
-        self._runs: dict[Path, int] = {}
         self._servers: dict[Path, _Server] = {}
         self._cold: dict[Path, str] = {}
         self._losses: dict[Path, int] = {}
@@ -357,8 +352,7 @@ class WarmPool:
 
     def _server(self, job: WarmRun) -> _Server | None:
         with self._lock:
-            runs = self._runs[job.project_dir] = self._runs.get(job.project_dir, 0) + 1
-            if self._closed or job.project_dir in self._cold or runs <= self.start_after:
+            if self._closed or job.project_dir in self._cold:
                 return None
             server = self._servers.get(job.project_dir)
             self._count += server is None

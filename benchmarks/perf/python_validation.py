@@ -254,6 +254,13 @@ def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]]
     outcomes = [Outcome.ERROR] * len(cands)
     for r in results:
         outcomes[r.index] = r.outcome
+    stages = {k: sum(r.test_stages.get(f"{k}_seconds", 0.0) for r in results)
+              for k in ("targets", "selected", "full")}
+    other = sum(r.seconds for r in results) - sum(stages.values())
+    print(f"  {'warm' if warm else 'cold'}, {workers} worker(s): test runs "
+          + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())
+          + f"; the rest (applying, restoring, judging, a warm server's start-up) {other:.1f}s"
+          " (summed over workers)")
     return outcomes, driver
 
 
@@ -347,7 +354,8 @@ def profile(snapshot: Snapshot) -> None:
     try:
         started = time.monotonic()
         driver.run(ws.project_dir, ws.root, [TARGET], timeout=300)
-        print(f"profile: first warm run (server start included) {time.monotonic() - started:.3f}s")
+        print(f"profile: first run (the server's start-up included) "
+              f"{time.monotonic() - started:.3f}s")
         for label, tests in (("target test", [TARGET]), ("one test file", ["tests/test_part_00.py"]),
                              ("whole suite", None)):
             spent = []

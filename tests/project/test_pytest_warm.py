@@ -127,20 +127,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def drivers(project: Path) -> Iterator[tuple[PytestDriver, PytestDriver]]:
-    warm, cold = warm_driver(), PytestDriver(warm=False)
+    warm, cold = PytestDriver(warm=True), PytestDriver(warm=False)
     try:
         yield warm, cold
     finally:
         warm.close()
         cold.close()
-
-
-def warm_driver(**kw: str) -> PytestDriver:
-    """A warm driver whose servers start on the first run in a folder (not the second)."""
-    driver = PytestDriver(warm=True, **kw)  # type: ignore[arg-type]
-    assert driver.warm is not None
-    driver.warm.start_after = 0
-    return driver
 
 
 def both(drivers: tuple[PytestDriver, PytestDriver], project: Path, tests: list[str] | None,
@@ -227,7 +219,7 @@ def test_edits_are_seen_and_syntax_errors_reported(drivers: tuple[PytestDriver, 
 
 
 def test_fenced_runs_and_close_leaves_nothing(project: Path) -> None:
-    driver = warm_driver()
+    driver = PytestDriver(warm=True)
     with proc.fenced(Fence(memory_mb=2048)):
         run = driver.run(project, project, [T + "test_pass", T + "test_hangs"], timeout=2)
         assert run.timed_out and run.outcomes[T + "test_pass"] is TestStatus.PASSED
@@ -240,17 +232,6 @@ def test_fenced_runs_and_close_leaves_nothing(project: Path) -> None:
     driver.close()
     driver.close()
     assert not [pid for pid in [*pids, *tree] if _alive(pid)]
-
-
-def test_a_folder_run_in_once_gets_no_server(project: Path) -> None:
-    driver = PytestDriver(warm=True)
-    try:
-        runs = [driver.run(project, project, [T + "test_pass"], timeout=60) for _ in range(2)]
-        assert driver.warm is not None and len(driver.warm.pids()) == 1
-    finally:
-        driver.close()
-    assert runs[0].outcomes == runs[1].outcomes == {T + "test_pass": TestStatus.PASSED}
-    assert imports(project) == 2  # the first run, cold; then the server
 
 
 def test_a_command_that_is_not_pytest_runs_cold(project: Path,
@@ -301,7 +282,7 @@ def test_a_server_that_cannot_start_runs_cold(project: Path, tmp_path: Path,
     python.write_text('#!/bin/sh\ncase "$1" in *forkserver.py) echo "no fork here" >&2; exit 3;; '
                       f'esac\nexec {sys.executable} "$@"\n')
     python.chmod(0o755)
-    driver = warm_driver(python=str(python))
+    driver = PytestDriver(python=str(python), warm=True)
     try:
         run = driver.run(project, project, [T + "test_pass"], timeout=60)
         assert run.outcomes == {T + "test_pass": TestStatus.PASSED}
@@ -320,8 +301,6 @@ def test_unsafe_preloads_run_cold(project: Path, capsys: pytest.CaptureFixture[s
     (project.parent / "site/risky.py").write_text(module)
     (project / "tests/test_risky.py").write_text("import risky\n\ndef test_ok():\n    pass\n")
     driver = make_driver("pytest", project, "python", None, warm=True)
-    assert isinstance(driver, PytestDriver) and driver.warm is not None
-    driver.warm.start_after = 0
     try:
         run = driver.run(project, project, [T + "test_pass"], timeout=60)
         assert run.outcomes == {T + "test_pass": TestStatus.PASSED}
