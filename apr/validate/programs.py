@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -53,7 +54,7 @@ class Programs:
         self._lock = threading.Lock()  # tree-sitter parsers are not thread-safe
         self._clean: dict[str, bool] = {}
         self._languages: dict[str, LanguageSupport | None] = {}  # our own parsers
-        self._known: dict[tuple[bool, ProgramKey], ValidationResult] = {}
+        self._known: dict[tuple[Hashable, ProgramKey], ValidationResult] = {}
         self.answered = 0
 
     def examine(self, candidate: Candidate) -> Examined:
@@ -77,13 +78,14 @@ class Programs:
         return Examined(tuple(keys))
 
     def known(self, examined: Examined, candidate: Candidate, index: int,
-              fail_fast: bool) -> ValidationResult | None:
+              mode: Hashable) -> ValidationResult | None:
         """The result of an earlier candidate with the same program, validated the same way
-        (``fail_fast``: a run without it lists every failing test), as ``candidate``'s."""
+        (``mode``: a run without ``-x`` lists every failing test, one without test selection
+        checks the whole suite), as ``candidate``'s."""
         if examined.key is None:
             return None
         with self._lock:
-            earlier = self._known.get((fail_fast, examined.key))
+            earlier = self._known.get((mode, examined.key))
             if earlier is None:
                 return None
             self.answered += 1
@@ -92,11 +94,11 @@ class Programs:
             duplicate_of=earlier.index, test_stages={},
             detail=f"the same program as candidate {earlier.index}")
 
-    def remember(self, examined: Examined, result: ValidationResult, fail_fast: bool) -> None:
+    def remember(self, examined: Examined, result: ValidationResult, mode: Hashable) -> None:
         if examined.key is None or result.outcome not in _REMEMBERED:
             return
         with self._lock:
-            self._known.setdefault((fail_fast, examined.key), result)
+            self._known.setdefault((mode, examined.key), result)
 
     def _key(self, file: str, original: bytes, patched: bytes, start: int,
              old_end: int) -> str | Examined:

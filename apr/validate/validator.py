@@ -164,7 +164,7 @@ class Validator:
         if examined.broken:
             return ValidationResult(candidate, Outcome.COMPILE_FAILED, 0.0, 0, index=index,
                                     detail=examined.broken)
-        mode = self.limits.fail_fast
+        mode = (self.limits.fail_fast, self.limits.select, self.limits.full_check)
         if (same := self.programs.known(examined, candidate, index, mode)) is not None:
             return same
         result = self._cached(candidate, index) or self._tested(candidate, index)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterator
 
@@ -105,3 +106,23 @@ def test_validation_answers_the_same_program_once(snap: Snapshot) -> None:
     assert not results[3].is_patch
     assert results[4].outcome is Outcome.COMPILE_FAILED and results[4].tests_run == 0
     assert validator.programs.answered == 2
+
+
+def test_validated_another_way_the_same_program_is_tested_again(snap: Snapshot) -> None:
+    """Partial patches are confirmed on the whole suite (no selection): not from memory."""
+    driver = PytestDriver()
+    try:
+        ws = snap.workspace("baseline")
+        baseline = driver.run(ws.project_dir, ws.root, test_timeout=5)
+        fix = edit(snap, "        if low <= v <= high:\n            count += 1\n")
+        limits = Limits(budget=10, deadline=time.monotonic() + 120, max_patches=5,
+                        test_timeout=2.0, run_timeout=30.0)
+        validator = Validator(snap, driver, baseline, limits)
+        [first] = validator.validate([fix], workers=1)
+        whole = dataclasses.replace(limits, select=False)
+        [again] = validator.with_limits(whole).validate([fix], workers=1)
+        [same] = validator.validate([fix], workers=1)
+    finally:
+        driver.close()
+    assert first.is_patch and again.is_patch and again.tests_run > 0
+    assert same.duplicate_of == 0 and same.tests_run == 0
