@@ -62,7 +62,7 @@ def _add_ci(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, metavar="N", help="parallel validations")
     p.add_argument("--fl", metavar="FORMULA", choices=["ochiai", "dstar", "tarantula"],
                    help="fault localization formula: ochiai (default), dstar, tarantula")
-    p.add_argument("--max-patches", type=int, metavar="N", help="stop after N plausible patches")
+    _add_search(p)
     p.add_argument("--test-timeout", type=float, metavar="SECONDS", help="one test's time limit")
     p.add_argument("--suite-timeout", type=float, metavar="SECONDS",
                    help="the first whole test run's time limit")
@@ -116,11 +116,7 @@ def _add_bench(p: argparse.ArgumentParser) -> None:
                      help="time limit for one test in the first run (buggy code hangs)")
     run.add_argument("--engine", choices=["warm", "cold", "check"], default="warm",
                      help="how candidates' tests run (see apr repair --help)")
-    run.add_argument("--max-patches", type=int, metavar="N", help="plausible patches kept and "
-                     "judged per bug (default: the config's)")
-    run.add_argument("--search-on", type=float, metavar="SHARE", help="share of the budget and "
-                     "time left after the first plausible patch spent looking for more "
-                     "(default: the config's)")
+    _add_search(run)
     run.add_argument("--out", required=True, metavar="DIR")
     rep = sub.add_parser("report", help="tables (text, Markdown, HTML) of a bench run")
     rep.add_argument("out", metavar="DIR")
@@ -159,6 +155,15 @@ def _add_tests(p: argparse.ArgumentParser) -> None:
                        help="let tests use the network (default: loopback only)")
     fence.add_argument("--sandbox", choices=["none", "bwrap"], help="bwrap: everything "
                        "read-only but the workspace and a private /tmp (needs bubblewrap)")
+
+
+def _add_search(p: argparse.ArgumentParser) -> None:
+    """How many plausible patches are wanted, and how far the search goes on for them."""
+    p.add_argument("--max-patches", type=int, metavar="N", help="plausible patches wanted, "
+                   "reported (and judged by apr bench) best first (default: 5)")
+    p.add_argument("--search-on", type=float, metavar="SHARE", help="after the first plausible "
+                   "patch, spend at most this share of the budget and time left on finding "
+                   "the others (default: 0.25; 0: search the whole budget in rank order)")
 
 
 def _add_model(p: argparse.ArgumentParser) -> None:
@@ -202,11 +207,7 @@ def _add_repair(p: argparse.ArgumentParser) -> None:
                    "number of cores)")
     p.add_argument("--fl", metavar="FORMULA", choices=["ochiai", "dstar", "tarantula"],
                    help="fault localization formula: ochiai (default), dstar, tarantula")
-    p.add_argument("--max-patches", type=int, metavar="N", help="stop after N plausible "
-                   "patches (default: 5)")
-    p.add_argument("--search-on", type=float, metavar="SHARE", help="after the first plausible "
-                   "patch, spend at most this share of the budget and time left on finding "
-                   "the others (default: 0.25; 0: search the whole budget in rank order)")
+    _add_search(p)
     _add_tests(p)
     p.add_argument("--test-timeout", type=float, metavar="SECONDS",
                    help="time limit for one test in the first run (default: 60)")

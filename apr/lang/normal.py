@@ -45,7 +45,8 @@ def _skip(node: Node, lang: LanguageSupport, docstrings: bool = False) -> bool:
     return node.type in lang.grammar.comment_types or (not docstrings and is_docstring(node))
 
 
-def _text(node: Node) -> str:
+def node_text(node: Node) -> str:
+    """A node's source text, decoded as apr decodes files (:mod:`apr.lang.text`)."""
     return decode_source(node.text or b"")
 
 
@@ -53,7 +54,7 @@ def _leaves(node: Node, lang: LanguageSupport) -> list[str]:
     if _skip(node, lang):
         return []
     if not node.children or node.type in lang.grammar.atomic_types:
-        return [_text(node)]
+        return [node_text(node)]
     return [tok for child in node.children for tok in _leaves(child, lang)]
 
 
@@ -64,7 +65,7 @@ def _sexp(node: Node, lang: LanguageSupport, docstrings: bool) -> str:
         return _sexp(named[0], lang, docstrings)
     children = [c for c in node.children if not _skip(c, lang, docstrings)]
     if not children or kind in lang.grammar.atomic_types:
-        return _text(node)
+        return node_text(node)
     inner = " ".join(_sexp(c, lang, docstrings) for c in children
                      if c.is_named or c.type not in ("(", ")"))
     return f"({kind} {inner})"

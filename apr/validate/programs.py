@@ -3,11 +3,11 @@
 Generators reach one program by several roads (a template and a mask filling; a multi-hunk
 combination equal to a single-hunk candidate; ``a+b`` and ``(a + b)``). A candidate's *program
 key* is, per changed file, the normalized syntax tree (:func:`apr.lang.normal.normalized_tree`,
-docstrings kept) of the smallest function around its edits — with where that function starts
-and how many bytes follow it, which pins down the untouched rest of the file. Equal keys are
-equal programs, so the second candidate is answered from the first's result (``duplicate_of``),
-its tests not run. The key is conservative: two equal programs may get different keys (edits
-in two functions against one), never the reverse.
+docstrings kept) of the smallest function around its edits (else the top-level statement, else
+the file) — with where that node starts and how many bytes follow it, which pins down the
+untouched rest of the file. Equal keys are equal programs, so the second candidate is answered
+from the first's result (``duplicate_of``), its tests not run. The key is conservative: two
+equal programs may get different keys (edits in two functions against one), never the reverse.
 
 The same parse rejects a candidate whose file no longer parses, when the original did, as
 ``compile_failed`` without running a test (the ranking stage drops most of them; multi-hunk
@@ -54,6 +54,7 @@ class Programs:
         self._lock = threading.Lock()  # tree-sitter parsers are not thread-safe
         self._clean: dict[str, bool] = {}
         self._languages: dict[str, LanguageSupport | None] = {}  # our own parsers
+        self._originals: dict[str, bytes] = {}  # read once, not per candidate
         self._known: dict[tuple[Hashable, ProgramKey], ValidationResult] = {}
         self.answered = 0
 
@@ -64,7 +65,7 @@ class Programs:
         with self._lock:
             for file in candidate.files:
                 try:
-                    original = self.snapshot.read(file)
+                    original = self._original(file)
                     edits = [e for e in candidate.edits if e.file == file]
                     patched = apply_edits(original, edits)
                 except (ValueError, OSError):
@@ -109,12 +110,19 @@ class Programs:
         if tree.root_node.has_error and self._parses(file, original, lang):
             return Examined(None, f"{file}: the patched file does not parse")
         new_end = old_end + len(patched) - len(original)
-        node = _around(tree.root_node, start, new_end, lang)
-        if node.has_error:  # its shape may not show the layout: the exact text
-            body = patched[node.start_byte:node.end_byte].decode("latin-1")
+        nodes = _around(tree.root_node, start, new_end, lang)
+        lo, hi = min(start, nodes[0].start_byte), max(new_end, nodes[-1].end_byte)
+        if any(n.has_error for n in nodes):  # the shape may not show the layout: the text
+            body = patched[lo:hi].decode("latin-1")
         else:
-            body = tree_text(node, lang, docstrings=True)
-        return f"{node.start_byte}:{len(patched) - node.end_byte}:{node.type}:{body}"
+            body = " ".join(tree_text(n, lang, docstrings=True) for n in nodes
+                            if n.type not in lang.grammar.comment_types)
+        return f"{lo}:{len(patched) - hi}:{body}"
+
+    def _original(self, file: str) -> bytes:
+        if file not in self._originals:
+            self._originals[file] = self.snapshot.read(file)
+        return self._originals[file]
 
     def _language(self, file: str) -> LanguageSupport | None:
         suffix = PurePosixPath(file).suffix
@@ -129,9 +137,12 @@ class Programs:
         return self._clean[file]
 
 
-def _around(root: Node, start: int, end: int, lang: LanguageSupport) -> Node:
-    """The innermost function holding bytes ``[start, end)``, else the whole file."""
-    found = root
+def _around(root: Node, start: int, end: int, lang: LanguageSupport) -> list[Node]:
+    """The innermost function holding bytes ``[start, end)``, else the top-level statements
+    they touch, else the whole file. Any nodes spanning the edits make a sound key (the bytes
+    around them are the original's; between top-level statements lies only layout), and few
+    are cheap to normalize per candidate."""
+    found: Node | None = None
     node: Node | None = root
     while node is not None:
         inner = next((c for c in node.children
@@ -139,4 +150,8 @@ def _around(root: Node, start: int, end: int, lang: LanguageSupport) -> Node:
         if inner is not None and inner.type in lang.grammar.function_types:
             found = inner
         node = inner
-    return found
+    if found is not None:
+        return [found]
+    touched = [c for c in root.children if c.start_byte < end and start < c.end_byte] or [
+        c for c in root.children if c.start_byte <= end and start <= c.end_byte]
+    return touched or [root]

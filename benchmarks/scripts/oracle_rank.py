@@ -106,7 +106,8 @@ def _bug_ids(spec: str) -> set[str]:
 def settings_of(generators: list[str], overrides: dict[str, str]) -> RepairConfig:
     """The default config with ``generators`` and ``KEY=VALUE`` overrides (as in apr.toml)."""
     pipeline = {"generators": generators, **overrides}
-    return resolve(Path(tempfile.gettempdir()), {}, pipeline, environ={})
+    with tempfile.TemporaryDirectory() as empty:  # no pyproject.toml or apr.toml to read
+        return resolve(Path(empty), {}, pipeline, environ={})
 
 
 def _split(patch: str) -> list[str]:

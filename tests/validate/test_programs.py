@@ -126,3 +126,15 @@ def test_validated_another_way_the_same_program_is_tested_again(snap: Snapshot) 
         driver.close()
     assert first.is_patch and again.is_patch and again.tests_run > 0
     assert same.duplicate_of == 0 and same.tests_run == 0
+
+
+def test_a_module_level_edit_is_keyed_on_its_statement(make_repo: RepoFactory) -> None:
+    big = "".join(f"X{i} = {i}\n" for i in range(200))
+    with Snapshot(UserRepo.locate(make_repo({"m.py": big}))) as snapshot:
+        programs = Programs(snapshot)
+
+        def at(new: str) -> object:
+            return key(programs, edit(snapshot, new, b"X7 = 7\n", "m.py"))
+
+        assert at("X7 = (7)\n") == at("X7 = 7  # seven\n") != at("X7 = 8\n")
+        assert len(str(at("X7 = 8\n"))) < 200  # the statement's tree, not the file's

@@ -43,7 +43,7 @@ from apr.generate.tokenlm import (
     tokens,
 )
 from apr.lang.base import LanguageSupport
-from apr.lang.text import decode_source
+from apr.lang.normal import node_text
 
 MAX_TOKENS = 300_000
 """Project tokens counted at most (about 30,000 lines of code)."""
@@ -146,12 +146,8 @@ def _build(files: list[tuple[str, bytes]], language: LanguageSupport, order: int
         total += len(sequences[-1])
         read.append(path)
         if rules is not None:
-            collect(walk(root), _text, rules, vocabulary)
+            collect(walk(root), node_text, rules, vocabulary)
     return ProjectModel(count_ngrams(sequences, order), vocabulary, tuple(read))
-
-
-def _text(node: Node) -> str:
-    return decode_source(node.text or b"")
 
 
 def scope_names(site: Site, node: Node | None) -> list[str]:

@@ -21,7 +21,8 @@ from apr.context import Retriever
 from apr.generate.fill.vocab import RULES, Vocabulary, collect
 from apr.generate.site import Site, walk
 from apr.generate.tokenlm import parse_fragment
-from apr.lang.text import decode_source, encode_source
+from apr.lang.normal import node_text
+from apr.lang.text import encode_source
 from apr.model import Hunk
 
 THRESHOLD = 0.5
@@ -51,10 +52,9 @@ class RetrievedDonors:
             return []
         lines = self._retriever(root, files).retrieve(_hunk(site, file), site.source, self.k,
                                                       THRESHOLD)
-        text = lambda node: decode_source(node.text or b"")  # noqa: E731
         for line in lines:
             fragment = parse_fragment(encode_source(line), site.language)
-            collect(walk(fragment), text, rules, into)
+            collect(walk(fragment), node_text, rules, into)
         return lines
 
     def _retriever(self, root: Path | None, files: Mapping[str, bytes]) -> Retriever:
