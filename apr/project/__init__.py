@@ -46,6 +46,12 @@ def _defects4j(command: str | None, **options: Any) -> TestDriver:
     return Defects4JDriver(command)
 
 
+def _node(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.node import NodeDriver
+
+    return NodeDriver(command)
+
+
 #: name -> factory(test command, project_dir=..., repo_root=..., python=..., warm=...); a
 #: factory takes the options it needs and ignores the rest (``warm``: a long-lived worker per
 #: workspace for validation runs, where the driver has one; default True).
@@ -55,6 +61,7 @@ DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "maven": _maven,
     "gradle": _gradle,
     "defects4j": _defects4j,
+    "node": _node,
 }
 
 #: Per language, the drivers to try in order, each with the files that make it the right one
@@ -63,6 +70,7 @@ DETECTION: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "python": [("pytest", ())],
     "java": [("defects4j", (".defects4j.config",)), ("maven", ("pom.xml",)),
              ("gradle", ("build.gradle", "build.gradle.kts")), ("junit", ())],
+    "javascript": [("node", ("package.json",)), ("node", ())],
 }
 
 __all__ = ["DETECTION", "DRIVERS", "TestDriver", "detect_driver", "make_driver"]

@@ -1,0 +1,345 @@
+"""Run a Node project's tests with node's built-in runner (``node --test``), per test.
+
+The runner comes from ``package.json`` (:mod:`apr.project.node_command`); this driver runs
+projects whose ``npm test`` is ``node --test`` (Node 20+). Each test file runs in a process of
+its own, directly (``node [flags] --test-reporter=apr file``), not under ``node --test``: with
+``--test``, Node 20 applies ``--test-timeout`` to the whole file and reports nothing of a file
+that hangs. apr's reporter (``js/apr-reporter.mjs``) appends one JSON line per test as it ends.
+
+Test ids: ``<file>::<suite> > <test>``, the file relative to the project folder, then the names
+of the enclosing ``describe`` blocks and of the test (``test/cart.test.js::Cart > adds items``).
+Subtests made inside a test's body (``t.test(...)``) are part of that test.
+
+Picking tests: ``--test-name-pattern`` with the tests' own names (Node 20 matches a test's name,
+not its suites'), and only the asked ids are kept from what ran.
+
+Time limits: a file's process gets ``test_timeout`` per test it is expected to run, plus start-
+up; a process past it is killed and its tests that did not finish are ``timeout`` (a test that
+loops forever blocks node's event loop, so nothing inside the process can stop it).
+
+Coverage: the tests are listed first (a name pattern that matches nothing: Node reports every
+test as skipped without running it), then each test runs alone with ``NODE_V8_COVERAGE``; the
+V8 ranges become lines (:mod:`apr.project.v8_coverage`). Tests in one file that share their own
+name run together then, and share their coverage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path, PurePosixPath
+
+from apr import proc
+from apr.errors import TestCommandNotFound, UsageError
+from apr.model import TestRun, TestStatus
+from apr.project.node_command import NodeCommand, test_command, test_files
+from apr.project.v8_coverage import read_coverage
+
+SEPARATOR = " > "
+#: Seconds a file's process gets beyond its tests' limits (node's start-up, loading modules).
+STARTUP = 3.0
+_NOTHING = "(?!)"  # a name pattern no test matches
+_REGEX_SPECIAL = re.compile(r"[\\^$.*+?()[\]{}|/-]")
+_TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "__mocks__", "fixtures"})
+_TEST_NAME = re.compile(r"([._-](test|spec)\.|^test[.-])[cm]?[jt]sx?$")
+
+
+def test_id(file: str, names: Sequence[str]) -> str:
+    """The id of the test named ``names`` (suites first) in ``file``."""
+    return f"{file}::{SEPARATOR.join(names)}"
+
+
+def split_id(test: str) -> tuple[str, list[str]]:
+    """``(file, names)`` of a test id."""
+    file, _, path = test.partition("::")
+    return file, path.split(SEPARATOR) if path else []
+
+
+def name_pattern(names: Iterable[str]) -> str:
+    """A ``--test-name-pattern`` matching exactly these test names."""
+    escaped = sorted({_REGEX_SPECIAL.sub(lambda m: "\\" + m.group(), n) for n in names})
+    return f"^(?:{'|'.join(escaped)})$"
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What one process running one test file reported."""
+
+    outcomes: dict[str, TestStatus] = field(default_factory=dict)
+    traces: dict[str, str] = field(default_factory=dict)
+    durations: dict[str, float] = field(default_factory=dict)
+    started: list[str] = field(default_factory=list)
+
+
+def parse_results(lines: Iterable[str], file: str) -> FileResult:
+    """The reporter's JSON lines of one file's run, as test ids and outcomes.
+
+    A test inside another test (not a suite) is left out: its parent carries its outcome.
+    """
+    stack: list[str] = []
+    ended: list[tuple[list[str], dict[str, object]]] = []
+    result = FileResult()
+    for line in lines:
+        try:
+            rec = json.loads(line)
+        except ValueError:  # a line torn by a kill
+            continue
+        depth = int(rec.get("nesting") or 0)
+        names = stack[:depth] + [str(rec.get("name"))]
+        if rec.get("type") == "test:start":
+            stack = names
+            result.started.append(test_id(file, names))
+        else:
+            ended.append((names, rec))
+    tests = {tuple(n) for n, rec in ended if not rec.get("suite")}
+    for names, rec in ended:
+        if rec.get("suite") or any(tuple(names[:k]) in tests for k in range(1, len(names))):
+            continue
+        _add(result, test_id(file, names), rec)
+    return result
+
+
+def _add(result: FileResult, test: str, rec: dict[str, object]) -> None:
+    if rec.get("skip") or rec.get("todo"):
+        status = TestStatus.SKIPPED
+    elif rec.get("type") == "test:pass":
+        status = TestStatus.PASSED
+    else:
+        status = TestStatus.TIMEOUT if rec.get("timeout") else TestStatus.FAILED
+    result.outcomes[test] = status
+    result.durations[test] = round(float(str(rec.get("ms") or 0)) / 1000, 4)
+    if status is not TestStatus.PASSED and rec.get("error"):
+        result.traces[test] = str(rec["error"])
+
+
+class NodeDriver:
+    """TestDriver for projects tested with node's built-in runner (``node --test``).
+
+    Args:
+        command: the test command (``"node --test test/"``); None: ``package.json``'s
+            ``scripts.test``, else ``node --test``.
+        node: the node executable.
+    """
+
+    name = "node"
+
+    def __init__(self, command: str | None = None, *, node: str = "node") -> None:
+        self.command = command
+        self.node = node
+        self._dir = Path(tempfile.mkdtemp(prefix="apr-node-"))
+        self.reporter = self._dir / "apr-reporter.mjs"
+        source = resources.files("apr.project").joinpath("js/apr-reporter.mjs").read_bytes()
+        self.reporter.write_bytes(source)
+        self._known: dict[str, list[str]] = {}  # file -> its test ids, as last seen
+
+    def close(self) -> None:
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def spec(self, project_dir: Path) -> NodeCommand:
+        """The project's test command, checked to be ``node --test``.
+
+        Raises:
+            UsageError: the project uses another runner.
+        """
+        spec = test_command(project_dir, self.command)
+        if spec.runner != "node":
+            raise UsageError(
+                f"this project's tests run with {spec.runner} (`{' '.join(spec.words)}`); apr's "
+                "node driver runs node's built-in runner only (node --test)")
+        return spec
+
+    def argv(self, project_dir: Path) -> list[str]:
+        spec = test_command(project_dir, self.command)
+        return list(spec.words) if spec.words else [self.node, "--test"]
+
+    def is_test_file(self, file: str) -> bool:
+        path = PurePosixPath(file)
+        return any(p in _TEST_DIRS for p in path.parts[:-1]) or bool(_TEST_NAME.search(path.name))
+
+    def run(
+        self,
+        project_dir: Path,
+        repo_root: Path,
+        tests: Sequence[str] | None = None,
+        *,
+        coverage: bool = False,
+        fail_fast: bool = False,
+        timeout: float | None = None,
+        test_timeout: float | None = None,
+    ) -> TestRun:
+        session = _Session(self, project_dir, self.spec(project_dir), timeout, test_timeout)
+        if coverage:
+            session.run_with_coverage(repo_root, tests)
+        else:
+            session.run_files(_by_file(tests, session.files()), fail_fast)
+        return session.result()
+
+    def file_argv(self, spec: NodeCommand, file: str, pattern: str | None) -> list[str]:
+        """The command running one test file with apr's reporter (and a name pattern)."""
+        argv = [self.node, *spec.node_flags, f"--test-reporter={self.reporter}",
+                "--test-reporter-destination=stdout"]
+        if pattern is not None:
+            argv.append(f"--test-name-pattern={pattern}")
+        return [*argv, file]
+
+
+def _by_file(tests: Sequence[str] | None, files: list[str]) -> dict[str, list[str] | None]:
+    """Asked ids grouped by file (None: every test of every file)."""
+    if tests is None:
+        return dict.fromkeys(files)
+    grouped: dict[str, list[str] | None] = {}
+    for test in tests:
+        file, _ = split_id(test)
+        ids = grouped.setdefault(file, [])
+        assert ids is not None
+        ids.append(test)
+    return grouped
+
+
+class _Session:
+    """One call of :meth:`NodeDriver.run`: its processes, deadline and what they reported."""
+
+    def __init__(self, driver: NodeDriver, project_dir: Path, spec: NodeCommand,
+                 timeout: float | None, test_timeout: float | None) -> None:
+        self.driver, self.project_dir, self.spec = driver, project_dir, spec
+        self.test_timeout = test_timeout
+        self.started = time.monotonic()
+        self.deadline = None if timeout is None else self.started + timeout
+        self.outcomes: dict[str, TestStatus] = {}
+        self.traces: dict[str, str] = {}
+        self.durations: dict[str, float] = {}
+        self.coverage: dict[str, dict[str, tuple[int, ...]]] = {}
+        self.errors: list[str] = []
+        self.output: list[str] = []
+        self.timed_out = False
+
+    def files(self) -> list[str]:
+        return test_files(self.project_dir, self.spec.paths)
+
+    def run_files(self, plan: dict[str, list[str] | None], fail_fast: bool) -> None:
+        for file, ids in plan.items():
+            got = self.run_file(file, ids)
+            if got is None or (fail_fast and any(
+                    s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in got.outcomes.values())):
+                break
+
+    def run_file(self, file: str, ids: list[str] | None, *, pattern: str | None = None,
+                 env: dict[str, str] | None = None) -> FileResult | None:
+        """Run one file (only ``ids`` when given); None when the run's time is up."""
+        expected = ids if ids is not None else self._known(file)
+        limit = self._limit(len(expected) if expected else None)
+        if limit is not None and limit <= 0:
+            self.timed_out = True
+            return None
+        if pattern is None and ids is not None:
+            pattern = name_pattern(split_id(t)[1][-1] for t in ids)
+        got, res = self._process(file, pattern, limit, env)
+        wanted = set(ids) if ids is not None else None
+        self._record(file, got, res, wanted, expected)
+        return got
+
+    def _known(self, file: str) -> list[str] | None:
+        """The tests of ``file``: as last seen, else listed now (to size its time limit)."""
+        if file not in self.driver._known and self.test_timeout is not None:
+            self._list_file(file)
+        return self.driver._known.get(file)
+
+    def _limit(self, count: int | None) -> float | None:
+        left = None if self.deadline is None else self.deadline - time.monotonic()
+        if self.test_timeout is None or count is None:
+            return left
+        mine = STARTUP + self.test_timeout * max(1, count)
+        return mine if left is None else min(mine, left)
+
+    def _process(self, file: str, pattern: str | None, limit: float | None,
+                 extra: dict[str, str] | None) -> tuple[FileResult, proc.ProcResult]:
+        with tempfile.TemporaryDirectory(prefix="apr-node-run-") as tmp:
+            results = Path(tmp) / "results.jsonl"
+            env = _env(results, extra)
+            argv = self.driver.file_argv(self.spec, file, pattern)
+            try:
+                res = proc.run_tests(argv, cwd=self.project_dir, timeout=limit, env=env)
+            except FileNotFoundError:
+                raise TestCommandNotFound(
+                    f"node not found: {self.driver.node} (install Node.js 20+)") from None
+            lines = results.read_text(encoding="utf-8").splitlines() if results.exists() else []
+        return parse_results(lines, file), res
+
+    def _record(self, file: str, got: FileResult, res: proc.ProcResult,
+                wanted: set[str] | None, expected: Sequence[str] | None) -> None:
+        self.output.append(f"$ {' '.join(res.argv)}\n{res.output[-4000:]}")
+        keep = {t: s for t, s in got.outcomes.items()
+                if (wanted is None and s is not TestStatus.SKIPPED) or (wanted and t in wanted)}
+        if wanted is None:
+            self.driver._known[file] = sorted(keep)
+        self.outcomes.update(keep)
+        self.traces.update({t: v for t, v in got.traces.items() if t in keep})
+        self.durations.update({t: v for t, v in got.durations.items() if t in keep})
+        if res.timed_out:
+            self._hung(file, got, res, expected)
+        elif not got.outcomes and res.returncode not in (0, None):
+            self.errors.append(f"{file}: {res.tail(30)}")
+
+    def _hung(self, file: str, got: FileResult, res: proc.ProcResult,
+              expected: Sequence[str] | None) -> None:
+        """A file's process killed at its limit: its unfinished tests timed out."""
+        unfinished = [t for t in (expected or got.started) if t not in got.outcomes]
+        for test in unfinished or [test_id(file, [])]:
+            self.outcomes[test] = TestStatus.TIMEOUT
+            self.durations[test] = round(res.seconds, 4)
+            self.traces[test] = f"{test}: killed after {res.seconds:.1f} s (the test hangs)"
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            self.timed_out = True
+
+    def run_with_coverage(self, repo_root: Path, tests: Sequence[str] | None) -> None:
+        """List the tests, then run each alone under ``NODE_V8_COVERAGE``."""
+        ids = list(tests) if tests is not None else self._listed()
+        for test in ids:
+            file, names = split_id(test)
+            with tempfile.TemporaryDirectory(prefix="apr-v8-") as folder:
+                got = self.run_file(file, [test], pattern=name_pattern(names[-1:]),
+                                    env={"NODE_V8_COVERAGE": folder})
+                if got is None:
+                    return
+                self.coverage[test] = read_coverage(Path(folder), repo_root)
+
+    def _listed(self) -> list[str]:
+        return [t for file in self.files() for t in self._list_file(file)]
+
+    def _list_file(self, file: str) -> list[str]:
+        """The ids of ``file``'s tests, none of them run (a name pattern nothing matches)."""
+        limit = self._limit(None)
+        got, res = self._process(file, _NOTHING, None if limit is None else min(limit, 30), None)
+        if not got.outcomes and res.returncode not in (0, None):
+            self.output.append(f"$ {' '.join(res.argv)}\n{res.output[-4000:]}")
+            self.errors.append(f"{file}: {res.tail(30)}")
+            return []
+        self.driver._known[file] = sorted(got.outcomes)
+        return sorted(got.outcomes)
+
+    def result(self) -> TestRun:
+        """The run; its return code is 1 when a test it kept failed (node's own exit code may
+        come from a test it was not asked for and ran by name), else 0."""
+        bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in self.outcomes.values())
+        returncode = None if self.timed_out else int(bad or bool(self.errors))
+        return TestRun(outcomes=self.outcomes, seconds=time.monotonic() - self.started,
+                       returncode=returncode,
+                       timed_out=self.timed_out, output="\n".join(self.output)[-20000:],
+                       coverage=self.coverage, traces=self.traces, errors=tuple(self.errors),
+                       durations=self.durations)
+
+
+def _env(results: Path, extra: dict[str, str] | None) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("NODE_V8_COVERAGE", "NODE_TEST_CONTEXT", "FORCE_COLOR"):
+        env.pop(name, None)
+    env.update({"APR_NODE_RESULTS": str(results), "NO_COLOR": "1"})
+    env.update(extra or {})
+    return env

@@ -1,0 +1,130 @@
+"""A tiny Node project with a one-token bug, for the node driver's and the repair's tests.
+
+``make_node_project(tmp_path)`` writes a git repo whose ``npm test`` is ``node --test``:
+``src/stats.js`` (``countInRange`` compares ``value < high`` where the bounds are inclusive,
+so it must be ``value <= high``; ``mean``, correct) and ``test/stats.test.js`` (``node:test``
+and ``node:assert``), committed once. Exactly :data:`FAILING_TEST` fails.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+#: The file and 1-based line of the bug, the buggy and the fixed text of that line.
+BUGGY_FILE = "src/stats.js"
+BUGGY_LINE = 7
+BUGGY_TEXT = "    if (value >= low && value < high) {"
+FIXED_TEXT = "    if (value >= low && value <= high) {"
+#: The one failing test's id, as the node driver names it.
+FAILING_TEST = "test/stats.test.js::countInRange > includes the upper bound"
+PASSING_TESTS = (
+    "test/stats.test.js::countInRange > counts values inside the range",
+    "test/stats.test.js::countInRange > includes the lower bound",
+    "test/stats.test.js::countInRange > is zero for no values",
+    "test/stats.test.js::mean > averages the values",
+    "test/stats.test.js::mean > is zero for no values",
+)
+
+CJS_SOURCE = f"""\
+'use strict';
+
+/** How many of `values` lie within [low, high], both bounds included. */
+function countInRange(values, low, high) {{
+  let count = 0;
+  for (const value of values) {{
+{BUGGY_TEXT}
+      count += 1;
+    }}
+  }}
+  return count;
+}}
+
+/** The arithmetic mean of `values`; 0 for none. */
+function mean(values) {{
+  if (values.length === 0) {{
+    return 0;
+  }}
+  let sum = 0;
+  for (const value of values) {{
+    sum += value;
+  }}
+  return sum / values.length;
+}}
+
+module.exports = {{ countInRange, mean }};
+"""
+
+TEST_BODY = """\
+describe('countInRange', () => {
+  it('counts values inside the range', () => {
+    assert.strictEqual(countInRange([1, 5, 9, 12], 2, 10), 2);
+  });
+  it('includes the lower bound', () => {
+    assert.strictEqual(countInRange([2, 3], 2, 10), 2);
+  });
+  it('includes the upper bound', () => {
+    assert.strictEqual(countInRange([4, 10], 2, 10), 2);
+  });
+  it('is zero for no values', () => {
+    assert.strictEqual(countInRange([], 0, 1), 0);
+  });
+});
+
+describe('mean', () => {
+  it('averages the values', () => {
+    assert.strictEqual(mean([1, 2, 3, 6]), 3);
+  });
+  it('is zero for no values', () => {
+    assert.strictEqual(mean([]), 0);
+  });
+});
+"""
+
+CJS_TEST = """\
+'use strict';
+const { describe, it } = require('node:test');
+const assert = require('node:assert');
+const { countInRange, mean } = require('../src/stats.js');
+
+""" + TEST_BODY
+
+ESM_TEST = """\
+import { describe, it } from 'node:test';
+import assert from 'node:assert';
+import { countInRange, mean } from '../src/stats.js';
+
+""" + TEST_BODY
+
+
+def _esm(source: str) -> str:
+    return source.replace("'use strict';", "// Statistics, as an ES module.").replace(
+        "function countInRange", "export function countInRange").replace(
+        "function mean", "export function mean").replace(
+        "\nmodule.exports = { countInRange, mean };\n", "")
+
+
+def node_project_files(*, esm: bool = False) -> dict[str, str]:
+    """The project's files, {path: text}: CommonJS, or ES modules (``"type": "module"``)."""
+    kind = '  "type": "module",\n' if esm else ""
+    package = ('{\n  "name": "stats",\n  "version": "1.0.0",\n  "private": true,\n' + kind
+               + '  "scripts": {\n    "test": "node --test"\n  }\n}\n')
+    return {
+        "package.json": package,
+        BUGGY_FILE: _esm(CJS_SOURCE) if esm else CJS_SOURCE,
+        "test/stats.test.js": ESM_TEST if esm else CJS_TEST,
+        ".gitignore": "node_modules/\n",
+    }
+
+
+def make_node_project(tmp_path: Path, *, esm: bool = False, name: str = "stats") -> Path:
+    """Write the buggy project into ``tmp_path / name``, ``git init`` it and commit everything;
+    returns the project's folder (the repo's root)."""
+    root = tmp_path / name
+    for path, text in node_project_files(esm=esm).items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "stats"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root,
+                       check=True, capture_output=True)
+    return root
