@@ -1,5 +1,6 @@
-"""Stack-trace frames from test failure text: pytest's short tracebacks, CPython tracebacks and
-Java stack traces (``at pkg.Cls$Inner.method(Cls.java:12)``).
+"""Stack-trace frames from test failure text: pytest's short tracebacks, CPython tracebacks,
+Java stack traces (``at pkg.Cls$Inner.method(Cls.java:12)``) and V8's (``at f (/abs/a.js:3:9)``,
+``at file:///abs/m.mjs:3:9``).
 
 A Java frame names a class and a source file, not a path: it becomes ``pkg/Cls.java`` (the
 package as folders, then the file), which :func:`resolve_suffix` matches against the project's
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import unquote
 
 # pytest --tb=short:  "pkg/mod.py:12: in func"      CPython:  'File "pkg/mod.py", line 12, in f'
 _PYTEST_FRAME = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+): in ", re.M)
@@ -18,12 +20,15 @@ _PY_FRAME = re.compile(r'File "(?P<file>[^"]+\.py)", line (?P<line>\d+)')
 _JAVA_FRAME = re.compile(
     r"\bat\s+(?:[\w.@-]*/)*(?P<cls>[\w$]+(?:\.[\w$]+)*)\.[\w$<>]+"
     r"\((?P<file>[\w$]+\.java):(?P<line>\d+)\)")
+# V8 (Node): "at add (/w/src/a.js:3:9)", "at /w/src/a.js:3:9", "at file:///w/m.mjs:3:9"
+_JS_FRAME = re.compile(
+    r"\bat\s+(?:[^()\n]*?\()?(?:file://)?(?P<file>/[^():\n]+\.[cm]?jsx?):(?P<line>\d+):\d+\)?")
 
 
 def trace_frames(text: str) -> list[tuple[str, int]]:
     """Frames (file, line), outermost first, paths as written (Java: ``pkg/Cls.java``).
 
-    Python prints the outermost frame first and Java the innermost: Java frames are reversed.
+    Python prints the outermost frame first, Java and V8 the innermost: theirs are reversed.
     """
     found: list[tuple[int, str, int]] = []
     for pattern in (_PYTEST_FRAME, _PY_FRAME):
@@ -32,6 +37,8 @@ def trace_frames(text: str) -> list[tuple[str, int]]:
     for m in _JAVA_FRAME.finditer(text):
         found.append((-m.start(), java_frame_path(m.group("cls"), m.group("file")),
                       int(m.group("line"))))
+    for m in _JS_FRAME.finditer(text):
+        found.append((-m.start(), unquote(m.group("file")), int(m.group("line"))))
     return [(file, line) for _, file, line in sorted(found)]
 
 

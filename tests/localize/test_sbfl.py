@@ -64,3 +64,14 @@ def test_stack_trace_boosts_deepest_frame() -> None:
 def test_trace_frames_both_styles() -> None:
     text = 'pkg/a.py:10: in f\n  File "/abs/pkg/b.py", line 3, in g\n'
     assert trace_frames(text) == [("pkg/a.py", 10), ("/abs/pkg/b.py", 3)]
+
+
+def test_trace_frames_of_node() -> None:
+    text = ("AssertionError: 1 !== 2\n"
+            "    at countInRange (/w/ws/src/stats.js:7:9)\n"
+            "    at TestContext.<anonymous> (file:///w/ws/test/s.test.mjs:12:30)\n"
+            "    at /w/ws/lib/a%20b.cjs:3:1\n"
+            "    at Test.run (node:internal/test_runner/test:796:25)\n"
+            "    at async Promise.all (index 0)\n")
+    assert trace_frames(text) == [("/w/ws/lib/a b.cjs", 3), ("/w/ws/test/s.test.mjs", 12),
+                                  ("/w/ws/src/stats.js", 7)]
