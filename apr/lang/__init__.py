@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from apr.errors import UsageError
 from apr.lang.base import Grammar, LanguageSupport, Span
 from apr.lang.java import java_support
+from apr.lang.javascript import javascript_support
 from apr.lang.python import python_support
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
 LANGUAGES: dict[str, Callable[[], LanguageSupport]] = {
     "python": python_support,
     "java": java_support,
+    "javascript": javascript_support,
 }
 
 
@@ -64,7 +66,7 @@ def language_for_path(path: str) -> LanguageSupport | None:
 #: Folders never counted by :func:`detect_language` (tools, builds, dependencies, tests).
 _NOT_SOURCE_DIRS = frozenset({
     ".git", ".venv", "venv", "node_modules", "build", "target", "out", "dist", "__pycache__",
-    ".gradle", ".idea", ".mvn", "test", "tests", "testing",
+    ".gradle", ".idea", ".mvn", "test", "tests", "testing", "__tests__", "coverage",
 })
 
 

@@ -183,11 +183,35 @@ class LanguageSupport:
     def _statement_in(self, root: tree_sitter.Node, row: int) -> Span | None:
         for node in self._path_to_row(root, row):
             if node.type in self.grammar.simple_statements:
-                return span_of(node)
+                body = self._nested_body(node, row)
+                if body is None:
+                    return span_of(node)
+                if body.start_point.row == row == node.start_point.row:
+                    return _head(node, body)
+                continue  # a line of a function nested in the statement: go on down
             if node.type in self.grammar.compound_statements:
                 head = self.header(node)
                 if head.first_line <= row + 1 <= head.last_line:
                     return head
+        return None
+
+    def _nested_body(self, statement: tree_sitter.Node, row: int) -> tree_sitter.Node | None:
+        """The body of the outermost function nested in ``statement`` whose body covers ``row``
+        (``const f = () => {...}``, a callback passed in a call), else None."""
+        level = [statement]
+        while level:
+            below = []
+            for node in level:
+                for child in node.children:
+                    if not child.start_point.row <= row <= last_row(child):
+                        continue
+                    body = child.child_by_field_name("body") \
+                        if child.type in self.grammar.function_types else None
+                    if body is not None and body.type in self.grammar.body_types \
+                            and body.start_point.row <= row <= last_row(body):
+                        return body
+                    below.append(child)
+            level = below
         return None
 
     @staticmethod
@@ -202,6 +226,13 @@ class LanguageSupport:
             starting = [c for c in covering if c.start_point.row == row and c.is_named]
             chosen = starting or covering
             node = chosen[0] if chosen else None
+
+
+def _head(statement: tree_sitter.Node, body: tree_sitter.Node) -> Span:
+    """A statement's text up to a nested function's body (``const f = (a) =>``)."""
+    text = statement.text or b""
+    end = statement.start_byte + len(text[:body.start_byte - statement.start_byte].rstrip())
+    return Span(statement.start_byte, end, statement.start_point.row + 1, body.start_point.row + 1)
 
 
 def _point(source: bytes, offset: int) -> tuple[int, int]:
