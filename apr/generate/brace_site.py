@@ -28,7 +28,7 @@ from apr.generate.site import Node, Site, contains, field_of, walk
 from apr.generate.syntax import JAVA, Syntax
 
 _SPACE = re.compile(r"\s+")
-_DECIMAL = re.compile(r"(\d+)([lLuU]*)")
+_DECIMAL = re.compile(r"(0|[1-9]\d*)([lLuU]*)")
 
 
 @dataclass(frozen=True, slots=True)

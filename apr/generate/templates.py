@@ -51,6 +51,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from apr.errors import UsageError
 from apr.generate import brace_templates
 from apr.generate.base import Context
+from apr.generate.brace_scopes import CSite, JsSite
 from apr.generate.brace_site import JavaSite
 from apr.generate.expressions import (
     mutate_arguments,
@@ -113,6 +114,8 @@ TABLES: dict[str, tuple[type[Site], dict[str, Callable[..., Iterable[Rewrite]]],
                         dict[str, float]]] = {
     "python": (Site, FAMILIES, PRIORS),
     "java": (JavaSite, brace_templates.families_of(JavaSite.syntax), brace_templates.PRIORS),
+    "javascript": (JsSite, brace_templates.families_of(JsSite.syntax), brace_templates.PRIORS),
+    "c": (CSite, brace_templates.families_of(CSite.syntax), brace_templates.PRIORS),
 }
 LANGUAGES = frozenset(TABLES)
 """The languages whose node types the families know."""
