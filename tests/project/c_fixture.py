@@ -119,7 +119,8 @@ TEST_STATS_C = textwrap.dedent("""\
         is_int(stats_max(some, 5), 9, "max finds the largest value");
         is_int(stats_max(negative, 3), -2, "max of negative values");
         is_int(stats_count_at_most(some, 5, 3), 2, "count_at_most counts smaller values");
-        is_int(stats_count_at_most(some, 5, 4), 3, "count_at_most counts values equal to the limit");
+        is_int(stats_count_at_most(some, 5, 4), 3,
+               "count_at_most counts values equal to the limit");
         is_int(stats_sum(some, 5), 25, "sum adds every value");
         return done_testing();
     }
