@@ -2,7 +2,7 @@
 
 :func:`make_c_project` is the one a repair test starts from: a statistics library whose
 ``make test`` prints TAP, with a one-token bug (``<`` for ``<=``) that fails exactly one test,
-``tests/test_stats::count_at_most counts values equal to the limit``. :func:`write_project`
+``tests/test_count::count_at_most counts values equal to the limit``. :func:`write_project`
 builds any other tree (a dict of relative path -> text), and ``TAP_H`` is a minimal TAP
 harness a test program includes (``plan``, ``ok``, ``is_int``, ``is_str``, ``done_testing``).
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 #: The id of the test the bug of :func:`make_c_project` fails.
-FAILING_TEST = "tests/test_stats::count_at_most counts values equal to the limit"
+FAILING_TEST = "tests/test_count::count_at_most counts values equal to the limit"
 #: The buggy line of ``src/stats.c`` in :func:`make_c_project` (1-based).
 BUGGY_LINE = 17
 
@@ -108,34 +108,46 @@ STATS_C = textwrap.dedent("""\
     }
     """)
 
-TEST_STATS_C = textwrap.dedent("""\
+TEST_SUMMARY_C = textwrap.dedent("""\
     #include "tap.h"
     #include "../src/stats.h"
 
     int main(void) {
         int some[] = {4, 9, 2, 9, 1};
         int negative[] = {-5, -2, -7};
-        plan(5);
+        plan(3);
         is_int(stats_max(some, 5), 9, "max finds the largest value");
         is_int(stats_max(negative, 3), -2, "max of negative values");
+        is_int(stats_sum(some, 5), 25, "sum adds every value");
+        return done_testing();
+    }
+    """)
+
+TEST_COUNT_C = textwrap.dedent("""\
+    #include "tap.h"
+    #include "../src/stats.h"
+
+    int main(void) {
+        int some[] = {4, 9, 2, 9, 1};
+        plan(2);
         is_int(stats_count_at_most(some, 5, 3), 2, "count_at_most counts smaller values");
         is_int(stats_count_at_most(some, 5, 4), 3,
                "count_at_most counts values equal to the limit");
-        is_int(stats_sum(some, 5), 25, "sum adds every value");
         return done_testing();
     }
     """)
 
 MAKEFILE = textwrap.dedent("""\
     CFLAGS = -Wall -O2 -Isrc
-    TESTS = tests/test_stats
+    TESTS = tests/test_summary tests/test_count
 
     .PHONY: test clean
     test: $(TESTS)
-    \t./tests/test_stats
+    \t./tests/test_summary
+    \t./tests/test_count
 
-    tests/test_stats: tests/test_stats.c src/stats.c src/stats.h tests/tap.h
-    \t$(CC) $(CFLAGS) -o $@ tests/test_stats.c src/stats.c $(LDFLAGS)
+    tests/%: tests/%.c src/stats.c src/stats.h tests/tap.h
+    \t$(CC) $(CFLAGS) -o $@ $< src/stats.c $(LDFLAGS)
 
     clean:
     \trm -f $(TESTS) *.gcda *.gcno tests/*.gcda tests/*.gcno
@@ -169,8 +181,9 @@ def write_project(root: Path, files: dict[str, str], *, commit: bool = True) -> 
 
 
 def make_c_project(tmp_path: Path, *, fixed: bool = False, name: str = "cstats") -> Path:
-    """A git repository at ``tmp_path / name``: ``src/stats.{c,h}``, a TAP test program
-    ``tests/test_stats.c`` (5 tests), and a Makefile whose ``test`` target builds and runs it.
+    """A git repository at ``tmp_path / name``: ``src/stats.{c,h}``, two TAP test programs
+    (``tests/test_summary.c``: 3 tests of max and sum; ``tests/test_count.c``: 2 tests of
+    count_at_most), and a Makefile whose ``test`` target builds and runs them.
 
     The bug: ``values[i] < limit`` for ``<=`` at ``src/stats.c`` line :data:`BUGGY_LINE`, which
     fails :data:`FAILING_TEST` only; ``fixed=True`` writes the fixed version.
@@ -178,5 +191,6 @@ def make_c_project(tmp_path: Path, *, fixed: bool = False, name: str = "cstats")
     source = STATS_C.replace("values[i] < limit", "values[i] <= limit") if fixed else STATS_C
     return write_project(tmp_path / name, {
         "Makefile": MAKEFILE, ".gitignore": GITIGNORE, "src/stats.h": STATS_H,
-        "src/stats.c": source, "tests/tap.h": TAP_H, "tests/test_stats.c": TEST_STATS_C,
+        "src/stats.c": source, "tests/tap.h": TAP_H, "tests/test_summary.c": TEST_SUMMARY_C,
+        "tests/test_count.c": TEST_COUNT_C,
     })

@@ -44,11 +44,9 @@ MISC_C = textwrap.dedent("""\
 
 
 def _with_misc(tmp_path: Path, mode: str) -> Path:
-    makefile = MAKEFILE.replace("TESTS = tests/test_stats", "TESTS = tests/test_stats "
-                                "tests/test_misc").replace(
-        "\t./tests/test_stats\n", f"\t./tests/test_stats\n\ttests/test_misc {mode}\n")
-    makefile += ("\ntests/test_misc: tests/test_misc.c tests/tap.h\n"
-                 "\t$(CC) $(CFLAGS) -o $@ tests/test_misc.c $(LDFLAGS)\n")
+    makefile = MAKEFILE.replace("tests/test_count\n", "tests/test_count tests/test_misc\n",
+                                1).replace(
+        "\t./tests/test_count\n", f"\t./tests/test_count\n\ttests/test_misc {mode}\n")
     root = make_c_project(tmp_path)
     return write_project(root, {"Makefile": makefile, "tests/test_misc.c": MISC_C},
                          commit=False)
@@ -67,8 +65,8 @@ def test_outcomes_come_from_tap_per_program(tmp_path: Path, driver: MakeDriver) 
     run = driver.run(root, root, timeout=60, test_timeout=5)
     assert run.errors == ()
     assert run.failing == (FAILING_TEST,)
-    assert len(run.passing) == 5  # four tests and the program's (exit)
-    assert "tests/test_stats::(exit)" in run.passing
+    assert len(run.passing) == 6  # four tests and each program's (exit)
+    assert "tests/test_count::(exit)" in run.passing  # its failure is explained by a test
     assert "got: 2" in run.traces[FAILING_TEST] and "expected: 3" in run.traces[FAILING_TEST]
     assert run.returncode == 1
 
@@ -76,7 +74,7 @@ def test_outcomes_come_from_tap_per_program(tmp_path: Path, driver: MakeDriver) 
 def test_the_fixed_project_passes(tmp_path: Path, driver: MakeDriver) -> None:
     root = make_c_project(tmp_path, fixed=True)
     run = driver.run(root, root, timeout=60, test_timeout=5)
-    assert run.failing == () and run.returncode == 0 and len(run.outcomes) == 6
+    assert run.failing == () and run.returncode == 0 and len(run.outcomes) == 7
 
 
 def test_skip_directives_and_a_second_program(tmp_path: Path, driver: MakeDriver) -> None:
@@ -108,16 +106,16 @@ def test_a_hanging_program_hits_its_time_limit(tmp_path: Path, driver: MakeDrive
     assert not run.timed_out
     assert run.outcomes["tests/test_misc::(exit)"] is TestStatus.TIMEOUT
     assert "time limit" in run.traces["tests/test_misc::(exit)"]
-    assert run.outcomes["tests/test_stats::sum adds every value"] is TestStatus.PASSED
+    assert run.outcomes["tests/test_summary::sum adds every value"] is TestStatus.PASSED
 
 
 def test_a_subset_runs_only_its_programs(tmp_path: Path, driver: MakeDriver) -> None:
     root = _with_misc(tmp_path, "normal")
     driver.run(root, root, timeout=60, test_timeout=5)
-    asked = [FAILING_TEST, "tests/test_stats::gone"]
+    asked = [FAILING_TEST, "tests/test_count::gone"]
     run = driver.run(root, root, asked, timeout=60, test_timeout=5)
     assert set(run.outcomes) == set(asked)
-    assert "not reported" in run.traces["tests/test_stats::gone"]
+    assert "not reported" in run.traces["tests/test_count::gone"]
     assert "apr-skip tests/test_misc" in run.output and "ok 1 - first" not in run.output
 
 
@@ -126,9 +124,10 @@ def test_coverage_is_per_program_and_skips_tests(tmp_path: Path, driver: MakeDri
     run = driver.run(root, root, coverage=True, timeout=60, test_timeout=5)
     stats = run.coverage[FAILING_TEST]
     assert list(stats) == ["src/stats.c"]
-    assert BUGGY_LINE in stats["src/stats.c"] and 5 in stats["src/stats.c"]
+    assert BUGGY_LINE in stats["src/stats.c"] and 5 not in stats["src/stats.c"]
+    assert 5 in run.coverage["tests/test_summary::sum adds every value"]["src/stats.c"]
     assert run.coverage["tests/test_misc::first"] == {}  # it calls no library code
-    assert driver.is_test_file("tests/test_stats.c") and not driver.is_test_file("src/stats.c")
+    assert driver.is_test_file("tests/test_count.c") and not driver.is_test_file("src/stats.c")
 
 
 def test_a_compile_error_is_reported_as_errors(tmp_path: Path, driver: MakeDriver) -> None:
