@@ -46,6 +46,24 @@ def _defects4j(command: str | None, **options: Any) -> TestDriver:
     return Defects4JDriver(command)
 
 
+def _make(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.make import MakeDriver
+
+    return MakeDriver(command)
+
+
+def _ctest(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.ctest import CTestDriver
+
+    return CTestDriver(command)
+
+
+def _io(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.io_driver import IODriver
+
+    return IODriver(command)
+
+
 #: name -> factory(test command, project_dir=..., repo_root=..., python=..., warm=...); a
 #: factory takes the options it needs and ignores the rest (``warm``: a long-lived worker per
 #: workspace for validation runs, where the driver has one; default True).
@@ -55,6 +73,9 @@ DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "maven": _maven,
     "gradle": _gradle,
     "defects4j": _defects4j,
+    "make": _make,
+    "ctest": _ctest,
+    "io": _io,
 }
 
 #: Per language, the drivers to try in order, each with the files that make it the right one
@@ -63,6 +84,8 @@ DETECTION: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "python": [("pytest", ())],
     "java": [("defects4j", (".defects4j.config",)), ("maven", ("pom.xml",)),
              ("gradle", ("build.gradle", "build.gradle.kts")), ("junit", ())],
+    "c": [("ctest", ("CMakeLists.txt",)), ("make", ("GNUmakefile", "makefile", "Makefile")),
+          ("io", ("tests",))],
 }
 
 __all__ = ["DETECTION", "DRIVERS", "TestDriver", "detect_driver", "make_driver"]
