@@ -37,10 +37,10 @@ def test_baseline_and_localization_find_the_bug(tmp_path: Path) -> None:
     assert tree_state(root) == before
 
 
-@pytest.mark.xfail(reason="needs C templates", strict=False)
-def test_repair_finds_a_plausible_patch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [(), ("--lang", "c")], ids=["detected", "--lang c"])
+def test_repair_finds_a_plausible_patch(tmp_path: Path, flags: tuple[str, ...]) -> None:
     root = make_c_project(tmp_path)
-    code, data = _repair(root, tmp_path)
+    code, data = _repair(root, tmp_path, *flags)
     assert code == 0 and data["status"] == "plausible", data.get("message")
     diff = data["patches"][0]["diff"]  # type: ignore[index]
     assert "values[i] <= limit" in diff
