@@ -49,7 +49,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from apr.errors import UsageError
+from apr.generate import brace_templates
 from apr.generate.base import Context
+from apr.generate.brace_scopes import CSite, JsSite
+from apr.generate.brace_site import JavaSite
 from apr.generate.expressions import (
     mutate_arguments,
     mutate_call,
@@ -58,8 +61,6 @@ from apr.generate.expressions import (
     mutate_range,
     mutate_variable,
 )
-from apr.generate.java_site import JavaSite
-from apr.generate.java_templates import JAVA_FAMILIES, JAVA_PRIORS
 from apr.generate.mutations import insert_statement, mutate_expression
 from apr.generate.site import FileIndex, Rewrite, Site
 from apr.generate.statements import (
@@ -107,11 +108,14 @@ PRIORS: dict[str, float] = {
 MAX_PER_FAMILY = 30
 SIZE_DECAY = 0.97
 #: Per language: the Site class that reads its syntax, its families (in order) and their priors.
-#: Java's families are in :mod:`apr.generate.java_templates`.
+#: The brace languages' families are in :mod:`apr.generate.brace_templates`, each language's
+#: list and words in its :class:`~apr.generate.syntax.Syntax`.
 TABLES: dict[str, tuple[type[Site], dict[str, Callable[..., Iterable[Rewrite]]],
                         dict[str, float]]] = {
     "python": (Site, FAMILIES, PRIORS),
-    "java": (JavaSite, JAVA_FAMILIES, JAVA_PRIORS),
+    "java": (JavaSite, brace_templates.families_of(JavaSite.syntax), brace_templates.PRIORS),
+    "javascript": (JsSite, brace_templates.families_of(JsSite.syntax), brace_templates.PRIORS),
+    "c": (CSite, brace_templates.families_of(CSite.syntax), brace_templates.PRIORS),
 }
 LANGUAGES = frozenset(TABLES)
 """The languages whose node types the families know."""

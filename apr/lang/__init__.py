@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from apr.errors import UsageError
 from apr.lang.base import Grammar, LanguageSupport, Span
+from apr.lang.c import c_support
 from apr.lang.java import java_support
 from apr.lang.javascript import javascript_support
 from apr.lang.python import python_support
@@ -33,6 +34,7 @@ LANGUAGES: dict[str, Callable[[], LanguageSupport]] = {
     "python": python_support,
     "java": java_support,
     "javascript": javascript_support,
+    "c": c_support,
 }
 
 

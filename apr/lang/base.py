@@ -48,6 +48,9 @@ class Grammar:
         body_fields: field names under which a compound statement holds its body (Java's
             ``if`` holds ``consequence``/``alternative`` statements that need not be blocks);
             a child in one of these fields ends the header like a ``body_types`` node.
+        nested_bodies: whether a line in the body of a function nested in a statement
+            (``const f = () => {...}``, a callback passed in a call) is a statement of that
+            body rather than the whole enclosing statement (JavaScript).
     """
 
     name: str
@@ -60,6 +63,7 @@ class Grammar:
     comment_types: frozenset[str]
     atomic_types: frozenset[str]
     body_fields: frozenset[str] = frozenset()
+    nested_bodies: bool = False
 
 
 class LanguageSupport:
@@ -183,7 +187,7 @@ class LanguageSupport:
     def _statement_in(self, root: tree_sitter.Node, row: int) -> Span | None:
         for node in self._path_to_row(root, row):
             if node.type in self.grammar.simple_statements:
-                body = self._nested_body(node, row)
+                body = self._nested_body(node, row) if self.grammar.nested_bodies else None
                 if body is None:
                     return span_of(node)
                 if body.start_point.row == row == node.start_point.row:

@@ -80,6 +80,7 @@ JAVASCRIPT = Grammar(
     comment_types=frozenset({"comment", "html_comment"}),
     atomic_types=frozenset({"string", "template_string", "regex"}),
     body_fields=frozenset({"body", "consequence", "alternative"}),
+    nested_bodies=True,
 )
 
 

@@ -52,6 +52,24 @@ def _node(command: str | None, **options: Any) -> TestDriver:
     return NodeDriver(command)
 
 
+def _make(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.make import MakeDriver
+
+    return MakeDriver(command)
+
+
+def _ctest(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.ctest import CTestDriver
+
+    return CTestDriver(command)
+
+
+def _io(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.io_driver import IODriver
+
+    return IODriver(command)
+
+
 #: name -> factory(test command, project_dir=..., repo_root=..., python=..., warm=...); a
 #: factory takes the options it needs and ignores the rest (``warm``: a long-lived worker per
 #: workspace for validation runs, where the driver has one; default True).
@@ -61,6 +79,9 @@ DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "maven": _maven,
     "gradle": _gradle,
     "defects4j": _defects4j,
+    "make": _make,
+    "ctest": _ctest,
+    "io": _io,
     "node": _node,
 }
 
@@ -71,6 +92,8 @@ DETECTION: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "java": [("defects4j", (".defects4j.config",)), ("maven", ("pom.xml",)),
              ("gradle", ("build.gradle", "build.gradle.kts")), ("junit", ())],
     "javascript": [("node", ("package.json",)), ("node", ())],
+    "c": [("ctest", ("CMakeLists.txt",)), ("make", ("GNUmakefile", "makefile", "Makefile")),
+          ("io", ("tests",))],
 }
 
 __all__ = ["DETECTION", "DRIVERS", "TestDriver", "detect_driver", "make_driver"]

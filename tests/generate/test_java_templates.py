@@ -8,10 +8,14 @@ import pytest
 
 from apr.generate import TemplateGenerator, apply_edits, rank
 from apr.generate.base import Context
-from apr.generate.java_site import JavaSite
-from apr.generate.java_templates import JAVA_FAMILIES, JAVA_PRIORS
+from apr.generate.brace_site import JavaSite
+from apr.generate.brace_templates import PRIORS as JAVA_PRIORS
+from apr.generate.brace_templates import families_of
+from apr.generate.syntax import JAVA
 from apr.lang import get_language
 from apr.model import Edit, Hunk
+
+JAVA_FAMILIES = families_of(JAVA)
 
 SOURCE = textwrap.dedent("""\
     package demo;

@@ -13,6 +13,7 @@ import pytest
 from apr.config import RepairConfig
 from apr.errors import ModelUnavailable, UsageError
 from apr.generate import GENERATORS, Context, MaskFillGenerator, TemplateGenerator, rank
+from apr.generate.brace_site import JavaSite
 from apr.generate.edits import apply_edits
 from apr.generate.fill import (
     MASK,
@@ -24,7 +25,6 @@ from apr.generate.fill import (
     python_masks,
 )
 from apr.generate.fill.local import project_files, project_model
-from apr.generate.java_site import JavaSite
 from apr.generate.maskfill import DECAY, LEAD, make_filler, normalized
 from apr.generate.site import Site
 from apr.generate.templates import PRIORS

@@ -1,8 +1,8 @@
 """`apr repair` on a Node project (``npm test`` is ``node --test``), end to end.
 
 The project (:func:`tests.project.node_fixture.make_node_project`) has one wrong token: ``<``
-where the bounds are inclusive (``<=``). Localization works today; the repair needs JavaScript
-templates, hence the xfail.
+where the bounds are inclusive (``<=``): the baseline must find its one failing test,
+localization rank its line first, and the repair (the brace languages' templates) fix it.
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ def test_baseline_and_localization(tmp_path: Path, esm: bool) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="needs JavaScript templates", strict=False)
 def test_repairs_the_one_token_bug(tmp_path: Path) -> None:
     root = make_node_project(tmp_path)
     code, data, _ = _repair(root, tmp_path, "--lang", "javascript")

@@ -25,7 +25,7 @@ MAX_SPAN_TOKENS = 24
 """Tokens generated per answer: a blank holds an operator, a name, an expression or a clause."""
 WINDOW = 3
 """Lines either side of the hunk when it lies outside any function."""
-COMMENTS: dict[str, str] = {"python": "#", "java": "//"}
+COMMENTS: dict[str, str] = {"python": "#", "java": "//", "javascript": "//", "c": "//"}
 
 
 def gamma_input(masked: MaskedCode, mask: str = SENTINEL) -> str:

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from apr.generate.brace_site import JavaSite, is_reference, is_variable
+from apr.generate.brace_templates import exits
 from apr.generate.fill.base import (
     ARGUMENT,
     ATTRIBUTE,
@@ -40,9 +42,8 @@ from apr.generate.fill.base import (
     MaskedCode,
 )
 from apr.generate.fill.masks import blank
-from apr.generate.java_site import BLOCKS, LITERALS, JavaSite, is_reference, is_variable
-from apr.generate.java_templates import exits
 from apr.generate.site import Node, Site, field_of, unique
+from apr.generate.syntax import JAVA
 
 JAVA_PATTERN_FAMILIES: dict[str, str] = {
     "operator": "mutate_operator",
@@ -99,7 +100,7 @@ def _operators(site: JavaSite) -> Iterator[MaskedCode]:
 
 def _literals(site: JavaSite) -> Iterator[MaskedCode]:
     for node in site.nodes:
-        if node.type in LITERALS and "\n" not in site.text(node):
+        if node.type in JAVA.literals and "\n" not in site.text(node):
             yield blank(site, "literal", LITERAL, node)
 
 
@@ -190,7 +191,7 @@ def _clauses(site: JavaSite) -> Iterator[MaskedCode]:
 def _statement(site: JavaSite) -> Node | None:
     """The hunk's statement, if it sits alone on its lines directly in a block."""
     anchor = site.anchor
-    if anchor is None or anchor.parent is None or anchor.parent.type not in BLOCKS:
+    if anchor is None or anchor.parent is None or anchor.parent.type not in JAVA.blocks:
         return None
     return anchor if site.alone_on_lines(anchor) else None
 

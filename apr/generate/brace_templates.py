@@ -1,6 +1,6 @@
-"""TBar's fix-pattern families for Java (tree-sitter-java), over a :class:`JavaSite`.
+"""TBar's fix-pattern families for Java (tree-sitter-java), over a :class:`BraceSite`.
 
-Each family is a function ``(JavaSite) -> Iterator[Rewrite]``; sites inside the hunk are visited
+Each family is a function ``(BraceSite) -> Iterator[Rewrite]``; sites inside the hunk are visited
 round-robin (:func:`~apr.generate.site.interleave`), so that under a cap every site gets its most
 likely rewrites first. :data:`JAVA_FAMILIES` lists them in decreasing prior (:data:`JAVA_PRIORS`):
 
@@ -45,62 +45,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from apr.generate.java_site import (
-    BLOCKS,
-    INTEGER_LITERALS,
-    LITERALS,
-    NUMERIC,
-    PRIMITIVES,
-    STRING_LITERALS,
-    JavaSite,
-    base_type,
-    is_reference,
-)
+from apr.generate.brace_site import BraceSite, base_type, int_literal
 from apr.generate.site import Node, Rewrite, contains, field_of, interleave, unique
+from apr.generate.syntax import Syntax
 
-ARITHMETIC: dict[str, tuple[str, ...]] = {
-    "+": ("-", "*"), "-": ("+",), "*": ("/", "+", "%"), "/": ("*", "%"), "%": ("/", "*"),
-    "<<": (">>",), ">>": ("<<", ">>>"), ">>>": (">>",), "&": ("|", "^"), "|": ("&", "^"),
-    "^": ("|", "&"),
-}
-COMPARISON: dict[str, tuple[str, ...]] = {
-    "<": ("<=", ">", ">=", "!=", "=="), "<=": ("<", ">=", ">", "=="),
-    ">": (">=", "<", "<=", "!="), ">=": (">", "<=", "<", "=="),
-    "==": ("!=", "<=", ">="), "!=": ("==", "<", ">"),
-}
-LOGICAL: dict[str, tuple[str, ...]] = {"&&": ("||",), "||": ("&&",)}
-ASSIGNMENT: dict[str, tuple[str, ...]] = {
-    "+=": ("-=", "="), "-=": ("+=", "="), "*=": ("/=", "+="), "/=": ("*=", "%="), "%=": ("/=",),
-    "|=": ("&=", "^="), "&=": ("|=",), "^=": ("|=",), "<<=": (">>=",), ">>=": ("<<=", ">>>="),
-    ">>>=": (">>=",),
-}
-BINARY = {**ARITHMETIC, **COMPARISON, **LOGICAL}
-NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-METHOD_PAIRS: dict[str, tuple[str, ...]] = {
-    "min": ("max",), "max": ("min",), "floor": ("ceil", "round"), "ceil": ("floor", "round"),
-    "round": ("floor", "ceil"), "add": ("addAll", "remove"), "addAll": ("add",),
-    "remove": ("add", "removeAll"), "startsWith": ("endsWith",), "endsWith": ("startsWith",),
-    "indexOf": ("lastIndexOf",), "lastIndexOf": ("indexOf",), "toLowerCase": ("toUpperCase",),
-    "toUpperCase": ("toLowerCase",), "isEmpty": ("isBlank",), "equals": ("equalsIgnoreCase",),
-    "equalsIgnoreCase": ("equals",), "containsKey": ("containsValue",),
-    "containsValue": ("containsKey",), "put": ("putIfAbsent",), "push": ("add", "offer"),
-    "pop": ("poll", "remove"), "poll": ("pop", "peek"), "peek": ("poll", "pop"),
-    "offer": ("push", "add"), "first": ("last",), "last": ("first",), "getFirst": ("getLast",),
-    "getLast": ("getFirst",), "removeFirst": ("removeLast",), "removeLast": ("removeFirst",),
-    "addFirst": ("addLast",), "addLast": ("addFirst",), "abs": ("negateExact",),
-    "trim": ("strip",), "keySet": ("values",), "values": ("keySet",), "get": ("getOrDefault",),
-}
-INDEX_METHODS = frozenset({"get", "charAt", "substring", "subList", "set", "remove",
-                           "codePointAt", "deleteCharAt", "insert"})
-SIZE_OF = {"[]": "length", "String": "length()", "StringBuilder": "length()"}
-WIDER: dict[str, tuple[str, ...]] = {
-    "int": ("long", "double"), "long": ("int", "double"), "float": ("double",),
-    "double": ("float", "int", "long"), "short": ("int",), "byte": ("int",), "char": ("int",),
-}
-DEFAULTS: dict[str, str] = {
-    "boolean": "false", "int": "0", "long": "0L", "short": "0", "byte": "0", "char": "'\\0'",
-    "float": "0f", "double": "0.0", "void": "",
-}
 DONORS_PER_SITE = 4
 INSERTED_CALLS = 4  # methods whose call insert_call inserts, per side
 EXITS = 4
@@ -113,13 +61,9 @@ DONOR_WEIGHT = 0.8
 UNWRAP_WEIGHT = 0.7
 WRAP_WEIGHT = 0.7
 ARGUMENT_SHIFT_WEIGHT = 0.8
-SIMPLE_DELETABLE = frozenset({"expression_statement", "break_statement", "continue_statement",
-                              "throw_statement"})
-MOVABLE = SIMPLE_DELETABLE | {"local_variable_declaration", "return_statement"}
-LOOSE = frozenset({"ternary_expression", "assignment_expression", "lambda_expression"})
 
 
-def replace(site: JavaSite, node: Node, text: str, description: str = "",
+def replace(site: BraceSite, node: Node, text: str, description: str = "",
             weight: float = 1.0) -> Rewrite:
     """Replace ``node`` by ``text``; the description defaults to ``old -> new``."""
     old = site.text(node)
@@ -132,7 +76,7 @@ def short(text: str, width: int = 40) -> str:
     return line if len(line) <= width else line[: width - 3] + "..."
 
 
-def operator_of(site: JavaSite, node: Node) -> Node | None:
+def operator_of(site: BraceSite, node: Node) -> Node | None:
     """The operator token of a binary/assignment/unary expression."""
     return node.child_by_field_name("operator")
 
@@ -140,72 +84,62 @@ def operator_of(site: JavaSite, node: Node) -> Node | None:
 # --- 1. operators ------------------------------------------------------------------------------
 
 
-def mutate_operator(site: JavaSite) -> Iterator[Rewrite]:
+def mutate_operator(site: BraceSite) -> Iterator[Rewrite]:
     """Binary, compound-assignment and update operators among their kin; unary ``!``/``-``
     dropped (see the module table)."""
     return interleave(_operator_site(site, n) for n in site.nodes)
 
 
-def _operator_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
+def _operator_site(site: BraceSite, node: Node) -> Iterator[Rewrite]:
     if node.type == "binary_expression":
         token = operator_of(site, node)
         if token is None or _string_concat(site, node):
             return
-        for new in BINARY.get(site.text(token), ()):
+        for new in site.syntax.binary.get(site.text(token), ()):
             yield replace(site, token, new)
-    elif node.type == "assignment_expression":
+    elif node.type in site.syntax.assignments:
         token = operator_of(site, node)
         if token is not None:
-            for new in ASSIGNMENT.get(site.text(token), ()):
+            for new in site.syntax.assignment.get(site.text(token), ()):
                 yield replace(site, token, new)
     elif node.type == "update_expression":
         token = next((c for c in node.children if c.type in ("++", "--")), None)
         if token is not None:
             yield replace(site, token, "--" if token.type == "++" else "++")
     elif node.type == "unary_expression":
-        token, operand = operator_of(site, node), node.child_by_field_name("operand")
+        token = operator_of(site, node)
+        operand = node.child_by_field_name(site.syntax.unary_operand)
         if token is not None and operand is not None and site.text(token) in ("!", "-", "~"):
-            if operand.type not in INTEGER_LITERALS:
+            if operand.type not in site.syntax.integer_literals:
                 yield replace(site, node, site.text(operand))
 
 
-def _string_concat(site: JavaSite, node: Node) -> bool:
+def _string_concat(site: BraceSite, node: Node) -> bool:
     token = operator_of(site, node)
-    return token is not None and site.text(token) == "+" and site.type_of(node) == "String"
+    string = site.syntax.string_type
+    return token is not None and site.text(token) == "+" and bool(string) \
+        and site.type_of(node) == string
 
 
 # --- 2. literals -------------------------------------------------------------------------------
 
 
-def mutate_literal(site: JavaSite) -> Iterator[Rewrite]:
+def mutate_literal(site: BraceSite) -> Iterator[Rewrite]:
     """Integers +/- 1, booleans flipped, then donor literals of the same kind (method, class,
     file): strings for strings, numbers for numbers."""
     return interleave(_literal_site(site, n) for n in site.nodes if _is_literal(site, n))
 
 
-def _is_literal(site: JavaSite, node: Node) -> bool:
-    if node.type not in LITERALS - {"null_literal"}:
+def _is_literal(site: BraceSite, node: Node) -> bool:
+    if node.type not in site.syntax.literals - {site.syntax.null_literal}:
         return False
     parent = node.parent
-    if parent is not None and parent.type in ("switch_label", "annotation_argument_list",
-                                              "element_value_pair"):
+    if parent is not None and parent.type in site.syntax.literal_barriers:
         return False
     return len(site.text(node)) <= 80
 
 
-def int_literal(site: JavaSite, node: Node) -> tuple[int, str] | None:
-    """(value, suffix) of a decimal integer literal, else None."""
-    if node.type != "decimal_integer_literal":
-        return None
-    text = site.text(node).replace("_", "")
-    suffix = text[-1] if text[-1:] in ("l", "L") else ""
-    try:
-        return int(text.rstrip("lL")), suffix
-    except ValueError:
-        return None
-
-
-def _literal_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
+def _literal_site(site: BraceSite, node: Node) -> Iterator[Rewrite]:
     value = int_literal(site, node)
     tried = {site.text(node)}
     if value is not None:
@@ -219,21 +153,21 @@ def _literal_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
                 yield dropped
             else:
                 yield replace(site, node, f"({text})" if shifted < 0 and before in b"+-" else text)
-        if not suffix and _divided(site, node):
+        if not suffix and site.syntax.integer_division and _divided(site, node):
             floating = f"{number}.0"
             tried.add(floating)
             yield replace(site, node, floating, f"`{number}` -> `{floating}` (floating-point "
                           "division)")
     elif node.type in ("true", "false"):
         yield replace(site, node, "false" if node.type == "true" else "true")
-    kind = _literal_kind(node)
-    donors = [site.text(n) for n in site.donors(*LITERALS) if _literal_kind(n) == kind
-              and "\n" not in site.text(n)]
+    kind = _literal_kind(site, node)
+    donors = [site.text(n) for n in site.donors(*site.syntax.literals)
+              if _literal_kind(site, n) == kind and "\n" not in site.text(n)]
     for donor in unique(donors, tried)[:DONORS_PER_SITE - 1]:
         yield replace(site, node, donor, weight=DONOR_WEIGHT)
 
 
-def _divided(site: JavaSite, node: Node) -> bool:
+def _divided(site: BraceSite, node: Node) -> bool:
     """Whether ``node`` is an operand of ``/`` with an integer literal on both sides, where
     integer division truncates (``9 / 5`` is 1)."""
     parent = node.parent
@@ -245,7 +179,7 @@ def _divided(site: JavaSite, node: Node) -> bool:
             and all(s is not None and int_literal(site, s) is not None for s in sides))
 
 
-def _dropped_term(site: JavaSite, node: Node) -> Rewrite | None:
+def _dropped_term(site: BraceSite, node: Node) -> Rewrite | None:
     """``a + 1`` / ``a - 1`` -> ``a`` (rather than ``a - 0``) when ``node`` is that ``1``."""
     parent = node.parent
     if parent is None or parent.type != "binary_expression" or field_of(node) != "right":
@@ -253,29 +187,27 @@ def _dropped_term(site: JavaSite, node: Node) -> Rewrite | None:
     token, left = operator_of(site, parent), parent.child_by_field_name("left")
     if token is None or left is None or site.text(token) not in ("+", "-"):
         return None
-    if site.type_of(parent) == "String":
+    if site.syntax.string_type and site.type_of(parent) == site.syntax.string_type:
         return None
     return replace(site, parent, site.text(left), f"drop `{site.text(token)} {site.text(node)}`")
 
 
-def _literal_kind(node: Node) -> str:
-    if node.type in STRING_LITERALS:
+def _literal_kind(site: BraceSite, node: Node) -> str:
+    if node.type in site.syntax.string_literals:
         return "string"
     if node.type in ("true", "false"):
         return "boolean"
-    if node.type == "character_literal":
+    if node.type == site.syntax.char_literal:
         return "char"
     return "number"
 
 
 # --- 3. conditions -----------------------------------------------------------------------------
 
-CONDITION_OWNERS = frozenset({"if_statement", "while_statement", "do_statement", "for_statement",
-                              "ternary_expression"})
 BOOLEAN_OPERATORS = frozenset({"<", "<=", ">", ">=", "==", "!=", "&&", "||"})
 
 
-def mutate_condition(site: JavaSite) -> Iterator[Rewrite]:
+def mutate_condition(site: BraceSite) -> Iterator[Rewrite]:
     """Negate a condition (``if``/``while``/``for``/``do``, ternaries, boolean returns and
     assignments), drop an operand of ``&&``/``||``, add a donor clause, or a null check."""
     return interleave(_condition_site(site, c) for c in _conditions(site))
@@ -292,11 +224,11 @@ def condition_of(owner: Node) -> Node | None:
     return condition
 
 
-def _conditions(site: JavaSite) -> list[Node]:
+def _conditions(site: BraceSite) -> list[Node]:
     found: list[Node] = []
     for node in site.nodes:
         parent = node.parent
-        if parent is not None and parent.type in CONDITION_OWNERS \
+        if parent is not None and parent.type in site.syntax.condition_owners \
                 and field_of(node) == "condition":
             condition = condition_of(parent)
             if condition is not None:
@@ -317,35 +249,40 @@ def unique_nodes(nodes: Iterable[Node]) -> list[Node]:
     return out
 
 
-def _boolean_value(site: JavaSite, node: Node) -> bool:
+def _boolean_value(site: BraceSite, node: Node) -> bool:
     """A boolean expression returned, assigned or declared (not a part of a larger one)."""
-    if site.type_of(node) != "boolean" or node.type in ("true", "false", "identifier"):
+    boolean = site.syntax.boolean_type
+    if not boolean or site.type_of(node) != boolean \
+            or node.type in ("true", "false", "identifier"):
         return False
     parent = node.parent
     if parent is None:
         return False
     if parent.type == "return_statement":
         return True
-    return (parent.type, field_of(node)) in (("assignment_expression", "right"),
-                                             ("variable_declarator", "value"))
+    where = (parent.type, field_of(node))
+    return where == (site.syntax.declarator, "value") or (
+        parent.type in site.syntax.assignments and where[1] == "right")
 
 
-def _declared_boolean(site: JavaSite, node: Node) -> bool:
+def _declared_boolean(site: BraceSite, node: Node) -> bool:
     """A call or name assigned to (or declaring) a ``boolean`` variable: ``ok = s.isEmpty()``."""
     parent = node.parent
-    if parent is None or node.type not in ("method_invocation", "identifier", "field_access"):
+    syntax = site.syntax
+    if parent is None or not syntax.boolean_type \
+            or node.type not in (syntax.call, "identifier", syntax.member):
         return False
-    if parent.type == "variable_declarator" and field_of(node) == "value":
+    if parent.type == syntax.declarator and field_of(node) == "value":
         declaration = parent.parent
         kind = declaration.child_by_field_name("type") if declaration is not None else None
-        return kind is not None and site.text(kind) == "boolean"
-    if parent.type == "assignment_expression" and field_of(node) == "right":
+        return kind is not None and site.text(kind) == syntax.boolean_type
+    if parent.type in syntax.assignments and field_of(node) == "right":
         left = parent.child_by_field_name("left")
-        return left is not None and site.type_of(left) == "boolean"
+        return left is not None and site.type_of(left) == syntax.boolean_type
     return False
 
 
-def _condition_site(site: JavaSite, condition: Node) -> Iterator[Rewrite]:
+def _condition_site(site: BraceSite, condition: Node) -> Iterator[Rewrite]:
     yield _negation(site, condition)
     yield from _dropped_operands(site, condition)
     yield from _null_clauses(site, condition)
@@ -354,27 +291,22 @@ def _condition_site(site: JavaSite, condition: Node) -> Iterator[Rewrite]:
         yield _with_clause(site, condition, "||", donor)
 
 
-def _negation(site: JavaSite, condition: Node) -> Rewrite:
-    operand = condition.child_by_field_name("operand")
+def _negation(site: BraceSite, condition: Node) -> Rewrite:
+    operand = condition.child_by_field_name(site.syntax.unary_operand)
     token = operator_of(site, condition)
     if condition.type == "unary_expression" and token is not None and site.text(token) == "!" \
             and operand is not None:
         return replace(site, condition, site.text(operand), f"drop `!` in `{site.text(condition)}`")
     if condition.type == "binary_expression" and token is not None \
-            and site.text(token) in NEGATED:
-        new = NEGATED[site.text(token)]
+            and site.text(token) in site.syntax.negated:
+        new = site.syntax.negated[site.text(token)]
         return replace(site, token, new, f"negate: `{site.text(token)}` -> `{new}`")
     text = site.text(condition)
-    negated = f"!{text}" if _primary(condition) else f"!({text})"
+    negated = f"!{text}" if condition.type in site.syntax.primary else f"!({text})"
     return replace(site, condition, negated, f"negate `{short(text)}`")
 
 
-def _primary(node: Node) -> bool:
-    return node.type in ("identifier", "method_invocation", "field_access", "array_access",
-                         "parenthesized_expression", "true", "false")
-
-
-def _operands(site: JavaSite, node: Node, operator: str) -> list[Node]:
+def _operands(site: BraceSite, node: Node, operator: str) -> list[Node]:
     token = operator_of(site, node)
     if node.type != "binary_expression" or token is None or site.text(token) != operator:
         return [node]
@@ -382,7 +314,7 @@ def _operands(site: JavaSite, node: Node, operator: str) -> list[Node]:
             for o in _operands(site, child, operator)]
 
 
-def _dropped_operands(site: JavaSite, condition: Node) -> Iterator[Rewrite]:
+def _dropped_operands(site: BraceSite, condition: Node) -> Iterator[Rewrite]:
     for chain in _chains(site, condition):
         token = operator_of(site, chain)
         operator = site.text(token) if token is not None else "&&"
@@ -393,13 +325,13 @@ def _dropped_operands(site: JavaSite, condition: Node) -> Iterator[Rewrite]:
                           f"drop `{short(site.text(dropped))}`")
 
 
-def _logical(site: JavaSite, node: Node) -> str:
+def _logical(site: BraceSite, node: Node) -> str:
     token = operator_of(site, node) if node.type == "binary_expression" else None
     text = site.text(token) if token is not None else ""
     return text if text in ("&&", "||") else ""
 
 
-def _chains(site: JavaSite, condition: Node) -> list[Node]:
+def _chains(site: BraceSite, condition: Node) -> list[Node]:
     chains = []
     for node in site.nodes:
         if not _logical(site, node) or not contains(condition, node):
@@ -411,7 +343,7 @@ def _chains(site: JavaSite, condition: Node) -> list[Node]:
     return chains
 
 
-def _condition_donors(site: JavaSite, condition: Node) -> list[Node]:
+def _condition_donors(site: BraceSite, condition: Node) -> list[Node]:
     text = site.text(condition)
     donors: dict[str, Node] = {}
     for node in site.donor_nodes:
@@ -423,31 +355,33 @@ def _condition_donors(site: JavaSite, condition: Node) -> list[Node]:
     return list(donors.values())[:CLAUSE_DONORS]
 
 
-def _is_condition(site: JavaSite, node: Node) -> bool:
+def _is_condition(site: BraceSite, node: Node) -> bool:
     parent = node.parent
     while parent is not None and parent.type == "parenthesized_expression":
         parent = parent.parent
-    if parent is not None and parent.type in CONDITION_OWNERS and node == condition_of(parent):
+    if parent is not None and parent.type in site.syntax.condition_owners \
+            and node == condition_of(parent):
         return True
     token = operator_of(site, node) if node.type == "binary_expression" else None
     return token is not None and site.text(token) in BOOLEAN_OPERATORS
 
 
-def _null_clauses(site: JavaSite, condition: Node) -> Iterator[Rewrite]:
+def _null_clauses(site: BraceSite, condition: Node) -> Iterator[Rewrite]:
     """``v != null && cond`` / ``v == null || cond`` for variables ``cond`` dereferences."""
+    null = site.syntax.null
     for variable in _dereferenced(site, [condition])[:2]:
-        yield _prefix_clause(site, condition, f"{variable} != null", "&&")
-        yield _prefix_clause(site, condition, f"{variable} == null", "||")
+        yield _prefix_clause(site, condition, f"{variable} != {null}", "&&")
+        yield _prefix_clause(site, condition, f"{variable} == {null}", "||")
 
 
-def _prefix_clause(site: JavaSite, condition: Node, clause: str, operator: str) -> Rewrite:
+def _prefix_clause(site: BraceSite, condition: Node, clause: str, operator: str) -> Rewrite:
     text = site.text(condition)
     body = text if _binds_under(site, condition, operator) else f"({text})"
     return replace(site, condition, f"{clause} {operator} {body}",
                    f"add `{clause} {operator}` before `{short(text)}`")
 
 
-def _with_clause(site: JavaSite, condition: Node, operator: str, donor: Node) -> Rewrite:
+def _with_clause(site: BraceSite, condition: Node, operator: str, donor: Node) -> Rewrite:
     """``condition <operator> donor``, parenthesizing either side where precedence demands."""
     text, added = site.text(condition), site.text(donor)
     description = f"add `{operator} {short(added)}`"
@@ -458,9 +392,9 @@ def _with_clause(site: JavaSite, condition: Node, operator: str, donor: Node) ->
     return replace(site, condition, f"({text}) {operator} {added}", description)
 
 
-def _binds_under(site: JavaSite, node: Node, operator: str) -> bool:
+def _binds_under(site: BraceSite, node: Node, operator: str) -> bool:
     """Whether ``node`` can be an operand of ``&&``/``||`` ``operator`` without parentheses."""
-    if node.type in LOOSE:
+    if node.type in site.syntax.loose:
         return False
     logical = _logical(site, node)
     return not logical or logical == operator or (logical == "&&" and operator == "||")
@@ -469,41 +403,47 @@ def _binds_under(site: JavaSite, node: Node, operator: str) -> bool:
 # --- 4. null checks ----------------------------------------------------------------------------
 
 
-def _dereferenced(site: JavaSite, roots: list[Node]) -> list[str]:
+def _dereferenced(site: BraceSite, roots: list[Node]) -> list[str]:
     """Variables (or ``this.f``) of reference type that ``roots`` dereference: ``v.m()``,
     ``v.f``, ``v[i]``; then those passed as arguments."""
     derefs: list[str] = []
     passed: list[str] = []
     for root in roots:
         for node in _walk_in(site, root):
-            target = _deref_target(node)
+            target = _deref_target(site, node)
             if target is not None and _nullable(site, target):
                 derefs.append(site.text(target))
-            elif node.type == "argument_list":
+            elif node.type == site.syntax.arguments:
                 passed += [site.text(a) for a in node.named_children if _nullable(site, a)]
     return unique([*derefs, *passed])
 
 
-def _walk_in(site: JavaSite, root: Node) -> Iterator[Node]:
+def _walk_in(site: BraceSite, root: Node) -> Iterator[Node]:
     return (n for n in site.nodes if contains(root, n))
 
 
-def _deref_target(node: Node) -> Node | None:
-    if node.type in ("method_invocation", "field_access"):
-        return node.child_by_field_name("object")
-    if node.type == "array_access":
-        return node.child_by_field_name("array")
+def _deref_target(site: BraceSite, node: Node) -> Node | None:
+    """What ``node`` dereferences: ``v`` of ``v.m()``, ``v.f``, ``v[i]`` (C: ``*v``)."""
+    syntax = site.syntax
+    if node.type == syntax.call:
+        return site.callee(node)[1]
+    if node.type == syntax.member:
+        return node.child_by_field_name(syntax.member_object)
+    if node.type == syntax.subscript:
+        return node.child_by_field_name(syntax.subscript_object)
+    if node.type == "pointer_expression" and node.children and node.children[0].type == "*":
+        return node.child_by_field_name("argument")
     return None
 
 
-def _nullable(site: JavaSite, node: Node) -> bool:
-    if node.type not in ("identifier", "field_access"):
+def _nullable(site: BraceSite, node: Node) -> bool:
+    if node.type not in ("identifier", site.syntax.member):
         return False
     var = site.variable(node)
-    return var is not None and is_reference(var.type)
+    return var is not None and site.nullable(var.type)
 
 
-def insert_null_check(site: JavaSite) -> Iterator[Rewrite]:
+def insert_null_check(site: BraceSite) -> Iterator[Rewrite]:
     """``if (v != null) { stmt }`` around the statement, or ``if (v == null) { return r; }``
     (``continue;`` inside a loop) before it, for the variables it dereferences."""
     anchor = _block_statement(site)
@@ -513,38 +453,37 @@ def insert_null_check(site: JavaSite) -> Iterator[Rewrite]:
     return interleave(_null_guards(site, anchor, v) for v in variables)
 
 
-def _null_guards(site: JavaSite, anchor: Node, variable: str) -> Iterator[Rewrite]:
-    if _wrappable(anchor):
-        yield wrap(site, anchor, f"{variable} != null")
+def _null_guards(site: BraceSite, anchor: Node, variable: str) -> Iterator[Rewrite]:
+    null = site.syntax.null
+    if _wrappable(site, anchor):
+        yield wrap(site, anchor, f"{variable} != {null}")
     for exit_statement in exits(site, anchor):
-        yield guard(site, anchor, f"{variable} == null", exit_statement)
+        yield guard(site, anchor, f"{variable} == {null}", exit_statement)
 
 
-def _block_statement(site: JavaSite) -> Node | None:
+def _block_statement(site: BraceSite) -> Node | None:
     """The hunk's statement, if it sits alone on its lines directly in a block."""
     anchor = site.anchor
-    if anchor is None or anchor.parent is None or anchor.parent.type not in BLOCKS:
+    if anchor is None or anchor.parent is None or anchor.parent.type not in site.syntax.blocks:
         return None
-    if anchor.type not in site.language.grammar.simple_statements and anchor.type not in (
-            "if_statement", "for_statement", "enhanced_for_statement", "while_statement"):
+    if anchor.type not in site.language.grammar.simple_statements \
+            and anchor.type not in site.syntax.guarded:
         return None
     return anchor if site.alone_on_lines(anchor) else None
 
 
-def _wrappable(anchor: Node) -> bool:
+def _wrappable(site: BraceSite, anchor: Node) -> bool:
     """Statements that may move into an ``if`` block: not declarations, returns or throws."""
-    return anchor.type not in ("local_variable_declaration", "return_statement",
-                               "throw_statement", "switch_label", "field_declaration")
+    return anchor.type not in site.syntax.not_wrapped
 
 
-def exits(site: JavaSite, anchor: Node) -> list[str]:
+def exits(site: BraceSite, anchor: Node) -> list[str]:
     """Statements that leave early: ``return`` with the method's other return values (or its
     type's default), ``continue;`` in a loop."""
     values = [site.text(v) for r in site.returns if not contains(anchor, r)
               and (v := _returned(r)) is not None]
     kind = site.return_type
-    defaults = [] if kind is None else ['""', "null"] if kind == "String" else [
-        DEFAULTS.get(kind, "null")]
+    defaults = site.exit_defaults(kind)
     typed = [v.name for v in site.variables_at(anchor) if v.type == kind and kind != "void"]
     candidates = [*values[:2], *defaults, *typed[:2]]
     out = [f"return {v};" if v else "return;" for v in unique(candidates)]
@@ -557,7 +496,7 @@ def _returned(node: Node) -> Node | None:
     return next((c for c in node.named_children if "comment" not in c.type), None)
 
 
-def wrap(site: JavaSite, anchor: Node, condition: str) -> Rewrite:
+def wrap(site: BraceSite, anchor: Node, condition: str) -> Rewrite:
     """``if (condition) {`` around the statement's lines, re-indented one level."""
     indent, unit, newline = site.indent(anchor) or "", site.indent_unit(anchor), site.newline
     start, end = site.line_start(anchor.start_byte), site.line_end(anchor.end_byte)
@@ -567,7 +506,7 @@ def wrap(site: JavaSite, anchor: Node, condition: str) -> Rewrite:
     return Rewrite(start, end, text, f"wrap in `if ({short(condition)})`")
 
 
-def guard(site: JavaSite, anchor: Node, condition: str, statement: str) -> Rewrite:
+def guard(site: BraceSite, anchor: Node, condition: str, statement: str) -> Rewrite:
     """``if (condition) { statement }`` inserted before the statement's line."""
     indent, unit, newline = site.indent(anchor) or "", site.indent_unit(anchor), site.newline
     text = (f"{indent}if ({condition}) {{{newline}{indent}{unit}{statement}{newline}"
@@ -579,55 +518,59 @@ def guard(site: JavaSite, anchor: Node, condition: str, statement: str) -> Rewri
 # --- 5. range checks and index offsets ---------------------------------------------------------
 
 
-def _indexings(site: JavaSite) -> list[tuple[Node, Node, Node]]:
+def _indexings(site: BraceSite) -> list[tuple[Node, Node, Node]]:
     """(access, container, index) for ``a[i]`` and ``c.get(i)``-like calls in the hunk."""
     found = []
+    syntax = site.syntax
     for node in site.nodes:
-        if node.type == "array_access":
-            array, index = node.child_by_field_name("array"), node.child_by_field_name("index")
+        if node.type == syntax.subscript:
+            array = node.child_by_field_name(syntax.subscript_object)
+            index = node.child_by_field_name("index")
             if array is not None and index is not None:
                 found.append((node, array, index))
-        elif node.type == "method_invocation":
-            name, owner = node.child_by_field_name("name"), node.child_by_field_name("object")
+        elif node.type == syntax.call:
+            name, owner = site.callee(node)
             args = _arguments(node)
-            if name is not None and owner is not None and site.text(name) in INDEX_METHODS \
-                    and args:
+            if name is not None and owner is not None and args \
+                    and site.text(name) in syntax.index_methods:
                 found.append((node, owner, args[0]))
     return found
 
 
-def mutate_range(site: JavaSite) -> Iterator[Rewrite]:
+def mutate_range(site: BraceSite) -> Iterator[Rewrite]:
     """An index (``a[i]``, ``s.charAt(i)``, ``l.get(i)``, ``substring`` bounds) +/- 1."""
+    syntax = site.syntax
     streams = []
     for node in site.nodes:
-        if node.type == "array_access":
+        if node.type == syntax.subscript:
             index = node.child_by_field_name("index")
             streams.append(_shifts(site, index) if index is not None else iter(()))
-        elif node.type == "method_invocation":
-            name = node.child_by_field_name("name")
-            if name is not None and site.text(name) in INDEX_METHODS:
-                args = [a for a in _arguments(node)
-                        if site.type_of(a) in (None, "int") and a.type not in STRING_LITERALS]
+        elif node.type == syntax.call:
+            name = site.callee(node)[0]
+            if name is not None and site.text(name) in syntax.index_methods:
+                args = [a for a in _arguments(node) if site.type_of(a) in (None, syntax.int_type)
+                        and a.type not in syntax.string_literals]
                 streams.extend(_shifts(site, a) for a in args[:2])
             else:
-                args = [a for a in _arguments(node) if site.type_of(a) == "int"
-                        and a.type in ("identifier", "binary_expression", "field_access")]
+                args = [a for a in _arguments(node) if site.type_of(a) == syntax.int_type
+                        and a.type in ("identifier", "binary_expression", syntax.member)]
                 streams.extend(_shifts(site, a, ARGUMENT_SHIFT_WEIGHT) for a in args[:3])
     return interleave(streams)
 
 
-def _shifts(site: JavaSite, node: Node, weight: float = 1.0) -> Iterator[Rewrite]:
-    if node.type in INTEGER_LITERALS:
+def _shifts(site: BraceSite, node: Node, weight: float = 1.0) -> Iterator[Rewrite]:
+    if node.type in site.syntax.integer_literals:
         return  # mutate_literal does these
     text = site.text(node)
-    simple = node.type in ("identifier", "method_invocation", "field_access", "array_access",
+    syntax = site.syntax
+    simple = node.type in ("identifier", syntax.call, syntax.member, syntax.subscript,
                            "parenthesized_expression", "binary_expression")
     operand = text if simple else f"({text})"
     yield replace(site, node, f"{operand} + 1", weight=weight)
     yield replace(site, node, f"{operand} - 1", weight=weight)
 
 
-def insert_range_check(site: JavaSite) -> Iterator[Rewrite]:
+def insert_range_check(site: BraceSite) -> Iterator[Rewrite]:
     """``if (i < a.length) { stmt }`` (``size()``/``length()`` for lists and strings) around
     the statement, or an early exit when the index is out of range."""
     anchor = _block_statement(site)
@@ -636,15 +579,16 @@ def insert_range_check(site: JavaSite) -> Iterator[Rewrite]:
     return interleave(_range_guards(site, anchor, c, i) for _, c, i in _indexings(site)[:2])
 
 
-def _range_guards(site: JavaSite, anchor: Node, container: Node, index: Node) -> Iterator[Rewrite]:
-    size = _size_of(site, container)
-    if size is None or index.type in INTEGER_LITERALS and site.text(index) == "0":
+def _range_guards(site: BraceSite, anchor: Node, container: Node,
+                  index: Node) -> Iterator[Rewrite]:
+    size = site.size_of(container)
+    if size is None or index.type in site.syntax.integer_literals and site.text(index) == "0":
         return
     idx = site.text(index)
-    if index.type not in ("identifier", "field_access", "method_invocation"):
+    if index.type not in ("identifier", site.syntax.member, site.syntax.call):
         idx = f"({idx})"
     inside = f"{idx} >= 0 && {idx} < {size}"
-    if _wrappable(anchor):
+    if _wrappable(site, anchor):
         yield wrap(site, anchor, f"{idx} < {size}")
         yield wrap(site, anchor, inside)
     for exit_statement in exits(site, anchor)[:2]:
@@ -652,84 +596,74 @@ def _range_guards(site: JavaSite, anchor: Node, container: Node, index: Node) ->
         yield guard(site, anchor, f"{idx} < 0 || {idx} >= {size}", exit_statement)
 
 
-def _size_of(site: JavaSite, container: Node) -> str | None:
-    kind = site.type_of(container)
-    text = site.text(container)
-    if container.type not in ("identifier", "field_access"):
-        return None
-    if kind is not None and kind.endswith("[]"):
-        return f"{text}.length"
-    if kind in ("String", "StringBuilder", "CharSequence"):
-        return f"{text}.length()"
-    return f"{text}.size()"
-
-
 # --- 6. variables ------------------------------------------------------------------------------
 
 
-def mutate_variable(site: JavaSite) -> Iterator[Rewrite]:
+def mutate_variable(site: BraceSite) -> Iterator[Rewrite]:
     """A variable (or ``this.f``) -> another of the same declared type in scope: locals and
     parameters nearest first, then fields."""
     streams = []
     for node in site.nodes:
-        if node.type == "identifier" or (node.type == "field_access" and _this_field(node)):
+        if node.type == "identifier" or (node.type == site.syntax.member
+                                         and _this_field(site, node)):
             var = site.variable(node)
             if var is not None:
                 streams.append(_variable_site(site, node, var.type))
     return interleave(streams)
 
 
-def _this_field(node: Node) -> bool:
-    owner = node.child_by_field_name("object")
-    return owner is not None and owner.type == "this"
+def _this_field(site: BraceSite, node: Node) -> bool:
+    owner = node.child_by_field_name(site.syntax.member_object)
+    return owner is not None and bool(site.syntax.this) and owner.type == site.syntax.this
 
 
-def _variable_site(site: JavaSite, node: Node, kind: str) -> Iterator[Rewrite]:
-    old = site.text(node)
+def _variable_site(site: BraceSite, node: Node, kind: str) -> Iterator[Rewrite]:
+    old, this = site.text(node), f"{site.syntax.this}."
     names = [v.name for v in site.variables_at(node) if v.type == kind]
-    if node.type == "field_access":
-        names = [f"this.{v.name}" for v in site.fields if v.type == kind]
-    for donor in unique(names, [old, old.removeprefix("this.")])[:DONORS_PER_SITE]:
+    if node.type == site.syntax.member:
+        names = [f"{this}{v.name}" for v in site.fields if v.type == kind]
+    for donor in unique(names, [old, old.removeprefix(this)])[:DONORS_PER_SITE]:
         yield replace(site, node, donor)
 
 
 # --- 7. method names ---------------------------------------------------------------------------
 
 
-def mutate_call(site: JavaSite) -> Iterator[Rewrite]:
+def mutate_call(site: BraceSite) -> Iterator[Rewrite]:
     """A method name -> its counterpart (:data:`METHOD_PAIRS`), then other methods called or
     declared in the method, class and file with as many arguments; ``f(x)`` -> ``x``; a
     numeric assignment ``v = e`` -> ``v = Math.max(v, e)`` (``min``, ``Math.max(0, e)``)."""
-    calls = [n for n in site.of_type("method_invocation")]
+    calls = [n for n in site.of_type(site.syntax.call)]
     streams = [_call_site(site, call) for call in calls]
-    streams += [_extremes(site, a) for a in site.of_type("assignment_expression")]
+    if site.syntax.math:
+        streams += [_extremes(site, a) for a in site.of_type("assignment_expression")]
     return interleave(streams)
 
 
-def _extremes(site: JavaSite, assignment: Node) -> Iterator[Rewrite]:
+def _extremes(site: BraceSite, assignment: Node) -> Iterator[Rewrite]:
     """``v = e`` -> ``v = Math.max(v, e)``, ``Math.min(v, e)``, ``Math.max(0, e)``: a running
     maximum (or minimum, or a floor at zero) that the code forgot."""
     token = operator_of(site, assignment)
     left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
     if token is None or left is None or right is None or site.text(token) != "=":
         return
-    if site.type_of(left) not in NUMERIC or "\n" in site.text(right):
+    if site.type_of(left) not in site.syntax.numeric or "\n" in site.text(right):
         return
-    target, value = site.text(left), site.text(right)
-    if value.startswith(("Math.max(", "Math.min(")):
+    target, value, math = site.text(left), site.text(right), site.syntax.math
+    if value.startswith((f"{math}.max(", f"{math}.min(")):
         return
-    for text in (f"Math.max({target}, {value})", f"Math.min({target}, {value})",
-                 f"Math.max(0, {value})"):
+    for text in (f"{math}.max({target}, {value})", f"{math}.min({target}, {value})",
+                 f"{math}.max(0, {value})"):
         yield replace(site, right, text, f"`{short(value)}` -> `{short(text)}`", WRAP_WEIGHT)
 
 
-def _call_site(site: JavaSite, call: Node) -> Iterator[Rewrite]:
-    name = call.child_by_field_name("name")
+def _call_site(site: BraceSite, call: Node) -> Iterator[Rewrite]:
+    name, owner = site.callee(call)
     if name is None:
         return
     old, arity = site.text(name), len(_arguments(call))
-    qualified = call.child_by_field_name("object") is not None
-    pairs = list(METHOD_PAIRS.get(old, ()))
+    qualified = owner is not None
+    pairs = list(site.syntax.method_pairs.get(old, ()))
     others = [n for n, a, q in _methods(site) if a == arity and q == qualified]
     for donor in unique([*pairs, *others], [old])[: len(pairs) + DONORS_PER_SITE]:
         yield replace(site, name, donor)
@@ -739,22 +673,20 @@ def _call_site(site: JavaSite, call: Node) -> Iterator[Rewrite]:
                       UNWRAP_WEIGHT)
 
 
-def _methods(site: JavaSite) -> list[tuple[str, int, bool]]:
+def _methods(site: BraceSite) -> list[tuple[str, int, bool]]:
     """(name, arity, qualified) of methods invoked or declared in method, class and file;
     declared methods count as unqualified calls."""
     out = []
-    for node in site.donors("method_invocation", "method_declaration"):
-        name = node.child_by_field_name("name")
-        if name is None:
+    syntax = site.syntax
+    for node in site.donors(syntax.call, *sorted(syntax.function_declarations)):
+        if node.type in syntax.function_declarations:
+            signature = site.signature(node)
+            if signature is not None:
+                out.append((*signature, False))
             continue
-        if node.type == "method_declaration":
-            params = node.child_by_field_name("parameters")
-            count = len([p for p in params.named_children if "comment" not in p.type]) \
-                if params is not None else 0
-            out.append((site.text(name), count, False))
-        else:
-            out.append((site.text(name), len(_arguments(node)),
-                        node.child_by_field_name("object") is not None))
+        name, owner = site.callee(node)
+        if name is not None:
+            out.append((site.text(name), len(_arguments(node)), owner is not None))
     return out
 
 
@@ -768,17 +700,17 @@ def _arguments(call: Node) -> list[Node]:
 # --- 8. arguments ------------------------------------------------------------------------------
 
 
-def mutate_arguments(site: JavaSite) -> Iterator[Rewrite]:
+def mutate_arguments(site: BraceSite) -> Iterator[Rewrite]:
     """Swap two arguments (neighbours first); remove one or add a variable in scope when the
     file calls or declares the method with that many arguments."""
-    calls = site.of_type("method_invocation", "object_creation_expression")
+    calls = site.of_type(site.syntax.call, *sorted(site.syntax.new))
     return interleave(_argument_site(site, call) for call in calls)
 
 
-def _argument_site(site: JavaSite, call: Node) -> Iterator[Rewrite]:
+def _argument_site(site: BraceSite, call: Node) -> Iterator[Rewrite]:
     args = _arguments(call)
     yield from _swaps(site, args)
-    name = call.child_by_field_name("name")
+    name = site.callee(call)[0] if call.type == site.syntax.call else None
     if name is None:
         return
     arities = {a for n, a, _ in _methods(site) if n == site.text(name)}
@@ -788,7 +720,7 @@ def _argument_site(site: JavaSite, call: Node) -> Iterator[Rewrite]:
         yield from _additions(site, call, args)
 
 
-def _swaps(site: JavaSite, args: list[Node]) -> Iterator[Rewrite]:
+def _swaps(site: BraceSite, args: list[Node]) -> Iterator[Rewrite]:
     pairs = [(i, i + 1) for i in range(len(args) - 1)]
     pairs += [(i, j) for i in range(len(args)) for j in range(i + 2, len(args))]
     for i, j in pairs[:6]:
@@ -802,7 +734,7 @@ def _swaps(site: JavaSite, args: list[Node]) -> Iterator[Rewrite]:
         yield Rewrite(first.start_byte, second.end_byte, text, description)
 
 
-def _removals(site: JavaSite, args: list[Node]) -> Iterator[Rewrite]:
+def _removals(site: BraceSite, args: list[Node]) -> Iterator[Rewrite]:
     for index, arg in enumerate(args):
         if index + 1 < len(args):
             start, end = arg.start_byte, args[index + 1].start_byte
@@ -811,7 +743,7 @@ def _removals(site: JavaSite, args: list[Node]) -> Iterator[Rewrite]:
         yield Rewrite(start, end, "", f"remove argument `{site.text(arg)}`", REMOVAL_WEIGHT)
 
 
-def _additions(site: JavaSite, call: Node, args: list[Node]) -> Iterator[Rewrite]:
+def _additions(site: BraceSite, call: Node, args: list[Node]) -> Iterator[Rewrite]:
     used = {site.text(a) for a in args}
     donors = [v.name for v in site.variables_at(call) if v.name not in used][:2]
     arguments = call.child_by_field_name("arguments")
@@ -828,13 +760,13 @@ def _additions(site: JavaSite, call: Node, args: list[Node]) -> Iterator[Rewrite
 # --- 9. returns --------------------------------------------------------------------------------
 
 
-def mutate_return(site: JavaSite) -> Iterator[Rewrite]:
+def mutate_return(site: BraceSite) -> Iterator[Rewrite]:
     """The returned expression -> another value the method returns, a variable of the return
     type in scope, or the type's default (``null``, ``0``, ``false``)."""
     return interleave(_return_site(site, r) for r in site.of_type("return_statement"))
 
 
-def _return_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
+def _return_site(site: BraceSite, node: Node) -> Iterator[Rewrite]:
     value = _returned(node)
     if value is None:
         return
@@ -842,7 +774,7 @@ def _return_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
     others = [site.text(v) for r in site.returns if r != node and (v := _returned(r)) is not None]
     kind = site.return_type
     variables = [v.name for v in site.variables_at(value) if kind is not None and v.type == kind]
-    default = DEFAULTS.get(kind, "null") if kind is not None else None
+    default = site.default_of(kind) if kind is not None else None
     donors = unique(others, [old])[:4] + unique(variables, [old, *others])[:3]
     if default:
         donors += unique([default], [old, *donors])
@@ -853,23 +785,22 @@ def _return_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
 # --- 10. data types and casts --------------------------------------------------------------------
 
 
-def mutate_data_type(site: JavaSite) -> Iterator[Rewrite]:
+def mutate_data_type(site: BraceSite) -> Iterator[Rewrite]:
     """A primitive type in a declaration, parameter or cast -> a wider or narrower one."""
-    types = [n for n in site.nodes if n.type in ("integral_type", "floating_point_type")
-             and n.parent is not None and n.parent.type in (
-                 "local_variable_declaration", "cast_expression", "field_declaration",
-                 "formal_parameter", "method_declaration", "array_type")]
+    syntax = site.syntax
+    types = [n for n in site.nodes if n.type in syntax.type_nodes
+             and n.parent is not None and n.parent.type in syntax.type_parents]
     return interleave(_type_site(site, n) for n in types)
 
 
-def _type_site(site: JavaSite, node: Node) -> Iterator[Rewrite]:
-    for new in WIDER.get(site.text(node), ()):
+def _type_site(site: BraceSite, node: Node) -> Iterator[Rewrite]:
+    for new in site.syntax.wider.get(site.text(node), ()):
         yield replace(site, node, new)
 
 
-def insert_cast_check(site: JavaSite) -> Iterator[Rewrite]:
+def insert_cast_check(site: BraceSite) -> Iterator[Rewrite]:
     """``if (e instanceof T) { stmt }`` around a statement casting ``e`` to a class ``T``, or an
-    early exit when it is not one."""
+    early exit when it is not one (Java)."""
     anchor = _block_statement(site)
     if anchor is None:
         return iter(())
@@ -877,18 +808,18 @@ def insert_cast_check(site: JavaSite) -> Iterator[Rewrite]:
     return interleave(_cast_guards(site, anchor, c) for c in casts[:2])
 
 
-def _class_cast(site: JavaSite, cast: Node) -> bool:
+def _class_cast(site: BraceSite, cast: Node) -> bool:
     kind = cast.child_by_field_name("type")
-    return kind is not None and base_type(site.text(kind)) not in PRIMITIVES | NUMERIC
+    return kind is not None and base_type(site.text(kind)) not in site.syntax.primitives
 
 
-def _cast_guards(site: JavaSite, anchor: Node, cast: Node) -> Iterator[Rewrite]:
+def _cast_guards(site: BraceSite, anchor: Node, cast: Node) -> Iterator[Rewrite]:
     kind, value = cast.child_by_field_name("type"), cast.child_by_field_name("value")
     if kind is None or value is None:
         return
     raw = base_type(site.text(kind)).split("<", 1)[0]
     check = f"{site.text(value)} instanceof {raw}"
-    if _wrappable(anchor):
+    if _wrappable(site, anchor):
         yield wrap(site, anchor, check)
     for exit_statement in exits(site, anchor)[:2]:
         yield guard(site, anchor, f"!({check})", exit_statement)
@@ -897,11 +828,12 @@ def _cast_guards(site: JavaSite, anchor: Node, cast: Node) -> Iterator[Rewrite]:
 # --- 10b. a forgotten step ----------------------------------------------------------------------
 
 
-def insert_call(site: JavaSite) -> Iterator[Rewrite]:
+def insert_call(site: BraceSite) -> Iterator[Rewrite]:
     """A call of one of the class's ``void`` methods without parameters inserted before (then
     after) the statement: a step the code forgot (``this.finish();`` before ``super.close();``).
     The method holding the hunk and those the statement calls are left out; the call is
-    written ``this.m();`` when the class calls its own methods that way more often than bare."""
+    written ``this.m();`` when the class calls its own methods that way more often than bare
+    (Java's node kinds)."""
     anchor = _block_statement(site)
     if anchor is None or site.klass is None or anchor.type == "return_statement":
         return
@@ -916,7 +848,7 @@ def insert_call(site: JavaSite) -> Iterator[Rewrite]:
             yield _inserted(site, anchor, f"{prefix}{name}();", before=False)
 
 
-def _steps(site: JavaSite) -> list[str]:
+def _steps(site: BraceSite) -> list[str]:
     """Names of the class's own ``void`` methods that take nothing, but the hunk's method."""
     assert site.klass is not None
     own = site.function.child_by_field_name("name") if site.function is not None else None
@@ -935,7 +867,7 @@ def _steps(site: JavaSite) -> list[str]:
     return unique(found)
 
 
-def _this_style(site: JavaSite, names: list[str]) -> bool:
+def _this_style(site: BraceSite, names: list[str]) -> bool:
     """Whether the class calls its own methods as ``this.m()`` more often than as ``m()``."""
     own = set(names)
     qualified = bare = 0
@@ -948,7 +880,7 @@ def _this_style(site: JavaSite, names: list[str]) -> bool:
     return qualified > bare
 
 
-def _inserted(site: JavaSite, anchor: Node, statement: str, before: bool) -> Rewrite:
+def _inserted(site: BraceSite, anchor: Node, statement: str, before: bool) -> Rewrite:
     indent, newline = site.indent(anchor) or "", site.newline
     if before:
         at = site.line_start(anchor.start_byte)
@@ -960,10 +892,10 @@ def _inserted(site: JavaSite, anchor: Node, statement: str, before: bool) -> Rew
 # --- 11. deletion and moves ----------------------------------------------------------------------
 
 
-def delete_statement(site: JavaSite) -> Iterator[Rewrite]:
+def delete_statement(site: BraceSite) -> Iterator[Rewrite]:
     """Delete an expression, ``break``, ``continue`` or ``throw`` statement's lines."""
     anchor = _block_statement(site)
-    if anchor is None or anchor.type not in SIMPLE_DELETABLE:
+    if anchor is None or anchor.type not in site.syntax.deletable:
         return
     start, end = site.line_start(anchor.start_byte), site.line_end(anchor.end_byte)
     newline = site.source.find(b"\n", end)
@@ -971,22 +903,22 @@ def delete_statement(site: JavaSite) -> Iterator[Rewrite]:
                   f"delete `{short(site.text(anchor))}`")
 
 
-def move_statement(site: JavaSite) -> Iterator[Rewrite]:
+def move_statement(site: BraceSite) -> Iterator[Rewrite]:
     """Swap the statement's lines with those of the previous, then the next, statement."""
     anchor = _block_statement(site)
-    if anchor is None or anchor.type not in MOVABLE or anchor.parent is None:
+    if anchor is None or anchor.type not in site.syntax.movable or anchor.parent is None:
         return
     siblings = [c for c in anchor.parent.named_children if "comment" not in c.type]
     index = siblings.index(anchor)
     for at in (index - 1, index + 1):
         neighbour = siblings[at] if 0 <= at < len(siblings) else None
-        if neighbour is None or neighbour.type not in MOVABLE | {"if_statement"}:
+        if neighbour is None or neighbour.type not in site.syntax.movable | {"if_statement"}:
             continue
         if site.alone_on_lines(neighbour):
             yield _swap(site, *sorted((anchor, neighbour), key=lambda n: n.start_byte))
 
 
-def _swap(site: JavaSite, first: Node, second: Node) -> Rewrite:
+def _swap(site: BraceSite, first: Node, second: Node) -> Rewrite:
     a_start, a_end = site.line_start(first.start_byte), site.line_end(first.end_byte)
     b_start, b_end = site.line_start(second.start_byte), site.line_end(second.end_byte)
     text = site.slice(b_start, b_end) + site.slice(a_end, b_start) + site.slice(a_start, a_end)
@@ -994,9 +926,9 @@ def _swap(site: JavaSite, first: Node, second: Node) -> Rewrite:
     return Rewrite(a_start, b_end, text, description)
 
 
-JavaFamily = Callable[[JavaSite], Iterable[Rewrite]]
+BraceFamily = Callable[[BraceSite], Iterable[Rewrite]]
 
-JAVA_FAMILIES: dict[str, JavaFamily] = {
+FAMILIES: dict[str, BraceFamily] = {
     "mutate_operator": mutate_operator,
     "mutate_literal": mutate_literal,
     "mutate_condition": mutate_condition,
@@ -1013,7 +945,7 @@ JAVA_FAMILIES: dict[str, JavaFamily] = {
     "delete_statement": delete_statement,
     "move_statement": move_statement,
 }
-JAVA_PRIORS: dict[str, float] = {
+PRIORS: dict[str, float] = {
     "mutate_operator": 0.9,
     "mutate_literal": 0.8,
     "mutate_condition": 0.8,
@@ -1030,3 +962,8 @@ JAVA_PRIORS: dict[str, float] = {
     "delete_statement": 0.3,
     "move_statement": 0.2,
 }
+
+
+def families_of(syntax: Syntax) -> dict[str, BraceFamily]:
+    """The families that apply to ``syntax``'s language, in its order."""
+    return {name: FAMILIES[name] for name in syntax.families}

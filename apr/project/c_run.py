@@ -1,0 +1,74 @@
+"""What the C drivers (make, ctest, io) share: which files are tests, what a compiler error
+looks like, what a program's exit status means, and the limits a test program runs under."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+#: Address space a test program may map, in MiB, unless the driver is told otherwise: a wrong
+#: patch that allocates without end fails its test instead of taking the machine's memory.
+DEFAULT_MEMORY_MB = 2048
+
+#: A program's exit status when ``timeout`` (coreutils) ended it.
+TIMEOUT_STATUS = 124
+
+_TEST_DIRS = frozenset({"test", "tests", "t", "testing", "check", "unittest", "unittests"})
+_TEST_NAME = re.compile(r"^(test|check)[_-]?.*\.[ch]$|.*[_-](test|tests|check)\.[ch]$", re.I)
+_COMPILER_ERROR = re.compile(
+    r"^[^\s:][^:\n]*:\d+:(?:\d+:)? (?:fatal )?error: .*$"  # gcc/clang: file:line:col: error:
+    r"|^.*undefined reference to .*$"  # the linker
+    r"|^collect2: error: .*$"
+    r"|^make(?:\[\d+\])?: \*\*\* No rule to make target .*$", re.M)
+
+
+def is_c_test_file(file: str) -> bool:
+    """A C test by its path: under a folder like ``tests`` or named like ``test_list.c``."""
+    path = PurePosixPath(file)
+    return (any(part.lower() in _TEST_DIRS for part in path.parts[:-1])
+            or bool(_TEST_NAME.match(path.name)))
+
+
+def compiler_errors(output: str, project_dir: Path) -> str:
+    """The compiler's and linker's errors in ``output`` (paths relative to the project), the
+    first repeated last (the line apr's messages quote); empty when there are none."""
+    found = [m.group(0).strip() for m in _COMPILER_ERROR.finditer(output)]
+    if not found:
+        return ""
+    text = output.strip().replace(f"{project_dir}{os.sep}", "")[-8000:]
+    return f"{text}\n{found[0].replace(f'{project_dir}{os.sep}', '')}"
+
+
+def describe_exit(status: int, limit: float | None = None) -> str:
+    """A shell-style exit status in words: ``exited with 1``, ``was killed by SIGSEGV
+    (segmentation fault)``, ``ran past its time limit``."""
+    if status == TIMEOUT_STATUS:
+        return f"ran past its time limit ({limit:g} s)" if limit else "ran past its time limit"
+    number = status - 128 if status > 128 else -status if status < 0 else 0
+    if number:
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            return f"was killed by signal {number}"
+        return f"was killed by {name} ({(signal.strsignal(number) or name).lower()})"
+    return f"exited with {status}"
+
+
+def limited(argv: Sequence[str], memory_mb: int) -> list[str]:
+    """``argv`` under an address-space limit of ``memory_mb`` MiB (0: none), when ``prlimit``
+    is installed."""
+    if memory_mb <= 0 or shutil.which("prlimit") is None:
+        return list(argv)
+    return ["prlimit", f"--as={memory_mb * 2**20}", "--", *argv]
+
+
+def line_buffered(argv: Sequence[str]) -> list[str]:
+    """``argv`` with its standard output line-buffered (coreutils ``stdbuf``), so that what a
+    program printed before it crashed reaches us; stdio buffers a pipe fully otherwise."""
+    if shutil.which("stdbuf") is None:
+        return list(argv)
+    return ["stdbuf", "-oL", "-eL", *argv]

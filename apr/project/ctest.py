@@ -1,0 +1,189 @@
+"""Run a CMake project's tests with CTest, per test, optionally with per-test gcov coverage.
+
+The project is configured once per workspace into ``.apr-build/cmake`` (a Debug build with
+``--coverage -O0 -g`` in ``CMAKE_C_FLAGS`` and the linker flags: every build is a coverage
+build, so that objects of both kinds never meet), built with ``cmake --build`` (incremental: a
+candidate recompiles its file), and tested with ``ctest --output-junit``. Test ids are CTest's
+test names (``add_test(NAME ...)``). Outcomes come from the JUnit file; why a test failed from
+CTest's own lines: a crash (``***Exception: SegFault``) is a failed test whose trace says so, a
+test past ``--timeout`` (the per-test limit) is a timeout. A subset runs with
+``-R ^(name|...)$``. Per-test coverage: each test again alone, its ``.gcda`` counters reset
+first. A compiler or linker error is a compile failure (``TestRun.errors``).
+
+The driver's command string holds extra ``cmake`` configure arguments (``-DWITH_X=ON``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shlex
+import shutil
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+from apr import proc
+from apr.model import TestRun, TestStatus
+from apr.project import gcov
+from apr.project.c_run import DEFAULT_MEMORY_MB, compiler_errors, is_c_test_file, limited
+
+BUILD_DIR = ".apr-build/cmake"
+_LINE = re.compile(r"^\s*\d+/\d+ Test\s+#\d+: (.+?) \.+\s*(?:\*\*\*)?(.+?)\s+[\d.]+ sec\s*$",
+                   re.M)
+_REGEX_SPECIAL = re.compile(r"([\\^$.|?*+()\[\]])")
+
+
+class CTestDriver:
+    """TestDriver for CMake projects tested with CTest.
+
+    Args:
+        command: extra ``cmake`` configure arguments.
+        memory_mb: the address space a test may map (0: no limit).
+    """
+
+    name = "ctest"
+
+    def __init__(self, command: str | None = None, *,
+                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+        self.configure_args = shlex.split(command or "")
+        self.memory_mb = memory_mb
+
+    def argv(self, project_dir: Path) -> list[str]:
+        return ["ctest", "--test-dir", BUILD_DIR]
+
+    def is_test_file(self, file: str) -> bool:
+        return is_c_test_file(file)
+
+    def close(self) -> None:
+        pass
+
+    def run(
+        self,
+        project_dir: Path,
+        repo_root: Path,
+        tests: Sequence[str] | None = None,
+        *,
+        coverage: bool = False,
+        fail_fast: bool = False,
+        timeout: float | None = None,
+        test_timeout: float | None = None,
+    ) -> TestRun:
+        started = time.monotonic()
+        deadline = None if timeout is None else started + timeout
+        built = self._build(project_dir, deadline)
+        if built is not None:
+            return built if built.timed_out else TestRun(
+                outcomes={}, seconds=time.monotonic() - started, returncode=built.returncode,
+                output=built.output, errors=built.errors)
+        build = project_dir / BUILD_DIR
+        gcov.reset(build)
+        run = self._ctest(project_dir, tests, fail_fast, deadline, test_timeout)
+        if run.timed_out or not coverage:
+            return _with_seconds(run, started)
+        lines: dict[str, dict[str, tuple[int, ...]]] = {}
+        for test in run.outcomes:
+            gcov.reset(build)
+            self._ctest(project_dir, [test], False, deadline, test_timeout)
+            lines[test] = gcov.collect(build, repo_root, _is_code)
+        return _with_seconds(dataclasses.replace(run, coverage=lines), started)
+
+    def _build(self, project_dir: Path, deadline: float | None) -> TestRun | None:
+        """Configure (once) and build; None when it built, else the failed run."""
+        build = project_dir / BUILD_DIR
+        steps = [["cmake", "--build", BUILD_DIR]]
+        if not (build / "CMakeCache.txt").is_file():
+            steps.insert(0, ["cmake", "-S", ".", "-B", BUILD_DIR, "-DCMAKE_BUILD_TYPE=Debug",
+                             f"-DCMAKE_C_FLAGS={gcov.CFLAGS}",
+                             f"-DCMAKE_EXE_LINKER_FLAGS={gcov.LDFLAGS}",
+                             f"-DCMAKE_SHARED_LINKER_FLAGS={gcov.LDFLAGS}",
+                             *self.configure_args])
+        for argv in steps:
+            res = proc.run(argv, cwd=project_dir, timeout=_left(deadline))
+            if res.timed_out:
+                return TestRun(outcomes={}, seconds=res.seconds, returncode=None,
+                               timed_out=True, output=res.output[-20000:])
+            if not res.ok:
+                if argv[1] == "-S":
+                    shutil.rmtree(build, ignore_errors=True)  # configure again next time
+                errors = compiler_errors(res.output, project_dir) or (
+                    f"{' '.join(argv)} failed ({res.returncode}):\n{res.tail(40)}")
+                return TestRun(outcomes={}, seconds=res.seconds, returncode=res.returncode,
+                               output=res.output[-20000:], errors=(errors,))
+        return None
+
+    def _ctest(self, project_dir: Path, tests: Sequence[str] | None, fail_fast: bool,
+               deadline: float | None, test_timeout: float | None) -> TestRun:
+        with tempfile.TemporaryDirectory(prefix="apr-ctest-") as tmp:
+            junit = Path(tmp) / "junit.xml"
+            argv = ["ctest", "--test-dir", BUILD_DIR, "--output-junit", str(junit)]
+            if tests is not None:
+                argv += ["-R", "^(" + "|".join(_escape(t) for t in tests) + ")$"]
+            if test_timeout:
+                argv += ["--timeout", f"{test_timeout:g}"]
+            if fail_fast:
+                argv.append("--stop-on-failure")
+            res = proc.run_tests(limited(argv, self.memory_mb), cwd=project_dir,
+                                 timeout=_left(deadline))
+            return read_results(junit, res, tests)
+
+
+def read_results(junit: Path, res: proc.ProcResult, tests: Sequence[str] | None) -> TestRun:
+    """The run's outcomes from CTest's JUnit file and console lines."""
+    reasons = {m.group(1): m.group(2) for m in _LINE.finditer(res.output)}
+    outcomes: dict[str, TestStatus] = {}
+    traces: dict[str, str] = {}
+    durations: dict[str, float] = {}
+    for case in _cases(junit):
+        name = case.get("name", "")
+        reason = reasons.get(name, "")
+        outcomes[name] = _status(case.get("status", ""), reason)
+        durations[name] = round(float(case.get("time") or 0.0), 4)
+        if outcomes[name] in (TestStatus.FAILED, TestStatus.TIMEOUT):
+            out = case.findtext("system-out") or ""
+            traces[name] = f"{name}: {reason or 'failed'}\n{out.strip()}".strip()
+    for test in tests or ():
+        if test not in outcomes:
+            outcomes[test] = TestStatus.FAILED
+            traces[test] = "not reported: CTest has no test of this name"
+    bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in outcomes.values())
+    return TestRun(outcomes=outcomes, seconds=res.seconds,
+                   returncode=None if res.timed_out else int(bad), timed_out=res.timed_out,
+                   output=res.output[-20000:], traces=traces, durations=durations)
+
+
+def _cases(junit: Path) -> list[ET.Element]:
+    try:
+        return list(ET.parse(junit).getroot().iter("testcase"))
+    except (OSError, ET.ParseError):
+        return []
+
+
+def _status(status: str, reason: str) -> TestStatus:
+    if status == "run":
+        return TestStatus.PASSED
+    if reason.startswith("Timeout"):
+        return TestStatus.TIMEOUT
+    if status == "disabled" or reason.startswith("Skipped"):
+        return TestStatus.SKIPPED
+    return TestStatus.FAILED
+
+
+def _escape(name: str) -> str:
+    """``name`` as a literal in CTest's (CMake's) regular expressions."""
+    return _REGEX_SPECIAL.sub(r"\\\1", name)
+
+
+def _is_code(file: str) -> bool:
+    return file.endswith((".c", ".h")) and not is_c_test_file(file) \
+        and ".apr-build" not in PurePosixPath(file).parts
+
+
+def _left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(1.0, deadline - time.monotonic())
+
+
+def _with_seconds(run: TestRun, started: float) -> TestRun:
+    return dataclasses.replace(run, seconds=time.monotonic() - started)

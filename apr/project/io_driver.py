@@ -1,0 +1,256 @@
+"""Input/output programs (Codeflaws, RunBugRun style): a program, inputs and expected outputs.
+
+Each test is a pair ``<tests>/<name>.in`` + ``<tests>/<name>.out`` (``tests`` by default); its
+id is ``<tests>/<name>`` (``tests/sample1``). The program reads the input on stdin; the test
+passes when it exits 0 and its stdout equals the expected output up to trailing whitespace
+(at line ends and at the end). A crash (a signal), a non-zero exit or the per-test time limit
+fail the test, saying so in its trace; so does a difference (the first differing line).
+
+Build (a coverage build, always: ``--coverage -O0 -g``, see :mod:`apr.project.gcov`):
+
+- with a Makefile: ``make -f Makefile -f apr-coverage.mk`` (its default goal), and the program
+  is ``program=`` (default: the one executable file the build left in the project folder);
+- without: ``cc --coverage -O0 -g -o .apr-build/io/prog <the .c files> -lm``, the ``.c``
+  files of the project folder that are not tests (``src/`` too).
+
+The driver's command string holds ``key=value`` options: ``program=PATH``, ``tests=DIR``,
+``cc=COMPILER``, ``cflags="-std=c99 -DONLINE_JUDGE"``. Per-test coverage: the counters are reset
+before each test and read after it. Each test runs under the time limit and an address-space
+limit (``memory_mb``).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import stat
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from apr import proc
+from apr.errors import UsageError
+from apr.model import TestRun, TestStatus
+from apr.project import gcov
+from apr.project.c_run import (
+    DEFAULT_MEMORY_MB,
+    compiler_errors,
+    describe_exit,
+    is_c_test_file,
+    limited,
+)
+from apr.project.make import COVERAGE_MK, MAKEFILES
+
+BUILD_DIR = ".apr-build/io"
+_OPTIONS = ("program", "tests", "cc", "cflags")
+_STDIN = 'exec "$0" < "$1" 2> "$2"'  # stdout alone is compared; stderr goes to a file
+
+
+def parse_options(command: str | None) -> dict[str, str]:
+    """``key=value`` words of the driver's command string.
+
+    Raises:
+        UsageError: a word that is not ``key=value`` with a known key.
+    """
+    options: dict[str, str] = {}
+    for word in shlex.split(command or ""):
+        key, sep, value = word.partition("=")
+        if not sep or key not in _OPTIONS:
+            raise UsageError(f"io driver: bad option {word!r}; use key=value with keys "
+                             f"{', '.join(_OPTIONS)}")
+        options[key] = value
+    return options
+
+
+def same_output(actual: str, expected: str) -> bool:
+    """Equal up to trailing whitespace at line ends and trailing blank lines."""
+    return _lines(actual) == _lines(expected)
+
+
+def _lines(text: str) -> list[str]:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def first_difference(actual: str, expected: str) -> str:
+    """Where the outputs first differ, in words."""
+    got, want = _lines(actual), _lines(expected)
+    for number, (a, b) in enumerate(zip(got, want, strict=False), 1):
+        if a != b:
+            return f"line {number}: expected {b!r}, got {a!r}"
+    if len(got) < len(want):
+        return f"line {len(got) + 1}: expected {want[len(got)]!r}, got the end of the output"
+    return f"line {len(want) + 1}: expected the end of the output, got {got[len(want)]!r}"
+
+
+class IODriver:
+    """TestDriver for programs tested by input and expected output files.
+
+    Args:
+        command: ``key=value`` options (see the module doc).
+        memory_mb: the address space a run may map (0: no limit).
+    """
+
+    name = "io"
+
+    def __init__(self, command: str | None = None, *,
+                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+        self.options = parse_options(command)
+        self.tests_dir = self.options.get("tests", "tests").strip("/") or "tests"
+        self.memory_mb = memory_mb
+        self._dir = Path(tempfile.mkdtemp(prefix="apr-io-"))
+        (self._dir / "apr-coverage.mk").write_text(COVERAGE_MK, encoding="utf-8")
+
+    def argv(self, project_dir: Path) -> list[str]:
+        return [self.options.get("program", "<program>"), "<", f"{self.tests_dir}/NAME.in"]
+
+    def is_test_file(self, file: str) -> bool:
+        return is_c_test_file(file) or file.startswith(f"{self.tests_dir}/")
+
+    def close(self) -> None:
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def list_tests(self, project_dir: Path) -> list[str]:
+        """The ids of the pairs of input and expected output files."""
+        folder = project_dir / self.tests_dir
+        names = sorted(p.stem for p in folder.glob("*.in") if p.with_suffix(".out").is_file())
+        return [f"{self.tests_dir}/{name}" for name in names]
+
+    def run(
+        self,
+        project_dir: Path,
+        repo_root: Path,
+        tests: Sequence[str] | None = None,
+        *,
+        coverage: bool = False,
+        fail_fast: bool = False,
+        timeout: float | None = None,
+        test_timeout: float | None = None,
+    ) -> TestRun:
+        started = time.monotonic()
+        deadline = None if timeout is None else started + timeout
+        program, failed = self._build(project_dir, deadline)
+        if failed is not None:
+            return failed
+        run = _Run()
+        for test in tests if tests is not None else self.list_tests(project_dir):
+            if deadline is not None and time.monotonic() > deadline:
+                return TestRun(outcomes=run.outcomes, seconds=time.monotonic() - started,
+                               returncode=None, timed_out=True)
+            if coverage:
+                gcov.reset(project_dir)
+            self._one(project_dir, program, test, run, test_timeout)
+            if coverage:
+                run.coverage[test] = gcov.collect(project_dir, repo_root, self._is_code)
+            if fail_fast and run.outcomes[test] is not TestStatus.PASSED:
+                break
+        bad = any(s is not TestStatus.PASSED for s in run.outcomes.values())
+        return TestRun(outcomes=run.outcomes, seconds=time.monotonic() - started,
+                       returncode=int(bad), coverage=run.coverage, traces=run.traces,
+                       durations=run.durations)
+
+    def _is_code(self, file: str) -> bool:
+        return file.endswith((".c", ".h")) and not self.is_test_file(file)
+
+    def _one(self, project_dir: Path, program: Path, test: str, run: _Run,
+             test_timeout: float | None) -> None:
+        given, wanted = project_dir / f"{test}.in", project_dir / f"{test}.out"
+        if not given.is_file() or not wanted.is_file():
+            run.add(test, TestStatus.FAILED, 0.0, f"no such test: {given.name} or "
+                    f"{wanted.name} is missing")
+            return
+        errors = self._dir / f"stderr-{threading.get_ident()}"
+        argv = limited(["sh", "-c", _STDIN, str(program), str(given), str(errors)],
+                       self.memory_mb)
+        res = proc.run_tests(argv, cwd=project_dir, timeout=test_timeout or None)
+        stderr = _tail(errors)
+        expected = wanted.read_text(encoding="utf-8", errors="replace")
+        if res.timed_out:
+            run.add(test, TestStatus.TIMEOUT, res.seconds,
+                    f"{test}: {describe_exit(124, test_timeout)}")
+        elif res.returncode != 0:
+            run.add(test, TestStatus.FAILED, res.seconds, f"{test}: the program "
+                    f"{describe_exit(res.returncode or 0)}\n--- its output:\n{res.tail(20)}"
+                    f"\n--- its standard error:\n{stderr}")
+        elif not same_output(res.output, expected):
+            run.add(test, TestStatus.FAILED, res.seconds, f"{test}: wrong output, "
+                    f"{first_difference(res.output, expected)}")
+        else:
+            run.add(test, TestStatus.PASSED, res.seconds)
+
+    def _build(self, project_dir: Path, deadline: float | None
+               ) -> tuple[Path, TestRun | None]:
+        """The program, built; or the failed build's run."""
+        left = None if deadline is None else max(1.0, deadline - time.monotonic())
+        makefile = next((m for m in MAKEFILES if (project_dir / m).is_file()), None)
+        if makefile is not None:
+            argv = ["make", "-f", makefile, "-f", str(self._dir / "apr-coverage.mk")]
+        else:
+            argv = self._compile_argv(project_dir)
+        res = proc.run(argv, cwd=project_dir, timeout=left)
+        if not res.ok:
+            text = compiler_errors(res.output, project_dir) or (
+                f"{' '.join(argv)} failed ({res.returncode}):\n{res.tail(40)}")
+            return Path(), TestRun(outcomes={}, seconds=res.seconds, returncode=res.returncode,
+                                   timed_out=res.timed_out, output=res.output[-20000:],
+                                   errors=() if res.timed_out else (text,))
+        program = self._program(project_dir, makefile is not None)
+        return program, None
+
+    def _compile_argv(self, project_dir: Path) -> list[str]:
+        sources = sorted(p.relative_to(project_dir).as_posix()
+                         for folder in (project_dir, project_dir / "src")
+                         for p in folder.glob("*.c")
+                         if not self.is_test_file(p.relative_to(project_dir).as_posix()))
+        if not sources:
+            raise UsageError(f"io driver: no .c files in {project_dir} (or its src/)")
+        (project_dir / BUILD_DIR).mkdir(parents=True, exist_ok=True)
+        cc = self.options.get("cc", os.environ.get("CC", "cc"))
+        flags = shlex.split(self.options.get("cflags", ""))
+        return [cc, *gcov.CFLAGS.split(), *flags, "-o", f"{BUILD_DIR}/prog", *sources, "-lm"]
+
+    def _program(self, project_dir: Path, made: bool) -> Path:
+        """The program to run.
+
+        Raises:
+            UsageError: a make build left no single executable and no ``program=`` was given.
+        """
+        if "program" in self.options:
+            return (project_dir / self.options["program"]).resolve()
+        if not made:
+            return (project_dir / BUILD_DIR / "prog").resolve()
+        found = [p for p in project_dir.iterdir() if p.is_file() and not p.suffix
+                 and p.stat().st_mode & stat.S_IXUSR]
+        if len(found) != 1:
+            raise UsageError(f"io driver: name the program with program=PATH (the build left "
+                             f"{len(found)} executables in {project_dir})")
+        return found[0].resolve()
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class _Run:
+    """Per-test records gathered while the tests run."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, TestStatus] = {}
+        self.traces: dict[str, str] = {}
+        self.durations: dict[str, float] = {}
+        self.coverage: dict[str, dict[str, tuple[int, ...]]] = {}
+
+    def add(self, test: str, status: TestStatus, seconds: float, trace: str = "") -> None:
+        self.outcomes[test] = status
+        self.durations[test] = round(seconds, 4)
+        if trace:
+            self.traces[test] = trace
