@@ -601,7 +601,9 @@ def _range_guards(site: BraceSite, anchor: Node, container: Node,
 
 def mutate_variable(site: BraceSite) -> Iterator[Rewrite]:
     """A variable (or ``this.f``) -> another of the same declared type in scope: locals and
-    parameters nearest first, then fields."""
+    parameters nearest first, then fields. Where the language's fields are not declared
+    (:attr:`~apr.generate.syntax.Syntax.member_donors`), a property read ``o.p`` -> ``o.q``
+    for the other properties the function, class and file read."""
     streams = []
     for node in site.nodes:
         if node.type == "identifier" or (node.type == site.syntax.member
@@ -609,7 +611,24 @@ def mutate_variable(site: BraceSite) -> Iterator[Rewrite]:
             var = site.variable(node)
             if var is not None:
                 streams.append(_variable_site(site, node, var.type))
+        elif node.type == site.syntax.member and site.syntax.member_donors \
+                and field_of(node) != site.syntax.call_name:
+            streams.append(_property_site(site, node))
     return interleave(streams)
+
+
+def _property_site(site: BraceSite, member: Node) -> Iterator[Rewrite]:
+    name = member.child_by_field_name(site.syntax.member_name)
+    if name is None:
+        return
+    callees = (c.child_by_field_name(site.syntax.call_name)
+               for c in site.index.of_type(site.syntax.call))
+    called = {(c.start_byte, c.end_byte) for c in callees if c is not None}
+    donors = [site.text(n) for m in site.donors(site.syntax.member)
+              if (m.start_byte, m.end_byte) not in called
+              and (n := m.child_by_field_name(site.syntax.member_name)) is not None]
+    for donor in unique(donors, [site.text(name)])[:DONORS_PER_SITE]:
+        yield replace(site, name, donor)
 
 
 def _this_field(site: BraceSite, node: Node) -> bool:

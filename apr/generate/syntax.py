@@ -144,6 +144,9 @@ class Syntax:
     """The type of an integer expression (``number`` in JavaScript)."""
     function_declarations: frozenset[str] = frozenset({"method_declaration"})
     """Declared functions whose name and arity make call donors."""
+    member_donors: bool = False
+    """Whether ``mutate_variable`` swaps a property read ``o.p`` for other properties the file
+    reads (languages whose fields are not declared where the site can see them)."""
     families: tuple[str, ...] = field(default=())
     """The families that apply, in order (priors in :data:`apr.generate.brace_templates.PRIORS`)."""
 
@@ -334,6 +337,7 @@ JAVASCRIPT = Syntax(
     integer_division=False,
     int_type="number",
     function_declarations=frozenset({"function_declaration", "method_definition"}),
+    member_donors=True,
     families=tuple(f for f in ALL_FAMILIES
                    if f not in ("mutate_data_type", "insert_cast_check", "insert_call")),
 )
@@ -412,5 +416,6 @@ C = Syntax(
     integer_division=True,
     int_type="int",
     function_declarations=frozenset({"function_definition"}),
+    member_donors=True,
     families=tuple(f for f in ALL_FAMILIES if f not in ("insert_cast_check", "insert_call")),
 )

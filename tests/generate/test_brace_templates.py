@@ -171,3 +171,12 @@ def test_generator_proposes_the_fix(language: str, source: str, buggy: str, fixe
     patched = [apply_edits(data, c.edits).decode()
                for c in TemplateGenerator().generate(hunk, context)]
     assert source.replace(buggy, fixed) in patched
+
+
+def test_js_property_reads_swap_for_other_properties_but_not_methods() -> None:
+    found = texts("mutate_variable", JS, "javascript", "sum += items[i].price;")
+    assert "sum += items[i].length;" in found and "sum += items[i].name;" in found
+    assert not any(t.endswith(".toLowerCase;") or t.endswith(".toFixed;") for t in found)
+    java = site_at("class A { int f(P p) {\n    return p.x;\n} int g(P p) { return p.y; } }",
+                   "java", "return p.x;")
+    assert not [r for r in FAMILIES["mutate_variable"](java) if r.text == "y"]
