@@ -91,9 +91,9 @@ class JsSite(BraceSite):
                                _span(function))
 
     def _declarators(self, declaration: Node) -> Iterator[Variable]:
-        scope = declaration.parent if declaration.parent is not None else self.root
-        if scope.type == "for_statement" or declaration.type == "variable_declaration":
-            scope = scope if scope.type == "for_statement" else self._function_of(declaration)
+        # ``var`` is function-scoped; ``let``/``const`` belong to their block (or ``for``)
+        scope = self._function_of(declaration) if declaration.type == "variable_declaration" \
+            else declaration.parent if declaration.parent is not None else self.root
         for declarator in declaration.named_children:
             name = declarator.child_by_field_name("name")
             if declarator.type == "variable_declarator" and name is not None \
@@ -179,7 +179,7 @@ class CSite(BraceSite):
         whole = _span(self.root)
         for node in self.root.named_children:
             if node.type == "declaration":
-                out += [v for v in self._variables(node, "field", whole, 0)]
+                out += self._variables(node, "field", whole, 0)
         return tuple(out)
 
     def _variables(self, declaration: Node, kind: str, scope: tuple[int, int] | None,
@@ -192,7 +192,7 @@ class CSite(BraceSite):
         for declarator in declaration.children_by_field_name("declarator"):
             if _find(declarator, "function_declarator") is not None:
                 continue  # a prototype
-            name = _name(declarator)
+            name = _find(declarator, "identifier")
             if name is None:
                 continue
             full = base + "*" * _stars(declarator, "identifier") \
@@ -225,9 +225,7 @@ class CSite(BraceSite):
     def literal_type(self, node: Node) -> str | None:
         if node.type == "number_literal":
             text = self.text(node).lower()
-            hexadecimal = text.startswith("0x")
-            if not hexadecimal and ("." in text or "e" in text) or text.endswith("f") \
-                    and not hexadecimal:
+            if not text.startswith("0x") and ("." in text or "e" in text or text.endswith("f")):
                 return "double"
             return "long" if text.rstrip("u").endswith("l") else "int"
         if node.type in ("string_literal", "concatenated_string"):
@@ -264,16 +262,6 @@ def _find(node: Node | None, kind: str) -> Node | None:
             return None
         node = node.child_by_field_name("declarator")
     return None
-
-
-def _name(declarator: Node) -> Node | None:
-    """The identifier a declarator declares."""
-    node: Node | None = declarator
-    while node is not None and node.type != "identifier":
-        if node.type not in _DECLARATORS:
-            return None
-        node = node.child_by_field_name("declarator")
-    return node
 
 
 def _stars(declarator: Node | None, stop: str) -> int:

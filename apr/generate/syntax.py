@@ -149,11 +149,14 @@ class Syntax:
     reads (languages whose fields are not declared where the site can see them)."""
     families: tuple[str, ...] = field(default=())
     """The families that apply, in order (priors in :data:`apr.generate.brace_templates.PRIORS`)."""
+    literals: frozenset[str] = field(init=False)
+    """Every literal kind (numbers, strings, characters, booleans, null), derived once: the
+    families test it on every node of a hunk."""
 
-    @property
-    def literals(self) -> frozenset[str]:
-        return (self.integer_literals | self.float_literals | self.string_literals
-                | {"true", "false", self.null_literal, self.char_literal}) - {""}
+    def __post_init__(self) -> None:
+        kinds = (self.integer_literals | self.float_literals | self.string_literals
+                 | {"true", "false", self.null_literal, self.char_literal}) - {""}
+        object.__setattr__(self, "literals", kinds)
 
 
 ALL_FAMILIES = (

@@ -25,18 +25,18 @@ from pathlib import Path
 
 from apr.generate import TemplateGenerator
 from apr.generate.base import Context
-from apr.lang import language_for_path
+from apr.lang import LanguageSupport, language_for_path
 from apr.model import Hunk
 
 
-def source_files(paths: list[str], language: str | None) -> Iterator[Path]:
+def source_files(paths: list[str], language: str | None) -> Iterator[tuple[Path, LanguageSupport]]:
     """The files under ``paths`` whose language apr knows (sorted), of ``language`` if given."""
     for given in map(Path, paths):
         files = sorted(given.rglob("*")) if given.is_dir() else [given]
         for file in files:
             lang = language_for_path(str(file)) if file.is_file() else None
             if lang is not None and language in (None, lang.name):
-                yield file
+                yield file, lang
 
 
 def hunks(context: Context) -> Iterator[Hunk]:
@@ -51,9 +51,8 @@ def hunks(context: Context) -> Iterator[Hunk]:
         yield Hunk(context.file, span.first_line, span.last_line, span.start, span.end, 1.0)
 
 
-def dump(file: Path, generator: TemplateGenerator) -> Iterator[dict[str, object]]:
-    language = language_for_path(str(file))
-    assert language is not None
+def dump(file: Path, language: LanguageSupport,
+         generator: TemplateGenerator) -> Iterator[dict[str, object]]:
     context = Context(file.read_bytes(), language, file.as_posix())
     for hunk in hunks(context):
         for candidate in generator.generate(hunk, context):
@@ -70,10 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     generator = TemplateGenerator()
     counts: Counter[str] = Counter()
-    for file in source_files(args.paths, args.lang):
-        counts[f"{language_for_path(str(file)).name} files"] += 1  # type: ignore[union-attr]
-        for row in dump(file, generator):
-            counts[f"{language_for_path(str(file)).name} candidates"] += 1  # type: ignore[union-attr]
+    for file, language in source_files(args.paths, args.lang):
+        counts[f"{language.name} files"] += 1
+        for row in dump(file, language, generator):
+            counts[f"{language.name} candidates"] += 1
             print(json.dumps(row, sort_keys=True))
     print(", ".join(f"{v} {k}" for k, v in sorted(counts.items())), file=sys.stderr)
     return 0
