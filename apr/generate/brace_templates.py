@@ -686,10 +686,40 @@ def _call_site(site: BraceSite, call: Node) -> Iterator[Rewrite]:
     others = [n for n, a, q in _methods(site) if a == arity and q == qualified]
     for donor in unique([*pairs, *others], [old])[: len(pairs) + DONORS_PER_SITE]:
         yield replace(site, name, donor)
+    bounded = site.syntax.bounded.get(old)
+    if bounded is not None:
+        yield from _bounded(site, call, bounded)
+    unbounded = next((k for k, v in site.syntax.bounded.items() if v == old), None)
+    if unbounded is not None and len(_arguments(call)) > 1:
+        yield _unbounded(site, call, unbounded)
     args = _arguments(call)
     if len(args) == 1 and not qualified:
         yield replace(site, call, site.text(args[0]), f"unwrap `{short(site.text(call))}`",
                       UNWRAP_WEIGHT)
+
+
+def _bounded(site: BraceSite, call: Node, bounded: str) -> Iterator[Rewrite]:
+    """``strcmp(a, b)`` -> ``strncmp(a, b, n)``: the counterpart that takes a length last, with
+    an integer variable in scope, or the length of the last argument, as that length."""
+    args, arguments = _arguments(call), call.child_by_field_name("arguments")
+    if not args or arguments is None:
+        return
+    last = site.text(args[-1])
+    lengths = [v.name for v in site.variables_at(call) if v.type in site.syntax.numeric]
+    lengths = unique([*lengths[:DONORS_PER_SITE - 1], f"strlen({last})"], [last])
+    listed = site.slice(arguments.start_byte, args[-1].end_byte)
+    for length in lengths:
+        text = f"{bounded}{listed}, {length}{site.slice(args[-1].end_byte, call.end_byte)}"
+        yield replace(site, call, text, f"`{short(site.text(call))}` -> `{short(text)}`")
+
+
+def _unbounded(site: BraceSite, call: Node, name: str) -> Rewrite:
+    """``strncmp(a, b, n)`` -> ``strcmp(a, b)``: the counterpart without the length."""
+    args, arguments = _arguments(call), call.child_by_field_name("arguments")
+    assert arguments is not None
+    text = (f"{name}{site.slice(arguments.start_byte, args[-2].end_byte)}"
+            f"{site.slice(args[-1].end_byte, call.end_byte)}")
+    return replace(site, call, text, f"`{short(site.text(call))}` -> `{short(text)}`")
 
 
 def _methods(site: BraceSite) -> list[tuple[str, int, bool]]:

@@ -144,6 +144,9 @@ class Syntax:
     """The type of an integer expression (``number`` in JavaScript)."""
     function_declarations: frozenset[str] = frozenset({"method_declaration"})
     """Declared functions whose name and arity make call donors."""
+    bounded: dict[str, str] = field(default_factory=dict)
+    """Functions whose counterpart takes one more argument, a length, last (``strcmp`` ->
+    ``strncmp``): ``mutate_call`` proposes the counterpart with a length in scope."""
     member_donors: bool = False
     """Whether ``mutate_variable`` swaps a property read ``o.p`` for other properties the file
     reads (languages whose fields are not declared where the site can see them)."""
@@ -391,9 +394,7 @@ C = Syntax(
     assignment=_without(ASSIGNMENT, ">>>="),
     negated=NEGATED,
     method_pairs={
-        "strcmp": ("strncmp", "strcasecmp"), "strncmp": ("strcmp", "strncasecmp"),
-        "strcasecmp": ("strcmp",), "strcpy": ("strncpy",), "strncpy": ("strcpy",),
-        "strcat": ("strncat",), "strncat": ("strcat",), "strchr": ("strrchr",),
+        "strcmp": ("strcasecmp",), "strcasecmp": ("strcmp",), "strchr": ("strrchr",),
         "strrchr": ("strchr",), "strstr": ("strchr",), "isupper": ("islower",),
         "islower": ("isupper",), "isdigit": ("isalpha", "isalnum", "isxdigit"),
         "isalpha": ("isalnum", "isdigit"), "isalnum": ("isalpha", "isdigit"),
@@ -406,6 +407,8 @@ C = Syntax(
     },
     index_methods=frozenset(),
     math="",
+    bounded={"strcmp": "strncmp", "strcasecmp": "strncasecmp", "strcpy": "strncpy",
+             "strcat": "strncat"},
     not_variable=frozenset({
         ("call_expression", "function"), ("function_declarator", "declarator"),
         ("init_declarator", "declarator"), ("pointer_declarator", "declarator"),

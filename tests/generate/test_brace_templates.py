@@ -144,7 +144,13 @@ def test_c_scopes_have_declared_types() -> None:
 
 def test_c_library_pairs_and_integer_division() -> None:
     calls = texts("mutate_call", C_SOURCE, "c", 'if (strcmp(name, "all") == 0) {')
-    assert calls[0] == 'if (strncmp(name, "all") == 0) {'
+    assert calls[0] == 'if (strcasecmp(name, "all") == 0) {'
+    assert 'if (strncmp(name, "all", n) == 0) {' in calls  # the length goes last
+    assert 'if (strncmp(name, "all", strlen("all")) == 0) {' in calls
+    assert not any(c.startswith("if (strncmp(name, \"all\") ") for c in calls)  # no 2-arg one
+    back = C_SOURCE.replace('strcmp(name, "all")', 'strncmp(name, "all", 3)')
+    assert 'if (strcmp(name, "all") == 0) {' in texts(
+        "mutate_call", back, "c", 'if (strncmp(name, "all", 3) == 0) {')
     literals = texts("mutate_literal", C_SOURCE, "c", "return total / 2;")
     assert "return total / 3;" in literals
     assert "return total / 2.0;" not in literals  # one side is no literal
