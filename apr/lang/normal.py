@@ -6,8 +6,10 @@ docstring is part of the program: ``__doc__`` and doctests see it).
 
 - :func:`normalized_tokens`: the code's tokens, without comments (and docstrings).
 - :func:`normalized_tree`: the tree-sitter tree as an s-expression, without comments (and
-  docstrings), redundant parentheses unwrapped (``(a + b)`` == ``a + b``). Layout that means
-  something (Python's indentation) is in the tree's shape, so equal trees are equal programs.
+  docstrings), redundant parentheses unwrapped (``(a + b)`` == ``a + b``), and the braces of a
+  control statement's one-statement body dropped (``if (c) { s; }`` == ``if (c) s;``). Layout
+  that means something (Python's indentation) is in the tree's shape, so equal trees are equal
+  programs.
 """
 
 from __future__ import annotations
@@ -58,10 +60,19 @@ def _leaves(node: Node, lang: LanguageSupport) -> list[str]:
     return [tok for child in node.children for tok in _leaves(child, lang)]
 
 
+#: Statements whose body may be one statement or a block of one statement, the same program.
+_CONTROL = frozenset({"if_statement", "else_clause", "for_statement", "enhanced_for_statement",
+                      "for_in_statement", "while_statement", "do_statement"})
+
+
 def _sexp(node: Node, lang: LanguageSupport, docstrings: bool) -> str:
     kind = node.type
     named = [c for c in node.named_children if not _skip(c, lang, docstrings)]
     if kind == "parenthesized_expression" and len(named) == 1:
+        return _sexp(named[0], lang, docstrings)
+    parent = node.parent
+    if len(named) == 1 and kind in lang.grammar.body_types and parent is not None \
+            and parent.type in _CONTROL:
         return _sexp(named[0], lang, docstrings)
     children = [c for c in node.children if not _skip(c, lang, docstrings)]
     if not children or kind in lang.grammar.atomic_types:
