@@ -31,7 +31,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -156,8 +156,7 @@ class NodeDriver:
         return spec
 
     def argv(self, project_dir: Path) -> list[str]:
-        spec = test_command(project_dir, self.command)
-        return list(spec.words) if spec.words else [self.node, "--test"]
+        return list(test_command(project_dir, self.command).words)
 
     def is_test_file(self, file: str) -> bool:
         path = PurePosixPath(file)
@@ -177,8 +176,10 @@ class NodeDriver:
         session = _Session(self, project_dir, self.spec(project_dir), timeout, test_timeout)
         if coverage:
             session.run_with_coverage(repo_root, tests)
-        else:
-            session.run_files(_by_file(tests, session.files()), fail_fast)
+        elif tests is None:
+            session.run_files(dict.fromkeys(session.files()), fail_fast)
+        else:  # validation's usual call: no need to walk the project for its test files
+            session.run_files(_by_file(tests), fail_fast)
         return session.result()
 
     def file_argv(self, spec: NodeCommand, file: str, pattern: str | None) -> list[str]:
@@ -190,16 +191,11 @@ class NodeDriver:
         return [*argv, file]
 
 
-def _by_file(tests: Sequence[str] | None, files: list[str]) -> dict[str, list[str] | None]:
-    """Asked ids grouped by file (None: every test of every file)."""
-    if tests is None:
-        return dict.fromkeys(files)
-    grouped: dict[str, list[str] | None] = {}
+def _by_file(tests: Sequence[str]) -> dict[str, list[str]]:
+    """Asked ids grouped by file, in the order asked."""
+    grouped: dict[str, list[str]] = {}
     for test in tests:
-        file, _ = split_id(test)
-        ids = grouped.setdefault(file, [])
-        assert ids is not None
-        ids.append(test)
+        grouped.setdefault(split_id(test)[0], []).append(test)
     return grouped
 
 
@@ -223,7 +219,8 @@ class _Session:
     def files(self) -> list[str]:
         return test_files(self.project_dir, self.spec.paths)
 
-    def run_files(self, plan: dict[str, list[str] | None], fail_fast: bool) -> None:
+    def run_files(self, plan: Mapping[str, list[str] | None], fail_fast: bool) -> None:
+        """Run each file of ``plan`` (its asked ids; None: all its tests) until time is up."""
         for file, ids in plan.items():
             got = self.run_file(file, ids)
             if got is None or (fail_fast and any(

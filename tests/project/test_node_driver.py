@@ -49,10 +49,13 @@ def test_outcomes_traces_and_coverage(tmp_path: Path, driver: NodeDriver, esm: b
     assert all(not f.startswith("node_modules") for c in run.coverage.values() for f in c)
 
 
-def test_subset_and_fail_fast(tmp_path: Path, driver: NodeDriver) -> None:
+def test_subset_and_fail_fast(tmp_path: Path, driver: NodeDriver,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_node_project(tmp_path)
     asked = [FAILING_TEST, PASSING_TESTS[3]]
-    run = driver.run(root, root, asked, timeout=60, test_timeout=10)
+    with monkeypatch.context() as m:  # asked ids name their files: the project is not walked
+        m.setattr(node, "test_files", lambda *a: pytest.fail("walked the project"))
+        run = driver.run(root, root, asked, timeout=60, test_timeout=10)
     assert run.outcomes == {FAILING_TEST: TestStatus.FAILED, PASSING_TESTS[3]: TestStatus.PASSED}
     assert run.returncode == 1
     whole = driver.run(root, root, timeout=60, test_timeout=10)
