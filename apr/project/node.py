@@ -45,6 +45,8 @@ from apr.project.v8_coverage import read_coverage
 SEPARATOR = " > "
 #: Seconds a file's process gets beyond its tests' limits (node's start-up, loading modules).
 STARTUP = 3.0
+#: Seconds a file may take to load when its tests are listed (none of them runs).
+LISTING = 30.0
 _NOTHING = "(?!)"  # a name pattern no test matches
 _REGEX_SPECIAL = re.compile(r"[\\^$.*+?()[\]{}|/-]")
 _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "__mocks__", "fixtures"})
@@ -227,26 +229,24 @@ class _Session:
                     s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in got.outcomes.values())):
                 break
 
-    def run_file(self, file: str, ids: list[str] | None, *, pattern: str | None = None,
+    def run_file(self, file: str, ids: list[str] | None, *,
                  env: dict[str, str] | None = None) -> FileResult | None:
-        """Run one file (only ``ids`` when given); None when the run's time is up."""
-        expected = ids if ids is not None else self._known(file)
+        """Run one file (only ``ids`` when given); None when the run's time is up. A file
+        that could not be listed is not run again: its error is recorded once."""
+        if ids is None and self.test_timeout is not None and file not in self.driver._known \
+                and self._list_file(file) is None:
+            return None if self.timed_out else FileResult()
+        expected = ids if ids is not None else self.driver._known.get(file)
         limit = self._limit(len(expected) if expected else None)
         if limit is not None and limit <= 0:
             self.timed_out = True
             return None
-        if pattern is None and ids is not None:
-            pattern = name_pattern(split_id(t)[1][-1] for t in ids)
+        pattern = None if ids is None else name_pattern(
+            name for t in ids for name in split_id(t)[1][-1:])
         got, res = self._process(file, pattern, limit, env)
         wanted = set(ids) if ids is not None else None
         self._record(file, got, res, wanted, expected)
         return got
-
-    def _known(self, file: str) -> list[str] | None:
-        """The tests of ``file``: as last seen, else listed now (to size its time limit)."""
-        if file not in self.driver._known and self.test_timeout is not None:
-            self._list_file(file)
-        return self.driver._known.get(file)
 
     def _limit(self, count: int | None) -> float | None:
         left = None if self.deadline is None else self.deadline - time.monotonic()
@@ -271,7 +271,7 @@ class _Session:
 
     def _record(self, file: str, got: FileResult, res: proc.ProcResult,
                 wanted: set[str] | None, expected: Sequence[str] | None) -> None:
-        self.output.append(f"$ {' '.join(res.argv)}\n{res.output[-4000:]}")
+        self._log(res)
         keep = {t: s for t, s in got.outcomes.items()
                 if (wanted is None and s is not TestStatus.SKIPPED) or (wanted and t in wanted)}
         if wanted is None:
@@ -283,6 +283,9 @@ class _Session:
             self._hung(file, got, res, expected)
         elif not got.outcomes and res.returncode not in (0, None):
             self.errors.append(f"{file}: {res.tail(30)}")
+
+    def _log(self, res: proc.ProcResult) -> None:
+        self.output.append(f"$ {' '.join(res.argv)}\n{res.output[-4000:]}")
 
     def _hung(self, file: str, got: FileResult, res: proc.ProcResult,
               expected: Sequence[str] | None) -> None:
@@ -299,25 +302,33 @@ class _Session:
         """List the tests, then run each alone under ``NODE_V8_COVERAGE``."""
         ids = list(tests) if tests is not None else self._listed()
         for test in ids:
-            file, names = split_id(test)
+            file, _ = split_id(test)
             with tempfile.TemporaryDirectory(prefix="apr-v8-") as folder:
-                got = self.run_file(file, [test], pattern=name_pattern(names[-1:]),
-                                    env={"NODE_V8_COVERAGE": folder})
+                got = self.run_file(file, [test], env={"NODE_V8_COVERAGE": folder})
                 if got is None:
                     return
                 self.coverage[test] = read_coverage(Path(folder), repo_root)
 
     def _listed(self) -> list[str]:
-        return [t for file in self.files() for t in self._list_file(file)]
+        return [t for file in self.files() for t in self._list_file(file) or ()]
 
-    def _list_file(self, file: str) -> list[str]:
-        """The ids of ``file``'s tests, none of them run (a name pattern nothing matches)."""
-        limit = self._limit(None)
-        got, res = self._process(file, _NOTHING, None if limit is None else min(limit, 30), None)
-        if not got.outcomes and res.returncode not in (0, None):
-            self.output.append(f"$ {' '.join(res.argv)}\n{res.output[-4000:]}")
-            self.errors.append(f"{file}: {res.tail(30)}")
-            return []
+    def _list_file(self, file: str) -> list[str] | None:
+        """The ids of ``file``'s tests, none of them run (a name pattern nothing matches); None
+        when it cannot load or hangs loading (an error) or the run's time is up."""
+        left = self._limit(None)
+        limit = LISTING if left is None else min(left, LISTING)
+        if limit <= 0:
+            self.timed_out = True
+            return None
+        got, res = self._process(file, _NOTHING, limit, None)
+        if res.timed_out and limit < LISTING:
+            self.timed_out = True
+            return None
+        if res.timed_out or (not got.outcomes and res.returncode != 0):
+            self._log(res)
+            hung = f"still loading after {limit:g} s" if res.timed_out else res.tail(30)
+            self.errors.append(f"{file}: {hung}")
+            return None
         self.driver._known[file] = sorted(got.outcomes)
         return sorted(got.outcomes)
 

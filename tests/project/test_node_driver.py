@@ -112,6 +112,26 @@ def test_a_file_that_cannot_load_is_an_error(tmp_path: Path, driver: NodeDriver)
     assert run.errors and "SyntaxError" in run.errors[0] and not run.outcomes
 
 
+BROKEN = {
+    "package.json": '{"scripts": {"test": "node --test test/"}}\n',
+    "test/ok.test.js": "require('node:test')('fine', () => {});\n",
+    "test/throws.test.js": "require('node:test');\nthrow new Error('boom at import');\n",
+    "test/loops.test.js": "require('node:test');\nfor (;;) {}\n",
+}
+
+
+def test_a_file_that_throws_or_hangs_while_loading_is_one_error(
+        tmp_path: Path, driver: NodeDriver, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(node, "LISTING", 2.0)  # no run deadline: listing has its own limit
+    write_files(tmp_path, BROKEN)
+    run = driver.run(tmp_path, tmp_path, test_timeout=5)
+    assert run.outcomes == {"test/ok.test.js::fine": TestStatus.PASSED}
+    assert sorted(e.split(":")[0] for e in run.errors) == [
+        "test/loops.test.js", "test/throws.test.js"]
+    assert "boom at import" in run.errors[1] and "still loading" in run.errors[0]
+    assert run.returncode == 1 and not run.timed_out
+
+
 def test_ids_nesting_and_subtests() -> None:
     events = [
         {"type": "test:start", "name": "suite", "nesting": 0},
