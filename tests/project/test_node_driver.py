@@ -184,6 +184,18 @@ def test_runner_detection(tmp_path: Path, package: dict[str, object], runner: st
     assert node_command.test_command(tmp_path).runner == runner
 
 
+@pytest.mark.parametrize(("package", "message"), [
+    ('{"scripts": {"test": "node --test \'test/"}}', "No closing quotation"),
+    ('{"scripts": {"test": ["node", "--test"]}}', "must be a string"),
+    ('{"scripts": {"test": 5}}', "must be a string"),
+    ("{bad", "not valid JSON"),
+])
+def test_a_bad_test_command_is_a_usage_error(tmp_path: Path, package: str, message: str) -> None:
+    (tmp_path / "package.json").write_text(package)
+    with pytest.raises(UsageError, match=message):
+        node_command.test_command(tmp_path)
+
+
 def test_other_runners_are_refused_clearly(tmp_path: Path, driver: NodeDriver) -> None:
     (tmp_path / "package.json").write_text(json.dumps({"scripts": {"test": "jest"}}))
     with pytest.raises(UsageError, match="jest"):
