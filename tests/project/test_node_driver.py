@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apr.errors import UsageError
+from apr.errors import TestCommandNotFound, UsageError
 from apr.model import TestStatus
 from apr.project import detect_driver, make_driver, node, node_command
 from apr.project.node import NodeDriver, name_pattern, parse_results, split_id
@@ -194,6 +194,16 @@ def test_a_bad_test_command_is_a_usage_error(tmp_path: Path, package: str, messa
     (tmp_path / "package.json").write_text(package)
     with pytest.raises(UsageError, match=message):
         node_command.test_command(tmp_path)
+
+
+def test_node_missing_is_said(tmp_path: Path) -> None:
+    root = make_node_project(tmp_path)
+    missing = NodeDriver(node="apr-no-such-node")
+    try:
+        with pytest.raises(TestCommandNotFound, match="install Node.js"):
+            missing.run(root, root, [FAILING_TEST], timeout=10)
+    finally:
+        missing.close()
 
 
 def test_other_runners_are_refused_clearly(tmp_path: Path, driver: NodeDriver) -> None:
