@@ -91,7 +91,7 @@ DETECTION: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "python": [("pytest", ())],
     "java": [("defects4j", (".defects4j.config",)), ("maven", ("pom.xml",)),
              ("gradle", ("build.gradle", "build.gradle.kts")), ("junit", ())],
-    "javascript": [("node", ("package.json",)), ("node", ())],
+    "javascript": [("node", ())],  # with or without package.json
     "c": [("ctest", ("CMakeLists.txt",)), ("make", ("GNUmakefile", "makefile", "Makefile")),
           ("io", ("tests",))],
 }

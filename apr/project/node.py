@@ -31,7 +31,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -45,6 +45,8 @@ from apr.project.v8_coverage import read_coverage
 SEPARATOR = " > "
 #: Seconds a file's process gets beyond its tests' limits (node's start-up, loading modules).
 STARTUP = 3.0
+#: Seconds a file may take to load when its tests are listed (none of them runs).
+LISTING = 30.0
 _NOTHING = "(?!)"  # a name pattern no test matches
 _REGEX_SPECIAL = re.compile(r"[\\^$.*+?()[\]{}|/-]")
 _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "__mocks__", "fixtures"})
@@ -156,8 +158,7 @@ class NodeDriver:
         return spec
 
     def argv(self, project_dir: Path) -> list[str]:
-        spec = test_command(project_dir, self.command)
-        return list(spec.words) if spec.words else [self.node, "--test"]
+        return list(test_command(project_dir, self.command).words)
 
     def is_test_file(self, file: str) -> bool:
         path = PurePosixPath(file)
@@ -177,8 +178,10 @@ class NodeDriver:
         session = _Session(self, project_dir, self.spec(project_dir), timeout, test_timeout)
         if coverage:
             session.run_with_coverage(repo_root, tests)
-        else:
-            session.run_files(_by_file(tests, session.files()), fail_fast)
+        elif tests is None:
+            session.run_files(dict.fromkeys(session.files()), fail_fast)
+        else:  # validation's usual call: no need to walk the project for its test files
+            session.run_files(_by_file(tests), fail_fast)
         return session.result()
 
     def file_argv(self, spec: NodeCommand, file: str, pattern: str | None) -> list[str]:
@@ -190,16 +193,11 @@ class NodeDriver:
         return [*argv, file]
 
 
-def _by_file(tests: Sequence[str] | None, files: list[str]) -> dict[str, list[str] | None]:
-    """Asked ids grouped by file (None: every test of every file)."""
-    if tests is None:
-        return dict.fromkeys(files)
-    grouped: dict[str, list[str] | None] = {}
+def _by_file(tests: Sequence[str]) -> dict[str, list[str]]:
+    """Asked ids grouped by file, in the order asked."""
+    grouped: dict[str, list[str]] = {}
     for test in tests:
-        file, _ = split_id(test)
-        ids = grouped.setdefault(file, [])
-        assert ids is not None
-        ids.append(test)
+        grouped.setdefault(split_id(test)[0], []).append(test)
     return grouped
 
 
@@ -223,33 +221,32 @@ class _Session:
     def files(self) -> list[str]:
         return test_files(self.project_dir, self.spec.paths)
 
-    def run_files(self, plan: dict[str, list[str] | None], fail_fast: bool) -> None:
+    def run_files(self, plan: Mapping[str, list[str] | None], fail_fast: bool) -> None:
+        """Run each file of ``plan`` (its asked ids; None: all its tests) until time is up."""
         for file, ids in plan.items():
             got = self.run_file(file, ids)
             if got is None or (fail_fast and any(
                     s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in got.outcomes.values())):
                 break
 
-    def run_file(self, file: str, ids: list[str] | None, *, pattern: str | None = None,
+    def run_file(self, file: str, ids: list[str] | None, *,
                  env: dict[str, str] | None = None) -> FileResult | None:
-        """Run one file (only ``ids`` when given); None when the run's time is up."""
-        expected = ids if ids is not None else self._known(file)
+        """Run one file (only ``ids`` when given); None when the run's time is up. A file
+        that could not be listed is not run again: its error is recorded once."""
+        if ids is None and self.test_timeout is not None and file not in self.driver._known \
+                and self._list_file(file) is None:
+            return None if self.timed_out else FileResult()
+        expected = ids if ids is not None else self.driver._known.get(file)
         limit = self._limit(len(expected) if expected else None)
         if limit is not None and limit <= 0:
             self.timed_out = True
             return None
-        if pattern is None and ids is not None:
-            pattern = name_pattern(split_id(t)[1][-1] for t in ids)
+        pattern = None if ids is None else name_pattern(
+            name for t in ids for name in split_id(t)[1][-1:])
         got, res = self._process(file, pattern, limit, env)
         wanted = set(ids) if ids is not None else None
         self._record(file, got, res, wanted, expected)
         return got
-
-    def _known(self, file: str) -> list[str] | None:
-        """The tests of ``file``: as last seen, else listed now (to size its time limit)."""
-        if file not in self.driver._known and self.test_timeout is not None:
-            self._list_file(file)
-        return self.driver._known.get(file)
 
     def _limit(self, count: int | None) -> float | None:
         left = None if self.deadline is None else self.deadline - time.monotonic()
@@ -274,7 +271,7 @@ class _Session:
 
     def _record(self, file: str, got: FileResult, res: proc.ProcResult,
                 wanted: set[str] | None, expected: Sequence[str] | None) -> None:
-        self.output.append(f"$ {' '.join(res.argv)}\n{res.output[-4000:]}")
+        self._log(res)
         keep = {t: s for t, s in got.outcomes.items()
                 if (wanted is None and s is not TestStatus.SKIPPED) or (wanted and t in wanted)}
         if wanted is None:
@@ -286,6 +283,9 @@ class _Session:
             self._hung(file, got, res, expected)
         elif not got.outcomes and res.returncode not in (0, None):
             self.errors.append(f"{file}: {res.tail(30)}")
+
+    def _log(self, res: proc.ProcResult) -> None:
+        self.output.append(f"$ {' '.join(res.argv)}\n{res.output[-4000:]}")
 
     def _hung(self, file: str, got: FileResult, res: proc.ProcResult,
               expected: Sequence[str] | None) -> None:
@@ -302,25 +302,33 @@ class _Session:
         """List the tests, then run each alone under ``NODE_V8_COVERAGE``."""
         ids = list(tests) if tests is not None else self._listed()
         for test in ids:
-            file, names = split_id(test)
+            file, _ = split_id(test)
             with tempfile.TemporaryDirectory(prefix="apr-v8-") as folder:
-                got = self.run_file(file, [test], pattern=name_pattern(names[-1:]),
-                                    env={"NODE_V8_COVERAGE": folder})
+                got = self.run_file(file, [test], env={"NODE_V8_COVERAGE": folder})
                 if got is None:
                     return
                 self.coverage[test] = read_coverage(Path(folder), repo_root)
 
     def _listed(self) -> list[str]:
-        return [t for file in self.files() for t in self._list_file(file)]
+        return [t for file in self.files() for t in self._list_file(file) or ()]
 
-    def _list_file(self, file: str) -> list[str]:
-        """The ids of ``file``'s tests, none of them run (a name pattern nothing matches)."""
-        limit = self._limit(None)
-        got, res = self._process(file, _NOTHING, None if limit is None else min(limit, 30), None)
-        if not got.outcomes and res.returncode not in (0, None):
-            self.output.append(f"$ {' '.join(res.argv)}\n{res.output[-4000:]}")
-            self.errors.append(f"{file}: {res.tail(30)}")
-            return []
+    def _list_file(self, file: str) -> list[str] | None:
+        """The ids of ``file``'s tests, none of them run (a name pattern nothing matches); None
+        when it cannot load or hangs loading (an error) or the run's time is up."""
+        left = self._limit(None)
+        limit = LISTING if left is None else min(left, LISTING)
+        if limit <= 0:
+            self.timed_out = True
+            return None
+        got, res = self._process(file, _NOTHING, limit, None)
+        if res.timed_out and limit < LISTING:
+            self.timed_out = True
+            return None
+        if res.timed_out or (not got.outcomes and res.returncode != 0):
+            self._log(res)
+            hung = f"still loading after {limit:g} s" if res.timed_out else res.tail(30)
+            self.errors.append(f"{file}: {hung}")
+            return None
         self.driver._known[file] = sorted(got.outcomes)
         return sorted(got.outcomes)
 

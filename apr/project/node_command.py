@@ -69,7 +69,7 @@ def test_command(project_dir: Path, command: str | None = None) -> NodeCommand:
     ``node --test``.
 
     Raises:
-        UsageError: the command names no runner apr knows.
+        UsageError: the command cannot be read or names no runner apr knows.
     """
     package = read_package(project_dir)
     script = command
@@ -78,7 +78,7 @@ def test_command(project_dir: Path, command: str | None = None) -> NodeCommand:
         script = scripts.get("test") if isinstance(scripts, dict) else None
     if not script or _npm_placeholder(script):
         return NodeCommand("node", words=("node", "--test"))
-    words = _segment(shlex.split(script))
+    words = _segment(_split(script))
     runner = _runner_of(words) or _runner_of_dependencies(package)
     if runner is None:
         raise UsageError(f"cannot tell the test runner from `{script}`; apr runs node --test, "
@@ -88,8 +88,22 @@ def test_command(project_dir: Path, command: str | None = None) -> NodeCommand:
     return _node_command(words)
 
 
-def _npm_placeholder(script: str) -> bool:
-    return "no test specified" in script
+def _split(script: object) -> list[str]:
+    """The words of a test command, as a shell would split them.
+
+    Raises:
+        UsageError: not a string, or unbalanced quotes.
+    """
+    if not isinstance(script, str):
+        raise UsageError(f"package.json: scripts.test must be a string, got {script!r}")
+    try:
+        return shlex.split(script)
+    except ValueError as exc:
+        raise UsageError(f"cannot read the test command `{script}`: {exc}") from None
+
+
+def _npm_placeholder(script: object) -> bool:
+    return isinstance(script, str) and "no test specified" in script
 
 
 def _segment(words: list[str]) -> list[str]:

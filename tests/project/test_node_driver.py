@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apr.errors import UsageError
+from apr.errors import TestCommandNotFound, UsageError
 from apr.model import TestStatus
 from apr.project import detect_driver, make_driver, node, node_command
 from apr.project.node import NodeDriver, name_pattern, parse_results, split_id
@@ -49,10 +49,13 @@ def test_outcomes_traces_and_coverage(tmp_path: Path, driver: NodeDriver, esm: b
     assert all(not f.startswith("node_modules") for c in run.coverage.values() for f in c)
 
 
-def test_subset_and_fail_fast(tmp_path: Path, driver: NodeDriver) -> None:
+def test_subset_and_fail_fast(tmp_path: Path, driver: NodeDriver,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_node_project(tmp_path)
     asked = [FAILING_TEST, PASSING_TESTS[3]]
-    run = driver.run(root, root, asked, timeout=60, test_timeout=10)
+    with monkeypatch.context() as m:  # asked ids name their files: the project is not walked
+        m.setattr(node, "test_files", lambda *a: pytest.fail("walked the project"))
+        run = driver.run(root, root, asked, timeout=60, test_timeout=10)
     assert run.outcomes == {FAILING_TEST: TestStatus.FAILED, PASSING_TESTS[3]: TestStatus.PASSED}
     assert run.returncode == 1
     whole = driver.run(root, root, timeout=60, test_timeout=10)
@@ -109,6 +112,26 @@ def test_a_file_that_cannot_load_is_an_error(tmp_path: Path, driver: NodeDriver)
     assert run.errors and "SyntaxError" in run.errors[0] and not run.outcomes
 
 
+BROKEN = {
+    "package.json": '{"scripts": {"test": "node --test test/"}}\n',
+    "test/ok.test.js": "require('node:test')('fine', () => {});\n",
+    "test/throws.test.js": "require('node:test');\nthrow new Error('boom at import');\n",
+    "test/loops.test.js": "require('node:test');\nfor (;;) {}\n",
+}
+
+
+def test_a_file_that_throws_or_hangs_while_loading_is_one_error(
+        tmp_path: Path, driver: NodeDriver, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(node, "LISTING", 2.0)  # no run deadline: listing has its own limit
+    write_files(tmp_path, BROKEN)
+    run = driver.run(tmp_path, tmp_path, test_timeout=5)
+    assert run.outcomes == {"test/ok.test.js::fine": TestStatus.PASSED}
+    assert sorted(e.split(":")[0] for e in run.errors) == [
+        "test/loops.test.js", "test/throws.test.js"]
+    assert "boom at import" in run.errors[1] and "still loading" in run.errors[0]
+    assert run.returncode == 1 and not run.timed_out
+
+
 def test_ids_nesting_and_subtests() -> None:
     events = [
         {"type": "test:start", "name": "suite", "nesting": 0},
@@ -159,6 +182,28 @@ def test_command_and_files(tmp_path: Path) -> None:
 def test_runner_detection(tmp_path: Path, package: dict[str, object], runner: str) -> None:
     (tmp_path / "package.json").write_text(json.dumps(package))
     assert node_command.test_command(tmp_path).runner == runner
+
+
+@pytest.mark.parametrize(("package", "message"), [
+    ('{"scripts": {"test": "node --test \'test/"}}', "No closing quotation"),
+    ('{"scripts": {"test": ["node", "--test"]}}', "must be a string"),
+    ('{"scripts": {"test": 5}}', "must be a string"),
+    ("{bad", "not valid JSON"),
+])
+def test_a_bad_test_command_is_a_usage_error(tmp_path: Path, package: str, message: str) -> None:
+    (tmp_path / "package.json").write_text(package)
+    with pytest.raises(UsageError, match=message):
+        node_command.test_command(tmp_path)
+
+
+def test_node_missing_is_said(tmp_path: Path) -> None:
+    root = make_node_project(tmp_path)
+    missing = NodeDriver(node="apr-no-such-node")
+    try:
+        with pytest.raises(TestCommandNotFound, match="install Node.js"):
+            missing.run(root, root, [FAILING_TEST], timeout=10)
+    finally:
+        missing.close()
 
 
 def test_other_runners_are_refused_clearly(tmp_path: Path, driver: NodeDriver) -> None:

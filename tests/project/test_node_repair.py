@@ -27,9 +27,10 @@ from tests.project.node_fixture import (
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 
 
-def _repair(root: Path, tmp_path: Path, *extra: str) -> tuple[int, dict[str, object], Path]:
+def _repair(root: Path, tmp_path: Path, *extra: str, budget: int = 200
+            ) -> tuple[int, dict[str, object], Path]:
     report, run_dir = tmp_path / "report.json", tmp_path / "run"
-    code = main(["repair", str(root), "--quiet", "--workers", "1", "--budget", "200",
+    code = main(["repair", str(root), "--quiet", "--workers", "1", "--budget", str(budget),
                  "--time-limit", "300", "--report", str(report), "--run-dir", str(run_dir),
                  *extra])
     return code, json.loads(report.read_text()), run_dir
@@ -39,7 +40,8 @@ def _repair(root: Path, tmp_path: Path, *extra: str) -> tuple[int, dict[str, obj
 def test_baseline_and_localization(tmp_path: Path, esm: bool) -> None:
     root = make_node_project(tmp_path, esm=esm)
     before = tree_state(root)
-    _, data, run_dir = _repair(root, tmp_path)  # language and driver detected
+    # language and driver detected; one candidate: the repair itself is the next test's
+    _, data, run_dir = _repair(root, tmp_path, budget=1)
     assert data["failing_tests"] == [FAILING_TEST]
     ranked = json.loads((run_dir / "localization.json").read_text())
     top = ranked[0]["score"]

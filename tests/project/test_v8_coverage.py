@@ -11,8 +11,8 @@ SOURCE = "function f(a) {\n  if (a) {\n    return 1;\n  }\n  return 2;\n}\nf(0);
 
 
 def _range(text: str, start: str, end: str, count: int) -> dict[str, int]:
-    first = SOURCE.index(start)
-    return {"startOffset": first, "endOffset": SOURCE.index(end, first) + len(end),
+    first = text.index(start)
+    return {"startOffset": first, "endOffset": text.index(end, first) + len(end),
             "count": count}
 
 

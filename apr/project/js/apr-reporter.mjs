@@ -19,7 +19,6 @@ function record(type, data) {
     type,
     name: data.name,
     nesting: data.nesting,
-    file: data.file ?? null,
     suite: details.type === 'suite',
     skip: data.skip !== undefined && data.skip !== false,
     todo: data.todo !== undefined && data.todo !== false,
