@@ -1,18 +1,13 @@
 """What the C drivers (make, ctest, io) share: which files are tests, what a compiler error
-looks like, what a program's exit status means, and the limits a test program runs under."""
+looks like, and what a program's exit status means. Memory and the other resource limits are
+the fence's (:mod:`apr.fence`), as for every test command."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
-from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-
-#: Address space a test program may map, in MiB, unless the driver is told otherwise: a wrong
-#: patch that allocates without end fails its test instead of taking the machine's memory.
-DEFAULT_MEMORY_MB = 2048
 
 #: A program's exit status when ``timeout`` (coreutils) ended it.
 TIMEOUT_STATUS = 124
@@ -56,19 +51,3 @@ def describe_exit(status: int, limit: float | None = None) -> str:
             return f"was killed by signal {number}"
         return f"was killed by {name} ({(signal.strsignal(number) or name).lower()})"
     return f"exited with {status}"
-
-
-def limited(argv: Sequence[str], memory_mb: int) -> list[str]:
-    """``argv`` under an address-space limit of ``memory_mb`` MiB (0: none), when ``prlimit``
-    is installed."""
-    if memory_mb <= 0 or shutil.which("prlimit") is None:
-        return list(argv)
-    return ["prlimit", f"--as={memory_mb * 2**20}", "--", *argv]
-
-
-def line_buffered(argv: Sequence[str]) -> list[str]:
-    """``argv`` with its standard output line-buffered (coreutils ``stdbuf``), so that what a
-    program printed before it crashed reaches us; stdio buffers a pipe fully otherwise."""
-    if shutil.which("stdbuf") is None:
-        return list(argv)
-    return ["stdbuf", "-oL", "-eL", *argv]

@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import DEFAULT_MEMORY_MB, compiler_errors, is_c_test_file, limited
+from apr.project.c_run import compiler_errors, is_c_test_file
 
 BUILD_DIR = ".apr-build/cmake"
 _LINE = re.compile(r"^\s*\d+/\d+ Test\s+#\d+: (.+?) \.+\s*(?:\*\*\*)?(.+?)\s+[\d.]+ sec\s*$",
@@ -41,15 +41,12 @@ class CTestDriver:
 
     Args:
         command: extra ``cmake`` configure arguments.
-        memory_mb: the address space a test may map (0: no limit).
     """
 
     name = "ctest"
 
-    def __init__(self, command: str | None = None, *,
-                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    def __init__(self, command: str | None = None) -> None:
         self.configure_args = shlex.split(command or "")
-        self.memory_mb = memory_mb
 
     def argv(self, project_dir: Path) -> list[str]:
         return ["ctest", "--test-dir", BUILD_DIR]
@@ -125,8 +122,7 @@ class CTestDriver:
                 argv += ["--timeout", f"{test_timeout:g}"]
             if fail_fast:
                 argv.append("--stop-on-failure")
-            res = proc.run_tests(limited(argv, self.memory_mb), cwd=project_dir,
-                                 timeout=_left(deadline))
+            res = proc.run_tests(argv, cwd=project_dir, timeout=_left(deadline))
             return read_results(junit, res, tests)
 
 

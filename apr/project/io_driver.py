@@ -15,8 +15,8 @@ Build (a coverage build, always: ``--coverage -O0 -g``, see :mod:`apr.project.gc
 
 The driver's command string holds ``key=value`` options: ``program=PATH``, ``tests=DIR``,
 ``cc=COMPILER``, ``cflags="-std=c99 -DONLINE_JUDGE"``. Per-test coverage: the counters are reset
-before each test and read after it. Each test runs under the time limit and an address-space
-limit (``memory_mb``).
+before each test and read after it. Each test runs under the time limit, inside the fence
+(:mod:`apr.fence`: memory and the other limits) like every test command.
 """
 
 from __future__ import annotations
@@ -35,13 +35,7 @@ from apr import proc
 from apr.errors import UsageError
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import (
-    DEFAULT_MEMORY_MB,
-    compiler_errors,
-    describe_exit,
-    is_c_test_file,
-    limited,
-)
+from apr.project.c_run import compiler_errors, describe_exit, is_c_test_file
 from apr.project.make import COVERAGE_MK, MAKEFILES
 
 BUILD_DIR = ".apr-build/io"
@@ -93,16 +87,13 @@ class IODriver:
 
     Args:
         command: ``key=value`` options (see the module doc).
-        memory_mb: the address space a run may map (0: no limit).
     """
 
     name = "io"
 
-    def __init__(self, command: str | None = None, *,
-                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    def __init__(self, command: str | None = None) -> None:
         self.options = parse_options(command)
         self.tests_dir = self.options.get("tests", "tests").strip("/") or "tests"
-        self.memory_mb = memory_mb
         self._dir = Path(tempfile.mkdtemp(prefix="apr-io-"))
         (self._dir / "apr-coverage.mk").write_text(COVERAGE_MK, encoding="utf-8")
 
@@ -165,8 +156,7 @@ class IODriver:
                     f"{wanted.name} is missing")
             return
         errors = self._dir / f"stderr-{threading.get_ident()}"
-        argv = limited(["sh", "-c", _STDIN, str(program), str(given), str(errors)],
-                       self.memory_mb)
+        argv = ["sh", "-c", _STDIN, str(program), str(given), str(errors)]
         res = proc.run_tests(argv, cwd=project_dir, timeout=test_timeout or None)
         stderr = _tail(errors)
         expected = wanted.read_text(encoding="utf-8", errors="replace")

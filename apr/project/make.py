@@ -7,7 +7,7 @@ The driver runs the command (default ``make test``; any make target works) with 
   objects of a build without it would not link with those of one with it);
 - ``SHELL=apr-make-shell``: make runs each recipe line through it. A line that runs a program
   by a relative path (``./test_list``, ``tests/run_all --verbose``) is a *test program*: the
-  shell runs it under a time and memory limit with its output line-buffered (what it printed
+  shell runs it under a time limit with its output line-buffered (what it printed
   before a crash is kept), frames its output with marker lines carrying its path and exit
   status, and tells make it succeeded, so that make goes on to the other test programs. Every
   other line (the compiler, a shell loop) runs as it would have.
@@ -28,9 +28,9 @@ executed (``gcov``, :mod:`apr.project.gcov`) are given to every test it printed;
 cannot run one test alone. Tests printed by a loop get the coverage of the whole run.
 
 Limits: a test program may run for ``test_timeout`` × the number of tests the largest program
-printed before (10 before any run), and map ``memory_mb`` MiB. A compiler or linker error in
-the output is a compile failure (``TestRun.errors``: COMPILE_FAILED in validation,
-ProjectBroken at the baseline). ``fail_fast`` is ignored: a program runs all its tests.
+printed before (10 before any run); memory is the fence's (:mod:`apr.fence`). A compiler or
+linker error in the output is a compile failure (``TestRun.errors``: COMPILE_FAILED in
+validation, ProjectBroken at the baseline). ``fail_fast`` is ignored: a program runs all its tests.
 Limitation: recursive make (``make -C sub``) gets neither the coverage flags nor, unless it
 inherits ``SHELL`` through ``MAKEFLAGS``, the framing.
 """
@@ -51,13 +51,7 @@ from pathlib import Path, PurePosixPath
 from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import (
-    DEFAULT_MEMORY_MB,
-    TIMEOUT_STATUS,
-    compiler_errors,
-    describe_exit,
-    is_c_test_file,
-)
+from apr.project.c_run import TIMEOUT_STATUS, compiler_errors, describe_exit, is_c_test_file
 from apr.project.tap import TapStream, parse_tap
 
 EXIT = "(exit)"
@@ -84,10 +78,7 @@ if [ -n "$APR_ONLY" ]; then
   esac
 fi
 printf '\n\036apr-start %s %s\n' "$src" "$(date +%s.%N)"
-(
-  if [ "${APR_MEMORY_KB:-0}" -gt 0 ]; then ulimit -v "$APR_MEMORY_KB"; fi
-  exec timeout -k 1 "${APR_PROGRAM_TIMEOUT:-0}" stdbuf -oL -eL /bin/sh -c "$line"
-)
+timeout -k 1 "${APR_PROGRAM_TIMEOUT:-0}" stdbuf -oL -eL /bin/sh -c "$line"
 status=$?
 printf '\n\036apr-end %s %s %s\n' "$src" "$status" "$(date +%s.%N)"
 exit 0
@@ -130,15 +121,12 @@ class MakeDriver:
 
     Args:
         command: the make command line (default ``make test``).
-        memory_mb: the address space a test program may map (0: no limit).
     """
 
     name = "make"
 
-    def __init__(self, command: str | None = None, *,
-                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    def __init__(self, command: str | None = None) -> None:
         self.command = shlex.split(command) if command else ["make", "test"]
-        self.memory_mb = memory_mb
         self._dir = Path(tempfile.mkdtemp(prefix="apr-make-"))
         self._shell = self._dir / "apr-make-shell"
         self._shell.write_text(SHELL, encoding="utf-8")
@@ -208,7 +196,6 @@ class MakeDriver:
     def _make(self, project_dir: Path, only: Sequence[str] | None, deadline: float | None,
               test_timeout: float | None) -> proc.ProcResult:
         env = {**os.environ, "APR_PROJECT": str(project_dir.resolve()),
-               "APR_MEMORY_KB": str(self.memory_mb * 1024),
                "APR_PROGRAM_TIMEOUT": f"{self._program_limit(test_timeout):g}"}
         if only is not None:
             env["APR_ONLY"] = " ".join(only) or "-"
