@@ -7,7 +7,11 @@ from __future__ import annotations
 import os
 import re
 import signal
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
+
+from apr import proc
+from apr.errors import TestCommandNotFound
 
 #: A program's exit status when ``timeout`` (coreutils) ended it.
 TIMEOUT_STATUS = 124
@@ -51,3 +55,19 @@ def describe_exit(status: int, limit: float | None = None) -> str:
             return f"was killed by signal {number}"
         return f"was killed by {name} ({(signal.strsignal(number) or name).lower()})"
     return f"exited with {status}"
+
+
+def run_tool(argv: Sequence[str], *, cwd: Path, timeout: float | None = None,
+             env: Mapping[str, str] | None = None, fenced: bool = False) -> proc.ProcResult:
+    """:func:`apr.proc.run` (``fenced``: :func:`apr.proc.run_tests`, a test command), with a
+    missing program (make, cc, cmake, ctest, gcov) reported as such rather than as a crash.
+
+    Raises:
+        TestCommandNotFound: ``argv[0]`` is not installed.
+    """
+    runner = proc.run_tests if fenced else proc.run
+    try:
+        return runner(argv, cwd=cwd, timeout=timeout, env=env)
+    except FileNotFoundError:
+        raise TestCommandNotFound(f"{argv[0]} not found: the C drivers need it on PATH "
+                                  "(Debian: apt-get install build-essential cmake)") from None

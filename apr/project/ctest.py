@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import compiler_errors, is_c_test_file
+from apr.project.c_run import compiler_errors, is_c_test_file, run_tool
 
 BUILD_DIR = ".apr-build/cmake"
 _LINE = re.compile(r"^\s*\d+/\d+ Test\s+#\d+: (.+?) \.+\s*(?:\*\*\*)?(.+?)\s+[\d.]+ sec\s*$",
@@ -98,7 +98,7 @@ class CTestDriver:
                              f"-DCMAKE_SHARED_LINKER_FLAGS={gcov.LDFLAGS}",
                              *self.configure_args])
         for argv in steps:
-            res = proc.run(argv, cwd=project_dir, timeout=_left(deadline))
+            res = run_tool(argv, cwd=project_dir, timeout=_left(deadline))
             if res.timed_out:
                 return TestRun(outcomes={}, seconds=res.seconds, returncode=None,
                                timed_out=True, output=res.output[-20000:])
@@ -122,7 +122,7 @@ class CTestDriver:
                 argv += ["--timeout", f"{test_timeout:g}"]
             if fail_fast:
                 argv.append("--stop-on-failure")
-            res = proc.run_tests(argv, cwd=project_dir, timeout=_left(deadline))
+            res = run_tool(argv, cwd=project_dir, timeout=_left(deadline), fenced=True)
             return read_results(junit, res, tests)
 
 

@@ -31,11 +31,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from apr import proc
 from apr.errors import UsageError
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import compiler_errors, describe_exit, is_c_test_file
+from apr.project.c_run import compiler_errors, describe_exit, is_c_test_file, run_tool
 from apr.project.make import COVERAGE_MK, MAKEFILES
 
 BUILD_DIR = ".apr-build/io"
@@ -157,7 +156,7 @@ class IODriver:
             return
         errors = self._dir / f"stderr-{threading.get_ident()}"
         argv = ["sh", "-c", _STDIN, str(program), str(given), str(errors)]
-        res = proc.run_tests(argv, cwd=project_dir, timeout=test_timeout or None)
+        res = run_tool(argv, cwd=project_dir, timeout=test_timeout or None, fenced=True)
         stderr = _tail(errors)
         expected = wanted.read_text(encoding="utf-8", errors="replace")
         if res.timed_out:
@@ -182,7 +181,7 @@ class IODriver:
             argv = ["make", "-f", makefile, "-f", str(self._dir / "apr-coverage.mk")]
         else:
             argv = self._compile_argv(project_dir)
-        res = proc.run(argv, cwd=project_dir, timeout=left)
+        res = run_tool(argv, cwd=project_dir, timeout=left)
         if not res.ok:
             text = compiler_errors(res.output, project_dir) or (
                 f"{' '.join(argv)} failed ({res.returncode}):\n{res.tail(40)}")

@@ -51,7 +51,13 @@ from pathlib import Path, PurePosixPath
 from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import TIMEOUT_STATUS, compiler_errors, describe_exit, is_c_test_file
+from apr.project.c_run import (
+    TIMEOUT_STATUS,
+    compiler_errors,
+    describe_exit,
+    is_c_test_file,
+    run_tool,
+)
 from apr.project.tap import TapStream, parse_tap
 
 EXIT = "(exit)"
@@ -200,8 +206,8 @@ class MakeDriver:
         if only is not None:
             env["APR_ONLY"] = " ".join(only) or "-"
         left = None if deadline is None else max(1.0, deadline - time.monotonic())
-        return proc.run_tests(self._full_argv(project_dir), cwd=project_dir, timeout=left,
-                              env=env)
+        return run_tool(self._full_argv(project_dir), cwd=project_dir, timeout=left, env=env,
+                        fenced=True)
 
     def _full_argv(self, project_dir: Path) -> list[str]:
         make, *rest = self.command
