@@ -8,10 +8,12 @@ import os
 import re
 import signal
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from apr import proc
 from apr.errors import TestCommandNotFound
+from apr.model import TestRun, TestStatus
 
 #: A program's exit status when ``timeout`` (coreutils) ended it.
 TIMEOUT_STATUS = 124
@@ -40,6 +42,32 @@ def compiler_errors(output: str, project_dir: Path) -> str:
         return ""
     text = output.strip().replace(f"{project_dir}{os.sep}", "")[-8000:]
     return f"{text}\n{found[0].replace(f'{project_dir}{os.sep}', '')}"
+
+
+@dataclass(slots=True)
+class Results:
+    """Per-test records gathered while a C driver reads a run, and the :class:`TestRun` they
+    make."""
+
+    outcomes: dict[str, TestStatus] = field(default_factory=dict)
+    traces: dict[str, str] = field(default_factory=dict)
+    durations: dict[str, float] = field(default_factory=dict)
+    coverage: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+
+    def add(self, test: str, status: TestStatus, trace: str = "", seconds: float = 0.0) -> None:
+        self.outcomes[test] = status
+        self.durations[test] = round(seconds, 4)
+        if trace:
+            self.traces[test] = trace
+
+    def test_run(self, seconds: float, output: str = "", *, timed_out: bool = False) -> TestRun:
+        """The run: returncode 1 when a test failed or timed out, else 0 (None past the time
+        limit); the last 20000 characters of ``output``."""
+        bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in self.outcomes.values())
+        return TestRun(outcomes=self.outcomes, seconds=seconds,
+                       returncode=None if timed_out else int(bad), timed_out=timed_out,
+                       output=output[-20000:], coverage=self.coverage, traces=self.traces,
+                       durations=self.durations)
 
 
 def describe_exit(status: int, limit: float | None = None) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import compiler_errors, is_c_test_file, run_tool
+from apr.project.c_run import Results, compiler_errors, is_c_test_file, run_tool
 
 BUILD_DIR = ".apr-build/cmake"
 _LINE = re.compile(r"^\s*\d+/\d+ Test\s+#\d+: (.+?) \.+\s*(?:\*\*\*)?(.+?)\s+[\d.]+ sec\s*$",
@@ -129,25 +129,19 @@ class CTestDriver:
 def read_results(junit: Path, res: proc.ProcResult, tests: Sequence[str] | None) -> TestRun:
     """The run's outcomes from CTest's JUnit file and console lines."""
     reasons = {m.group(1): m.group(2) for m in _LINE.finditer(res.output)}
-    outcomes: dict[str, TestStatus] = {}
-    traces: dict[str, str] = {}
-    durations: dict[str, float] = {}
+    results = Results()
     for case in _cases(junit):
         name = case.get("name", "")
         reason = reasons.get(name, "")
-        outcomes[name] = _status(case.get("status", ""), reason)
-        durations[name] = round(float(case.get("time") or 0.0), 4)
-        if outcomes[name] in (TestStatus.FAILED, TestStatus.TIMEOUT):
-            out = case.findtext("system-out") or ""
-            traces[name] = f"{name}: {reason or 'failed'}\n{out.strip()}".strip()
+        status = _status(case.get("status", ""), reason)
+        out = case.findtext("system-out") or ""
+        trace = f"{name}: {reason or 'failed'}\n{out.strip()}".strip()
+        results.add(name, status, trace if status in (TestStatus.FAILED, TestStatus.TIMEOUT)
+                    else "", float(case.get("time") or 0.0))
     for test in tests or ():
-        if test not in outcomes:
-            outcomes[test] = TestStatus.FAILED
-            traces[test] = "not reported: CTest has no test of this name"
-    bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in outcomes.values())
-    return TestRun(outcomes=outcomes, seconds=res.seconds,
-                   returncode=None if res.timed_out else int(bad), timed_out=res.timed_out,
-                   output=res.output[-20000:], traces=traces, durations=durations)
+        if test not in results.outcomes:
+            results.add(test, TestStatus.FAILED, "not reported: CTest has no test of this name")
+    return results.test_run(res.seconds, res.output, timed_out=res.timed_out)
 
 
 def _cases(junit: Path) -> list[ET.Element]:

@@ -34,7 +34,14 @@ from pathlib import Path
 from apr.errors import UsageError
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import compiler_errors, describe_exit, is_c_test_file, run_tool
+from apr.project.c_run import (
+    TIMEOUT_STATUS,
+    Results,
+    compiler_errors,
+    describe_exit,
+    is_c_test_file,
+    run_tool,
+)
 from apr.project.make import COVERAGE_MK, MAKEFILES
 
 BUILD_DIR = ".apr-build/io"
@@ -127,50 +134,48 @@ class IODriver:
         program, failed = self._build(project_dir, deadline)
         if failed is not None:
             return failed
-        run = _Run()
+        run = Results()
         for test in tests if tests is not None else self.list_tests(project_dir):
             if deadline is not None and time.monotonic() > deadline:
-                return TestRun(outcomes=run.outcomes, seconds=time.monotonic() - started,
-                               returncode=None, timed_out=True)
+                return run.test_run(time.monotonic() - started, timed_out=True)
             if coverage:
                 gcov.reset(project_dir)
-            self._one(project_dir, program, test, run, test_timeout)
+            left = None if deadline is None else max(1.0, deadline - time.monotonic())
+            limit = min((t for t in (test_timeout, left) if t), default=None)
+            status, trace, seconds = self._one(project_dir, program, test, limit)
+            run.add(test, status, trace, seconds)
             if coverage:
                 run.coverage[test] = gcov.collect(project_dir, repo_root, self._is_code)
             if fail_fast and run.outcomes[test] is not TestStatus.PASSED:
                 break
-        bad = any(s is not TestStatus.PASSED for s in run.outcomes.values())
-        return TestRun(outcomes=run.outcomes, seconds=time.monotonic() - started,
-                       returncode=int(bad), coverage=run.coverage, traces=run.traces,
-                       durations=run.durations)
+        return run.test_run(time.monotonic() - started)
 
     def _is_code(self, file: str) -> bool:
         return file.endswith((".c", ".h")) and not self.is_test_file(file)
 
-    def _one(self, project_dir: Path, program: Path, test: str, run: _Run,
-             test_timeout: float | None) -> None:
+    def _one(self, project_dir: Path, program: Path, test: str, limit: float | None
+             ) -> tuple[TestStatus, str, float]:
+        """Run one test under ``limit`` seconds: its status, trace and seconds."""
         given, wanted = project_dir / f"{test}.in", project_dir / f"{test}.out"
         if not given.is_file() or not wanted.is_file():
-            run.add(test, TestStatus.FAILED, 0.0, f"no such test: {given.name} or "
-                    f"{wanted.name} is missing")
-            return
+            return (TestStatus.FAILED, f"no such test: {given.name} or {wanted.name} is missing",
+                    0.0)
         errors = self._dir / f"stderr-{threading.get_ident()}"
         argv = ["sh", "-c", _STDIN, str(program), str(given), str(errors)]
-        res = run_tool(argv, cwd=project_dir, timeout=test_timeout or None, fenced=True)
-        stderr = _tail(errors)
-        expected = wanted.read_text(encoding="utf-8", errors="replace")
+        res = run_tool(argv, cwd=project_dir, timeout=limit, fenced=True)
         if res.timed_out:
-            run.add(test, TestStatus.TIMEOUT, res.seconds,
-                    f"{test}: {describe_exit(124, test_timeout)}")
-        elif res.returncode != 0:
-            run.add(test, TestStatus.FAILED, res.seconds, f"{test}: the program "
-                    f"{describe_exit(res.returncode or 0)}\n--- its output:\n{res.tail(20)}"
-                    f"\n--- its standard error:\n{stderr}")
-        elif not same_output(res.output, expected):
-            run.add(test, TestStatus.FAILED, res.seconds, f"{test}: wrong output, "
-                    f"{first_difference(res.output, expected)}")
-        else:
-            run.add(test, TestStatus.PASSED, res.seconds)
+            return (TestStatus.TIMEOUT, f"{test}: {describe_exit(TIMEOUT_STATUS, limit)}",
+                    res.seconds)
+        if res.returncode != 0:
+            return (TestStatus.FAILED, f"{test}: the program {describe_exit(res.returncode or 0)}"
+                    f"\n--- its output:\n{res.tail(20)}\n--- its standard error:\n{_tail(errors)}",
+                    res.seconds)
+        expected = wanted.read_text(encoding="utf-8", errors="replace")
+        if not same_output(res.output, expected):
+            return (TestStatus.FAILED,
+                    f"{test}: wrong output, {first_difference(res.output, expected)}",
+                    res.seconds)
+        return TestStatus.PASSED, "", res.seconds
 
     def _build(self, project_dir: Path, deadline: float | None
                ) -> tuple[Path, TestRun | None]:
@@ -228,18 +233,3 @@ def _tail(path: Path, lines: int = 20) -> str:
         return ""
     return "\n".join(text.splitlines()[-lines:])
 
-
-class _Run:
-    """Per-test records gathered while the tests run."""
-
-    def __init__(self) -> None:
-        self.outcomes: dict[str, TestStatus] = {}
-        self.traces: dict[str, str] = {}
-        self.durations: dict[str, float] = {}
-        self.coverage: dict[str, dict[str, tuple[int, ...]]] = {}
-
-    def add(self, test: str, status: TestStatus, seconds: float, trace: str = "") -> None:
-        self.outcomes[test] = status
-        self.durations[test] = round(seconds, 4)
-        if trace:
-            self.traces[test] = trace

@@ -45,7 +45,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from apr import proc
@@ -53,6 +53,7 @@ from apr.model import TestRun, TestStatus
 from apr.project import gcov
 from apr.project.c_run import (
     TIMEOUT_STATUS,
+    Results,
     compiler_errors,
     describe_exit,
     is_c_test_file,
@@ -94,22 +95,6 @@ COVERAGE_MK = f"""# apr: every build is a coverage build (apr/project/make.py)
 CFLAGS += {gcov.CFLAGS}
 LDFLAGS += {gcov.LDFLAGS}
 """
-
-
-@dataclass(slots=True)
-class Results:
-    """Per-test records of one run, and the programs that ran."""
-
-    outcomes: dict[str, TestStatus] = field(default_factory=dict)
-    traces: dict[str, str] = field(default_factory=dict)
-    durations: dict[str, float] = field(default_factory=dict)
-    programs: dict[str, list[str]] = field(default_factory=dict)  # program -> its test ids
-
-    def add(self, test: str, status: TestStatus, trace: str = "", seconds: float = 0.0) -> None:
-        self.outcomes[test] = status
-        self.durations[test] = round(seconds, 4)
-        if trace:
-            self.traces[test] = trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,20 +160,21 @@ class MakeDriver:
         if res.timed_out:
             return TestRun(outcomes={}, seconds=time.monotonic() - started, returncode=None,
                            timed_out=True, output=res.output[-20000:])
-        programs, outer = split_output(res.output)
+        framed, outer = split_output(res.output)
         errors = compiler_errors(outer, project_dir)
-        results = self._results(programs, outer, test_timeout)
+        results, programs = self._results(framed, outer, test_timeout)
         if not errors and not results.outcomes and not res.ok:
             errors = f"{' '.join(self.command)} failed ({res.returncode}):\n{res.tail(40)}"
         if errors:
             return TestRun(outcomes={}, seconds=time.monotonic() - started,
                            returncode=res.returncode or 2, output=res.output[-20000:],
                            errors=(errors,))
-        lines = self._coverage(project_dir, repo_root, results, deadline,
-                               test_timeout) if coverage else {}
+        if coverage:
+            results.coverage.update(self._coverage(project_dir, repo_root, results.outcomes,
+                                                   programs, deadline, test_timeout))
         if tests is not None:
             results = restricted(results, tests)
-        return to_test_run(results, lines, res.output, time.monotonic() - started)
+        return results.test_run(time.monotonic() - started, res.output)
 
     def _programs_for(self, tests: Sequence[str] | None) -> list[str] | None:
         """The programs to run for ``tests``, or None for all (a test not of a known program)."""
@@ -228,17 +214,19 @@ class MakeDriver:
             most = max((len(names) for names in self._known.values()), default=0)
         return test_timeout * (most or _FIRST_RUN_TESTS)
 
-    def _results(self, programs: list[Program], outer: str,
-                 test_timeout: float | None) -> Results:
+    def _results(self, framed: list[Program], outer: str, test_timeout: float | None
+                 ) -> tuple[Results, dict[str, list[str]]]:
+        """The run's tests, and the ids of each program's tests."""
         results = Results()
-        for program in programs:
-            self._add_program(results, program, self._program_limit(test_timeout))
+        limit = self._program_limit(test_timeout)
+        programs = {p.source: self._add_program(results, p, limit) for p in framed}
         stream = parse_tap(outer)
         for test in stream.tests:
             results.add(f"{self.target}::{test.name}", test.status, test.trace)
-        return results
+        return results, programs
 
-    def _add_program(self, results: Results, program: Program, limit: float) -> None:
+    def _add_program(self, results: Results, program: Program, limit: float) -> list[str]:
+        """Add a program's tests to ``results``; their ids."""
         stream = parse_tap(program.output)
         with self._lock:
             known = self._known.setdefault(program.source, [])
@@ -257,20 +245,20 @@ class MakeDriver:
                 results.add(ids[-1], verdict, f"not run: {why}")
         ids.append(f"{program.source}::{EXIT}")
         results.add(ids[-1], verdict, why if verdict is not TestStatus.PASSED else "", each)
-        results.programs[program.source] = ids
+        return ids
 
-    def _coverage(self, project_dir: Path, repo_root: Path, results: Results,
-                  deadline: float | None, test_timeout: float | None
-                  ) -> dict[str, dict[str, tuple[int, ...]]]:
+    def _coverage(self, project_dir: Path, repo_root: Path, outcomes: dict[str, TestStatus],
+                  programs: dict[str, list[str]], deadline: float | None,
+                  test_timeout: float | None) -> dict[str, dict[str, tuple[int, ...]]]:
         """Per-test lines: the whole run's for tests not of a program, each program's own
         (run again alone) for its tests."""
         def keep(file: str) -> bool:
             return file.endswith((".c", ".h")) and not is_c_test_file(file)
 
         whole = gcov.collect(project_dir, repo_root, keep)
-        of_programs = {t for ids in results.programs.values() for t in ids}
-        per_test = {t: whole for t in results.outcomes if t not in of_programs}
-        for source, ids in results.programs.items():
+        of_programs = {t for ids in programs.values() for t in ids}
+        per_test = {t: whole for t in outcomes if t not in of_programs}
+        for source, ids in programs.items():
             gcov.reset(project_dir)
             self._make(project_dir, [source], deadline, test_timeout)
             lines = gcov.collect(project_dir, repo_root, keep)
@@ -330,21 +318,14 @@ def _float(text: str) -> float:
 
 def restricted(results: Results, tests: Sequence[str]) -> Results:
     """Only ``tests``; one the run did not report fails, saying so."""
-    out = Results(programs=results.programs)
+    out = Results()
     for test in tests:
         if test in results.outcomes:
             out.add(test, results.outcomes[test], results.traces.get(test, ""),
                     results.durations.get(test, 0.0))
+            if test in results.coverage:
+                out.coverage[test] = results.coverage[test]
         else:
             out.add(test, TestStatus.FAILED, "not reported: no test program printed this test")
     return out
 
-
-def to_test_run(results: Results, coverage: dict[str, dict[str, tuple[int, ...]]],
-                output: str, seconds: float) -> TestRun:
-    """The run's :class:`TestRun` (returncode 1 when a test failed, else 0)."""
-    bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in results.outcomes.values())
-    cov = {t: lines for t, lines in coverage.items() if t in results.outcomes}
-    return TestRun(outcomes=results.outcomes, seconds=seconds, returncode=int(bad),
-                   output=output[-20000:], coverage=cov, traces=results.traces,
-                   durations=results.durations)

@@ -54,6 +54,8 @@ def test_io_outcomes_crash_timeout_and_coverage(tmp_path: Path) -> None:
         assert set(run.coverage["tests/1"]) == {"max.c"}
         assert 8 in run.coverage["tests/1"]["max.c"]
         assert run.coverage["tests/4"] == {}  # a crashed program writes no counters
+        hang = driver.run(root, root, ["tests/5"], timeout=1)  # no test_timeout: the run's
+        assert hang.outcomes == {"tests/5": TestStatus.TIMEOUT}
         subset = driver.run(root, root, ["tests/2", "tests/lonely"], timeout=60)
         assert subset.outcomes["tests/2"] is TestStatus.PASSED
         assert subset.outcomes["tests/lonely"] is TestStatus.FAILED
