@@ -98,7 +98,7 @@ class CTestDriver:
                              f"-DCMAKE_SHARED_LINKER_FLAGS={gcov.LDFLAGS}",
                              *self.configure_args])
         for argv in steps:
-            res = run_tool(argv, cwd=project_dir, timeout=_left(deadline))
+            res = run_tool(argv, cwd=project_dir, timeout=proc.time_left(deadline))
             if res.timed_out:
                 return TestRun(outcomes={}, seconds=res.seconds, returncode=None,
                                timed_out=True, output=res.output[-20000:])
@@ -122,7 +122,8 @@ class CTestDriver:
                 argv += ["--timeout", f"{test_timeout:g}"]
             if fail_fast:
                 argv.append("--stop-on-failure")
-            res = run_tool(argv, cwd=project_dir, timeout=_left(deadline), fenced=True)
+            res = run_tool(argv, cwd=project_dir, timeout=proc.time_left(deadline),
+                           fenced=True)
             return read_results(junit, res, tests)
 
 
@@ -170,9 +171,6 @@ def _is_code(file: str) -> bool:
     return file.endswith((".c", ".h")) and not is_c_test_file(file) \
         and ".apr-build" not in PurePosixPath(file).parts
 
-
-def _left(deadline: float | None) -> float | None:
-    return None if deadline is None else max(1.0, deadline - time.monotonic())
 
 
 def _with_seconds(run: TestRun, started: float) -> TestRun:

@@ -31,6 +31,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from apr import proc
 from apr.errors import UsageError
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
@@ -140,8 +141,8 @@ class IODriver:
                 return run.test_run(time.monotonic() - started, timed_out=True)
             if coverage:
                 gcov.reset(project_dir)
-            left = None if deadline is None else max(1.0, deadline - time.monotonic())
-            limit = min((t for t in (test_timeout, left) if t), default=None)
+            limits = (test_timeout, proc.time_left(deadline))
+            limit = min((t for t in limits if t), default=None)
             status, trace, seconds = self._one(project_dir, program, test, limit)
             run.add(test, status, trace, seconds)
             if coverage:
@@ -180,13 +181,12 @@ class IODriver:
     def _build(self, project_dir: Path, deadline: float | None
                ) -> tuple[Path, TestRun | None]:
         """The program, built; or the failed build's run."""
-        left = None if deadline is None else max(1.0, deadline - time.monotonic())
         makefile = next((m for m in MAKEFILES if (project_dir / m).is_file()), None)
         if makefile is not None:
             argv = ["make", "-f", makefile, "-f", str(self._dir / "apr-coverage.mk")]
         else:
             argv = self._compile_argv(project_dir)
-        res = run_tool(argv, cwd=project_dir, timeout=left)
+        res = run_tool(argv, cwd=project_dir, timeout=proc.time_left(deadline))
         if not res.ok:
             text = compiler_errors(res.output, project_dir) or (
                 f"{' '.join(argv)} failed ({res.returncode}):\n{res.tail(40)}")

@@ -191,9 +191,8 @@ class MakeDriver:
                "APR_PROGRAM_TIMEOUT": f"{self._program_limit(test_timeout):g}"}
         if only is not None:
             env["APR_ONLY"] = " ".join(only) or "-"
-        left = None if deadline is None else max(1.0, deadline - time.monotonic())
-        return run_tool(self._full_argv(project_dir), cwd=project_dir, timeout=left, env=env,
-                        fenced=True)
+        return run_tool(self._full_argv(project_dir), cwd=project_dir,
+                        timeout=proc.time_left(deadline), env=env, fenced=True)
 
     def _full_argv(self, project_dir: Path) -> list[str]:
         make, *rest = self.command
