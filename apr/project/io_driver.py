@@ -35,6 +35,7 @@ from apr import proc
 from apr.errors import UsageError
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
+from apr.project.base import driver_options
 from apr.project.c_run import (
     TIMEOUT_STATUS,
     Results,
@@ -56,14 +57,7 @@ def parse_options(command: str | None) -> dict[str, str]:
     Raises:
         UsageError: a word that is not ``key=value`` with a known key.
     """
-    options: dict[str, str] = {}
-    for word in shlex.split(command or ""):
-        key, sep, value = word.partition("=")
-        if not sep or key not in _OPTIONS:
-            raise UsageError(f"io driver: bad option {word!r}; use key=value with keys "
-                             f"{', '.join(_OPTIONS)}")
-        options[key] = value
-    return options
+    return driver_options(command, _OPTIONS, "io")
 
 
 def same_output(actual: str, expected: str) -> bool:

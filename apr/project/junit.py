@@ -39,7 +39,6 @@ import hashlib
 import json
 import os
 import re
-import shlex
 import shutil
 import tempfile
 import time
@@ -49,8 +48,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from apr import proc
-from apr.errors import UsageError
 from apr.model import TestRun, TestStatus
+from apr.project.base import driver_options
 from apr.project.java_build import ant_folders, source_encoding
 from apr.project.java_tools import (
     AGENT_EXCLUDES,
@@ -121,14 +120,7 @@ def parse_options(command: str | None) -> dict[str, str]:
     Raises:
         UsageError: a word that is not ``key=value`` with a known key.
     """
-    options: dict[str, str] = {}
-    for word in shlex.split(command or ""):
-        key, sep, value = word.partition("=")
-        if not sep or key not in _OPTIONS:
-            raise UsageError(f"junit driver: bad option {word!r}; use key=value with keys "
-                             f"{', '.join(_OPTIONS)}")
-        options[key] = value
-    return options
+    return driver_options(command, _OPTIONS, "junit")
 
 
 def detect_layout(project_dir: Path, options: dict[str, str] | None = None) -> JavaLayout:
