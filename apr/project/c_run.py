@@ -34,6 +34,13 @@ def is_c_test_file(file: str) -> bool:
             or bool(_TEST_NAME.match(path.name)))
 
 
+def is_c_code(file: str) -> bool:
+    """Code whose coverage counts: a ``.c``/``.h`` file that is not a test and not one of
+    apr's build folders (CMake's compiler probes live there)."""
+    return (file.endswith((".c", ".h")) and not is_c_test_file(file)
+            and ".apr-build" not in PurePosixPath(file).parts)
+
+
 def compiler_errors(output: str, project_dir: Path) -> str:
     """The compiler's and linker's errors in ``output`` (paths relative to the project), the
     first repeated last (the line apr's messages quote); empty when there are none."""
@@ -42,6 +49,22 @@ def compiler_errors(output: str, project_dir: Path) -> str:
         return ""
     text = output.strip().replace(f"{project_dir}{os.sep}", "")[-8000:]
     return f"{text}\n{found[0].replace(f'{project_dir}{os.sep}', '')}"
+
+
+def failed_command(argv: Sequence[str], res: proc.ProcResult) -> str:
+    """A failed command without a compiler error to quote: it and its last lines."""
+    return f"{' '.join(argv)} failed ({res.returncode}):\n{res.tail(40)}"
+
+
+def failed_build(argv: Sequence[str], res: proc.ProcResult, project_dir: Path) -> TestRun:
+    """The run of a build command (``argv``, unwrapped) that failed: past its time limit, or
+    its compiler errors (else its last lines) as ``TestRun.errors``, a compile failure."""
+    if res.timed_out:
+        return TestRun(outcomes={}, seconds=res.seconds, returncode=None, timed_out=True,
+                       output=res.output[-20000:])
+    errors = compiler_errors(res.output, project_dir) or failed_command(argv, res)
+    return TestRun(outcomes={}, seconds=res.seconds, returncode=res.returncode,
+                   output=res.output[-20000:], errors=(errors,))
 
 
 @dataclass(slots=True)

@@ -23,12 +23,12 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import Results, compiler_errors, is_c_test_file, run_tool
+from apr.project.c_run import Results, failed_build, is_c_code, is_c_test_file, run_tool
 
 BUILD_DIR = ".apr-build/cmake"
 _LINE = re.compile(r"^\s*\d+/\d+ Test\s+#\d+: (.+?) \.+\s*(?:\*\*\*)?(.+?)\s+[\d.]+ sec\s*$",
@@ -70,11 +70,9 @@ class CTestDriver:
     ) -> TestRun:
         started = time.monotonic()
         deadline = None if timeout is None else started + timeout
-        built = self._build(project_dir, deadline)
-        if built is not None:
-            return built if built.timed_out else TestRun(
-                outcomes={}, seconds=time.monotonic() - started, returncode=built.returncode,
-                output=built.output, errors=built.errors)
+        failed = self._build(project_dir, deadline)
+        if failed is not None:
+            return _with_seconds(failed, started)
         build = project_dir / BUILD_DIR
         gcov.reset(build)
         run = self._ctest(project_dir, tests, fail_fast, deadline, test_timeout)
@@ -84,7 +82,7 @@ class CTestDriver:
         for test in run.outcomes:
             gcov.reset(build)
             self._ctest(project_dir, [test], False, deadline, test_timeout)
-            lines[test] = gcov.collect(build, repo_root, _is_code)
+            lines[test] = gcov.collect(build, repo_root, is_c_code)
         return _with_seconds(dataclasses.replace(run, coverage=lines), started)
 
     def _build(self, project_dir: Path, deadline: float | None) -> TestRun | None:
@@ -99,16 +97,10 @@ class CTestDriver:
                              *self.configure_args])
         for argv in steps:
             res = run_tool(argv, cwd=project_dir, timeout=proc.time_left(deadline))
-            if res.timed_out:
-                return TestRun(outcomes={}, seconds=res.seconds, returncode=None,
-                               timed_out=True, output=res.output[-20000:])
             if not res.ok:
                 if argv[1] == "-S":
                     shutil.rmtree(build, ignore_errors=True)  # configure again next time
-                errors = compiler_errors(res.output, project_dir) or (
-                    f"{' '.join(argv)} failed ({res.returncode}):\n{res.tail(40)}")
-                return TestRun(outcomes={}, seconds=res.seconds, returncode=res.returncode,
-                               output=res.output[-20000:], errors=(errors,))
+                return failed_build(argv, res, project_dir)
         return None
 
     def _ctest(self, project_dir: Path, tests: Sequence[str] | None, fail_fast: bool,
@@ -165,12 +157,6 @@ def _status(status: str, reason: str) -> TestStatus:
 def _escape(name: str) -> str:
     """``name`` as a literal in CTest's (CMake's) regular expressions."""
     return _REGEX_SPECIAL.sub(r"\\\1", name)
-
-
-def _is_code(file: str) -> bool:
-    return file.endswith((".c", ".h")) and not is_c_test_file(file) \
-        and ".apr-build" not in PurePosixPath(file).parts
-
 
 
 def _with_seconds(run: TestRun, started: float) -> TestRun:

@@ -39,12 +39,13 @@ from apr.project.base import driver_options
 from apr.project.c_run import (
     TIMEOUT_STATUS,
     Results,
-    compiler_errors,
     describe_exit,
+    failed_build,
+    is_c_code,
     is_c_test_file,
     run_tool,
 )
-from apr.project.make import COVERAGE_MK, MAKEFILES
+from apr.project.make import COVERAGE_MK, find_makefile
 
 BUILD_DIR = ".apr-build/io"
 _OPTIONS = ("program", "tests", "cc", "cflags")
@@ -126,9 +127,9 @@ class IODriver:
     ) -> TestRun:
         started = time.monotonic()
         deadline = None if timeout is None else started + timeout
-        program, failed = self._build(project_dir, deadline)
-        if failed is not None:
-            return failed
+        program = self._build(project_dir, deadline)
+        if isinstance(program, TestRun):
+            return program
         run = Results()
         for test in tests if tests is not None else self.list_tests(project_dir):
             if deadline is not None and time.monotonic() > deadline:
@@ -146,7 +147,7 @@ class IODriver:
         return run.test_run(time.monotonic() - started)
 
     def _is_code(self, file: str) -> bool:
-        return file.endswith((".c", ".h")) and not self.is_test_file(file)
+        return is_c_code(file) and not self.is_test_file(file)
 
     def _one(self, project_dir: Path, program: Path, test: str, limit: float | None
              ) -> tuple[TestStatus, str, float]:
@@ -172,23 +173,17 @@ class IODriver:
                     res.seconds)
         return TestStatus.PASSED, "", res.seconds
 
-    def _build(self, project_dir: Path, deadline: float | None
-               ) -> tuple[Path, TestRun | None]:
+    def _build(self, project_dir: Path, deadline: float | None) -> Path | TestRun:
         """The program, built; or the failed build's run."""
-        makefile = next((m for m in MAKEFILES if (project_dir / m).is_file()), None)
+        makefile = find_makefile(project_dir)
         if makefile is not None:
             argv = ["make", "-f", makefile, "-f", str(self._dir / "apr-coverage.mk")]
         else:
             argv = self._compile_argv(project_dir)
         res = run_tool(argv, cwd=project_dir, timeout=proc.time_left(deadline))
         if not res.ok:
-            text = compiler_errors(res.output, project_dir) or (
-                f"{' '.join(argv)} failed ({res.returncode}):\n{res.tail(40)}")
-            return Path(), TestRun(outcomes={}, seconds=res.seconds, returncode=res.returncode,
-                                   timed_out=res.timed_out, output=res.output[-20000:],
-                                   errors=() if res.timed_out else (text,))
-        program = self._program(project_dir, makefile is not None)
-        return program, None
+            return failed_build(argv, res, project_dir)
+        return self._program(project_dir, makefile is not None)
 
     def _compile_argv(self, project_dir: Path) -> list[str]:
         sources = sorted(p.relative_to(project_dir).as_posix()

@@ -56,6 +56,8 @@ from apr.project.c_run import (
     Results,
     compiler_errors,
     describe_exit,
+    failed_command,
+    is_c_code,
     is_c_test_file,
     run_tool,
 )
@@ -105,6 +107,11 @@ class Program:
     output: str
     status: int
     seconds: float
+
+
+def find_makefile(project_dir: Path) -> str | None:
+    """The makefile make would read in ``project_dir`` (its name), or None."""
+    return next((m for m in MAKEFILES if (project_dir / m).is_file()), None)
 
 
 class MakeDriver:
@@ -164,7 +171,7 @@ class MakeDriver:
         errors = compiler_errors(outer, project_dir)
         results, programs = self._results(framed, outer, test_timeout)
         if not errors and not results.outcomes and not res.ok:
-            errors = f"{' '.join(self.command)} failed ({res.returncode}):\n{res.tail(40)}"
+            errors = failed_command(self.command, res)
         if errors:
             return TestRun(outcomes={}, seconds=time.monotonic() - started,
                            returncode=res.returncode or 2, output=res.output[-20000:],
@@ -200,7 +207,7 @@ class MakeDriver:
             return list(self.command)
         extra = [f"SHELL={self._shell}"]
         if not {"-f", "--file", "--makefile"} & {w.partition("=")[0] for w in rest}:
-            found = next((m for m in MAKEFILES if (project_dir / m).is_file()), None)
+            found = find_makefile(project_dir)
             extra += ["-f", found] if found else []
         extra += ["-f", str(self._dir / "apr-coverage.mk")]
         return [make, *extra, *rest]
@@ -251,16 +258,13 @@ class MakeDriver:
                   test_timeout: float | None) -> dict[str, dict[str, tuple[int, ...]]]:
         """Per-test lines: the whole run's for tests not of a program, each program's own
         (run again alone) for its tests."""
-        def keep(file: str) -> bool:
-            return file.endswith((".c", ".h")) and not is_c_test_file(file)
-
-        whole = gcov.collect(project_dir, repo_root, keep)
+        whole = gcov.collect(project_dir, repo_root, is_c_code)
         of_programs = {t for ids in programs.values() for t in ids}
         per_test = {t: whole for t in outcomes if t not in of_programs}
         for source, ids in programs.items():
             gcov.reset(project_dir)
             self._make(project_dir, [source], deadline, test_timeout)
-            lines = gcov.collect(project_dir, repo_root, keep)
+            lines = gcov.collect(project_dir, repo_root, is_c_code)
             per_test.update((t, lines) for t in ids)
         return per_test
 
