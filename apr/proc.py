@@ -45,6 +45,12 @@ class ProcResult:
         return "\n".join(self.output.splitlines()[-lines:])
 
 
+def time_left(deadline: float | None) -> float | None:
+    """Seconds until ``deadline`` (a ``time.monotonic()`` value) as a command's timeout: None
+    for no deadline, at least 1 (a command started at the deadline still gets to report)."""
+    return None if deadline is None else max(1.0, deadline - time.monotonic())
+
+
 def run(
     argv: Sequence[str],
     *,

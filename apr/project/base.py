@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import shlex
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from apr.errors import UsageError
 from apr.model import TestRun
 
 
@@ -45,3 +47,19 @@ class TestDriver(Protocol):
     def close(self) -> None:
         """Remove whatever the driver set up (temporary files); safe to call twice."""
         ...
+
+
+def driver_options(command: str | None, keys: Collection[str], driver: str) -> dict[str, str]:
+    """The ``key=value`` words of a driver's command string (``main=src release=11``).
+
+    Raises:
+        UsageError: a word that is not ``key=value`` with one of ``keys``.
+    """
+    options: dict[str, str] = {}
+    for word in shlex.split(command or ""):
+        key, sep, value = word.partition("=")
+        if not sep or key not in keys:
+            raise UsageError(f"{driver} driver: bad option {word!r}; use key=value with keys "
+                             f"{', '.join(keys)}")
+        options[key] = value
+    return options

@@ -1,18 +1,19 @@
 """What the C drivers (make, ctest, io) share: which files are tests, what a compiler error
-looks like, what a program's exit status means, and the limits a test program runs under."""
+looks like, and what a program's exit status means. Memory and the other resource limits are
+the fence's (:mod:`apr.fence`), as for every test command."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-#: Address space a test program may map, in MiB, unless the driver is told otherwise: a wrong
-#: patch that allocates without end fails its test instead of taking the machine's memory.
-DEFAULT_MEMORY_MB = 2048
+from apr import proc
+from apr.errors import TestCommandNotFound
+from apr.model import TestRun, TestStatus
 
 #: A program's exit status when ``timeout`` (coreutils) ended it.
 TIMEOUT_STATUS = 124
@@ -33,6 +34,13 @@ def is_c_test_file(file: str) -> bool:
             or bool(_TEST_NAME.match(path.name)))
 
 
+def is_c_code(file: str) -> bool:
+    """Code whose coverage counts: a ``.c``/``.h`` file that is not a test and not one of
+    apr's build folders (CMake's compiler probes live there)."""
+    return (file.endswith((".c", ".h")) and not is_c_test_file(file)
+            and ".apr-build" not in PurePosixPath(file).parts)
+
+
 def compiler_errors(output: str, project_dir: Path) -> str:
     """The compiler's and linker's errors in ``output`` (paths relative to the project), the
     first repeated last (the line apr's messages quote); empty when there are none."""
@@ -41,6 +49,48 @@ def compiler_errors(output: str, project_dir: Path) -> str:
         return ""
     text = output.strip().replace(f"{project_dir}{os.sep}", "")[-8000:]
     return f"{text}\n{found[0].replace(f'{project_dir}{os.sep}', '')}"
+
+
+def failed_command(argv: Sequence[str], res: proc.ProcResult) -> str:
+    """A failed command without a compiler error to quote: it and its last lines."""
+    return f"{' '.join(argv)} failed ({res.returncode}):\n{res.tail(40)}"
+
+
+def failed_build(argv: Sequence[str], res: proc.ProcResult, project_dir: Path) -> TestRun:
+    """The run of a build command (``argv``, unwrapped) that failed: past its time limit, or
+    its compiler errors (else its last lines) as ``TestRun.errors``, a compile failure."""
+    if res.timed_out:
+        return TestRun(outcomes={}, seconds=res.seconds, returncode=None, timed_out=True,
+                       output=res.output[-20000:])
+    errors = compiler_errors(res.output, project_dir) or failed_command(argv, res)
+    return TestRun(outcomes={}, seconds=res.seconds, returncode=res.returncode,
+                   output=res.output[-20000:], errors=(errors,))
+
+
+@dataclass(slots=True)
+class Results:
+    """Per-test records gathered while a C driver reads a run, and the :class:`TestRun` they
+    make."""
+
+    outcomes: dict[str, TestStatus] = field(default_factory=dict)
+    traces: dict[str, str] = field(default_factory=dict)
+    durations: dict[str, float] = field(default_factory=dict)
+    coverage: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+
+    def add(self, test: str, status: TestStatus, trace: str = "", seconds: float = 0.0) -> None:
+        self.outcomes[test] = status
+        self.durations[test] = round(seconds, 4)
+        if trace:
+            self.traces[test] = trace
+
+    def test_run(self, seconds: float, output: str = "", *, timed_out: bool = False) -> TestRun:
+        """The run: returncode 1 when a test failed or timed out, else 0 (None past the time
+        limit); the last 20000 characters of ``output``."""
+        bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in self.outcomes.values())
+        return TestRun(outcomes=self.outcomes, seconds=seconds,
+                       returncode=None if timed_out else int(bad), timed_out=timed_out,
+                       output=output[-20000:], coverage=self.coverage, traces=self.traces,
+                       durations=self.durations)
 
 
 def describe_exit(status: int, limit: float | None = None) -> str:
@@ -58,17 +108,17 @@ def describe_exit(status: int, limit: float | None = None) -> str:
     return f"exited with {status}"
 
 
-def limited(argv: Sequence[str], memory_mb: int) -> list[str]:
-    """``argv`` under an address-space limit of ``memory_mb`` MiB (0: none), when ``prlimit``
-    is installed."""
-    if memory_mb <= 0 or shutil.which("prlimit") is None:
-        return list(argv)
-    return ["prlimit", f"--as={memory_mb * 2**20}", "--", *argv]
+def run_tool(argv: Sequence[str], *, cwd: Path, timeout: float | None = None,
+             env: Mapping[str, str] | None = None, fenced: bool = False) -> proc.ProcResult:
+    """:func:`apr.proc.run` (``fenced``: :func:`apr.proc.run_tests`, a test command), with a
+    missing program (make, cc, cmake, ctest, gcov) reported as such rather than as a crash.
 
-
-def line_buffered(argv: Sequence[str]) -> list[str]:
-    """``argv`` with its standard output line-buffered (coreutils ``stdbuf``), so that what a
-    program printed before it crashed reaches us; stdio buffers a pipe fully otherwise."""
-    if shutil.which("stdbuf") is None:
-        return list(argv)
-    return ["stdbuf", "-oL", "-eL", *argv]
+    Raises:
+        TestCommandNotFound: ``argv[0]`` is not installed.
+    """
+    runner = proc.run_tests if fenced else proc.run
+    try:
+        return runner(argv, cwd=cwd, timeout=timeout, env=env)
+    except FileNotFoundError:
+        raise TestCommandNotFound(f"{argv[0]} not found: the C drivers need it on PATH "
+                                  "(Debian: apt-get install build-essential cmake)") from None

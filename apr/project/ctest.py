@@ -23,12 +23,12 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import DEFAULT_MEMORY_MB, compiler_errors, is_c_test_file, limited
+from apr.project.c_run import Results, failed_build, is_c_code, is_c_test_file, run_tool
 
 BUILD_DIR = ".apr-build/cmake"
 _LINE = re.compile(r"^\s*\d+/\d+ Test\s+#\d+: (.+?) \.+\s*(?:\*\*\*)?(.+?)\s+[\d.]+ sec\s*$",
@@ -41,15 +41,12 @@ class CTestDriver:
 
     Args:
         command: extra ``cmake`` configure arguments.
-        memory_mb: the address space a test may map (0: no limit).
     """
 
     name = "ctest"
 
-    def __init__(self, command: str | None = None, *,
-                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    def __init__(self, command: str | None = None) -> None:
         self.configure_args = shlex.split(command or "")
-        self.memory_mb = memory_mb
 
     def argv(self, project_dir: Path) -> list[str]:
         return ["ctest", "--test-dir", BUILD_DIR]
@@ -73,11 +70,9 @@ class CTestDriver:
     ) -> TestRun:
         started = time.monotonic()
         deadline = None if timeout is None else started + timeout
-        built = self._build(project_dir, deadline)
-        if built is not None:
-            return built if built.timed_out else TestRun(
-                outcomes={}, seconds=time.monotonic() - started, returncode=built.returncode,
-                output=built.output, errors=built.errors)
+        failed = self._build(project_dir, deadline)
+        if failed is not None:
+            return _with_seconds(failed, started)
         build = project_dir / BUILD_DIR
         gcov.reset(build)
         run = self._ctest(project_dir, tests, fail_fast, deadline, test_timeout)
@@ -87,7 +82,7 @@ class CTestDriver:
         for test in run.outcomes:
             gcov.reset(build)
             self._ctest(project_dir, [test], False, deadline, test_timeout)
-            lines[test] = gcov.collect(build, repo_root, _is_code)
+            lines[test] = gcov.collect(build, repo_root, is_c_code)
         return _with_seconds(dataclasses.replace(run, coverage=lines), started)
 
     def _build(self, project_dir: Path, deadline: float | None) -> TestRun | None:
@@ -101,17 +96,11 @@ class CTestDriver:
                              f"-DCMAKE_SHARED_LINKER_FLAGS={gcov.LDFLAGS}",
                              *self.configure_args])
         for argv in steps:
-            res = proc.run(argv, cwd=project_dir, timeout=_left(deadline))
-            if res.timed_out:
-                return TestRun(outcomes={}, seconds=res.seconds, returncode=None,
-                               timed_out=True, output=res.output[-20000:])
+            res = run_tool(argv, cwd=project_dir, timeout=proc.time_left(deadline))
             if not res.ok:
                 if argv[1] == "-S":
                     shutil.rmtree(build, ignore_errors=True)  # configure again next time
-                errors = compiler_errors(res.output, project_dir) or (
-                    f"{' '.join(argv)} failed ({res.returncode}):\n{res.tail(40)}")
-                return TestRun(outcomes={}, seconds=res.seconds, returncode=res.returncode,
-                               output=res.output[-20000:], errors=(errors,))
+                return failed_build(argv, res, project_dir)
         return None
 
     def _ctest(self, project_dir: Path, tests: Sequence[str] | None, fail_fast: bool,
@@ -125,33 +114,27 @@ class CTestDriver:
                 argv += ["--timeout", f"{test_timeout:g}"]
             if fail_fast:
                 argv.append("--stop-on-failure")
-            res = proc.run_tests(limited(argv, self.memory_mb), cwd=project_dir,
-                                 timeout=_left(deadline))
+            res = run_tool(argv, cwd=project_dir, timeout=proc.time_left(deadline),
+                           fenced=True)
             return read_results(junit, res, tests)
 
 
 def read_results(junit: Path, res: proc.ProcResult, tests: Sequence[str] | None) -> TestRun:
     """The run's outcomes from CTest's JUnit file and console lines."""
     reasons = {m.group(1): m.group(2) for m in _LINE.finditer(res.output)}
-    outcomes: dict[str, TestStatus] = {}
-    traces: dict[str, str] = {}
-    durations: dict[str, float] = {}
+    results = Results()
     for case in _cases(junit):
         name = case.get("name", "")
         reason = reasons.get(name, "")
-        outcomes[name] = _status(case.get("status", ""), reason)
-        durations[name] = round(float(case.get("time") or 0.0), 4)
-        if outcomes[name] in (TestStatus.FAILED, TestStatus.TIMEOUT):
-            out = case.findtext("system-out") or ""
-            traces[name] = f"{name}: {reason or 'failed'}\n{out.strip()}".strip()
+        status = _status(case.get("status", ""), reason)
+        out = case.findtext("system-out") or ""
+        trace = f"{name}: {reason or 'failed'}\n{out.strip()}".strip()
+        results.add(name, status, trace if status in (TestStatus.FAILED, TestStatus.TIMEOUT)
+                    else "", float(case.get("time") or 0.0))
     for test in tests or ():
-        if test not in outcomes:
-            outcomes[test] = TestStatus.FAILED
-            traces[test] = "not reported: CTest has no test of this name"
-    bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in outcomes.values())
-    return TestRun(outcomes=outcomes, seconds=res.seconds,
-                   returncode=None if res.timed_out else int(bad), timed_out=res.timed_out,
-                   output=res.output[-20000:], traces=traces, durations=durations)
+        if test not in results.outcomes:
+            results.add(test, TestStatus.FAILED, "not reported: CTest has no test of this name")
+    return results.test_run(res.seconds, res.output, timed_out=res.timed_out)
 
 
 def _cases(junit: Path) -> list[ET.Element]:
@@ -174,15 +157,6 @@ def _status(status: str, reason: str) -> TestStatus:
 def _escape(name: str) -> str:
     """``name`` as a literal in CTest's (CMake's) regular expressions."""
     return _REGEX_SPECIAL.sub(r"\\\1", name)
-
-
-def _is_code(file: str) -> bool:
-    return file.endswith((".c", ".h")) and not is_c_test_file(file) \
-        and ".apr-build" not in PurePosixPath(file).parts
-
-
-def _left(deadline: float | None) -> float | None:
-    return None if deadline is None else max(1.0, deadline - time.monotonic())
 
 
 def _with_seconds(run: TestRun, started: float) -> TestRun:

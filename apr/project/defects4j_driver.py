@@ -102,8 +102,8 @@ class Defects4JDriver:
                                       "<defects4j>/framework/bin on PATH)")
 
     def _d4j(self, project_dir: Path, args: list[str], deadline: float | None) -> proc.ProcResult:
-        left = None if deadline is None else max(1.0, deadline - time.monotonic())
-        return proc.run_tests([self.program, *args], cwd=project_dir, timeout=left)
+        return proc.run_tests([self.program, *args], cwd=project_dir,
+                              timeout=proc.time_left(deadline))
 
     def _export(self, project_dir: Path, prop: str, deadline: float | None) -> str:
         """``defects4j export -p prop`` (its value, read from ``-o``), or "" on failure."""

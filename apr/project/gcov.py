@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from apr import proc
+from apr.project.c_run import run_tool
 
 #: Compiler and linker flags of a coverage build (``-O0`` last: it wins over the project's
 #: ``-O2``, whose merged lines would blur the coverage).
@@ -39,11 +39,15 @@ def reset(root: Path) -> None:
 def collect(root: Path, repo_root: Path, keep: Callable[[str], bool],
             timeout: float | None = None) -> dict[str, tuple[int, ...]]:
     """The lines executed since the last :func:`reset`, per source file relative to
-    ``repo_root``, for the files under it that ``keep`` accepts (their repo-relative path)."""
+    ``repo_root``, for the files under it that ``keep`` accepts (their repo-relative path).
+
+    Raises:
+        TestCommandNotFound: ``gcov`` is not installed.
+    """
     found = sorted(str(p.resolve()) for p in data_files(root))
     if not found:
         return {}
-    res = proc.run(["gcov", "--json-format", "--stdout", *found], cwd=root, timeout=timeout)
+    res = run_tool(["gcov", "--json-format", "--stdout", *found], cwd=root, timeout=timeout)
     lines: dict[str, set[int]] = {}
     for line in res.output.splitlines():  # gcov's messages may share a line with a document
         if "{" in line:

@@ -15,8 +15,8 @@ Build (a coverage build, always: ``--coverage -O0 -g``, see :mod:`apr.project.gc
 
 The driver's command string holds ``key=value`` options: ``program=PATH``, ``tests=DIR``,
 ``cc=COMPILER``, ``cflags="-std=c99 -DONLINE_JUDGE"``. Per-test coverage: the counters are reset
-before each test and read after it. Each test runs under the time limit and an address-space
-limit (``memory_mb``).
+before each test and read after it. Each test runs under the time limit, inside the fence
+(:mod:`apr.fence`: memory and the other limits) like every test command.
 """
 
 from __future__ import annotations
@@ -35,14 +35,17 @@ from apr import proc
 from apr.errors import UsageError
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
+from apr.project.base import driver_options
 from apr.project.c_run import (
-    DEFAULT_MEMORY_MB,
-    compiler_errors,
+    TIMEOUT_STATUS,
+    Results,
     describe_exit,
+    failed_build,
+    is_c_code,
     is_c_test_file,
-    limited,
+    run_tool,
 )
-from apr.project.make import COVERAGE_MK, MAKEFILES
+from apr.project.make import COVERAGE_MK, find_makefile
 
 BUILD_DIR = ".apr-build/io"
 _OPTIONS = ("program", "tests", "cc", "cflags")
@@ -55,14 +58,7 @@ def parse_options(command: str | None) -> dict[str, str]:
     Raises:
         UsageError: a word that is not ``key=value`` with a known key.
     """
-    options: dict[str, str] = {}
-    for word in shlex.split(command or ""):
-        key, sep, value = word.partition("=")
-        if not sep or key not in _OPTIONS:
-            raise UsageError(f"io driver: bad option {word!r}; use key=value with keys "
-                             f"{', '.join(_OPTIONS)}")
-        options[key] = value
-    return options
+    return driver_options(command, _OPTIONS, "io")
 
 
 def same_output(actual: str, expected: str) -> bool:
@@ -93,16 +89,13 @@ class IODriver:
 
     Args:
         command: ``key=value`` options (see the module doc).
-        memory_mb: the address space a run may map (0: no limit).
     """
 
     name = "io"
 
-    def __init__(self, command: str | None = None, *,
-                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    def __init__(self, command: str | None = None) -> None:
         self.options = parse_options(command)
         self.tests_dir = self.options.get("tests", "tests").strip("/") or "tests"
-        self.memory_mb = memory_mb
         self._dir = Path(tempfile.mkdtemp(prefix="apr-io-"))
         (self._dir / "apr-coverage.mk").write_text(COVERAGE_MK, encoding="utf-8")
 
@@ -134,73 +127,63 @@ class IODriver:
     ) -> TestRun:
         started = time.monotonic()
         deadline = None if timeout is None else started + timeout
-        program, failed = self._build(project_dir, deadline)
-        if failed is not None:
-            return failed
-        run = _Run()
+        program = self._build(project_dir, deadline)
+        if isinstance(program, TestRun):
+            return program
+        run = Results()
         for test in tests if tests is not None else self.list_tests(project_dir):
             if deadline is not None and time.monotonic() > deadline:
-                return TestRun(outcomes=run.outcomes, seconds=time.monotonic() - started,
-                               returncode=None, timed_out=True)
+                return run.test_run(time.monotonic() - started, timed_out=True)
             if coverage:
                 gcov.reset(project_dir)
-            self._one(project_dir, program, test, run, test_timeout)
+            limits = (test_timeout, proc.time_left(deadline))
+            limit = min((t for t in limits if t), default=None)
+            status, trace, seconds = self._one(project_dir, program, test, limit)
+            run.add(test, status, trace, seconds)
             if coverage:
                 run.coverage[test] = gcov.collect(project_dir, repo_root, self._is_code)
             if fail_fast and run.outcomes[test] is not TestStatus.PASSED:
                 break
-        bad = any(s is not TestStatus.PASSED for s in run.outcomes.values())
-        return TestRun(outcomes=run.outcomes, seconds=time.monotonic() - started,
-                       returncode=int(bad), coverage=run.coverage, traces=run.traces,
-                       durations=run.durations)
+        return run.test_run(time.monotonic() - started)
 
     def _is_code(self, file: str) -> bool:
-        return file.endswith((".c", ".h")) and not self.is_test_file(file)
+        return is_c_code(file) and not self.is_test_file(file)
 
-    def _one(self, project_dir: Path, program: Path, test: str, run: _Run,
-             test_timeout: float | None) -> None:
+    def _one(self, project_dir: Path, program: Path, test: str, limit: float | None
+             ) -> tuple[TestStatus, str, float]:
+        """Run one test under ``limit`` seconds: its status, trace and seconds."""
         given, wanted = project_dir / f"{test}.in", project_dir / f"{test}.out"
         if not given.is_file() or not wanted.is_file():
-            run.add(test, TestStatus.FAILED, 0.0, f"no such test: {given.name} or "
-                    f"{wanted.name} is missing")
-            return
+            return (TestStatus.FAILED, f"no such test: {given.name} or {wanted.name} is missing",
+                    0.0)
         errors = self._dir / f"stderr-{threading.get_ident()}"
-        argv = limited(["sh", "-c", _STDIN, str(program), str(given), str(errors)],
-                       self.memory_mb)
-        res = proc.run_tests(argv, cwd=project_dir, timeout=test_timeout or None)
-        stderr = _tail(errors)
-        expected = wanted.read_text(encoding="utf-8", errors="replace")
+        argv = ["sh", "-c", _STDIN, str(program), str(given), str(errors)]
+        res = run_tool(argv, cwd=project_dir, timeout=limit, fenced=True)
         if res.timed_out:
-            run.add(test, TestStatus.TIMEOUT, res.seconds,
-                    f"{test}: {describe_exit(124, test_timeout)}")
-        elif res.returncode != 0:
-            run.add(test, TestStatus.FAILED, res.seconds, f"{test}: the program "
-                    f"{describe_exit(res.returncode or 0)}\n--- its output:\n{res.tail(20)}"
-                    f"\n--- its standard error:\n{stderr}")
-        elif not same_output(res.output, expected):
-            run.add(test, TestStatus.FAILED, res.seconds, f"{test}: wrong output, "
-                    f"{first_difference(res.output, expected)}")
-        else:
-            run.add(test, TestStatus.PASSED, res.seconds)
+            return (TestStatus.TIMEOUT, f"{test}: {describe_exit(TIMEOUT_STATUS, limit)}",
+                    res.seconds)
+        if res.returncode != 0:
+            return (TestStatus.FAILED, f"{test}: the program {describe_exit(res.returncode or 0)}"
+                    f"\n--- its output:\n{res.tail(20)}\n--- its standard error:\n{_tail(errors)}",
+                    res.seconds)
+        expected = wanted.read_text(encoding="utf-8", errors="replace")
+        if not same_output(res.output, expected):
+            return (TestStatus.FAILED,
+                    f"{test}: wrong output, {first_difference(res.output, expected)}",
+                    res.seconds)
+        return TestStatus.PASSED, "", res.seconds
 
-    def _build(self, project_dir: Path, deadline: float | None
-               ) -> tuple[Path, TestRun | None]:
+    def _build(self, project_dir: Path, deadline: float | None) -> Path | TestRun:
         """The program, built; or the failed build's run."""
-        left = None if deadline is None else max(1.0, deadline - time.monotonic())
-        makefile = next((m for m in MAKEFILES if (project_dir / m).is_file()), None)
+        makefile = find_makefile(project_dir)
         if makefile is not None:
             argv = ["make", "-f", makefile, "-f", str(self._dir / "apr-coverage.mk")]
         else:
             argv = self._compile_argv(project_dir)
-        res = proc.run(argv, cwd=project_dir, timeout=left)
+        res = run_tool(argv, cwd=project_dir, timeout=proc.time_left(deadline))
         if not res.ok:
-            text = compiler_errors(res.output, project_dir) or (
-                f"{' '.join(argv)} failed ({res.returncode}):\n{res.tail(40)}")
-            return Path(), TestRun(outcomes={}, seconds=res.seconds, returncode=res.returncode,
-                                   timed_out=res.timed_out, output=res.output[-20000:],
-                                   errors=() if res.timed_out else (text,))
-        program = self._program(project_dir, makefile is not None)
-        return program, None
+            return failed_build(argv, res, project_dir)
+        return self._program(project_dir, makefile is not None)
 
     def _compile_argv(self, project_dir: Path) -> list[str]:
         sources = sorted(p.relative_to(project_dir).as_posix()
@@ -239,18 +222,3 @@ def _tail(path: Path, lines: int = 20) -> str:
         return ""
     return "\n".join(text.splitlines()[-lines:])
 
-
-class _Run:
-    """Per-test records gathered while the tests run."""
-
-    def __init__(self) -> None:
-        self.outcomes: dict[str, TestStatus] = {}
-        self.traces: dict[str, str] = {}
-        self.durations: dict[str, float] = {}
-        self.coverage: dict[str, dict[str, tuple[int, ...]]] = {}
-
-    def add(self, test: str, status: TestStatus, seconds: float, trace: str = "") -> None:
-        self.outcomes[test] = status
-        self.durations[test] = round(seconds, 4)
-        if trace:
-            self.traces[test] = trace

@@ -39,7 +39,6 @@ import hashlib
 import json
 import os
 import re
-import shlex
 import shutil
 import tempfile
 import time
@@ -49,8 +48,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from apr import proc
-from apr.errors import UsageError
 from apr.model import TestRun, TestStatus
+from apr.project.base import driver_options
 from apr.project.java_build import ant_folders, source_encoding
 from apr.project.java_tools import (
     AGENT_EXCLUDES,
@@ -121,14 +120,7 @@ def parse_options(command: str | None) -> dict[str, str]:
     Raises:
         UsageError: a word that is not ``key=value`` with a known key.
     """
-    options: dict[str, str] = {}
-    for word in shlex.split(command or ""):
-        key, sep, value = word.partition("=")
-        if not sep or key not in _OPTIONS:
-            raise UsageError(f"junit driver: bad option {word!r}; use key=value with keys "
-                             f"{', '.join(_OPTIONS)}")
-        options[key] = value
-    return options
+    return driver_options(command, _OPTIONS, "junit")
 
 
 def detect_layout(project_dir: Path, options: dict[str, str] | None = None) -> JavaLayout:
@@ -292,7 +284,7 @@ class IncrementalCompiler:
         cds, dumped = javac_archive(self.tools)
         try:
             res = proc.run([*argv, *cds, f"@{fh.name}"], cwd=project_dir,
-                           timeout=_left(deadline))
+                           timeout=proc.time_left(deadline))
         finally:
             os.unlink(fh.name)
             keep_archive(dumped)
@@ -358,9 +350,6 @@ def _clear(root: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)
 
 
-def _left(deadline: float | None) -> float | None:
-    return None if deadline is None else max(1.0, deadline - time.monotonic())
-
 
 # --- running --------------------------------------------------------------------------------
 
@@ -401,7 +390,7 @@ def run_tests(tools: JavaTools, classpath: Sequence[str], entries: Sequence[str]
         while True:
             argv = _runner_argv(tools, runner, classpath, results, listing,
                                 cov_dir if measure else None, fail_fast, test_timeout)
-            res = proc.run_tests(argv, cwd=cwd, timeout=_left(deadline))
+            res = proc.run_tests(argv, cwd=cwd, timeout=proc.time_left(deadline))
             outputs.append(res.output)
             timed_out = res.timed_out
             seen = len(records)
@@ -485,7 +474,7 @@ def coverage_lines(tools: JavaTools, runner: Runner, cov_dir: Path, classes: Seq
     cp = os.pathsep.join([str(runner.classes), *map(str, tools.jacoco_core)])
     argv = [tools.java, *FAST_JVM, "-cp", cp, COVERAGE_MAIN, str(cov_dir), str(out),
             *map(str, classes)]
-    proc.run(argv, cwd=cwd, timeout=_left(deadline))
+    proc.run(argv, cwd=cwd, timeout=proc.time_left(deadline))
     per_test: dict[str, dict[str, tuple[int, ...]]] = {}
     for rec in _records(out):
         lines = tuple(int(str(n)) for n in rec["lines"])  # type: ignore[attr-defined]

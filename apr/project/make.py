@@ -7,7 +7,7 @@ The driver runs the command (default ``make test``; any make target works) with 
   objects of a build without it would not link with those of one with it);
 - ``SHELL=apr-make-shell``: make runs each recipe line through it. A line that runs a program
   by a relative path (``./test_list``, ``tests/run_all --verbose``) is a *test program*: the
-  shell runs it under a time and memory limit with its output line-buffered (what it printed
+  shell runs it under a time limit with its output line-buffered (what it printed
   before a crash is kept), frames its output with marker lines carrying its path and exit
   status, and tells make it succeeded, so that make goes on to the other test programs. Every
   other line (the compiler, a shell loop) runs as it would have.
@@ -28,9 +28,9 @@ executed (``gcov``, :mod:`apr.project.gcov`) are given to every test it printed;
 cannot run one test alone. Tests printed by a loop get the coverage of the whole run.
 
 Limits: a test program may run for ``test_timeout`` × the number of tests the largest program
-printed before (10 before any run), and map ``memory_mb`` MiB. A compiler or linker error in
-the output is a compile failure (``TestRun.errors``: COMPILE_FAILED in validation,
-ProjectBroken at the baseline). ``fail_fast`` is ignored: a program runs all its tests.
+printed before (10 before any run); memory is the fence's (:mod:`apr.fence`). A compiler or
+linker error in the output is a compile failure (``TestRun.errors``: COMPILE_FAILED in
+validation, ProjectBroken at the baseline). ``fail_fast`` is ignored: a program runs all its tests.
 Limitation: recursive make (``make -C sub``) gets neither the coverage flags nor, unless it
 inherits ``SHELL`` through ``MAKEFLAGS``, the framing.
 """
@@ -45,18 +45,21 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
 from apr.project.c_run import (
-    DEFAULT_MEMORY_MB,
     TIMEOUT_STATUS,
+    Results,
     compiler_errors,
     describe_exit,
+    failed_command,
+    is_c_code,
     is_c_test_file,
+    run_tool,
 )
 from apr.project.tap import TapStream, parse_tap
 
@@ -84,10 +87,7 @@ if [ -n "$APR_ONLY" ]; then
   esac
 fi
 printf '\n\036apr-start %s %s\n' "$src" "$(date +%s.%N)"
-(
-  if [ "${APR_MEMORY_KB:-0}" -gt 0 ]; then ulimit -v "$APR_MEMORY_KB"; fi
-  exec timeout -k 1 "${APR_PROGRAM_TIMEOUT:-0}" stdbuf -oL -eL /bin/sh -c "$line"
-)
+timeout -k 1 "${APR_PROGRAM_TIMEOUT:-0}" stdbuf -oL -eL /bin/sh -c "$line"
 status=$?
 printf '\n\036apr-end %s %s %s\n' "$src" "$status" "$(date +%s.%N)"
 exit 0
@@ -97,22 +97,6 @@ COVERAGE_MK = f"""# apr: every build is a coverage build (apr/project/make.py)
 CFLAGS += {gcov.CFLAGS}
 LDFLAGS += {gcov.LDFLAGS}
 """
-
-
-@dataclass(slots=True)
-class Results:
-    """Per-test records of one run, and the programs that ran."""
-
-    outcomes: dict[str, TestStatus] = field(default_factory=dict)
-    traces: dict[str, str] = field(default_factory=dict)
-    durations: dict[str, float] = field(default_factory=dict)
-    programs: dict[str, list[str]] = field(default_factory=dict)  # program -> its test ids
-
-    def add(self, test: str, status: TestStatus, trace: str = "", seconds: float = 0.0) -> None:
-        self.outcomes[test] = status
-        self.durations[test] = round(seconds, 4)
-        if trace:
-            self.traces[test] = trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,20 +109,22 @@ class Program:
     seconds: float
 
 
+def find_makefile(project_dir: Path) -> str | None:
+    """The makefile make would read in ``project_dir`` (its name), or None."""
+    return next((m for m in MAKEFILES if (project_dir / m).is_file()), None)
+
+
 class MakeDriver:
     """TestDriver for C projects whose ``make test`` runs TAP-printing test programs.
 
     Args:
         command: the make command line (default ``make test``).
-        memory_mb: the address space a test program may map (0: no limit).
     """
 
     name = "make"
 
-    def __init__(self, command: str | None = None, *,
-                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    def __init__(self, command: str | None = None) -> None:
         self.command = shlex.split(command) if command else ["make", "test"]
-        self.memory_mb = memory_mb
         self._dir = Path(tempfile.mkdtemp(prefix="apr-make-"))
         self._shell = self._dir / "apr-make-shell"
         self._shell.write_text(SHELL, encoding="utf-8")
@@ -181,20 +167,21 @@ class MakeDriver:
         if res.timed_out:
             return TestRun(outcomes={}, seconds=time.monotonic() - started, returncode=None,
                            timed_out=True, output=res.output[-20000:])
-        programs, outer = split_output(res.output)
+        framed, outer = split_output(res.output)
         errors = compiler_errors(outer, project_dir)
-        results = self._results(programs, outer, test_timeout)
+        results, programs = self._results(framed, outer, test_timeout)
         if not errors and not results.outcomes and not res.ok:
-            errors = f"{' '.join(self.command)} failed ({res.returncode}):\n{res.tail(40)}"
+            errors = failed_command(self.command, res)
         if errors:
             return TestRun(outcomes={}, seconds=time.monotonic() - started,
                            returncode=res.returncode or 2, output=res.output[-20000:],
                            errors=(errors,))
-        lines = self._coverage(project_dir, repo_root, results, deadline,
-                               test_timeout) if coverage else {}
+        if coverage:
+            results.coverage.update(self._coverage(project_dir, repo_root, results.outcomes,
+                                                   programs, deadline, test_timeout))
         if tests is not None:
             results = restricted(results, tests)
-        return to_test_run(results, lines, res.output, time.monotonic() - started)
+        return results.test_run(time.monotonic() - started, res.output)
 
     def _programs_for(self, tests: Sequence[str] | None) -> list[str] | None:
         """The programs to run for ``tests``, or None for all (a test not of a known program)."""
@@ -208,13 +195,11 @@ class MakeDriver:
     def _make(self, project_dir: Path, only: Sequence[str] | None, deadline: float | None,
               test_timeout: float | None) -> proc.ProcResult:
         env = {**os.environ, "APR_PROJECT": str(project_dir.resolve()),
-               "APR_MEMORY_KB": str(self.memory_mb * 1024),
                "APR_PROGRAM_TIMEOUT": f"{self._program_limit(test_timeout):g}"}
         if only is not None:
             env["APR_ONLY"] = " ".join(only) or "-"
-        left = None if deadline is None else max(1.0, deadline - time.monotonic())
-        return proc.run_tests(self._full_argv(project_dir), cwd=project_dir, timeout=left,
-                              env=env)
+        return run_tool(self._full_argv(project_dir), cwd=project_dir,
+                        timeout=proc.time_left(deadline), env=env, fenced=True)
 
     def _full_argv(self, project_dir: Path) -> list[str]:
         make, *rest = self.command
@@ -222,7 +207,7 @@ class MakeDriver:
             return list(self.command)
         extra = [f"SHELL={self._shell}"]
         if not {"-f", "--file", "--makefile"} & {w.partition("=")[0] for w in rest}:
-            found = next((m for m in MAKEFILES if (project_dir / m).is_file()), None)
+            found = find_makefile(project_dir)
             extra += ["-f", found] if found else []
         extra += ["-f", str(self._dir / "apr-coverage.mk")]
         return [make, *extra, *rest]
@@ -235,17 +220,19 @@ class MakeDriver:
             most = max((len(names) for names in self._known.values()), default=0)
         return test_timeout * (most or _FIRST_RUN_TESTS)
 
-    def _results(self, programs: list[Program], outer: str,
-                 test_timeout: float | None) -> Results:
+    def _results(self, framed: list[Program], outer: str, test_timeout: float | None
+                 ) -> tuple[Results, dict[str, list[str]]]:
+        """The run's tests, and the ids of each program's tests."""
         results = Results()
-        for program in programs:
-            self._add_program(results, program, self._program_limit(test_timeout))
+        limit = self._program_limit(test_timeout)
+        programs = {p.source: self._add_program(results, p, limit) for p in framed}
         stream = parse_tap(outer)
         for test in stream.tests:
             results.add(f"{self.target}::{test.name}", test.status, test.trace)
-        return results
+        return results, programs
 
-    def _add_program(self, results: Results, program: Program, limit: float) -> None:
+    def _add_program(self, results: Results, program: Program, limit: float) -> list[str]:
+        """Add a program's tests to ``results``; their ids."""
         stream = parse_tap(program.output)
         with self._lock:
             known = self._known.setdefault(program.source, [])
@@ -264,23 +251,20 @@ class MakeDriver:
                 results.add(ids[-1], verdict, f"not run: {why}")
         ids.append(f"{program.source}::{EXIT}")
         results.add(ids[-1], verdict, why if verdict is not TestStatus.PASSED else "", each)
-        results.programs[program.source] = ids
+        return ids
 
-    def _coverage(self, project_dir: Path, repo_root: Path, results: Results,
-                  deadline: float | None, test_timeout: float | None
-                  ) -> dict[str, dict[str, tuple[int, ...]]]:
+    def _coverage(self, project_dir: Path, repo_root: Path, outcomes: dict[str, TestStatus],
+                  programs: dict[str, list[str]], deadline: float | None,
+                  test_timeout: float | None) -> dict[str, dict[str, tuple[int, ...]]]:
         """Per-test lines: the whole run's for tests not of a program, each program's own
         (run again alone) for its tests."""
-        def keep(file: str) -> bool:
-            return file.endswith((".c", ".h")) and not is_c_test_file(file)
-
-        whole = gcov.collect(project_dir, repo_root, keep)
-        of_programs = {t for ids in results.programs.values() for t in ids}
-        per_test = {t: whole for t in results.outcomes if t not in of_programs}
-        for source, ids in results.programs.items():
+        whole = gcov.collect(project_dir, repo_root, is_c_code)
+        of_programs = {t for ids in programs.values() for t in ids}
+        per_test = {t: whole for t in outcomes if t not in of_programs}
+        for source, ids in programs.items():
             gcov.reset(project_dir)
             self._make(project_dir, [source], deadline, test_timeout)
-            lines = gcov.collect(project_dir, repo_root, keep)
+            lines = gcov.collect(project_dir, repo_root, is_c_code)
             per_test.update((t, lines) for t in ids)
         return per_test
 
@@ -337,21 +321,14 @@ def _float(text: str) -> float:
 
 def restricted(results: Results, tests: Sequence[str]) -> Results:
     """Only ``tests``; one the run did not report fails, saying so."""
-    out = Results(programs=results.programs)
+    out = Results()
     for test in tests:
         if test in results.outcomes:
             out.add(test, results.outcomes[test], results.traces.get(test, ""),
                     results.durations.get(test, 0.0))
+            if test in results.coverage:
+                out.coverage[test] = results.coverage[test]
         else:
             out.add(test, TestStatus.FAILED, "not reported: no test program printed this test")
     return out
 
-
-def to_test_run(results: Results, coverage: dict[str, dict[str, tuple[int, ...]]],
-                output: str, seconds: float) -> TestRun:
-    """The run's :class:`TestRun` (returncode 1 when a test failed, else 0)."""
-    bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in results.outcomes.values())
-    cov = {t: lines for t, lines in coverage.items() if t in results.outcomes}
-    return TestRun(outcomes=results.outcomes, seconds=seconds, returncode=int(bad),
-                   output=output[-20000:], coverage=cov, traces=results.traces,
-                   durations=results.durations)

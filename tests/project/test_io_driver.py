@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from apr.errors import UsageError
+from apr.errors import TestCommandNotFound, UsageError
 from apr.model import TestStatus
+from apr.project import gcov
 from apr.project.io_driver import IODriver, first_difference, parse_options, same_output
 from tests.project.c_fixture import needs_cc, write_project
 
@@ -53,6 +54,8 @@ def test_io_outcomes_crash_timeout_and_coverage(tmp_path: Path) -> None:
         assert set(run.coverage["tests/1"]) == {"max.c"}
         assert 8 in run.coverage["tests/1"]["max.c"]
         assert run.coverage["tests/4"] == {}  # a crashed program writes no counters
+        hang = driver.run(root, root, ["tests/5"], timeout=1)  # no test_timeout: the run's
+        assert hang.outcomes == {"tests/5": TestStatus.TIMEOUT}
         subset = driver.run(root, root, ["tests/2", "tests/lonely"], timeout=60)
         assert subset.outcomes["tests/2"] is TestStatus.PASSED
         assert subset.outcomes["tests/lonely"] is TestStatus.FAILED
@@ -75,3 +78,21 @@ def test_options_are_checked() -> None:
                                                              "tests": "cases"}
     with pytest.raises(UsageError):
         parse_options("prog=x")
+
+
+def test_a_missing_compiler_is_a_clear_error(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"max.c": PROGRAM, **TESTS}, commit=False)
+    driver = IODriver("cc=apr-no-such-cc")
+    try:
+        with pytest.raises(TestCommandNotFound, match="apr-no-such-cc not found"):
+            driver.run(root, root, timeout=60)
+    finally:
+        driver.close()
+
+
+def test_a_missing_gcov_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    (tmp_path / "max.gcda").write_bytes(b"")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(TestCommandNotFound, match="gcov not found"):
+        gcov.collect(tmp_path, tmp_path, lambda file: True)

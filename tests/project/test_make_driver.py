@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from apr.errors import TestCommandNotFound
 from apr.model import TestStatus
 from apr.project import detect_driver
 from apr.project.make import MakeDriver
@@ -148,3 +149,13 @@ def test_a_missing_target_is_an_error_not_an_empty_run(tmp_path: Path) -> None:
     finally:
         driver.close()
     assert run.errors and "No rule to make target" in run.errors[0]
+
+
+def test_a_missing_make_is_a_clear_error(tmp_path: Path) -> None:
+    root = make_c_project(tmp_path)
+    driver = MakeDriver("apr-no-such-make test")
+    try:
+        with pytest.raises(TestCommandNotFound, match="apr-no-such-make not found"):
+            driver.run(root, root, timeout=60)
+    finally:
+        driver.close()
