@@ -46,7 +46,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from apr.generate.brace_site import BraceSite, base_type, int_literal
-from apr.generate.site import Node, Rewrite, contains, field_of, interleave, unique
+from apr.generate.site import (
+    Node,
+    Rewrite,
+    argument_removals,
+    contains,
+    field_of,
+    interleave,
+    replace,
+    short,
+    swap_lines,
+    unique,
+)
 from apr.generate.syntax import Syntax
 
 DONORS_PER_SITE = 4
@@ -61,19 +72,6 @@ DONOR_WEIGHT = 0.8
 UNWRAP_WEIGHT = 0.7
 WRAP_WEIGHT = 0.7
 ARGUMENT_SHIFT_WEIGHT = 0.8
-
-
-def replace(site: BraceSite, node: Node, text: str, description: str = "",
-            weight: float = 1.0) -> Rewrite:
-    """Replace ``node`` by ``text``; the description defaults to ``old -> new``."""
-    old = site.text(node)
-    return Rewrite(node.start_byte, node.end_byte, text, description or f"`{old}` -> `{text}`",
-                   weight)
-
-
-def short(text: str, width: int = 40) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def operator_of(site: BraceSite, node: Node) -> Node | None:
@@ -764,7 +762,7 @@ def _argument_site(site: BraceSite, call: Node) -> Iterator[Rewrite]:
         return
     arities = {a for n, a, _ in _methods(site) if n == site.text(name)}
     if len(args) - 1 in arities:
-        yield from _removals(site, args)
+        yield from argument_removals(site, args, REMOVAL_WEIGHT)
     if len(args) + 1 in arities:
         yield from _additions(site, call, args)
 
@@ -781,15 +779,6 @@ def _swaps(site: BraceSite, args: list[Node]) -> Iterator[Rewrite]:
         text = site.text(second) + middle + site.text(first)
         description = f"swap `{site.text(first)}` and `{site.text(second)}`"
         yield Rewrite(first.start_byte, second.end_byte, text, description)
-
-
-def _removals(site: BraceSite, args: list[Node]) -> Iterator[Rewrite]:
-    for index, arg in enumerate(args):
-        if index + 1 < len(args):
-            start, end = arg.start_byte, args[index + 1].start_byte
-        else:
-            start, end = (args[index - 1].end_byte if index else arg.start_byte), arg.end_byte
-        yield Rewrite(start, end, "", f"remove argument `{site.text(arg)}`", REMOVAL_WEIGHT)
 
 
 def _additions(site: BraceSite, call: Node, args: list[Node]) -> Iterator[Rewrite]:
@@ -964,15 +953,7 @@ def move_statement(site: BraceSite) -> Iterator[Rewrite]:
         if neighbour is None or neighbour.type not in site.syntax.movable | {"if_statement"}:
             continue
         if site.alone_on_lines(neighbour):
-            yield _swap(site, *sorted((anchor, neighbour), key=lambda n: n.start_byte))
-
-
-def _swap(site: BraceSite, first: Node, second: Node) -> Rewrite:
-    a_start, a_end = site.line_start(first.start_byte), site.line_end(first.end_byte)
-    b_start, b_end = site.line_start(second.start_byte), site.line_end(second.end_byte)
-    text = site.slice(b_start, b_end) + site.slice(a_end, b_start) + site.slice(a_start, a_end)
-    description = f"swap `{short(site.text(first))}` and `{short(site.text(second))}`"
-    return Rewrite(a_start, b_end, text, description)
+            yield swap_lines(site, *sorted((anchor, neighbour), key=lambda n: n.start_byte))
 
 
 BraceFamily = Callable[[BraceSite], Iterable[Rewrite]]

@@ -16,9 +16,11 @@ from apr.generate.site import (
     Node,
     Rewrite,
     Site,
+    argument_removals,
     field_of,
     interleave,
     is_variable,
+    replace,
     unique,
     walk,
 )
@@ -83,12 +85,6 @@ ADDITIVE_SAFE = frozenset(
      "unary_operator", "binary_operator"}
 )
 LOW_PRECEDENCE_BINARY = frozenset({"<<", ">>", "&", "|", "^"})
-
-
-def replace(site: Site, node: Node, text: str, description: str = "") -> Rewrite:
-    """Replace ``node`` by ``text``; the description defaults to ``old -> new``."""
-    old = site.text(node)
-    return Rewrite(node.start_byte, node.end_byte, text, description or f"`{old}` -> `{text}`")
 
 
 def spaced(site: Site, node: Node, text: str) -> str:
@@ -416,7 +412,7 @@ def _argument_site(site: Site, arguments: Node) -> Iterator[Rewrite]:
     args = [a for a in arguments.named_children if a.type != "comment"]
     positional = [a for a in args if a.type not in SPLATS]
     yield from _swaps(site, positional)
-    yield from _removals(site, args)
+    yield from argument_removals(site, args, REMOVAL_WEIGHT)
     yield from _additions(site, arguments, args, positional)
 
 
@@ -429,15 +425,6 @@ def _swaps(site: Site, args: list[Node]) -> Iterator[Rewrite]:
         text = site.text(second) + middle + site.text(first)
         description = f"swap `{site.text(first)}` and `{site.text(second)}`"
         yield Rewrite(first.start_byte, second.end_byte, text, description)
-
-
-def _removals(site: Site, args: list[Node]) -> Iterator[Rewrite]:
-    for index, arg in enumerate(args):
-        if index + 1 < len(args):
-            start, end = arg.start_byte, args[index + 1].start_byte
-        else:
-            start, end = (args[index - 1].end_byte if index else arg.start_byte), arg.end_byte
-        yield Rewrite(start, end, "", f"remove argument `{site.text(arg)}`", REMOVAL_WEIGHT)
 
 
 def _additions(

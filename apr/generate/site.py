@@ -60,6 +60,39 @@ class Rewrite:
     weight: float = 1.0
 
 
+def replace(site: Site, node: Node, text: str, description: str = "",
+            weight: float = 1.0) -> Rewrite:
+    """Replace ``node`` by ``text``; the description defaults to ``old -> new``."""
+    old = site.text(node)
+    return Rewrite(node.start_byte, node.end_byte, text, description or f"`{old}` -> `{text}`",
+                   weight)
+
+
+def short(text: str, width: int = 40) -> str:
+    """The first line of ``text``, cut to ``width`` characters, for descriptions."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
+def swap_lines(site: Site, first: Node, second: Node) -> Rewrite:
+    """Swap the lines of statement ``first`` with those of the later statement ``second``."""
+    a_start, a_end = site.line_start(first.start_byte), site.line_end(first.end_byte)
+    b_start, b_end = site.line_start(second.start_byte), site.line_end(second.end_byte)
+    text = site.slice(b_start, b_end) + site.slice(a_end, b_start) + site.slice(a_start, a_end)
+    description = f"swap `{short(site.text(first))}` and `{short(site.text(second))}`"
+    return Rewrite(a_start, b_end, text, description)
+
+
+def argument_removals(site: Site, args: list[Node], weight: float) -> Iterator[Rewrite]:
+    """Each argument of a call removed, with the separator next to it."""
+    for index, arg in enumerate(args):
+        if index + 1 < len(args):
+            start, end = arg.start_byte, args[index + 1].start_byte
+        else:
+            start, end = (args[index - 1].end_byte if index else arg.start_byte), arg.end_byte
+        yield Rewrite(start, end, "", f"remove argument `{site.text(arg)}`", weight)
+
+
 def walk(node: Node) -> Iterator[Node]:
     """``node`` and all its descendants, in document (pre-)order."""
     cursor = node.walk()

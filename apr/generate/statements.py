@@ -19,6 +19,8 @@ from apr.generate.site import (
     interleave,
     is_variable,
     returned,
+    short,
+    swap_lines,
     target_names,
     unique,
     walk,
@@ -40,12 +42,6 @@ DEFAULT_RETURNS = ("None", "0", "[]", '""', "False")
 """Guard return values when the function has no other return to borrow from."""
 CLAUSE_DONORS = 3
 GUARDED_VARIABLES = 3
-
-
-def short(text: str, width: int = 40) -> str:
-    """The first line of ``text``, cut to ``width`` characters, for descriptions."""
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 # --- 6. conditions -----------------------------------------------------------------------------
@@ -388,13 +384,4 @@ def move_statement(site: Site) -> Iterator[Rewrite]:
         if neighbour is None or neighbour.type in CLAUSES:
             continue
         if site.alone_on_lines(neighbour):
-            yield _swap(site, *sorted((anchor, neighbour), key=lambda n: n.start_byte))
-
-
-def _swap(site: Site, first: Node, second: Node) -> Rewrite:
-    a_start, a_end = site.line_start(first.start_byte), site.line_end(first.end_byte)
-    b_start, b_end = site.line_start(second.start_byte), site.line_end(second.end_byte)
-    text = site.slice(b_start, b_end) + site.slice(a_end, b_start) + site.slice(a_start, a_end)
-    description = f"swap `{short(site.text(first))}` and `{short(site.text(second))}`"
-    return Rewrite(a_start, b_end, text, description)
-
+            yield swap_lines(site, *sorted((anchor, neighbour), key=lambda n: n.start_byte))
