@@ -3,7 +3,8 @@
 - ``exact_match``: every changed file, after removing comments, docstrings and whitespace, has
   the same tokens as the developer's fixed file.
 - ``correct``: an exact match, or the same syntax tree (tree-sitter) after the same
-  normalization and with redundant parentheses unwrapped (``(a + b)`` == ``a + b``).
+  normalization, with redundant parentheses unwrapped (``(a + b)`` == ``a + b``) and the
+  braces of a one-statement ``if``/loop body dropped (``if (c) { s; }`` == ``if (c) s;``).
 """
 
 from __future__ import annotations
