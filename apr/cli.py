@@ -28,9 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
         "failing test, generate candidate fixes, and keep those the tests accept.")
     parser.add_argument("--version", action="version", version=f"apr {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_repair(sub.add_parser("repair", help="repair a repository with a failing test",
-                               description="Repair the git repository at PATH. Without --apply or "
-                               "--branch, the repository is only read, never written."))
+    repair = sub.add_parser("repair", help="repair a repository with a failing test",
+                            description="Repair the git repository at PATH. Without --apply or "
+                            "--branch, the repository is only read, never written.")
+    _add_repair(repair)
+    _add_cluster(repair, "test candidates on this Dask cluster's workers")
     _add_ci(sub.add_parser("ci", help="repair in a CI job: summary, SARIF, annotations, branch",
                            description="Repair the git repository at PATH (default: .) with the "
                            "ci pipeline's budget, and write what a CI job shows: a Markdown "
@@ -117,6 +119,7 @@ def _add_bench(p: argparse.ArgumentParser) -> None:
     run.add_argument("--engine", choices=["warm", "cold", "check"], default="warm",
                      help="how candidates' tests run (see apr repair --help)")
     _add_search(run)
+    _add_cluster(run, "each bug a task on this Dask cluster")
     run.add_argument("--out", required=True, metavar="DIR")
     rep = sub.add_parser("report", help="tables (text, Markdown, HTML) of a bench run")
     rep.add_argument("out", metavar="DIR")
@@ -186,10 +189,21 @@ def _add_suite_args(p: argparse.ArgumentParser) -> None:
                    "{python_version}); default: the one running apr")
 
 
+def _add_cluster(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--cluster", metavar="ADDRESS", help=f"{what}: tcp://HOST:PORT (a running "
+                   "Dask scheduler) or local:N (N local worker processes); needs "
+                   "pip install 'apr[cluster]' (docs/cluster.md)")
+
+
 def _suite(args: argparse.Namespace) -> Benchmark:
     from apr.bench import open_suite
 
-    return open_suite(args.suite, args.path, args.lang, clones=args.clones, python=args.python)
+    path, clones = args.path, args.clones
+    if getattr(args, "cluster", None):  # workers do not share our working directory
+        if path or args.suite == "manifest":
+            path = str(Path(path or "benchmarks/python").resolve())
+        clones = str(Path(clones).resolve()) if clones else clones
+    return open_suite(args.suite, path, args.lang, clones=clones, python=args.python)
 
 
 def _add_repair(p: argparse.ArgumentParser) -> None:
@@ -305,8 +319,13 @@ def cmd_repair(args: argparse.Namespace) -> ExitCode:
     project_dir = user.root / user.project
     config = resolve_config(project_dir, _flags(args))
     _check_outputs(args, user.root)
+    if args.cluster:
+        from apr.cluster import check_address
+
+        check_address(args.cluster)
     task = RepairTask(path=Path(args.path), config=config,
-                      run_dir=Path(args.run_dir) if args.run_dir else None)
+                      run_dir=Path(args.run_dir) if args.run_dir else None,
+                      cluster=args.cluster)
     with _display(args.quiet) as progress:
         try:
             result = repair(task, progress)
@@ -406,14 +425,31 @@ def _bench_run(args: argparse.Namespace) -> ExitCode:
         verdict = ("correct" if record["correct"] else "plausible" if record["plausible"]
                    else record["status"])
         print(f"[{done}/{total}] {record['bug']}: {verdict} "
-              f"({record.get('candidates_validated', 0)} validated, {record['seconds']:.1f} s)",
-              flush=True)
+              f"({record.get('candidates_validated', 0)} validated, {record['seconds']:.1f} s"
+              + (f", on {record['worker']})" if "worker" in record else ")"), flush=True)
 
-    run_suite(suite, bugs, settings, Path(args.out), show)
+    if args.cluster:
+        _bench_on_cluster(args.cluster, suite, bugs, settings, Path(args.out), show)
+    else:
+        run_suite(suite, bugs, settings, Path(args.out), show)
     text, md, page = write_reports(Path(args.out))
     print(text)
     print(f"apr: wrote {md} and {page}")
     return ExitCode.OK
+
+
+def _bench_on_cluster(address: str, suite: Benchmark, bugs: list[Any], settings: Any,
+                      out: Path, show: Any) -> None:
+    from apr.bench.runner import run_suite
+    from apr.cluster import connect, threads
+    from apr.cluster.bench import cluster_runner
+
+    with connect(address) as client:
+        workers = len(client.nthreads())
+        print(f"apr: cluster {address}: {workers} worker(s), {threads(client)} bug(s) at once",
+              flush=True)
+        run_suite(suite, bugs, settings, out, show, runner=cluster_runner(client),
+                  extra_meta={"cluster": address, "cluster_workers": workers})
 
 
 def _bench_report(args: argparse.Namespace) -> ExitCode:

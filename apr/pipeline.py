@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from apr import config as config_mod
 from apr import proc, runfolder
@@ -71,6 +71,9 @@ from apr.validate.expect import Expectation, expectation
 from apr.validate.multihunk import ValidationRun, greedy
 from apr.validate.selection import Selection
 from apr.validate.validator import Limits, Plan, Validator
+
+if TYPE_CHECKING:
+    from apr.cluster.validation import ClusterTests
 
 
 class Progress(Protocol):
@@ -303,6 +306,8 @@ class RepairTask:
             set, spectrum-based localization is skipped.
         cache: a store of earlier validation outcomes (``apr ci``); candidates found there are
             not run again, and new outcomes are added to it.
+        cluster: a Dask cluster's address (:mod:`apr.cluster`): candidates are tested on its
+            workers, as many at once as it has threads; everything else runs here.
     """
 
     path: Path
@@ -310,6 +315,7 @@ class RepairTask:
     run_dir: Path | None = None
     locations: tuple[Location, ...] | None = None
     cache: ValidationCache | None = None
+    cluster: str | None = None
 
 
 def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
@@ -326,14 +332,14 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
     record.save("config", config_mod.as_dict(task.config))
     gens = make_generators(task.config)  # before any test runs: a missing model fails fast
     with runfolder.claimed(), proc.fenced(fence_of(task.config)):
-        driver = _driver(task.config, user.root, user.root / user.project)
+        driver = driver_for(task.config, user.root, user.root / user.project)
         try:
             with record.stage("snapshot"):
                 progress.stage("snapshot", str(user.root))
                 snapshot = Snapshot(user)
-            with snapshot:
+            with snapshot, _remote(task, snapshot, progress) as remote:
                 result = _repair_in(snapshot, driver, lang, task, record, progress, started,
-                                    gens)
+                                    gens, remote)
             if isinstance(driver, CheckedDriver):
                 progress.stage("engine check", f"{driver.compared} test runs warm and cold, "
                                "the same outcomes")
@@ -342,7 +348,28 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
             driver.close()
 
 
-def _driver(config: RepairConfig, root: Path, project: Path) -> TestDriver:
+@contextmanager
+def _remote(task: RepairTask, snapshot: Snapshot,
+            progress: Progress) -> Iterator[ClusterTests | None]:
+    """The cluster's workers, ready to test candidates of ``snapshot`` (None: test here)."""
+    if not task.cluster:
+        yield None
+        return
+    from apr.cluster import connect
+    from apr.cluster.validation import ClusterTests
+
+    with connect(task.cluster) as client:
+        remote = ClusterTests(client, snapshot, task.config)
+        progress.stage("cluster", f"{len(client.nthreads())} worker(s) at {task.cluster}, "
+                       f"{remote.threads} candidate(s) at once; snapshot bundle "
+                       f"{remote.bundle_bytes / 1e6:.1f} MB")
+        try:
+            yield remote
+        finally:
+            remote.close()
+
+
+def driver_for(config: RepairConfig, root: Path, project: Path) -> TestDriver:
     """The run's test driver, warm, cold or both (``engine``: apr.validate.engine)."""
     def make(warm: bool) -> TestDriver:
         return make_driver(config.driver, project, config.language, config.test_command,
@@ -364,8 +391,11 @@ def fence_of(config: RepairConfig) -> Fence:
 
 def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, task: RepairTask,
                record: RunRecord, progress: Progress, started: float,
-               gens: Sequence[Generator]) -> RepairResult:
+               gens: Sequence[Generator], remote: ClusterTests | None = None,
+               ) -> RepairResult:
     config = task.config
+    if remote is not None:  # as many candidates in flight as the cluster has threads
+        config = dataclasses.replace(config, workers=remote.threads)
     deadline = started + config.time_limit
     with record.stage("baseline"):
         project = snapshot.user.root / snapshot.user.project  # the same layout as workspaces
@@ -408,7 +438,7 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
         cache = task.cache.scope(snapshot, scope.strip()) if task.cache else None
         plan = Plan(expect, Selection(baseline, expect))
         run, first = _validate(snapshot, driver, baseline, plan, head, config,
-                               (started, deadline), progress, cache)
+                               (started, deadline), progress, cache, remote)
     with record.stage("multihunk"):
         multi = _multi_hunk(run, generated, expect, config, lang, progress)
     record.save("multihunk", multi)
@@ -552,7 +582,7 @@ def _frame_resolver(snapshot: Snapshot, tracked: set[str]) -> Callable[[str], st
 def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun, plan: Plan,
               candidates: Sequence[Candidate], config: RepairConfig,
               times: tuple[float, float], progress: Progress, cache: CacheScope | None = None,
-              ) -> tuple[ValidationRun, list[float]]:
+              remote: ClusterTests | None = None) -> tuple[ValidationRun, list[float]]:
     """Validate in rank order; the run goes on with the multi-hunk phase. The list gets when
     (seconds since the run started) the first plausible patch arrived. ``times`` is (start,
     deadline) in ``time.monotonic()`` terms."""
@@ -569,8 +599,8 @@ def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun, plan: P
             first.append(round(time.monotonic() - started, 3))
         progress.validated(result, done, min(offered, config.budget))
 
-    run = ValidationRun(Validator(snapshot, driver, plan, limits, cache), config.workers,
-                        on_result, cache)
+    validator = Validator(snapshot, driver, plan, limits, cache, remote)
+    run = ValidationRun(validator, config.workers, on_result, cache)
     run.validate(candidates)
     return run, first
 

@@ -18,7 +18,7 @@ import platform
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,12 +93,7 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
     from apr.pipeline import RepairTask, repair, resolve_config
 
     started = time.monotonic()
-    record: dict[str, Any] = {"bug": bug.id, "language": bug.language, "fl": settings.fl,
-                              "budget": settings.budget, "pipeline": settings.pipeline,
-                              "time_limit": settings.time_limit, "hunks": bug.hunks,
-                              "kind": bug.kind, "engine": settings.engine,
-                              **({"model": list(settings.model)}
-                                                   if settings.model else {})}
+    record = record_header(bug, settings)
     with tempfile.TemporaryDirectory(prefix="apr-bench-") as tmp:
         try:
             checkout = suite.checkout(bug, Path(tmp) / bug.id)
@@ -129,6 +124,20 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
                                   traceback.format_exc(limit=8)))
     record["seconds"] = round(time.monotonic() - started, 3)
     return record
+
+
+def record_header(bug: Bug, settings: BenchSettings) -> dict[str, Any]:
+    """The fields of a bug's record that say what was run, whatever became of it."""
+    return {"bug": bug.id, "language": bug.language, "fl": settings.fl,
+            "budget": settings.budget, "pipeline": settings.pipeline,
+            "time_limit": settings.time_limit, "hunks": bug.hunks, "kind": bug.kind,
+            "engine": settings.engine, **({"model": list(settings.model)}
+                                          if settings.model else {})}
+
+
+def failed_record(bug: Bug, settings: BenchSettings, message: str) -> dict[str, Any]:
+    """The record of a bug that could not be run at all (``status = "error"``)."""
+    return {**record_header(bug, settings), **_failed("error", message), "seconds": 0.0}
 
 
 def _failed(status: str, message: str, trace: str = "") -> dict[str, Any]:
@@ -185,19 +194,31 @@ def done_ids(results: Path) -> set[str]:
     return {str(record["bug"]) for record in read_records(results)}
 
 
+Runner = Callable[[Benchmark, Sequence[Bug], BenchSettings], Iterable[dict[str, Any]]]
+"""Runs bugs and yields their records as they finish (here, one after the other; on a cluster,
+:func:`apr.cluster.bench.cluster_runner`, in parallel)."""
+
+
+def one_by_one(suite: Benchmark, bugs: Sequence[Bug],
+               settings: BenchSettings) -> Iterator[dict[str, Any]]:
+    for bug in bugs:
+        with runfolder.claimed():  # the checkout too: nothing is left if the run is killed
+            yield run_bug(suite, bug, settings)
+
+
 def run_suite(suite: Benchmark, bugs: Sequence[Bug], settings: BenchSettings, out: Path,
               on_result: Callable[[dict[str, Any], int, int], None] | None = None,
+              runner: Runner = one_by_one, extra_meta: Mapping[str, Any] | None = None,
               ) -> list[dict[str, Any]]:
-    """Run every bug not yet in ``out/results.jsonl``; append one line per bug; return them."""
+    """Run every bug not yet in ``out/results.jsonl``; append one line per bug as it finishes;
+    return them. ``extra_meta`` goes into ``run.json`` beside the settings."""
     out.mkdir(parents=True, exist_ok=True)
     results = out / "results.jsonl"
-    _write_meta(out, suite, settings)
+    _write_meta(out, suite, settings, extra_meta or {})
     skip = done_ids(results)
     todo = [b for b in bugs if b.id not in skip]
     records = []
-    for i, bug in enumerate(todo, 1):
-        with runfolder.claimed():  # the checkout too: nothing is left if the run is killed
-            record = run_bug(suite, bug, settings)
+    for i, record in enumerate(runner(suite, todo, settings), 1):
         with results.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, sort_keys=True) + "\n")
         records.append(record)
@@ -206,8 +227,9 @@ def run_suite(suite: Benchmark, bugs: Sequence[Bug], settings: BenchSettings, ou
     return records
 
 
-def _write_meta(out: Path, suite: Benchmark, settings: BenchSettings) -> None:
-    meta = {"suite": suite.name, "settings": asdict(settings), "machine": machine()}
+def _write_meta(out: Path, suite: Benchmark, settings: BenchSettings,
+                extra: Mapping[str, Any]) -> None:
+    meta = {"suite": suite.name, "settings": asdict(settings), "machine": machine(), **extra}
     (out / "run.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 

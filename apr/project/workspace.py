@@ -102,6 +102,29 @@ class Snapshot:
             self.close()
             raise
 
+    @classmethod
+    def from_bundle(cls, bundle: Path, project: str,
+                    base_dir: str | Path | None = None) -> Snapshot:
+        """The snapshot that :meth:`bundle` wrote, cloned on another machine (a cluster
+        worker): the same commit, the same files; ``user.root`` is the clone itself."""
+        self = cls.__new__(cls)
+        self.dir = Path(tempfile.mkdtemp(prefix="apr-", dir=base_dir))
+        self.repo_dir = self.dir / "snapshot"
+        self.user = UserRepo(root=self.repo_dir, project=project)
+        self._lock = threading.Lock()
+        try:
+            self.repo = git.Repo.clone_from(str(bundle), self.repo_dir,
+                                            multi_options=["--no-hardlinks", "-q"])
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def bundle(self, dest: Path) -> Path:
+        """Write the snapshot's commit to ``dest`` as a git bundle (see :meth:`from_bundle`)."""
+        self.repo.git.bundle("create", str(dest), "HEAD", "--all")
+        return dest
+
     def _copy_files(self, names: Iterable[str]) -> None:
         for name in names:
             src, dst = self.user.root / name, self.repo_dir / name

@@ -63,7 +63,7 @@ class Plan:
         return cls(expect, Selection(baseline, expect))
 
 
-class _Pool:
+class WorkspacePool:
     """Workspaces handed to one worker at a time."""
 
     def __init__(self, snapshot: Snapshot) -> None:
@@ -84,21 +84,34 @@ class _Pool:
         with self.lock:
             self.free.append(ws)
 
+    def run(self, driver: TestDriver, candidate: Candidate, plan: Plan, limits: Limits,
+            index: int) -> ValidationResult:
+        """:func:`validate_one` in a free workspace (made when none is free)."""
+        ws = self.take()
+        try:
+            return validate_one(ws, driver, candidate, plan, limits, index)
+        finally:
+            self.give(ws)
+
 
 class Validator:
     """Runs candidates against the tests; yields results in completion order."""
 
     def __init__(self, snapshot: Snapshot, driver: TestDriver, baseline: TestRun | Plan,
-                 limits: Limits, cache: CacheScope | None = None) -> None:
+                 limits: Limits, cache: CacheScope | None = None,
+                 remote: Remote | None = None) -> None:
         """``baseline`` is the baseline run (every failing test a target) or a :class:`Plan`;
         ``cache``, when given, answers candidates validated before (in an earlier run on the
-        same code and test command) and stores the new outcomes."""
+        same code and test command) and stores the new outcomes. ``remote``, when given, tests
+        each candidate elsewhere (:mod:`apr.cluster.validation`) instead of in a local
+        workspace; what is decided here (order, stopping, equal programs, the cache) stays."""
         self.snapshot = snapshot
         self.cache = cache
+        self.remote = remote
         self.driver = driver
         self.plan = baseline if isinstance(baseline, Plan) else Plan.of(baseline)
         self.limits = limits
-        self.pool = _Pool(snapshot)
+        self.pool = WorkspacePool(snapshot)
         self.programs = Programs(snapshot)  # shared by with_limits copies, like the pool
         self._stop_after: int | None = None
         self._plausible: list[int] = []
@@ -175,17 +188,20 @@ class Validator:
         return None if self.cache is None else self.cache.get(candidate, index)
 
     def _tested(self, candidate: Candidate, index: int) -> ValidationResult:
-        ws = self.pool.take()
-        try:
-            result = validate_one(ws, self.driver, candidate, self.plan, self.limits, index)
-        finally:
-            self.pool.give(ws)
+        if self.remote is not None:
+            result = self.remote(candidate, self.plan, self.limits, index)
+        else:
+            result = self.pool.run(self.driver, candidate, self.plan, self.limits, index)
         if self.cache is not None:
             self.cache.put(candidate, result)
         return result
 
 
 _Pending = dict[Future[ValidationResult | None], int]
+
+Remote = Callable[[Candidate, Plan, Limits, int], ValidationResult]
+"""Tests one candidate somewhere else, as :func:`validate_one` would: (candidate, plan, limits,
+index) -> its result."""
 
 
 def _wait_first(pending: _Pending) -> list[Future[ValidationResult | None]]:

@@ -1,0 +1,161 @@
+"""`apr repair --cluster`: candidates tested on Dask workers, in warm workspaces kept there.
+
+The coordinator (the machine running ``apr repair``) does everything but the candidates' test
+runs: the snapshot, the baseline, localization, generation, and validation's decisions (rank
+order, the budget, the deadline, ``max_patches``, equal programs answered once, the cache), in
+:class:`apr.validate.validator.Validator`, which is handed a :class:`ClusterTests` as its
+``remote``. Per candidate, one task (:func:`validate_remote`) runs on a worker.
+
+The snapshot travels once: a git bundle of its commit is scattered to every worker with the
+run's settings. On a worker, the first task of a run clones it, builds the run's test driver
+(warm engine included) and keeps both, with the worktrees it makes, until the run ends
+(:func:`drop_state`, sent to every worker) or the worker process exits. Tasks on one worker
+share them as the local validator's threads do.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import secrets
+import shutil
+import tempfile
+import threading
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from apr import proc
+from apr.config import RepairConfig
+from apr.errors import AprError
+from apr.model import Candidate, ValidationResult
+from apr.project.base import TestDriver
+from apr.project.workspace import Snapshot
+from apr.validate.validator import Limits, Plan, WorkspacePool
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What every worker needs for one run, besides the bundle."""
+
+    key: str  # the run's, unique
+    project: str  # the project folder inside the repository ("" = the root)
+    config: RepairConfig
+
+
+class ClusterTests:
+    """The coordinator's side: a :data:`apr.validate.validator.Remote` on a Dask client."""
+
+    def __init__(self, client: Any, snapshot: Snapshot, config: RepairConfig) -> None:
+        from apr.cluster import threads
+
+        self.client = client
+        self.key = secrets.token_hex(8)
+        self.threads = threads(client)
+        with tempfile.TemporaryDirectory(prefix="apr-bundle-") as tmp:
+            data = snapshot.bundle(Path(tmp) / "snapshot.bundle").read_bytes()
+        self.bundle_bytes = len(data)
+        setup = Setup(self.key, snapshot.user.project, config)
+        self._shared = client.scatter([data, setup], broadcast=True, hash=False)
+        self._plans: dict[int, tuple[Plan, Any]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, candidate: Candidate, plan: Plan, limits: Limits,
+                 index: int) -> ValidationResult:
+        bundle, setup = self._shared
+        task = self.client.submit(validate_remote, bundle, setup, self._plan(plan), candidate,
+                                  limits, index, pure=False)
+        try:
+            result: ValidationResult = task.result()
+        except Exception as exc:  # a bad candidate is a result: this is the worker's failure
+            raise AprError(f"--cluster: a worker could not test candidates "
+                           f"({type(exc).__name__}: {exc})") from exc
+        return dataclasses.replace(result, candidate=candidate)  # ours, not a copy
+
+    def _plan(self, plan: Plan) -> Any:
+        """The plan as data on the cluster, scattered once per plan object."""
+        with self._lock:
+            known = self._plans.get(id(plan))
+            if known is None or known[0] is not plan:
+                known = (plan, self.client.scatter(plan, broadcast=True, hash=False))
+                self._plans[id(plan)] = known
+            return known[1]
+
+    def close(self) -> None:
+        """Close every worker's driver and remove its clone and worktrees."""
+        try:
+            self.client.run(drop_state, self.key)
+        finally:
+            self._plans.clear()
+            self.client.cancel(self._shared)
+
+
+# --- the worker's side --------------------------------------------------------------------------
+
+
+class _State:
+    """One run on one worker: the cloned snapshot, the run's driver, the worktrees."""
+
+    def __init__(self, bundle: bytes, setup: Setup) -> None:
+        from apr.pipeline import driver_for, fence_of
+
+        self.dir = Path(tempfile.mkdtemp(prefix="apr-cluster-"))
+        self._exit = ExitStack()
+        try:
+            path = self.dir / "snapshot.bundle"
+            path.write_bytes(bundle)
+            self.snapshot = Snapshot.from_bundle(path, setup.project, base_dir=self.dir)
+            root = self.snapshot.repo_dir
+            project = root / setup.project if setup.project else root
+            self._exit.enter_context(proc.fenced(fence_of(setup.config)))
+            self.driver: TestDriver = driver_for(setup.config, root, project)
+            self.pool = WorkspacePool(self.snapshot)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        driver = getattr(self, "driver", None)
+        try:
+            if driver is not None:
+                driver.close()
+        finally:
+            self._exit.close()
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_states: dict[str, _State] = {}
+_states_lock = threading.Lock()
+
+
+def _state(bundle: bytes, setup: Setup) -> _State:
+    with _states_lock:
+        state = _states.get(setup.key)
+        if state is None:
+            state = _states[setup.key] = _State(bundle, setup)
+        return state
+
+
+def validate_remote(bundle: bytes, setup: Setup, plan: Plan, candidate: Candidate,
+                    limits: Limits, index: int) -> ValidationResult:
+    """On a worker: test one candidate in one of this run's warm workspaces."""
+    state = _state(bundle, setup)
+    return state.pool.run(state.driver, candidate, plan, limits, index)
+
+
+def drop_state(key: str) -> bool:
+    """On a worker: end run ``key`` here (driver closed, files removed); False if it never
+    ran here."""
+    with _states_lock:
+        state = _states.pop(key, None)
+    if state is None:
+        return False
+    state.close()
+    return True
+
+
+@atexit.register
+def _drop_all() -> None:
+    for key in list(_states):
+        drop_state(key)

@@ -1,0 +1,150 @@
+"""`apr bench run --cluster`: bugs as tasks on a real scheduler and workers (separate processes).
+
+Outcomes must equal a local run of the same bugs at the same settings; rows name the worker
+that ran them; a worker that dies loses only its bug, run once more elsewhere, and a bug that
+kills two workers is recorded as an error.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apr.bench import open_suite
+from apr.bench.runner import BenchSettings, run_suite
+from apr.cli import main
+from apr.cluster import connect
+from apr.cluster.bench import STOP, cluster_runner
+from apr.errors import UsageError
+from tests.cluster.conftest import FAST, Cluster, make_suite, start_cluster, wait_until
+
+SETTINGS = ["--fl", "perfect", "--budget", "40", "--time-limit", "60", "--workers", "1"]
+
+
+def _rows(out: Path) -> dict[str, dict[str, Any]]:
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert len(rows) == len({r["bug"] for r in rows}), "a bug written twice"
+    return {r["bug"]: r for r in rows}
+
+
+def _outcome(row: dict[str, Any]) -> tuple[Any, ...]:
+    return row["status"], row["plausible"], row["correct"], row["patch"]
+
+
+@pytest.mark.slow
+def test_bench_on_cluster_equals_local_run(tmp_path: Path, dask_cluster: Cluster,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    suite = make_suite(tmp_path / "suite")
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    assert main(["bench", "run", "manifest", "--path", str(suite), *SETTINGS,
+                 "--out", str(local)]) == 0
+    base = [*SETTINGS, "--cluster", dask_cluster.address, "--out", str(remote)]
+    assert main(["bench", "run", "manifest", "--path", str(suite), "--bugs", "adder",
+                 *base]) == 0
+    assert main(["bench", "run", "manifest", "--path", str(suite), *base]) == 0  # resumes
+    here, there = _rows(local), _rows(remote)
+    assert set(there) == set(here) == set(FAST)
+    assert {b: _outcome(r) for b, r in there.items()} == {b: _outcome(r) for b, r in here.items()}
+    assert any(r["correct"] for r in there.values())  # not four failures alike
+    assert {r["worker"] for r in there.values()} == {"w1", "w2"}
+    assert all(r["attempts"] == 1 for r in there.values())
+    assert "on w" in capsys.readouterr().out
+    meta = json.loads((remote / "run.json").read_text())
+    assert meta["cluster"] == dask_cluster.address and meta["cluster_workers"] == 2
+
+
+def _attempts(client: Any) -> list[str]:
+    """The workers that started the one bug of the run in progress (the scheduler's
+    metadata that the tasks keep), first first."""
+    runs = client.get_metadata(["apr"], None) or {}
+    return next((list(w) for bugs in runs.values() for w in bugs.values()
+                 if isinstance(w, (list, tuple))), [])
+
+
+def _run_killing(tmp_path: Path, workers: int, kills: int) -> dict[str, Any]:
+    """Run the slow bug on a cluster of its own with ``workers`` workers, killing the worker
+    that runs it ``kills`` times, each once its attempt has started."""
+    cluster = start_cluster(tmp_path / "dask", workers=workers)
+    try:
+        return _killing(cluster, make_suite(tmp_path / "suite", ["slow"]), tmp_path / "out",
+                        kills)
+    finally:
+        cluster.stop()
+
+
+def _killing(cluster: Cluster, suite_dir: Path, out: Path, kills: int) -> dict[str, Any]:
+    suite = open_suite("manifest", suite_dir)
+    settings = BenchSettings(fl="perfect", budget=5, time_limit=60, workers=1)
+    records: list[dict[str, Any]] = []
+    with connect(cluster.address) as client:
+        thread = threading.Thread(target=lambda: records.extend(
+            run_suite(suite, suite.bugs(), settings, out, runner=cluster_runner(client))))
+        thread.start()
+        killed: list[str] = []
+        for _ in range(kills):
+            wait_until(lambda: len(_attempts(client)) > len(killed), timeout=60)
+            name = _attempts(client)[-1]
+            cluster.workers[name].kill()
+            killed.append(name)
+        thread.join(timeout=180)
+    assert not thread.is_alive()
+    assert len(records) == 1
+    return {**records[0], "killed": killed}
+
+
+@pytest.mark.slow
+def test_a_dead_worker_loses_only_its_bug(tmp_path: Path) -> None:
+    record = _run_killing(tmp_path, workers=2, kills=1)
+    assert record["status"] == "plausible" and record["correct"]
+    assert record["attempts"] == 2
+    assert record["worker"] != record["killed"][0]
+
+
+@pytest.mark.slow
+def test_a_bug_that_kills_two_workers_is_an_error(tmp_path: Path) -> None:
+    record = _run_killing(tmp_path, workers=3, kills=2)
+    assert record["status"] == "error"
+    assert "workers died running this bug" in record["message"]
+    assert record["worker"] not in record["killed"]
+
+
+@pytest.mark.slow
+def test_a_stopped_run_stops_its_running_bugs(tmp_path: Path, dask_cluster: Cluster) -> None:
+    suite = open_suite("manifest", make_suite(tmp_path / "suite", ["slow"]))
+    settings = BenchSettings(fl="perfect", budget=5, time_limit=60, workers=1)
+    records: list[dict[str, Any]] = []
+    with connect(dask_cluster.address) as client:
+        thread = threading.Thread(target=lambda: records.extend(
+            cluster_runner(client)(suite, suite.bugs(), settings)))
+        thread.start()
+        wait_until(lambda: _attempts(client) != [], timeout=60)
+        runs = client.get_metadata(["apr"])
+        token = next(t for t, bugs in runs.items() if isinstance(bugs.get("slow"), (list, tuple)))
+        client.set_metadata(["apr", token, STOP], True)  # what an interrupted run does
+        thread.join(timeout=60)
+    assert not thread.is_alive()
+    [record] = records
+    assert record["status"] == "error" and "process died" in record["message"]
+    # and no bug's process is left (those orphaned by the tests that kill workers neither)
+    wait_until(lambda: subprocess.run(["pgrep", "-f", "apr.cluster.bug_process"],
+                                      capture_output=True).stdout == b"", timeout=30)
+
+
+def test_bad_addresses_are_usage_errors() -> None:
+    for address in ("local:0", "scheduler:8786", "tcp://host"):
+        with pytest.raises(UsageError, match="--cluster"):
+            with connect(address):
+                pass
+
+
+def test_an_unreachable_scheduler_is_a_usage_error() -> None:
+    from tests.cluster.conftest import _free_port
+
+    with pytest.raises(UsageError, match="cannot reach the scheduler"):
+        with connect(f"tcp://127.0.0.1:{_free_port()}", timeout=2):
+            pass

@@ -1,0 +1,60 @@
+"""`apr repair --cluster`: candidates tested on a real scheduler's workers (separate processes),
+in warm workspaces cloned there from a git bundle of the snapshot; the same patches, in the same
+order, as a local run; nothing left on the workers or in the user's tree afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apr.cli import main
+from apr.cluster import connect
+from apr.model import RepairStatus
+from apr.pipeline import RepairTask, repair, resolve_config
+from tests.cluster.conftest import Cluster
+from tests.conftest import tree_state
+
+FLAGS = {"budget": 60, "max_patches": 3}
+
+
+def _on_workers(address: str, what: str) -> dict[str, Any]:
+    """Evaluate ``what`` (an expression over apr.cluster.validation as ``v`` and ``tempfile``)
+    on every worker."""
+    with connect(address) as client:
+        return dict(client.run(lambda: eval(what, {  # noqa: S307 -- our own test expression
+            "v": __import__("apr.cluster.validation", fromlist=["_states"]),
+            "tempfile": __import__("tempfile"), "Path": __import__("pathlib").Path})))
+
+
+def test_repair_on_cluster_equals_local_repair(buggy_repo: Path, dask_cluster: Cluster) -> None:
+    before = tree_state(buggy_repo)
+    config = resolve_config(buggy_repo, {**FLAGS, "workers": 2})
+    local = repair(RepairTask(buggy_repo, config))
+    remote = repair(RepairTask(buggy_repo, config, cluster=dask_cluster.address))
+    assert local.status is remote.status is RepairStatus.PLAUSIBLE
+    assert [p.diff for p in remote.patches] == [p.diff for p in local.patches]
+    assert "<= v <= high" in remote.patches[0].diff
+    assert tree_state(buggy_repo) == before
+    assert set(_on_workers(dask_cluster.address, "len(v._states)").values()) == {0}
+    left = _on_workers(dask_cluster.address,
+                       "list(Path(tempfile.gettempdir()).glob('apr-cluster-*'))")
+    assert all(not found for found in left.values()), left
+
+
+def test_cli_repair_on_cluster(buggy_repo: Path, dask_cluster: Cluster,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["repair", str(buggy_repo), "--cluster", dask_cluster.address,
+                 "--budget", "60", "--max-patches", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "2 worker(s) at " + dask_cluster.address in out.err + out.out
+    assert "+        if low <= v <= high:" in out.out
+
+
+def test_cli_rejects_a_bad_address_before_any_test_runs(buggy_repo: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    assert main(["repair", str(buggy_repo), "--cluster", "nowhere"]) == 2
+    assert "expected tcp://HOST:PORT" in capsys.readouterr().err
