@@ -6,10 +6,12 @@ docstring is part of the program: ``__doc__`` and doctests see it).
 
 - :func:`normalized_tokens`: the code's tokens, without comments (and docstrings).
 - :func:`normalized_tree`: the tree-sitter tree as an s-expression, without comments (and
-  docstrings), redundant parentheses unwrapped (``(a + b)`` == ``a + b``), and the braces of a
-  control statement's one-statement body dropped (``if (c) { s; }`` == ``if (c) s;``). Layout
-  that means something (Python's indentation) is in the tree's shape, so equal trees are equal
-  programs.
+  docstrings), redundant parentheses unwrapped (``(a + b)`` == ``a + b``), the braces of a
+  control statement's one-statement body dropped (``if (c) { s; }`` == ``if (c) s;``), and a
+  ``>``/``>=`` comparison of two operands without calls or assignments written as the mirrored
+  ``<``/``<=`` (``a > b`` == ``b < a``: the same values compared; with a call in an operand the
+  order of evaluation would change, so those stay as written). Layout that means something
+  (Python's indentation) is in the tree's shape, so equal trees are equal programs.
 """
 
 from __future__ import annotations
@@ -65,6 +67,31 @@ _CONTROL = frozenset({"if_statement", "else_clause", "for_statement", "enhanced_
                       "for_in_statement", "while_statement", "do_statement"})
 
 
+_MIRRORED = {">": "<", ">=": "<="}
+_COMPARISONS = frozenset({"comparison_operator", "binary_expression"})
+_EFFECTS = frozenset({"assignment", "augmented_assignment", "assignment_expression",
+                      "update_expression", "named_expression", "await", "yield",
+                      "object_creation_expression", "new_expression"})
+
+
+def _comparison(kind: str, children: list[Node]) -> str:
+    """The operator of ``left OP right`` (the children of a comparison node of type ``kind``)
+    when both operands are free of calls and assignments, else ``""``."""
+    if kind not in _COMPARISONS or len(children) != 3 or children[1].is_named:
+        return ""
+    if not all(_pure(side) for side in (children[0], children[2])):
+        return ""
+    return node_text(children[1])
+
+
+def _pure(node: Node) -> bool:
+    """No call, assignment or object creation anywhere in ``node``."""
+    kind = node.type
+    if "call" in kind or "invocation" in kind or kind in _EFFECTS:
+        return False
+    return all(_pure(c) for c in node.named_children)
+
+
 def _sexp(node: Node, lang: LanguageSupport, docstrings: bool) -> str:
     kind = node.type
     named = [c for c in node.named_children if not _skip(c, lang, docstrings)]
@@ -77,6 +104,10 @@ def _sexp(node: Node, lang: LanguageSupport, docstrings: bool) -> str:
     children = [c for c in node.children if not _skip(c, lang, docstrings)]
     if not children or kind in lang.grammar.atomic_types:
         return node_text(node)
+    if (mirror := _MIRRORED.get(_comparison(kind, children))) is not None:
+        left, _, right = children
+        return f"({kind} {_sexp(right, lang, docstrings)} {mirror} " \
+               f"{_sexp(left, lang, docstrings)})"
     inner = " ".join(_sexp(c, lang, docstrings) for c in children
                      if c.is_named or c.type not in ("(", ")"))
     return f"({kind} {inner})"

@@ -32,3 +32,33 @@ def test_braces_around_one_statement_do_not_count(language: str, braced: bytes,
 def test_different_programs_stay_different(language: str, one: bytes, other: bytes) -> None:
     lang = get_language(language)
     assert normalized_tree(one, lang) != normalized_tree(other, lang)
+
+
+@pytest.mark.parametrize("language,written,mirrored", [
+    ("python", b"if perm[j] > perm[i]:\n    x = 1\n", b"if perm[i] < perm[j]:\n    x = 1\n"),
+    ("python", b"ok = a.size >= limit\n", b"ok = limit <= a.size\n"),
+    ("java", b"class A { boolean f(int a, int b) { return a > b; } }",
+     b"class A { boolean f(int a, int b) { return b < a; } }"),
+    ("c", b"int f(int n) { return n >= 10; }", b"int f(int n) { return 10 <= n; }"),
+])
+def test_a_mirrored_comparison_is_the_same_program(language: str, written: bytes,
+                                                   mirrored: bytes) -> None:
+    lang = get_language(language)
+    assert normalized_tree(written, lang) == normalized_tree(mirrored, lang)
+    assert compare({"f": written}, {"f": mirrored}, lang) == (False, True)
+
+
+@pytest.mark.parametrize("language,one,other", [
+    ("python", b"ok = a > b\n", b"ok = a < b\n"),  # not mirrored: the other test
+    ("python", b"ok = f() > g()\n", b"ok = g() < f()\n"),  # calls: evaluation order differs
+    ("python", b"ok = a > b > c\n", b"ok = c < b < a\n"),  # chains stay as written
+    ("java", b"class A { boolean f() { return next() > x; } }",
+     b"class A { boolean f() { return x < next(); } }"),
+    ("javascript", b"const ok = (i++) > n;", b"const ok = n < (i++);"),
+    ("java", b"class A { int f(int a, int b) { return a - b; } }",
+     b"class A { int f(int a, int b) { return b - a; } }"),
+])
+def test_comparisons_that_are_not_mirrors_stay_apart(language: str, one: bytes,
+                                                      other: bytes) -> None:
+    lang = get_language(language)
+    assert normalized_tree(one, lang) != normalized_tree(other, lang)
