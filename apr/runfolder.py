@@ -20,7 +20,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 _lock = threading.Lock()
 _active: list[Path] = []  # the folder in use (nested claims reuse it)
@@ -49,27 +51,48 @@ def claimed(base: Path | None = None) -> Iterator[Path]:
             with _lock:
                 _active.pop()
         return
-    root = base or Path(tempfile.gettempdir()) / "apr-runs"
-    remove_dead(root)
-    folder = _make(root)
-    handle = (folder / "lock").open("w")
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    handle.write(f"{os.getpid()}\n")
-    handle.flush()
+    held = Held.make(base)
     previous = tempfile.tempdir
     with _lock:
-        _active.append(folder)
-        tempfile.tempdir = str(folder)
+        _active.append(held.folder)
+        tempfile.tempdir = str(held.folder)
     try:
-        yield folder
+        yield held.folder
     finally:
         with _lock:
             _active.pop()
             tempfile.tempdir = previous
-        shutil.rmtree(folder, ignore_errors=True)
-        handle.close()
+        held.release()
+
+
+@dataclass
+class Held:
+    """A run folder locked for as long as this process holds it, without sending ``tempfile``
+    there: for state that outlives one call (a cluster worker's clone of a snapshot). If the
+    process dies, the next run on the machine removes the folder (:func:`remove_dead`)."""
+
+    folder: Path
+    handle: IO[str]
+
+    @classmethod
+    def make(cls, base: Path | None = None) -> Held:
+        """A new folder under ``base`` (default ``<tmp>/apr-runs``), after removing those of
+        dead runs there."""
+        root = base or Path(tempfile.gettempdir()) / "apr-runs"
+        remove_dead(root)
+        folder = _make(root)
+        handle = (folder / "lock").open("w")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        return cls(folder, handle)
+
+    def release(self) -> None:
+        """Remove the folder (and ``apr-runs`` too if it is left empty); safe to call twice."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.handle.close()
         with contextlib.suppress(OSError):  # the last run out leaves no empty apr-runs behind
-            root.rmdir()
+            self.folder.parent.rmdir()
 
 
 def _make(root: Path) -> Path:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import secrets
-import shutil
 import tempfile
 import threading
 from contextlib import ExitStack
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from apr import proc
+from apr import proc, runfolder
 from apr.config import RepairConfig
 from apr.errors import AprError
 from apr.model import Candidate, ValidationResult
@@ -100,7 +99,8 @@ class _State:
     def __init__(self, bundle: bytes, setup: Setup) -> None:
         from apr.pipeline import driver_for, fence_of
 
-        self.dir = Path(tempfile.mkdtemp(prefix="apr-cluster-"))
+        self._held = runfolder.Held.make()  # removed by the next run if this worker dies
+        self.dir = self._held.folder
         self._exit = ExitStack()
         try:
             path = self.dir / "snapshot.bundle"
@@ -122,7 +122,7 @@ class _State:
                 driver.close()
         finally:
             self._exit.close()
-            shutil.rmtree(self.dir, ignore_errors=True)
+            self._held.release()
 
 
 _states: dict[str, _State] = {}

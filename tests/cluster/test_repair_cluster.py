@@ -14,7 +14,7 @@ from apr.cluster import connect
 from apr.model import RepairStatus
 from apr.pipeline import RepairTask, repair, resolve_config
 from tests.cluster.conftest import Cluster
-from tests.conftest import tree_state
+from tests.conftest import BUGGY_STATS, tree_state
 
 FLAGS = {"budget": 60, "max_patches": 3}
 
@@ -58,3 +58,58 @@ def test_cli_rejects_a_bad_address_before_any_test_runs(buggy_repo: Path,
                                                          ) -> None:
     assert main(["repair", str(buggy_repo), "--cluster", "nowhere"]) == 2
     assert "expected tcp://HOST:PORT" in capsys.readouterr().err
+
+
+SLOW_CONFTEST = """
+import time
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _slow():
+    time.sleep(0.4)
+"""
+
+
+def _worker_dirs(client: Any) -> dict[str, list[str]]:
+    """Per worker address, the folders of the runs it holds."""
+    return dict(client.run(lambda: [str(s.dir) for s in __import__(
+        "apr.cluster.validation", fromlist=["_states"])._states.values()]))
+
+
+def _busy(client: Any) -> tuple[str, list[str]] | None:
+    """A worker testing a candidate now, with the folders it holds."""
+    processing = client.processing()
+    return next(((a, d) for a, d in _worker_dirs(client).items() if d and processing.get(a)),
+                None)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_repair_loses_nothing(make_repo: Any, tmp_path: Path) -> None:
+    import threading
+
+    from apr import runfolder
+    from tests.cluster.conftest import start_cluster, wait_until
+
+    repo = make_repo({**BUGGY_STATS, "conftest.py": SLOW_CONFTEST})
+    cluster = start_cluster(tmp_path / "dask", workers=2)
+    try:
+        config = resolve_config(repo, {**FLAGS, "max_patches": 1, "search_on": 0})
+        results: list[Any] = []
+        thread = threading.Thread(target=lambda: results.append(
+            repair(RepairTask(repo, config, cluster=cluster.address))))
+        thread.start()
+        with connect(cluster.address) as client:
+            wait_until(lambda: _busy(client) is not None, timeout=120)
+            address, dirs = _busy(client) or ("", [])
+            name = client.scheduler_info(n_workers=-1)["workers"][address]["name"]
+            cluster.workers[str(name)].kill()
+        thread.join(timeout=300)
+    finally:
+        cluster.stop()
+    [result] = results
+    assert result.status is RepairStatus.PLAUSIBLE
+    assert "<= v <= high" in result.patches[0].diff
+    runfolder.remove_dead(Path(dirs[0]).parent)  # what the next run on that machine does
+    assert not Path(dirs[0]).exists()
