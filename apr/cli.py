@@ -59,6 +59,7 @@ def _add_ci(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pipeline", metavar="NAME", help="pipeline name or TOML file (default: ci)")
     _add_tests(p)
     _add_model(p)
+    _add_cluster(p, "test candidates on this Dask cluster's workers")
     p.add_argument("--budget", type=int, metavar="N", help="validate at most N candidates")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long")
     p.add_argument("--workers", type=int, metavar="N", help="parallel validations")
@@ -319,13 +320,9 @@ def cmd_repair(args: argparse.Namespace) -> ExitCode:
     project_dir = user.root / user.project
     config = resolve_config(project_dir, _flags(args))
     _check_outputs(args, user.root)
-    if args.cluster:
-        from apr.cluster import check_address
-
-        check_address(args.cluster)
     task = RepairTask(path=Path(args.path), config=config,
                       run_dir=Path(args.run_dir) if args.run_dir else None,
-                      cluster=args.cluster)
+                      cluster=_cluster(args))
     with _display(args.quiet) as progress:
         try:
             result = repair(task, progress)
@@ -333,6 +330,15 @@ def cmd_repair(args: argparse.Namespace) -> ExitCode:
             _report_failure(args, exc, config)
             raise
     return _conclude(args, user.root, result, config)
+
+
+def _cluster(args: argparse.Namespace) -> str | None:
+    """``--cluster``, checked before any test runs (UsageError for a malformed address)."""
+    if args.cluster:
+        from apr.cluster import check_address
+
+        check_address(args.cluster)
+    return str(args.cluster) if args.cluster else None
 
 
 def _check_outputs(args: argparse.Namespace, root: Path) -> None:
@@ -372,7 +378,8 @@ def cmd_ci(args: argparse.Namespace) -> ExitCode:
         paths["cache_dir"] = default_cache_dir(os.environ)
     options = CIOptions(**paths, annotations=args.annotations, branch=args.branch,
                         commit=args.commit, max_annotations=args.max_annotations,
-                        max_locations=args.max_locations, quiet=args.quiet)
+                        max_locations=args.max_locations, quiet=args.quiet,
+                        cluster=_cluster(args))
     flags = _flags(args)
     try:
         outcome = run_ci(Path(args.path), flags, options, CIEnvironment.detect(os.environ))

@@ -58,6 +58,7 @@ class CIOptions:
         cache_dir: the validation cache's directory; ``None``: no cache.
         run_dir: record every stage's values here.
         quiet: no progress display.
+        cluster: test candidates on this Dask cluster (:mod:`apr.cluster`).
     """
 
     summary: Path | None = None
@@ -72,6 +73,7 @@ class CIOptions:
     cache_dir: Path | None = None
     run_dir: Path | None = None
     quiet: bool = False
+    cluster: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,8 @@ def _repair(path: Path, config: RepairConfig,
     from apr.progress import make_display
 
     cache = _open_cache(options.cache_dir)
-    task = RepairTask(path=path, config=config, run_dir=options.run_dir, cache=cache)
+    task = RepairTask(path=path, config=config, run_dir=options.run_dir, cache=cache,
+                      cluster=options.cluster)
     try:
         with make_display(quiet=options.quiet) as progress:
             return repair(task, progress), "", cache.stats if cache else None

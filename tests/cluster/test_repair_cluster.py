@@ -53,11 +53,20 @@ def test_cli_repair_on_cluster(buggy_repo: Path, dask_cluster: Cluster,
     assert "+        if low <= v <= high:" in out.out
 
 
+def test_ci_on_cluster(buggy_repo: Path, dask_cluster: Cluster, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    code = main(["ci", str(buggy_repo), "--cluster", dask_cluster.address, "--no-cache",
+                 "--quiet", "--summary", str(summary), "--annotations"])
+    assert code == 0
+    assert "<= v <= high" in summary.read_text()
+
+
 def test_cli_rejects_a_bad_address_before_any_test_runs(buggy_repo: Path,
                                                          capsys: pytest.CaptureFixture[str]
                                                          ) -> None:
-    assert main(["repair", str(buggy_repo), "--cluster", "nowhere"]) == 2
-    assert "expected tcp://HOST:PORT" in capsys.readouterr().err
+    for command in ("repair", "ci"):
+        assert main([command, str(buggy_repo), "--cluster", "nowhere"]) == 2
+        assert "expected tcp://HOST:PORT" in capsys.readouterr().err
 
 
 SLOW_CONFTEST = """
