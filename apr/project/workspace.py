@@ -28,6 +28,10 @@ from apr.errors import NotARepository, UsageError
 # edited file keeps its size and mtime second (CPython checks only those two).
 _SKIP_PARTS = {"__pycache__", ".git"}
 _SKIP_SUFFIXES = (".pyc", ".pyo")
+LINKED = ("node_modules",)
+"""Folders of installed dependencies that git usually ignores and tests need: like a Python
+virtualenv, they are the project's environment, not its code. A workspace gets a symbolic link
+to the user's (at the repository root and in the project folder), never a copy."""
 GIT_IDENTITY = ("-c", "user.name=apr", "-c", "user.email=apr@localhost",
                 "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false")
 """apr's own commits (snapshots, checkouts) never depend on the user's git identity, hooks or
@@ -150,8 +154,17 @@ class Snapshot:
         path = self.dir / name
         with self._lock:  # concurrent `git worktree add` races on .git/worktrees
             self.repo.git.worktree("add", "--detach", "-q", str(path), "HEAD")
-        ws = Workspace(path, self.user.project, self)
-        return ws
+        self._link_environment(path)
+        return Workspace(path, self.user.project, self)
+
+    def _link_environment(self, path: Path) -> None:
+        """Link the user's :data:`LINKED` folders that the snapshot left out into ``path``."""
+        for folder in dict.fromkeys([Path(), Path(self.user.project)]):
+            for name in LINKED:
+                source, link = self.user.root / folder / name, path / folder / name
+                if source.is_dir() and not os.path.lexists(link):
+                    link.parent.mkdir(parents=True, exist_ok=True)
+                    link.symlink_to(source, target_is_directory=True)
 
     def close(self) -> None:
         """Remove every file apr made; safe to call twice."""

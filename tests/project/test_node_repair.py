@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,22 @@ def test_repairs_the_one_token_bug(tmp_path: Path) -> None:
     assert code == 0 and data["status"] == "plausible", data.get("message")
     diff = data["patches"][0]["diff"]  # type: ignore[index]
     assert f"-{BUGGY_TEXT}" in diff and f"+{FIXED_TEXT}" in diff
+
+
+def test_dependencies_in_an_ignored_node_modules_are_found(tmp_path: Path) -> None:
+    """``node_modules`` is git-ignored, so never in the snapshot: the workspaces link the
+    user's, as the tests see it at home (and apr leaves it as it was)."""
+    root = make_node_project(tmp_path)
+    test_file = root / "test" / "stats.test.js"
+    test_file.write_text("const { ok } = require('helper');\n" + test_file.read_text())
+    helper = root / "node_modules" / "helper"
+    helper.mkdir(parents=True)
+    (helper / "index.js").write_text("module.exports = { ok: true };\n")
+    (helper / "package.json").write_text('{"name": "helper", "main": "index.js"}\n')
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam",
+                    "uses helper"], cwd=root, check=True)
+    before = tree_state(root)
+    code, data, _ = _repair(root, tmp_path, budget=1)
+    assert data["failing_tests"] == [FAILING_TEST], data.get("message")
+    assert tree_state(root) == before
+    assert sorted(p.name for p in helper.iterdir()) == ["index.js", "package.json"]
