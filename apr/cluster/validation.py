@@ -41,6 +41,7 @@ class Setup:
     key: str  # the run's, unique
     project: str  # the project folder inside the repository ("" = the root)
     config: RepairConfig
+    origin: str  # the user's repository on the coordinator (dependencies linked from there)
 
 
 class ClusterTests:
@@ -55,7 +56,7 @@ class ClusterTests:
         with tempfile.TemporaryDirectory(prefix="apr-bundle-") as tmp:
             data = snapshot.bundle(Path(tmp) / "snapshot.bundle").read_bytes()
         self.bundle_bytes = len(data)
-        setup = Setup(self.key, snapshot.user.project, config)
+        setup = Setup(self.key, snapshot.user.project, config, str(snapshot.user.root))
         self._shared = client.scatter([data, setup], broadcast=True, hash=False)
         self._plans: dict[int, tuple[Plan, Any]] = {}
         self._lock = threading.Lock()
@@ -105,7 +106,8 @@ class _State:
         try:
             path = self.dir / "snapshot.bundle"
             path.write_bytes(bundle)
-            self.snapshot = Snapshot.from_bundle(path, setup.project, base_dir=self.dir)
+            self.snapshot = Snapshot.from_bundle(path, setup.project, base_dir=self.dir,
+                                                 origin=Path(setup.origin))
             root = self.snapshot.repo_dir
             project = root / setup.project if setup.project else root
             self._exit.enter_context(proc.fenced(fence_of(setup.config)))

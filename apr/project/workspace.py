@@ -96,6 +96,7 @@ class Snapshot:
 
     def __init__(self, user: UserRepo, base_dir: str | Path | None = None) -> None:
         self.user = user
+        self.environment = user.root  # where the LINKED folders come from
         self.dir = Path(tempfile.mkdtemp(prefix="apr-", dir=base_dir))
         self.repo_dir = self.dir / "snapshot"
         self._lock = threading.Lock()
@@ -107,14 +108,18 @@ class Snapshot:
             raise
 
     @classmethod
-    def from_bundle(cls, bundle: Path, project: str,
-                    base_dir: str | Path | None = None) -> Snapshot:
+    def from_bundle(cls, bundle: Path, project: str, base_dir: str | Path | None = None,
+                    origin: Path | None = None) -> Snapshot:
         """The snapshot that :meth:`bundle` wrote, cloned on another machine (a cluster
-        worker): the same commit, the same files; ``user.root`` is the clone itself."""
+        worker): the same commit, the same files; ``user.root`` is the clone itself.
+        ``origin``, the user's repository where it was taken, lends its :data:`LINKED`
+        folders to the workspaces when that path exists here too (a shared file system, a
+        local cluster)."""
         self = cls.__new__(cls)
         self.dir = Path(tempfile.mkdtemp(prefix="apr-", dir=base_dir))
         self.repo_dir = self.dir / "snapshot"
         self.user = UserRepo(root=self.repo_dir, project=project)
+        self.environment = origin if origin is not None and origin.is_dir() else self.repo_dir
         self._lock = threading.Lock()
         try:
             self.repo = git.Repo.clone_from(str(bundle), self.repo_dir,
@@ -161,7 +166,7 @@ class Snapshot:
         """Link the user's :data:`LINKED` folders that the snapshot left out into ``path``."""
         for folder in dict.fromkeys([Path(), Path(self.user.project)]):
             for name in LINKED:
-                source, link = self.user.root / folder / name, path / folder / name
+                source, link = self.environment / folder / name, path / folder / name
                 if source.is_dir() and not os.path.lexists(link):
                     link.parent.mkdir(parents=True, exist_ok=True)
                     link.symlink_to(source, target_is_directory=True)

@@ -4,6 +4,7 @@ order, as a local run; nothing left on the workers or in the user's tree afterwa
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from apr.cluster import connect
 from apr.model import RepairStatus
 from apr.pipeline import RepairTask, repair, resolve_config
 from tests.cluster.conftest import Cluster
-from tests.conftest import BUGGY_STATS, tree_state
+from tests.conftest import BUGGY_STATS, git, tree_state, write_files
 
 FLAGS = {"budget": 60, "max_patches": 3}
 
@@ -59,6 +60,25 @@ def test_ci_on_cluster(buggy_repo: Path, dask_cluster: Cluster, tmp_path: Path) 
                  "--quiet", "--summary", str(summary), "--annotations"])
     assert code == 0
     assert "<= v <= high" in summary.read_text()
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_node_dependencies_reach_the_workers(tmp_path: Path, dask_cluster: Cluster) -> None:
+    """The workers' clones link the user's git-ignored node_modules (the same path exists on
+    them: the cluster runs on this machine)."""
+    from tests.project.node_fixture import FIXED_TEXT, make_node_project
+
+    root = make_node_project(tmp_path)
+    test_file = root / "test" / "stats.test.js"
+    test_file.write_text("const { ok } = require('helper');\n" + test_file.read_text())
+    write_files(root / "node_modules" / "helper", {
+        "index.js": "module.exports = { ok: true };\n",
+        "package.json": '{"name": "helper", "main": "index.js"}\n'})
+    git(root, "commit", "-qam", "uses helper")
+    config = resolve_config(root, {**FLAGS, "max_patches": 1})
+    result = repair(RepairTask(root, config, cluster=dask_cluster.address))
+    assert result.status is RepairStatus.PLAUSIBLE, result.message
+    assert f"+{FIXED_TEXT}" in result.patches[0].diff
 
 
 def test_cli_rejects_a_bad_address_before_any_test_runs(buggy_repo: Path,
