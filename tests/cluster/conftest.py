@@ -18,7 +18,7 @@ from tests.conftest import git, write_files
 
 pytest.importorskip("distributed")
 
-DASK = [sys.executable, "-m", "distributed.cli"]
+DASK = [sys.executable, "-m", "dask"]  # when the `dask` script is not beside the interpreter
 
 
 @dataclass
