@@ -65,7 +65,9 @@ def settings_line(meta: dict[str, Any]) -> str:
             f"engine {s.get('engine', 'cold')}; "
             + (f"max patches {s['max_patches']}, search on {s['search_on']:g}; "
                if s.get("search_on") is not None else "") +
-            f"machine: {meta.get('machine', '?')}")
+            f"machine: {meta.get('machine', '?')}"
+            + (f"; cluster {meta['cluster']} ({meta.get('cluster_workers', '?')} workers)"
+               if meta.get("cluster") else ""))
 
 
 def text_table(meta: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
@@ -131,7 +133,8 @@ def _bug_row(r: dict[str, Any]) -> str:
     rank_text = f"{rank} of {plausible}" if rank else (f"- of {plausible}" if plausible else "-")
     cells = [html.escape(str(r["bug"])), html.escape(str(r["status"])),
              f'<span class="{correct}">{correct}</span>' if r.get("plausible") else "-",
-             rank_text, f"{r.get('seconds', 0):.1f}",
+             rank_text, f"{r.get('seconds', 0):.1f}"
+             + (f" on {html.escape(str(r['worker']))}" if r.get("worker") else ""),
              _folded("patch", r.get("patch", "")),
              _folded("developer", r.get("developer_patch", ""))]
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"

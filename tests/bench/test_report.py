@@ -111,3 +111,12 @@ def test_compare_command_prints_json(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["bench", "compare", str(old), str(new), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["changes"]["correct"]["gained"] == ["a"]
     assert main(["bench", "compare", str(old), str(tmp_path / "nothing")]) == 2
+
+
+def test_a_cluster_run_names_its_cluster_and_each_bugs_worker() -> None:
+    records = [record("gcd", worker="w1"), record("kth", plausible=False, worker="w2")]
+    meta = {"suite": "quixbugs", "cluster": "tcp://h:8786", "cluster_workers": 2}
+    page = html_page(meta, records)
+    assert "12.0 on w1" in page and "12.0 on w2" in page
+    assert "cluster tcp://h:8786 (2 workers)" in page
+    assert "on w1" not in html_page({"suite": "quixbugs"}, [record("gcd")])
