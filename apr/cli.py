@@ -114,7 +114,9 @@ def _add_bench(p: argparse.ArgumentParser) -> None:
     run.add_argument("--budget", type=int, default=500, metavar="N")
     run.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS",
                      help="per bug")
-    run.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N")
+    run.add_argument("--workers", type=int, metavar="N", help="each bug's parallel "
+                     "validations (default: the cores; 1 with --cluster, where the bugs run "
+                     "side by side)")
     run.add_argument("--test-timeout", type=float, default=10.0, metavar="SECONDS",
                      help="time limit for one test in the first run (buggy code hangs)")
     run.add_argument("--engine", choices=["warm", "cold", "check"], default="warm",
@@ -423,7 +425,9 @@ def _bench_run(args: argparse.Namespace) -> ExitCode:
     bugs = select(suite.bugs(), ids)
     settings = BenchSettings(fl=args.fl, formula=args.formula, pipeline=args.pipeline,
                              budget=args.budget, time_limit=args.time_limit,
-                             workers=args.workers, test_timeout=args.test_timeout,
+                             workers=args.workers or (1 if args.cluster else
+                                                      os.cpu_count() or 1),
+                             test_timeout=args.test_timeout,
                              engine=args.engine, model=tuple(args.model or ()),
                              **{k: v for k in ("max_patches", "search_on")
                                 if (v := getattr(args, k)) is not None})

@@ -23,7 +23,7 @@ from apr.cluster.bench import STOP, cluster_runner
 from apr.errors import UsageError
 from tests.cluster.conftest import FAST, Cluster, make_suite, start_cluster, wait_until
 
-SETTINGS = ["--fl", "perfect", "--budget", "40", "--time-limit", "60", "--workers", "1"]
+SETTINGS = ["--fl", "perfect", "--budget", "40", "--time-limit", "60"]
 
 
 def _rows(out: Path) -> dict[str, dict[str, Any]]:
@@ -41,8 +41,9 @@ def test_bench_on_cluster_equals_local_run(tmp_path: Path, dask_cluster: Cluster
                                            capsys: pytest.CaptureFixture[str]) -> None:
     suite = make_suite(tmp_path / "suite")
     local, remote = tmp_path / "local", tmp_path / "remote"
-    assert main(["bench", "run", "manifest", "--path", str(suite), *SETTINGS,
+    assert main(["bench", "run", "manifest", "--path", str(suite), *SETTINGS, "--workers", "1",
                  "--out", str(local)]) == 0
+    # --workers left out: one validation per bug by default on a cluster, as locally here
     base = [*SETTINGS, "--cluster", dask_cluster.address, "--out", str(remote)]
     assert main(["bench", "run", "manifest", "--path", str(suite), "--bugs", "adder",
                  *base]) == 0
@@ -56,6 +57,7 @@ def test_bench_on_cluster_equals_local_run(tmp_path: Path, dask_cluster: Cluster
     assert "on w" in capsys.readouterr().out
     meta = json.loads((remote / "run.json").read_text())
     assert meta["cluster"] == dask_cluster.address and meta["cluster_workers"] == 2
+    assert meta["settings"]["workers"] == 1
 
 
 def _attempts(client: Any) -> list[str]:
