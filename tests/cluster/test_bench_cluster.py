@@ -137,6 +137,19 @@ def test_a_stopped_run_stops_its_running_bugs(tmp_path: Path, dask_cluster: Clus
                                       capture_output=True).stdout == b"", timeout=30)
 
 
+def test_a_missing_model_stops_a_cluster_run_as_a_local_one(
+        tmp_path: Path, dask_cluster: Cluster, capsys: pytest.CaptureFixture[str]) -> None:
+    suite = make_suite(tmp_path / "suite", ["adder", "largest"])
+    out = tmp_path / "out"
+    code = main(["bench", "run", "manifest", "--path", str(suite), *SETTINGS, "--pipeline",
+                 "gamma", "--model", str(tmp_path / "no-such-model"), "--cluster",
+                 dask_cluster.address, "--out", str(out)])
+    assert code == 2
+    assert "no-such-model" in capsys.readouterr().err
+    assert not (out / "results.jsonl").exists() or \
+        (out / "results.jsonl").read_text() == ""  # no bug recorded as its own failure
+
+
 def test_bad_addresses_are_usage_errors() -> None:
     for address in ("local:0", "scheduler:8786", "tcp://host"):
         with pytest.raises(UsageError, match="--cluster"):
