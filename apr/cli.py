@@ -322,9 +322,10 @@ def cmd_repair(args: argparse.Namespace) -> ExitCode:
     project_dir = user.root / user.project
     config = resolve_config(project_dir, _flags(args))
     _check_outputs(args, user.root)
+    address = _cluster(args)
     task = RepairTask(path=Path(args.path), config=config,
                       run_dir=Path(args.run_dir) if args.run_dir else None,
-                      cluster=_cluster(args))
+                      remote=_cluster_tests(address) if address else None)
     with _display(args.quiet) as progress:
         try:
             result = repair(task, progress)
@@ -341,6 +342,12 @@ def _cluster(args: argparse.Namespace) -> str | None:
 
         check_address(args.cluster)
     return str(args.cluster) if args.cluster else None
+
+
+def _cluster_tests(address: str) -> Any:
+    from apr.cluster.validation import cluster_tests
+
+    return cluster_tests(address)
 
 
 def _check_outputs(args: argparse.Namespace, root: Path) -> None:

@@ -24,11 +24,11 @@ import posixpath
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from apr import config as config_mod
 from apr import proc, runfolder
@@ -70,10 +70,10 @@ from apr.validate.engine import CheckedDriver, engine_driver
 from apr.validate.expect import Expectation, expectation
 from apr.validate.multihunk import ValidationRun, greedy
 from apr.validate.selection import Selection
-from apr.validate.validator import Limits, Plan, Validator
+from apr.validate.validator import Limits, Plan, Remote, Validator
 
-if TYPE_CHECKING:
-    from apr.cluster.validation import ClusterTests
+RemoteFactory = Callable[[Snapshot, RepairConfig, "Progress"], AbstractContextManager[Remote]]
+"""Opens a :class:`~apr.validate.validator.Remote` for a run's snapshot and settings."""
 
 
 class Progress(Protocol):
@@ -306,8 +306,9 @@ class RepairTask:
             set, spectrum-based localization is skipped.
         cache: a store of earlier validation outcomes (``apr ci``); candidates found there are
             not run again, and new outcomes are added to it.
-        cluster: a Dask cluster's address (:mod:`apr.cluster`): candidates are tested on its
-            workers, as many at once as it has threads; everything else runs here.
+        remote: opens, for the run's snapshot, where candidates are tested instead of local
+            workspaces (:func:`apr.cluster.validation.cluster_tests`: a Dask cluster's
+            workers), as many at once as it has threads; everything else runs here.
     """
 
     path: Path
@@ -315,7 +316,7 @@ class RepairTask:
     run_dir: Path | None = None
     locations: tuple[Location, ...] | None = None
     cache: ValidationCache | None = None
-    cluster: str | None = None
+    remote: RemoteFactory | None = None
 
 
 def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
@@ -349,24 +350,13 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
 
 
 @contextmanager
-def _remote(task: RepairTask, snapshot: Snapshot,
-            progress: Progress) -> Iterator[ClusterTests | None]:
-    """The cluster's workers, ready to test candidates of ``snapshot`` (None: test here)."""
-    if not task.cluster:
+def _remote(task: RepairTask, snapshot: Snapshot, progress: Progress) -> Iterator[Remote | None]:
+    """Where the task's candidates are tested, when not here (None)."""
+    if task.remote is None:
         yield None
         return
-    from apr.cluster import connect
-    from apr.cluster.validation import ClusterTests
-
-    with connect(task.cluster) as client:
-        remote = ClusterTests(client, snapshot, task.config)
-        progress.stage("cluster", f"{len(client.nthreads())} worker(s) at {task.cluster}, "
-                       f"{remote.threads} candidate(s) at once; snapshot bundle "
-                       f"{remote.bundle_bytes / 1e6:.1f} MB")
-        try:
-            yield remote
-        finally:
-            remote.close()
+    with task.remote(snapshot, task.config, progress) as remote:
+        yield remote
 
 
 def driver_for(config: RepairConfig, root: Path, project: Path) -> TestDriver:
@@ -391,7 +381,7 @@ def fence_of(config: RepairConfig) -> Fence:
 
 def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, task: RepairTask,
                record: RunRecord, progress: Progress, started: float,
-               gens: Sequence[Generator], remote: ClusterTests | None = None,
+               gens: Sequence[Generator], remote: Remote | None = None,
                ) -> RepairResult:
     config = task.config
     if remote is not None:  # as many candidates in flight as the cluster has threads
@@ -582,7 +572,7 @@ def _frame_resolver(snapshot: Snapshot, tracked: set[str]) -> Callable[[str], st
 def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun, plan: Plan,
               candidates: Sequence[Candidate], config: RepairConfig,
               times: tuple[float, float], progress: Progress, cache: CacheScope | None = None,
-              remote: ClusterTests | None = None) -> tuple[ValidationRun, list[float]]:
+              remote: Remote | None = None) -> tuple[ValidationRun, list[float]]:
     """Validate in rank order; the run goes on with the multi-hunk phase. The list gets when
     (seconds since the run started) the first plausible patch arrived. ``times`` is (start,
     deadline) in ``time.monotonic()`` terms."""

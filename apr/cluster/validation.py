@@ -20,7 +20,8 @@ import dataclasses
 import secrets
 import tempfile
 import threading
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ from apr.model import Candidate, ValidationResult
 from apr.project.base import TestDriver
 from apr.project.workspace import Snapshot
 from apr.validate.validator import Limits, Plan, WorkspacePool
+
+ATTEMPTS = 3  # submissions of one candidate when the cluster loses its task
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,39 +59,89 @@ class ClusterTests:
         with tempfile.TemporaryDirectory(prefix="apr-bundle-") as tmp:
             data = snapshot.bundle(Path(tmp) / "snapshot.bundle").read_bytes()
         self.bundle_bytes = len(data)
-        setup = Setup(self.key, snapshot.user.project, config, str(snapshot.user.root))
-        self._shared = client.scatter([data, setup], broadcast=True, hash=False)
+        self._data = [data, Setup(self.key, snapshot.user.project, config,
+                                  str(snapshot.user.root))]
+        self._shared: list[Any] = []
         self._plans: dict[int, tuple[Plan, Any]] = {}
         self._lock = threading.Lock()
 
     def __call__(self, candidate: Candidate, plan: Plan, limits: Limits,
                  index: int) -> ValidationResult:
-        bundle, setup = self._shared
-        task = self.client.submit(validate_remote, bundle, setup, self._plan(plan), candidate,
-                                  limits, index, pure=False)
-        try:
-            result: ValidationResult = task.result()
-        except Exception as exc:  # a bad candidate is a result: this is the worker's failure
-            raise AprError(f"--cluster: a worker could not test candidates "
-                           f"({type(exc).__name__}: {exc})") from exc
-        return dataclasses.replace(result, candidate=candidate)  # ours, not a copy
+        """Test ``candidate`` on a worker. A task the cluster lost (its worker died, its data
+        went with it) is submitted again, up to :data:`ATTEMPTS` times in all.
+
+        Raises:
+            AprError: the cluster failed the candidate every time, or the task raised (a
+                bad candidate is a result, never an exception: this is the worker's failure).
+        """
+        attempt = 1
+        while True:
+            bundle, setup = self._shared_data()
+            task = self.client.submit(validate_remote, bundle, setup, self._plan(plan),
+                                      candidate, limits, index, pure=False)
+            try:
+                result: ValidationResult = task.result()
+                return dataclasses.replace(result, candidate=candidate)  # ours, not a copy
+            except Exception as exc:
+                if attempt >= ATTEMPTS or not _lost(exc):
+                    raise AprError(f"--cluster: a worker could not test candidates "
+                                   f"({type(exc).__name__}: {exc})") from exc
+            attempt += 1
+
+    def _shared_data(self) -> list[Any]:
+        """The bundle and the setup on every worker (scattered again if the cluster lost
+        them)."""
+        with self._lock:
+            if not self._shared or any(f.status != "finished" for f in self._shared):
+                self._shared = self.client.scatter(self._data, broadcast=True, hash=False)
+            return list(self._shared)
 
     def _plan(self, plan: Plan) -> Any:
-        """The plan as data on the cluster, scattered once per plan object."""
+        """The plan as data on the cluster, scattered once per plan object (and again if
+        the cluster lost it)."""
         with self._lock:
             known = self._plans.get(id(plan))
-            if known is None or known[0] is not plan:
+            if known is None or known[0] is not plan or known[1].status != "finished":
                 known = (plan, self.client.scatter(plan, broadcast=True, hash=False))
                 self._plans[id(plan)] = known
             return known[1]
 
     def close(self) -> None:
         """Close every worker's driver and remove its clone and worktrees."""
-        try:
-            self.client.run(drop_state, self.key)
+        try:  # a worker that died meanwhile may still be listed: nothing of ours is left there
+            self.client.run(drop_state, self.key, on_error="ignore")
         finally:
             self._plans.clear()
             self.client.cancel(self._shared)
+
+
+def cluster_tests(address: str) -> Callable[[Snapshot, RepairConfig, Any],
+                                            AbstractContextManager[ClusterTests]]:
+    """A :data:`apr.pipeline.RemoteFactory`: the workers of the cluster at ``address``."""
+    @contextmanager
+    def opened(snapshot: Snapshot, config: RepairConfig, progress: Any) -> Iterator[ClusterTests]:
+        from apr.cluster import connect
+
+        with connect(address) as client:
+            remote = ClusterTests(client, snapshot, config)
+            progress.stage("cluster", f"{len(client.nthreads())} worker(s) at {address}, "
+                           f"{remote.threads} candidate(s) at once; snapshot bundle "
+                           f"{remote.bundle_bytes / 1e6:.1f} MB")
+            try:
+                yield remote
+            finally:
+                remote.close()
+
+    return opened
+
+
+def _lost(exc: Exception) -> bool:
+    """Whether ``exc`` says the cluster lost a task (not that the task failed)."""
+    from concurrent.futures import CancelledError
+
+    from distributed.scheduler import KilledWorker
+
+    return isinstance(exc, CancelledError | KilledWorker | OSError)
 
 
 # --- the worker's side --------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import Protocol
 
 from apr.generate.edits import apply_edits
 from apr.model import Candidate, Outcome, TestRun, ValidationResult
@@ -199,9 +200,13 @@ class Validator:
 
 _Pending = dict[Future[ValidationResult | None], int]
 
-Remote = Callable[[Candidate, Plan, Limits, int], ValidationResult]
-"""Tests one candidate somewhere else, as :func:`validate_one` would: (candidate, plan, limits,
-index) -> its result."""
+class Remote(Protocol):
+    """Tests candidates somewhere else, one per call, as :func:`validate_one` would."""
+
+    threads: int  # how many candidates it tests at once
+
+    def __call__(self, candidate: Candidate, plan: Plan, limits: Limits,
+                 index: int) -> ValidationResult: ...
 
 
 def _wait_first(pending: _Pending) -> list[Future[ValidationResult | None]]:

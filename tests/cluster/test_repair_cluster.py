@@ -12,6 +12,7 @@ import pytest
 
 from apr.cli import main
 from apr.cluster import connect
+from apr.cluster.validation import cluster_tests
 from apr.model import RepairStatus
 from apr.pipeline import RepairTask, repair, resolve_config
 from tests.cluster.conftest import Cluster
@@ -33,7 +34,7 @@ def test_repair_on_cluster_equals_local_repair(buggy_repo: Path, dask_cluster: C
     before = tree_state(buggy_repo)
     config = resolve_config(buggy_repo, {**FLAGS, "workers": 2})
     local = repair(RepairTask(buggy_repo, config))
-    remote = repair(RepairTask(buggy_repo, config, cluster=dask_cluster.address))
+    remote = repair(RepairTask(buggy_repo, config, remote=cluster_tests(dask_cluster.address)))
     assert local.status is remote.status is RepairStatus.PLAUSIBLE
     assert [p.diff for p in remote.patches] == [p.diff for p in local.patches]
     assert "<= v <= high" in remote.patches[0].diff
@@ -76,7 +77,7 @@ def test_node_dependencies_reach_the_workers(tmp_path: Path, dask_cluster: Clust
         "package.json": '{"name": "helper", "main": "index.js"}\n'})
     git(root, "commit", "-qam", "uses helper")
     config = resolve_config(root, {**FLAGS, "max_patches": 1})
-    result = repair(RepairTask(root, config, cluster=dask_cluster.address))
+    result = repair(RepairTask(root, config, remote=cluster_tests(dask_cluster.address)))
     assert result.status is RepairStatus.PLAUSIBLE, result.message
     assert f"+{FIXED_TEXT}" in result.patches[0].diff
 
@@ -126,8 +127,15 @@ def test_a_worker_killed_mid_repair_loses_nothing(make_repo: Any, tmp_path: Path
     try:
         config = resolve_config(repo, {**FLAGS, "max_patches": 1, "search_on": 0})
         results: list[Any] = []
-        thread = threading.Thread(target=lambda: results.append(
-            repair(RepairTask(repo, config, cluster=cluster.address))))
+
+        def run() -> None:
+            try:
+                results.append(repair(RepairTask(repo, config,
+                                                 remote=cluster_tests(cluster.address))))
+            except Exception as exc:  # noqa: BLE001 -- shown by the assertion below
+                results.append(exc)
+
+        thread = threading.Thread(target=run)
         thread.start()
         with connect(cluster.address) as client:
             wait_until(lambda: _busy(client) is not None, timeout=120)
@@ -138,6 +146,7 @@ def test_a_worker_killed_mid_repair_loses_nothing(make_repo: Any, tmp_path: Path
     finally:
         cluster.stop()
     [result] = results
+    assert not isinstance(result, Exception), repr(result)
     assert result.status is RepairStatus.PLAUSIBLE
     assert "<= v <= high" in result.patches[0].diff
     runfolder.remove_dead(Path(dirs[0]).parent)  # what the next run on that machine does
