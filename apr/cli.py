@@ -201,12 +201,7 @@ def _add_cluster(p: argparse.ArgumentParser, what: str) -> None:
 def _suite(args: argparse.Namespace) -> Benchmark:
     from apr.bench import open_suite
 
-    path, clones = args.path, args.clones
-    if getattr(args, "cluster", None):  # workers do not share our working directory
-        if path or args.suite == "manifest":
-            path = str(Path(path or "benchmarks/python").resolve())
-        clones = str(Path(clones).resolve()) if clones else clones
-    return open_suite(args.suite, path, args.lang, clones=clones, python=args.python)
+    return open_suite(args.suite, args.path, args.lang, clones=args.clones, python=args.python)
 
 
 def _add_repair(p: argparse.ArgumentParser) -> None:
@@ -322,10 +317,12 @@ def cmd_repair(args: argparse.Namespace) -> ExitCode:
     project_dir = user.root / user.project
     config = resolve_config(project_dir, _flags(args))
     _check_outputs(args, user.root)
+    from apr.cluster.validation import cluster_tests  # no Dask import until it connects
+
     address = _cluster(args)
     task = RepairTask(path=Path(args.path), config=config,
                       run_dir=Path(args.run_dir) if args.run_dir else None,
-                      remote=_cluster_tests(address) if address else None)
+                      remote=cluster_tests(address) if address else None)
     with _display(args.quiet) as progress:
         try:
             result = repair(task, progress)
@@ -342,12 +339,6 @@ def _cluster(args: argparse.Namespace) -> str | None:
 
         check_address(args.cluster)
     return str(args.cluster) if args.cluster else None
-
-
-def _cluster_tests(address: str) -> Any:
-    from apr.cluster.validation import cluster_tests
-
-    return cluster_tests(address)
 
 
 def _check_outputs(args: argparse.Namespace, root: Path) -> None:
@@ -432,8 +423,8 @@ def _bench_run(args: argparse.Namespace) -> ExitCode:
     bugs = select(suite.bugs(), ids)
     settings = BenchSettings(fl=args.fl, formula=args.formula, pipeline=args.pipeline,
                              budget=args.budget, time_limit=args.time_limit,
-                             workers=args.workers or (1 if args.cluster else
-                                                      os.cpu_count() or 1),
+                             workers=args.workers if args.workers is not None else
+                             1 if args.cluster else os.cpu_count() or 1,
                              test_timeout=args.test_timeout,
                              engine=args.engine, model=tuple(args.model or ()),
                              **{k: v for k in ("max_patches", "search_on")

@@ -24,7 +24,7 @@ import posixpath
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -338,7 +338,9 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
             with record.stage("snapshot"):
                 progress.stage("snapshot", str(user.root))
                 snapshot = Snapshot(user)
-            with snapshot, _remote(task, snapshot, progress) as remote:
+            remote_tests = task.remote(snapshot, task.config, progress) if task.remote \
+                else nullcontext(None)
+            with snapshot, remote_tests as remote:
                 result = _repair_in(snapshot, driver, lang, task, record, progress, started,
                                     gens, remote)
             if isinstance(driver, CheckedDriver):
@@ -347,16 +349,6 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
             return result
         finally:
             driver.close()
-
-
-@contextmanager
-def _remote(task: RepairTask, snapshot: Snapshot, progress: Progress) -> Iterator[Remote | None]:
-    """Where the task's candidates are tested, when not here (None)."""
-    if task.remote is None:
-        yield None
-        return
-    with task.remote(snapshot, task.config, progress) as remote:
-        yield remote
 
 
 def driver_for(config: RepairConfig, root: Path, project: Path) -> TestDriver:

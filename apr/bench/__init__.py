@@ -18,7 +18,7 @@ __all__ = ["OPTIONS", "SUITES", "Benchmark", "Bug", "open_suite"]
 def _manifest(path: str | None, language: str) -> Benchmark:
     from apr.bench.manifest import ManifestSuite
 
-    return ManifestSuite(path or "benchmarks/python")
+    return ManifestSuite(path or Path("benchmarks/python").resolve())
 
 
 def _quixbugs(path: str | None, language: str) -> Benchmark:
@@ -49,7 +49,8 @@ def _bugsinpy(path: str | None, language: str, *, clones: str | None = None,
 
     if not path:
         raise UsageError("bugsinpy needs --path to a BugsInPy checkout")
-    return BugsInPySuite(path, clones or os.environ.get("APR_BUGSINPY_CLONES"), language,
+    clones = clones or os.environ.get("APR_BUGSINPY_CLONES")
+    return BugsInPySuite(path, str(Path(clones).resolve()) if clones else None, language,
                          python=python)
 
 
@@ -78,4 +79,6 @@ def open_suite(name: str, path: str | Path | None, language: str = "python",
     unknown = sorted(set(given) - OPTIONS.get(name, frozenset()))
     if unknown:
         raise UsageError(f"{name} does not take {', '.join('--' + k for k in unknown)}")
-    return SUITES[name](str(path) if path is not None else None, language, **given)
+    # absolute: a suite object travels to cluster workers, whose working folder is not ours
+    return SUITES[name](str(Path(path).resolve()) if path is not None else None, language,
+                        **given)

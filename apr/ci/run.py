@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from apr.ci.branch import (
     FixBranch,
@@ -33,9 +33,6 @@ from apr.errors import CannotReproduce, ExitCode
 from apr.lang.text import ERRORS, encode_source, print_source
 from apr.model import RepairResult, RepairStatus
 from apr.validate.cache import CacheStats, ValidationCache
-
-if TYPE_CHECKING:
-    from apr.pipeline import RemoteFactory
 
 DEFAULT_PIPELINE = "ci"
 
@@ -139,14 +136,6 @@ def run_ci(path: Path, flags: Mapping[str, Any], options: CIOptions, env: CIEnvi
     return outcome
 
 
-def _cluster_tests(address: str | None) -> RemoteFactory | None:
-    if not address:
-        return None
-    from apr.cluster.validation import cluster_tests
-
-    return cluster_tests(address)
-
-
 def _branch_name(root: Path, options: CIOptions) -> str | None:
     name = options.branch or (default_branch_name(root) if options.commit else None)
     if name is not None:
@@ -158,12 +147,13 @@ def _repair(path: Path, config: RepairConfig,
             options: CIOptions) -> tuple[RepairResult, str, CacheStats | None]:
     """The repair's result (an empty one when the failure cannot be reproduced), the failure's
     log tail, and the cache's statistics."""
+    from apr.cluster.validation import cluster_tests  # no Dask import until it connects
     from apr.pipeline import RepairTask, repair
     from apr.progress import make_display
 
     cache = _open_cache(options.cache_dir)
     task = RepairTask(path=path, config=config, run_dir=options.run_dir, cache=cache,
-                      remote=_cluster_tests(options.cluster))
+                      remote=cluster_tests(options.cluster) if options.cluster else None)
     try:
         with make_display(quiet=options.quiet) as progress:
             return repair(task, progress), "", cache.stats if cache else None

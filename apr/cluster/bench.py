@@ -13,6 +13,7 @@ and the task counts its attempts in the scheduler's metadata. The second attempt
 
 from __future__ import annotations
 
+import functools
 import pickle
 import secrets
 import subprocess
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from apr.bench.base import Benchmark, Bug
-from apr.bench.runner import BenchSettings, failed_record
+from apr.bench.runner import BenchSettings, Runner, failed_record
 from apr.cluster import worker_name
 from apr.errors import ModelUnavailable
 
@@ -32,13 +33,9 @@ STOP = "__stop__"  # the run's metadata key that tells its running bugs to stop
 STOP_POLL = 2.0  # seconds between a running bug's looks at it
 
 
-def cluster_runner(client: Any) -> Any:
+def cluster_runner(client: Any) -> Runner:
     """A :data:`apr.bench.runner.Runner` that runs each bug as a task on ``client``'s cluster."""
-    def run(suite: Benchmark, bugs: Sequence[Bug],
-            settings: BenchSettings) -> Iterator[dict[str, Any]]:
-        yield from _run_all(client, suite, bugs, settings)
-
-    return run
+    return functools.partial(_run_all, client)
 
 
 def _run_all(client: Any, suite: Benchmark, bugs: Sequence[Bug],

@@ -69,9 +69,10 @@ _CONTROL = frozenset({"if_statement", "else_clause", "for_statement", "enhanced_
 
 _MIRRORED = {">": "<", ">=": "<="}
 _COMPARISONS = frozenset({"comparison_operator", "binary_expression"})
-_EFFECTS = frozenset({"assignment", "augmented_assignment", "assignment_expression",
-                      "update_expression", "named_expression", "await", "yield",
-                      "object_creation_expression", "new_expression"})
+#: Node kinds (by a word of their name, in every grammar) that may change state or suspend:
+#: calls, method invocations, assignments, ++/--, walrus, await, yield, new.
+_EFFECTS = ("call", "invocation", "assignment", "update", "named_expression", "await", "yield",
+            "creation", "new_expression")
 
 
 def _comparison(kind: str, children: list[Node]) -> str:
@@ -86,8 +87,7 @@ def _comparison(kind: str, children: list[Node]) -> str:
 
 def _pure(node: Node) -> bool:
     """No call, assignment or object creation anywhere in ``node``."""
-    kind = node.type
-    if "call" in kind or "invocation" in kind or kind in _EFFECTS:
+    if any(word in node.type for word in _EFFECTS):
         return False
     return all(_pure(c) for c in node.named_children)
 

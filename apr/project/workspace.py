@@ -95,11 +95,7 @@ class Snapshot:
     """A private git repository holding one commit of the user's tree; parent of workspaces."""
 
     def __init__(self, user: UserRepo, base_dir: str | Path | None = None) -> None:
-        self.user = user
-        self.environment = user.root  # where the LINKED folders come from
-        self.dir = Path(tempfile.mkdtemp(prefix="apr-", dir=base_dir))
-        self.repo_dir = self.dir / "snapshot"
-        self._lock = threading.Lock()
+        self._folders(user, base_dir, environment=user.root)
         try:
             self._copy_files(user.files())
             self._commit()
@@ -116,11 +112,7 @@ class Snapshot:
         folders to the workspaces when that path exists here too (a shared file system, a
         local cluster)."""
         self = cls.__new__(cls)
-        self.dir = Path(tempfile.mkdtemp(prefix="apr-", dir=base_dir))
-        self.repo_dir = self.dir / "snapshot"
-        self.user = UserRepo(root=self.repo_dir, project=project)
-        self.environment = origin if origin is not None and origin.is_dir() else self.repo_dir
-        self._lock = threading.Lock()
+        self._folders(None, base_dir, environment=origin, project=project)
         try:
             self.repo = git.Repo.clone_from(str(bundle), self.repo_dir,
                                             multi_options=["--no-hardlinks", "-q"])
@@ -128,6 +120,17 @@ class Snapshot:
             self.close()
             raise
         return self
+
+    def _folders(self, user: UserRepo | None, base_dir: str | Path | None,
+                 environment: Path | None, project: str = "") -> None:
+        """The snapshot's temporary folder; ``user`` None: the clone is its own user tree.
+        ``environment`` lends its :data:`LINKED` folders (None, or missing here: none)."""
+        self.dir = Path(tempfile.mkdtemp(prefix="apr-", dir=base_dir))
+        self.repo_dir = self.dir / "snapshot"
+        self.user = user or UserRepo(root=self.repo_dir, project=project)
+        self.environment = environment if environment is not None and environment.is_dir() \
+            else None
+        self._lock = threading.Lock()
 
     def bundle(self, dest: Path) -> Path:
         """Write the snapshot's commit to ``dest`` as a git bundle (see :meth:`from_bundle`)."""
@@ -164,6 +167,8 @@ class Snapshot:
 
     def _link_environment(self, path: Path) -> None:
         """Link the user's :data:`LINKED` folders that the snapshot left out into ``path``."""
+        if self.environment is None:
+            return
         for folder in dict.fromkeys([Path(), Path(self.user.project)]):
             for name in LINKED:
                 source, link = self.environment / folder / name, path / folder / name

@@ -64,6 +64,15 @@ class Plan:
         return cls(expect, Selection(baseline, expect))
 
 
+class Remote(Protocol):
+    """Tests candidates somewhere else, one per call, as :func:`validate_one` would."""
+
+    threads: int  # how many candidates it tests at once
+
+    def __call__(self, candidate: Candidate, plan: Plan, limits: Limits,
+                 index: int) -> ValidationResult: ...
+
+
 class WorkspacePool:
     """Workspaces handed to one worker at a time."""
 
@@ -199,14 +208,6 @@ class Validator:
 
 
 _Pending = dict[Future[ValidationResult | None], int]
-
-class Remote(Protocol):
-    """Tests candidates somewhere else, one per call, as :func:`validate_one` would."""
-
-    threads: int  # how many candidates it tests at once
-
-    def __call__(self, candidate: Candidate, plan: Plan, limits: Limits,
-                 index: int) -> ValidationResult: ...
 
 
 def _wait_first(pending: _Pending) -> list[Future[ValidationResult | None]]:

@@ -35,7 +35,7 @@ class Cluster:
             proc.wait(timeout=30)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -54,7 +54,7 @@ def start_cluster(folder: Path, workers: int) -> Cluster:
     from distributed import Client
 
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     scheduler = _dask("scheduler", "--host", "127.0.0.1", "--port", str(port),
                       "--no-dashboard", log=folder / "scheduler.log")
@@ -65,8 +65,9 @@ def start_cluster(folder: Path, workers: int) -> Cluster:
                 "worker", address, "--nthreads", "1", "--name", f"w{i}", "--no-nanny",
                 "--no-dashboard", "--local-directory", str(folder / f"w{i}"),
                 log=folder / f"w{i}.log")
-        with Client(address, timeout=60) as client:
-            client.wait_for_workers(workers, timeout=120)
+        with Client(address, timeout=60) as client:  # the scheduler is up
+            if workers:
+                client.wait_for_workers(workers, timeout=120)
     except BaseException:
         cluster.stop()
         raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,14 @@ from apr.cli import main
 from apr.cluster import connect
 from apr.cluster.bench import STOP, cluster_runner
 from apr.errors import UsageError
-from tests.cluster.conftest import FAST, Cluster, make_suite, start_cluster, wait_until
+from tests.cluster.conftest import (
+    FAST,
+    Cluster,
+    free_port,
+    make_suite,
+    start_cluster,
+    wait_until,
+)
 
 SETTINGS = ["--fl", "perfect", "--budget", "40", "--time-limit", "60"]
 
@@ -158,8 +166,30 @@ def test_bad_addresses_are_usage_errors() -> None:
 
 
 def test_an_unreachable_scheduler_is_a_usage_error() -> None:
-    from tests.cluster.conftest import _free_port
-
     with pytest.raises(UsageError, match="cannot reach the scheduler"):
-        with connect(f"tcp://127.0.0.1:{_free_port()}", timeout=2):
+        with connect(f"tcp://127.0.0.1:{free_port()}", timeout=2):
             pass
+
+
+def test_a_scheduler_without_workers_is_a_usage_error(tmp_path: Path) -> None:
+    cluster = start_cluster(tmp_path / "dask", workers=0)
+    try:
+        with pytest.raises(UsageError, match="has no worker"):
+            with connect(cluster.address, timeout=2):
+                pass
+    finally:
+        cluster.stop()
+
+
+def test_without_distributed_cluster_is_a_usage_error(tmp_path: Path) -> None:
+    """In an interpreter where ``import distributed`` fails, as without the extra."""
+    code = ("import sys; sys.modules['distributed'] = None\n"
+            "from apr.cli import main\n"
+            f"sys.exit(main(['repair', {str(tmp_path)!r}, '--cluster', 'local:1']))")
+    git_init = subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert git_init.returncode == 0
+    (tmp_path / "test_x.py").write_text("def test_x():\n    assert False\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'apr[cluster]'" in done.stderr

@@ -55,6 +55,8 @@ def test_a_mirrored_comparison_is_the_same_program(language: str, written: bytes
     ("java", b"class A { boolean f() { return next() > x; } }",
      b"class A { boolean f() { return x < next(); } }"),
     ("javascript", b"const ok = (i++) > n;", b"const ok = n < (i++);"),
+    ("javascript", b"async function f() { return (await a) > b; }",
+     b"async function f() { return b < (await a); }"),
     ("java", b"class A { int f(int a, int b) { return a - b; } }",
      b"class A { int f(int a, int b) { return b - a; } }"),
 ])
