@@ -47,9 +47,20 @@ def _defects4j(command: str | None, **options: Any) -> TestDriver:
 
 
 def _node(command: str | None, **options: Any) -> TestDriver:
+    """node's built-in runner, or mocha when the project's command runs mocha."""
     from apr.project.node import NodeDriver
+    from apr.project.node_command import test_command
 
+    project_dir = options.get("project_dir")
+    if project_dir is not None and test_command(Path(project_dir), command).runner == "mocha":
+        return _mocha(command)
     return NodeDriver(command)
+
+
+def _mocha(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.mocha import MochaDriver
+
+    return MochaDriver(command)
 
 
 def _make(command: str | None, **options: Any) -> TestDriver:
@@ -83,6 +94,7 @@ DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "ctest": _ctest,
     "io": _io,
     "node": _node,
+    "mocha": _mocha,
 }
 
 #: Per language, the drivers to try in order, each with the files that make it the right one

@@ -83,7 +83,9 @@ class FileResult:
 def parse_results(lines: Iterable[str], file: str) -> FileResult:
     """The reporter's JSON lines of one file's run, as test ids and outcomes.
 
-    A test inside another test (not a suite) is left out: its parent carries its outcome.
+    A record names its test by ``nesting`` and ``name`` (node's reporter: the enclosing names
+    come from the ``test:start`` records before it) or by its whole ``names`` (mocha's). A test
+    inside another test (not a suite) is left out: its parent carries its outcome.
     """
     stack: list[str] = []
     ended: list[tuple[list[str], dict[str, object]]] = []
@@ -93,8 +95,12 @@ def parse_results(lines: Iterable[str], file: str) -> FileResult:
             rec = json.loads(line)
         except ValueError:  # a line torn by a kill
             continue
-        depth = int(rec.get("nesting") or 0)
-        names = stack[:depth] + [str(rec.get("name"))]
+        if rec.get("file") and rec["file"] != file:  # a test of a setup file mocha loads first
+            continue
+        if isinstance(rec.get("names"), list):
+            names = [str(n) for n in rec["names"]]
+        else:
+            names = stack[:int(rec.get("nesting") or 0)] + [str(rec.get("name"))]
         if rec.get("type") == "test:start":
             stack = names
             result.started.append(test_id(file, names))
@@ -184,6 +190,20 @@ class NodeDriver:
             session.run_files(_by_file(tests), fail_fast)
         return session.result()
 
+    def env(self, project_dir: Path) -> dict[str, str]:
+        """Variables every test process of the project gets (beyond apr's results file)."""
+        return {}
+
+    def test_files(self, project_dir: Path, spec: NodeCommand) -> list[str]:
+        """The project's test files (POSIX, relative to ``project_dir``), as the runner finds
+        them."""
+        return test_files(project_dir, spec.paths)
+
+    def pattern(self, ids: Sequence[str]) -> str:
+        """The name pattern that runs the tests ``ids`` of one file (and maybe others of the
+        same name, which are dropped from the results)."""
+        return name_pattern(name for t in ids for name in split_id(t)[1][-1:])
+
     def file_argv(self, spec: NodeCommand, file: str, pattern: str | None) -> list[str]:
         """The command running one test file with apr's reporter (and a name pattern)."""
         argv = [self.node, *spec.node_flags, f"--test-reporter={self.reporter}",
@@ -219,7 +239,7 @@ class _Session:
         self.timed_out = False
 
     def files(self) -> list[str]:
-        return test_files(self.project_dir, self.spec.paths)
+        return self.driver.test_files(self.project_dir, self.spec)
 
     def run_files(self, plan: Mapping[str, list[str] | None], fail_fast: bool) -> None:
         """Run each file of ``plan`` (its asked ids; None: all its tests) until time is up."""
@@ -241,8 +261,7 @@ class _Session:
         if limit is not None and limit <= 0:
             self.timed_out = True
             return None
-        pattern = None if ids is None else name_pattern(
-            name for t in ids for name in split_id(t)[1][-1:])
+        pattern = None if ids is None else self.driver.pattern(ids)
         got, res = self._process(file, pattern, limit, env)
         wanted = set(ids) if ids is not None else None
         self._record(file, got, res, wanted, expected)
@@ -259,7 +278,7 @@ class _Session:
                  extra: dict[str, str] | None) -> tuple[FileResult, proc.ProcResult]:
         with tempfile.TemporaryDirectory(prefix="apr-node-run-") as tmp:
             results = Path(tmp) / "results.jsonl"
-            env = _env(results, extra)
+            env = process_env(results, {**self.driver.env(self.project_dir), **(extra or {})})
             argv = self.driver.file_argv(self.spec, file, pattern)
             try:
                 res = proc.run_tests(argv, cwd=self.project_dir, timeout=limit, env=env)
@@ -344,7 +363,8 @@ class _Session:
                        durations=self.durations)
 
 
-def _env(results: Path, extra: dict[str, str] | None) -> dict[str, str]:
+def process_env(results: Path, extra: dict[str, str] | None) -> dict[str, str]:
+    """The environment of a test process writing its records to ``results``."""
     env = dict(os.environ)
     for name in ("NODE_V8_COVERAGE", "NODE_TEST_CONTEXT", "FORCE_COLOR"):
         env.pop(name, None)

@@ -128,3 +128,52 @@ def make_node_project(tmp_path: Path, *, esm: bool = False, name: str = "stats")
         subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root,
                        check=True, capture_output=True)
     return root
+
+
+#: Where ``.ci/run`` installs mocha (``npm install --prefix .ci/node``, pinned there).
+MOCHA_MODULES = Path(__file__).resolve().parents[2] / ".ci" / "node" / "node_modules"
+
+MOCHA_TEST = """\
+'use strict';
+const assert = require('node:assert');
+const { countInRange, mean } = require('../src/stats.js');
+
+""" + TEST_BODY
+
+MOCHA_ESM_TEST = """\
+import assert from 'node:assert';
+import { countInRange, mean } from '../src/stats.js';
+
+""" + TEST_BODY
+
+
+def make_mocha_project(tmp_path: Path, *, esm: bool = False, name: str = "stats") -> Path:
+    """The same project tested with mocha (``npm test`` is ``mocha``), its settings in
+    ``.mocharc.json`` (the spec, a required setup file whose global the tests check), and a
+    second test file that records, in ``$APR_TEST_LOADED`` when set, that it was loaded;
+    ``node_modules`` links to the mocha that ``.ci/run`` installs."""
+    root = tmp_path / name
+    files = node_project_files(esm=esm)
+    files["package.json"] = files["package.json"].replace('"node --test"', '"mocha"')
+    test = MOCHA_ESM_TEST if esm else MOCHA_TEST
+    files["test/stats.test.js"] = test.replace(
+        "describe('mean', () => {",
+        "describe('mean', () => {\n  it('sees the setup', () => assert.ok(globalThis.SETUP));")
+    files[".mocharc.json"] = ('{"spec": ["test/**/*.test.js"], "require": "test/setup.cjs",'
+                              ' "timeout": 5000}\n')
+    files["test/setup.cjs"] = "globalThis.SETUP = true;\n"
+    files["test/more/other.test.js"] = (
+        "const fs = require('node:fs');\n"
+        "if (process.env.APR_TEST_LOADED) fs.appendFileSync(process.env.APR_TEST_LOADED, 'x');\n"
+        "describe('other', () => { it('passes', () => {}); });\n")
+    if esm:
+        files["test/more/other.test.js"] = files["test/more/other.test.js"].replace(
+            "const fs = require('node:fs');", "import fs from 'node:fs';")
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    (root / "node_modules").symlink_to(MOCHA_MODULES, target_is_directory=True)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "stats"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root,
+                       check=True, capture_output=True)
+    return root

@@ -1,0 +1,214 @@
+"""Run a Node project's tests with mocha (8+), per test: node's driver with mocha underneath.
+
+Everything but the command is :mod:`apr.project.node`'s: test ids (``<file>::<suite> > <test>``),
+one process per test file, per-file time limits, per-test V8 coverage, fail-fast. What differs:
+
+- The process is ``node <mocha's bin> [the project's flags] --config <apr's> --no-package
+  --reporter <apr's> --exit [--grep P] FILE``, with the project's own mocha (found in the
+  ``node_modules`` of the project folder or a folder above it: a missing one is a clear error).
+- apr's configuration file (``js/apr-mocharc.cjs``) loads the project's (``.mocharc.*`` or the
+  one its command names, and package.json's ``mocha`` key) with mocha's own loader and drops
+  ``spec`` (mocha would add the project's test files to the one apr runs), ``reporter``,
+  ``watch``, ``parallel``, ``grep`` and ``bail``; the same flags are dropped from the command.
+  ``--exit``: a test that leaves a server or timer open does not hold its file's process until
+  the time limit.
+- apr's reporter (``js/apr-mocha-reporter.cjs``) writes node's records, each naming its test by
+  its title path; tests that did not run are recorded at the end (skipped; or failed, with the
+  error of the ``before``/``beforeEach`` hook that failed under them).
+- Picking tests: ``--grep`` with the tests' full titles (mocha matches the suites' and the
+  test's titles joined by spaces), anchored; the test files: a run of mocha over the project's
+  own spec with a pattern that matches nothing, whose reporter lists every test it loaded, and
+  the file it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from apr import proc
+from apr.errors import TestCommandNotFound, UsageError
+from apr.project.node import LISTING, NodeDriver, parse_results, process_env, split_id
+from apr.project.node_command import NodeCommand, test_command
+
+_REGEX_SPECIAL = re.compile(r"[\\^$.*+?()[\]{}|/-]")
+_NOTHING = "(?!)"
+#: mocha flags followed by a separate value word (short forms included).
+_VALUE_FLAGS = frozenset({
+    "--require", "-r", "--ui", "-u", "--timeout", "-t", "--slow", "-s", "--retries",
+    "--extension", "--ignore", "--exclude", "--file", "--node-option", "-n", "--reporter", "-R",
+    "--reporter-option", "--reporter-options", "-O", "--grep", "-g", "--fgrep", "-f", "--jobs",
+    "-j", "--watch-files", "--watch-ignore", "--config", "--package", "--spec"})
+#: flags apr sets itself, or that would run other tests or none.
+_DROPPED = frozenset({
+    "--reporter", "-R", "--reporter-option", "--reporter-options", "-O", "--watch", "-w",
+    "--watch-files", "--watch-ignore", "--parallel", "-p", "--jobs", "-j", "--grep", "-g",
+    "--fgrep", "-f", "--invert", "-i", "--bail", "-b", "--dry-run", "--exit", "--no-exit",
+    "--config", "--no-config", "--package", "--no-package", "--spec"})
+
+
+def mocha_command(words: Sequence[str]) -> NodeCommand:
+    """The flags and spec paths of a mocha command (the words after ``mocha``; none when the
+    script runs mocha some other way, e.g. ``npm run unit``)."""
+    start = next((i + 1 for i, w in enumerate(words)
+                  if Path(w).name in ("mocha", "_mocha", "mocha.js")), len(words))
+    flags: list[str] = []
+    paths: list[str] = []
+    rest = list(words[start:])
+    while rest:
+        word = rest.pop(0)
+        if not word.startswith("-"):
+            paths.append(word)
+            continue
+        name = word.split("=", 1)[0]
+        value = [rest.pop(0)] if "=" not in word and name in _VALUE_FLAGS and rest else []
+        if name == "--spec":
+            paths += value or [word.split("=", 1)[1]]
+        else:
+            flags += [word, *value]
+    return NodeCommand("mocha", tuple(flags), tuple(paths), tuple(words))
+
+
+def find_mocha(project_dir: Path) -> Path:
+    """The folder of the project's mocha package (``node_modules/mocha`` in the project folder
+    or a folder above it).
+
+    Raises:
+        TestCommandNotFound: mocha is not installed there.
+    """
+    for folder in (project_dir, *project_dir.parents):
+        candidate = folder / "node_modules" / "mocha"
+        if (candidate / "package.json").is_file():
+            return candidate
+    raise TestCommandNotFound(
+        f"mocha is not installed for {project_dir} (no node_modules/mocha in it or a folder "
+        "above it): run `npm install` in the project first")
+
+
+def _bin(mocha: Path) -> Path:
+    """mocha's command-line script (``bin/mocha.js`` in mocha 10+, ``bin/mocha`` before)."""
+    data = json.loads((mocha / "package.json").read_text(encoding="utf-8"))
+    bins = data.get("bin")
+    name = bins.get("mocha") if isinstance(bins, dict) else None
+    return mocha / (name or "bin/mocha")
+
+
+def _regex(text: str) -> str:
+    return _REGEX_SPECIAL.sub(lambda m: "\\" + m.group(), text)
+
+
+class MochaDriver(NodeDriver):
+    """TestDriver for projects tested with mocha (``npm test`` = ``mocha ...``).
+
+    Args:
+        command: the test command (``"mocha --recursive test/"``); None: ``package.json``'s
+            ``scripts.test``.
+        node: the node executable.
+    """
+
+    name = "mocha"
+
+    def __init__(self, command: str | None = None, *, node: str = "node") -> None:
+        super().__init__(command, node=node)
+        for script in ("apr-mocha-reporter.cjs", "apr-mocharc.cjs"):
+            data = resources.files("apr.project").joinpath(f"js/{script}").read_bytes()
+            (self._dir / script).write_bytes(data)
+        self.reporter = self._dir / "apr-mocha-reporter.cjs"
+        self.config = self._dir / "apr-mocharc.cjs"
+
+    def spec(self, project_dir: Path) -> NodeCommand:
+        """The project's mocha command: ``node_flags`` are mocha's script and the project's
+        flags that apr keeps, ``paths`` its spec.
+
+        Raises:
+            UsageError: the project uses another runner.
+            TestCommandNotFound: mocha is not installed.
+        """
+        found = test_command(project_dir, self.command)
+        if found.runner != "mocha":
+            raise UsageError(f"this project's tests run with {found.runner} "
+                             f"(`{' '.join(found.words)}`), not mocha")
+        command = mocha_command(found.words)
+        script = _bin(find_mocha(project_dir))
+        return NodeCommand("mocha", (str(script), *_kept_flags(command.node_flags)),
+                           command.paths, command.words)
+
+    def env(self, project_dir: Path) -> dict[str, str]:
+        """Where apr's configuration file finds mocha's loader and the project's settings."""
+        flags = mocha_command(test_command(project_dir, self.command).words).node_flags
+        chosen = _flag_value(flags, "--config")
+        package = _flag_value(flags, "--package") or str(project_dir / "package.json")
+        return {
+            "APR_MOCHA_CONFIG_LIB": str(find_mocha(project_dir) / "lib" / "cli" / "config.js"),
+            "APR_MOCHA_CONFIG": "none" if "--no-config" in flags else (chosen or ""),
+            "APR_MOCHA_PACKAGE": "" if "--no-package" in flags else package,
+        }
+
+    def pattern(self, ids: Sequence[str]) -> str:
+        """``--grep`` for these tests: their full titles (suites and test, space-joined)."""
+        titles = sorted({_regex(" ".join(split_id(t)[1])) for t in ids})
+        return f"^(?:{'|'.join(titles)})$"
+
+    def file_argv(self, spec: NodeCommand, file: str | None, pattern: str | None) -> list[str]:
+        """The command running one test file (None: the project's own spec and configuration)
+        with apr's reporter (and a ``--grep``)."""
+        argv = [self.node, *spec.node_flags]
+        if file is not None:
+            argv += ["--config", str(self.config), "--no-package"]
+        argv += ["--reporter", str(self.reporter), "--exit", "--no-parallel", "--full-trace"]
+        if pattern is not None:
+            argv += ["--grep", pattern]
+        return [*argv, *([file] if file is not None else spec.paths)]
+
+    def test_files(self, project_dir: Path, spec: NodeCommand) -> list[str]:
+        """The files mocha runs for the project's own command, found by mocha: one process
+        over the whole spec with a pattern that matches nothing; apr's reporter lists the tests
+        it loaded (they are known then: no file is listed again).
+
+        Raises:
+            UsageError: mocha could not load the tests.
+        """
+        with tempfile.TemporaryDirectory(prefix="apr-mocha-list-") as tmp:
+            results = Path(tmp) / "results.jsonl"
+            env = process_env(results, self.env(project_dir))
+            argv = self.file_argv(spec, None, _NOTHING)
+            res = proc.run_tests(argv, cwd=project_dir, timeout=LISTING, env=env)
+            lines = results.read_text(encoding="utf-8").splitlines() if results.exists() else []
+        by_file: dict[str, list[str]] = {}
+        for line in lines:
+            try:
+                file = json.loads(line).get("file")
+            except ValueError:
+                continue
+            if file:
+                by_file.setdefault(str(file), []).append(line)
+        if not by_file and res.returncode not in (0, None):
+            raise UsageError(f"mocha could not load the project's tests:\n{res.tail(30)}")
+        for file, records in by_file.items():
+            self._known[file] = sorted(parse_results(records, file).outcomes)
+        return sorted(by_file)
+
+
+def _flag_value(flags: Sequence[str], name: str) -> str | None:
+    for i, word in enumerate(flags):
+        if word == name and i + 1 < len(flags):
+            return flags[i + 1]
+        if word.startswith(name + "="):
+            return word.split("=", 1)[1]
+    return None
+
+
+def _kept_flags(flags: Sequence[str]) -> list[str]:
+    kept: list[str] = []
+    words = list(flags)
+    while words:
+        word = words.pop(0)
+        name = word.split("=", 1)[0]
+        value = [words.pop(0)] if "=" not in word and name in _VALUE_FLAGS and words else []
+        if name not in _DROPPED:
+            kept += [word, *value]
+    return kept
