@@ -47,13 +47,14 @@ def _defects4j(command: str | None, **options: Any) -> TestDriver:
 
 
 def _node(command: str | None, **options: Any) -> TestDriver:
-    """node's built-in runner, or mocha when the project's command runs mocha."""
+    """node's built-in runner, or mocha or jest when the project's command runs them."""
     from apr.project.node import NodeDriver
     from apr.project.node_command import test_command
 
     project_dir = options.get("project_dir")
-    if project_dir is not None and test_command(Path(project_dir), command).runner == "mocha":
-        return _mocha(command)
+    runner = test_command(Path(project_dir), command).runner if project_dir else "node"
+    if runner in ("mocha", "jest"):
+        return DRIVERS[runner](command)
     return NodeDriver(command)
 
 
@@ -61,6 +62,12 @@ def _mocha(command: str | None, **options: Any) -> TestDriver:
     from apr.project.mocha import MochaDriver
 
     return MochaDriver(command)
+
+
+def _jest(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.jest import JestDriver
+
+    return JestDriver(command)
 
 
 def _make(command: str | None, **options: Any) -> TestDriver:
@@ -95,6 +102,7 @@ DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "io": _io,
     "node": _node,
     "mocha": _mocha,
+    "jest": _jest,
 }
 
 #: Per language, the drivers to try in order, each with the files that make it the right one

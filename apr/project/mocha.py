@@ -24,69 +24,45 @@ one process per test file, per-file time limits, per-test V8 coverage, fail-fast
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
 from apr import proc
-from apr.errors import TestCommandNotFound, UsageError
-from apr.project.node import LISTING, NodeDriver, parse_results, process_env, split_id
-from apr.project.node_command import NodeCommand, test_command
+from apr.errors import UsageError
+from apr.project.node import LISTING, RunnerDriver, parse_results, process_env
+from apr.project.node_command import NodeCommand, RunnerFlags, find_package, test_command
 
-_REGEX_SPECIAL = re.compile(r"[\\^$.*+?()[\]{}|/-]")
 _NOTHING = "(?!)"
-#: mocha flags followed by a separate value word (short forms included).
-_VALUE_FLAGS = frozenset({
-    "--require", "-r", "--ui", "-u", "--timeout", "-t", "--slow", "-s", "--retries",
-    "--extension", "--ignore", "--exclude", "--file", "--node-option", "-n", "--reporter", "-R",
-    "--reporter-option", "--reporter-options", "-O", "--grep", "-g", "--fgrep", "-f", "--jobs",
-    "-j", "--watch-files", "--watch-ignore", "--config", "--package", "--spec"})
-#: flags apr sets itself, or that would run other tests or none.
-_DROPPED = frozenset({
-    "--reporter", "-R", "--reporter-option", "--reporter-options", "-O", "--watch", "-w",
-    "--watch-files", "--watch-ignore", "--parallel", "-p", "--jobs", "-j", "--grep", "-g",
-    "--fgrep", "-f", "--invert", "-i", "--bail", "-b", "--dry-run", "--exit", "--no-exit",
-    "--config", "--no-config", "--package", "--no-package", "--spec"})
+#: mocha's command line; ``--exit``, ``--config``, ``--package`` are apr's own.
+MOCHA = RunnerFlags(
+    programs=frozenset({"mocha", "_mocha", "mocha.js"}),
+    values=frozenset({
+        "--require", "-r", "--ui", "-u", "--timeout", "-t", "--slow", "-s", "--retries",
+        "--extension", "--ignore", "--exclude", "--file", "--node-option", "-n", "--reporter",
+        "-R", "--reporter-option", "--reporter-options", "-O", "--grep", "-g", "--fgrep", "-f",
+        "--jobs", "-j", "--watch-files", "--watch-ignore", "--config", "--package", "--spec"}),
+    dropped=frozenset({
+        "--reporter", "-R", "--reporter-option", "--reporter-options", "-O", "--watch", "-w",
+        "--watch-files", "--watch-ignore", "--parallel", "-p", "--jobs", "-j", "--grep", "-g",
+        "--fgrep", "-f", "--invert", "-i", "--bail", "-b", "--dry-run", "--exit", "--no-exit",
+        "--config", "--no-config", "--package", "--no-package", "--spec"}),
+    spec="--spec")
 
 
 def mocha_command(words: Sequence[str]) -> NodeCommand:
-    """The flags and spec paths of a mocha command (the words after ``mocha``; none when the
-    script runs mocha some other way, e.g. ``npm run unit``)."""
-    start = next((i + 1 for i, w in enumerate(words)
-                  if Path(w).name in ("mocha", "_mocha", "mocha.js")), len(words))
-    flags: list[str] = []
-    paths: list[str] = []
-    rest = list(words[start:])
-    while rest:
-        word = rest.pop(0)
-        if not word.startswith("-"):
-            paths.append(word)
-            continue
-        name = word.split("=", 1)[0]
-        value = [rest.pop(0)] if "=" not in word and name in _VALUE_FLAGS and rest else []
-        if name == "--spec":
-            paths += value or [word.split("=", 1)[1]]
-        else:
-            flags += [word, *value]
-    return NodeCommand("mocha", tuple(flags), tuple(paths), tuple(words))
+    """The flags (``node_flags``) and spec paths of a mocha command."""
+    return MOCHA.command("mocha", words)
 
 
 def find_mocha(project_dir: Path) -> Path:
-    """The folder of the project's mocha package (``node_modules/mocha`` in the project folder
-    or a folder above it).
+    """The folder of the project's mocha package.
 
     Raises:
-        TestCommandNotFound: mocha is not installed there.
+        TestCommandNotFound: mocha is not installed.
     """
-    for folder in (project_dir, *project_dir.parents):
-        candidate = folder / "node_modules" / "mocha"
-        if (candidate / "package.json").is_file():
-            return candidate
-    raise TestCommandNotFound(
-        f"mocha is not installed for {project_dir} (no node_modules/mocha in it or a folder "
-        "above it): run `npm install` in the project first")
+    return find_package(project_dir, ("mocha",))
 
 
 def _bin(mocha: Path) -> Path:
@@ -97,11 +73,7 @@ def _bin(mocha: Path) -> Path:
     return mocha / (name or "bin/mocha")
 
 
-def _regex(text: str) -> str:
-    return _REGEX_SPECIAL.sub(lambda m: "\\" + m.group(), text)
-
-
-class MochaDriver(NodeDriver):
+class MochaDriver(RunnerDriver):
     """TestDriver for projects tested with mocha (``npm test`` = ``mocha ...``).
 
     Args:
@@ -111,6 +83,7 @@ class MochaDriver(NodeDriver):
     """
 
     name = "mocha"
+    FLAGS = MOCHA
 
     def __init__(self, command: str | None = None, *, node: str = "node") -> None:
         super().__init__(command, node=node)
@@ -120,22 +93,8 @@ class MochaDriver(NodeDriver):
         self.reporter = self._dir / "apr-mocha-reporter.cjs"
         self.config = self._dir / "apr-mocharc.cjs"
 
-    def spec(self, project_dir: Path) -> NodeCommand:
-        """The project's mocha command: ``node_flags`` are mocha's script and the project's
-        flags that apr keeps, ``paths`` its spec.
-
-        Raises:
-            UsageError: the project uses another runner.
-            TestCommandNotFound: mocha is not installed.
-        """
-        found = test_command(project_dir, self.command)
-        if found.runner != "mocha":
-            raise UsageError(f"this project's tests run with {found.runner} "
-                             f"(`{' '.join(found.words)}`), not mocha")
-        command = mocha_command(found.words)
-        script = _bin(find_mocha(project_dir))
-        return NodeCommand("mocha", (str(script), *_kept_flags(command.node_flags)),
-                           command.paths, command.words)
+    def script(self, project_dir: Path) -> Path:
+        return _bin(find_mocha(project_dir))
 
     def env(self, project_dir: Path) -> dict[str, str]:
         """Where apr's configuration file finds mocha's loader and the project's settings."""
@@ -147,11 +106,6 @@ class MochaDriver(NodeDriver):
             "APR_MOCHA_CONFIG": "none" if "--no-config" in flags else (chosen or ""),
             "APR_MOCHA_PACKAGE": "" if "--no-package" in flags else package,
         }
-
-    def pattern(self, ids: Sequence[str]) -> str:
-        """``--grep`` for these tests: their full titles (suites and test, space-joined)."""
-        titles = sorted({_regex(" ".join(split_id(t)[1])) for t in ids})
-        return f"^(?:{'|'.join(titles)})$"
 
     def file_argv(self, spec: NodeCommand, file: str | None, pattern: str | None) -> list[str]:
         """The command running one test file (None: the project's own spec and configuration)
@@ -200,15 +154,3 @@ def _flag_value(flags: Sequence[str], name: str) -> str | None:
         if word.startswith(name + "="):
             return word.split("=", 1)[1]
     return None
-
-
-def _kept_flags(flags: Sequence[str]) -> list[str]:
-    kept: list[str] = []
-    words = list(flags)
-    while words:
-        word = words.pop(0)
-        name = word.split("=", 1)[0]
-        value = [words.pop(0)] if "=" not in word and name in _VALUE_FLAGS and words else []
-        if name not in _DROPPED:
-            kept += [word, *value]
-    return kept

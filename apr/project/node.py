@@ -39,7 +39,7 @@ from pathlib import Path, PurePosixPath
 from apr import proc
 from apr.errors import TestCommandNotFound, UsageError
 from apr.model import TestRun, TestStatus
-from apr.project.node_command import NodeCommand, test_command, test_files
+from apr.project.node_command import NodeCommand, RunnerFlags, test_command, test_files
 from apr.project.v8_coverage import read_coverage
 
 SEPARATOR = " > "
@@ -68,6 +68,14 @@ def name_pattern(names: Iterable[str]) -> str:
     """A ``--test-name-pattern`` matching exactly these test names."""
     escaped = sorted({_REGEX_SPECIAL.sub(lambda m: "\\" + m.group(), n) for n in names})
     return f"^(?:{'|'.join(escaped)})$"
+
+
+def title_pattern(ids: Iterable[str]) -> str:
+    """A pattern matching exactly these tests' full titles (their suites' names and theirs,
+    joined by spaces), as mocha's ``--grep`` and jest's ``-t`` match them."""
+    titles = sorted({_REGEX_SPECIAL.sub(lambda m: "\\" + m.group(), " ".join(split_id(t)[1]))
+                     for t in ids})
+    return f"^(?:{'|'.join(titles)})$"
 
 
 @dataclass(slots=True)
@@ -194,6 +202,18 @@ class NodeDriver:
         """Variables every test process of the project gets (beyond apr's results file)."""
         return {}
 
+    def coverage_env(self, folder: Path) -> dict[str, str]:
+        """Variables of a run that writes its coverage into ``folder``."""
+        return {"NODE_V8_COVERAGE": str(folder)}
+
+    def coverage_args(self, folder: Path) -> list[str]:
+        """Arguments (after the test file) of a run that writes its coverage into ``folder``."""
+        return []
+
+    def read_coverage(self, folder: Path, repo_root: Path) -> dict[str, tuple[int, ...]]:
+        """Covered lines per file (relative to ``repo_root``) of one run's ``folder``."""
+        return read_coverage(folder, repo_root)
+
     def test_files(self, project_dir: Path, spec: NodeCommand) -> list[str]:
         """The project's test files (POSIX, relative to ``project_dir``), as the runner finds
         them."""
@@ -250,7 +270,7 @@ class _Session:
                 break
 
     def run_file(self, file: str, ids: list[str] | None, *,
-                 env: dict[str, str] | None = None) -> FileResult | None:
+                 coverage: Path | None = None) -> FileResult | None:
         """Run one file (only ``ids`` when given); None when the run's time is up. A file
         that could not be listed is not run again: its error is recorded once."""
         if ids is None and self.test_timeout is not None and file not in self.driver._known \
@@ -262,7 +282,7 @@ class _Session:
             self.timed_out = True
             return None
         pattern = None if ids is None else self.driver.pattern(ids)
-        got, res = self._process(file, pattern, limit, env)
+        got, res = self._process(file, pattern, limit, coverage)
         wanted = set(ids) if ids is not None else None
         self._record(file, got, res, wanted, expected)
         return got
@@ -275,11 +295,15 @@ class _Session:
         return mine if left is None else min(mine, left)
 
     def _process(self, file: str, pattern: str | None, limit: float | None,
-                 extra: dict[str, str] | None) -> tuple[FileResult, proc.ProcResult]:
+                 coverage: Path | None) -> tuple[FileResult, proc.ProcResult]:
         with tempfile.TemporaryDirectory(prefix="apr-node-run-") as tmp:
             results = Path(tmp) / "results.jsonl"
-            env = process_env(results, {**self.driver.env(self.project_dir), **(extra or {})})
+            extra = self.driver.env(self.project_dir)
             argv = self.driver.file_argv(self.spec, file, pattern)
+            if coverage is not None:
+                extra.update(self.driver.coverage_env(coverage))
+                argv += self.driver.coverage_args(coverage)
+            env = process_env(results, extra)
             try:
                 res = proc.run_tests(argv, cwd=self.project_dir, timeout=limit, env=env)
             except FileNotFoundError:
@@ -318,15 +342,15 @@ class _Session:
             self.timed_out = True
 
     def run_with_coverage(self, repo_root: Path, tests: Sequence[str] | None) -> None:
-        """List the tests, then run each alone under ``NODE_V8_COVERAGE``."""
+        """List the tests, then run each alone with coverage into a folder of its own."""
         ids = list(tests) if tests is not None else self._listed()
         for test in ids:
             file, _ = split_id(test)
             with tempfile.TemporaryDirectory(prefix="apr-v8-") as folder:
-                got = self.run_file(file, [test], env={"NODE_V8_COVERAGE": folder})
+                got = self.run_file(file, [test], coverage=Path(folder))
                 if got is None:
                     return
-                self.coverage[test] = read_coverage(Path(folder), repo_root)
+                self.coverage[test] = self.driver.read_coverage(Path(folder), repo_root)
 
     def _listed(self) -> list[str]:
         return [t for file in self.files() for t in self._list_file(file) or ()]
@@ -371,3 +395,41 @@ def process_env(results: Path, extra: dict[str, str] | None) -> dict[str, str]:
     env.update({"APR_NODE_RESULTS": str(results), "NO_COLOR": "1"})
     env.update(extra or {})
     return env
+
+
+class RunnerDriver(NodeDriver):
+    """The node driver with another runner underneath (mocha, jest): the runner's command line
+    is read by :attr:`FLAGS`, its script found by :meth:`script`, tests picked by full title.
+    Subclasses say how a file runs (:meth:`NodeDriver.file_argv`)."""
+
+    FLAGS: RunnerFlags
+
+    def script(self, project_dir: Path) -> Path:
+        """The runner's command-line script, as installed for the project.
+
+        Raises:
+            TestCommandNotFound: the runner is not installed.
+        """
+        raise NotImplementedError
+
+    def spec(self, project_dir: Path) -> NodeCommand:
+        """The project's command: ``node_flags`` are the runner's script and the project's
+        flags that apr keeps, ``paths`` its test paths.
+
+        Raises:
+            UsageError: the project uses another runner.
+            TestCommandNotFound: the runner is not installed.
+        """
+        found = test_command(project_dir, self.command)
+        if found.runner != self.name:
+            raise UsageError(f"this project's tests run with {found.runner} "
+                             f"(`{' '.join(found.words)}`), not {self.name}")
+        command = self.FLAGS.command(self.name, found.words)
+        kept = self.FLAGS.kept(command.node_flags)
+        return NodeCommand(self.name, (str(self.script(project_dir)), *kept), command.paths,
+                           command.words)
+
+    def pattern(self, ids: Sequence[str]) -> str:
+        """The tests' full titles (suites and test, space-joined: mocha's ``--grep``, jest's
+        ``-t``)."""
+        return title_pattern(ids)

@@ -12,10 +12,11 @@ import json
 import os
 import re
 import shlex
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from apr.errors import UsageError
+from apr.errors import TestCommandNotFound, UsageError
 
 RUNNERS = ("node", "mocha", "jest", "vitest")
 
@@ -202,3 +203,72 @@ def is_default_test_file(file: str) -> bool:
     if path.suffix not in _JS_SUFFIXES or "node_modules" in path.parts:
         return False
     return "test" in path.parts[:-1] or bool(_TEST_NAME.search(path.name))
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerFlags:
+    """How a test runner's command line reads (mocha, jest): apr runs the runner itself, with
+    the project's flags but those it sets or that would pick other tests.
+
+    Attributes:
+        programs: the names the runner's command is called by (``mocha``, ``_mocha``).
+        values: flags followed by a separate value word (short forms included).
+        dropped: flags apr leaves out of its own runs.
+        spec: a flag whose value is a test path (mocha's ``--spec``), read as one.
+    """
+
+    programs: frozenset[str]
+    values: frozenset[str]
+    dropped: frozenset[str]
+    spec: str | None = None
+
+    def command(self, runner: str, words: Sequence[str]) -> NodeCommand:
+        """The flags (in ``node_flags``) and test paths of the command: the words after the
+        runner's name (none when the script runs the runner another way: ``npm run unit``)."""
+        start = next((i + 1 for i, w in enumerate(words)
+                      if PurePosixPath(w).name in self.programs), len(words))
+        flags: list[str] = []
+        paths: list[str] = []
+        for word, value in self._flags(words[start:], paths):
+            if word.split("=", 1)[0] == self.spec:
+                paths += value or [word.split("=", 1)[1]]
+            else:
+                flags += [word, *value]
+        return NodeCommand(runner, tuple(flags), tuple(paths), tuple(words))
+
+    def kept(self, flags: Sequence[str]) -> list[str]:
+        """``flags`` less the dropped ones (and their values)."""
+        kept: list[str] = []
+        for word, value in self._flags(flags, []):
+            if word.split("=", 1)[0] not in self.dropped:
+                kept += [word, *value]
+        return kept
+
+    def _flags(self, words: Sequence[str], paths: list[str]) -> Iterator[tuple[str, list[str]]]:
+        """Each flag with its separate value word, if it takes one; other words go to
+        ``paths``."""
+        rest = list(words)
+        while rest:
+            word = rest.pop(0)
+            if not word.startswith("-"):
+                paths.append(word)
+                continue
+            takes = "=" not in word and word.split("=", 1)[0] in self.values
+            yield word, [rest.pop(0)] if takes and rest else []
+
+
+def find_package(project_dir: Path, names: Sequence[str]) -> Path:
+    """The folder of the first of the packages ``names`` installed in ``node_modules`` of the
+    project folder or a folder above it (a monorepo's root).
+
+    Raises:
+        TestCommandNotFound: none is installed there.
+    """
+    for folder in (project_dir, *project_dir.parents):
+        for name in names:
+            package = folder / "node_modules" / name
+            if (package / "package.json").is_file():
+                return package
+    raise TestCommandNotFound(
+        f"{names[0]} is not installed for {project_dir} (no node_modules/{names[0]} in it or a "
+        "folder above it): run `npm install` in the project first")

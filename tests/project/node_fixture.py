@@ -8,8 +8,11 @@ and ``node:assert``), committed once. Exactly :data:`FAILING_TEST` fails.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
+
+import pytest
 
 #: The file and 1-based line of the bug, the buggy and the fixed text of that line.
 BUGGY_FILE = "src/stats.js"
@@ -130,8 +133,20 @@ def make_node_project(tmp_path: Path, *, esm: bool = False, name: str = "stats")
     return root
 
 
+#: Tests the mocha/jest project adds: one that needs its setup file, one in a second file.
+SETUP_TEST = "test/stats.test.js::mean > sees the setup"
+OTHER_TEST = "test/more/other.test.js::other > passes"
+
 #: Where ``.ci/run`` installs mocha (``npm install --prefix .ci/node``, pinned there).
 MOCHA_MODULES = Path(__file__).resolve().parents[2] / ".ci" / "node" / "node_modules"
+
+
+def needs_runner(name: str) -> pytest.MarkDecorator:
+    """Skip unless node and the runner ``name`` (installed in .ci/node) are here."""
+    return pytest.mark.skipif(
+        shutil.which("node") is None or not (MOCHA_MODULES / name).is_dir(),
+        reason=f"needs node and {name} in .ci/node (`npm install --prefix .ci/node`, as .ci/run "
+               "does)")
 
 MOCHA_TEST = """\
 'use strict';
@@ -147,14 +162,17 @@ import { countInRange, mean } from '../src/stats.js';
 """ + TEST_BODY
 
 
-def make_mocha_project(tmp_path: Path, *, esm: bool = False, name: str = "stats") -> Path:
+def make_mocha_project(tmp_path: Path, *, esm: bool = False, name: str = "stats",
+                       runner: str = "mocha") -> Path:
     """The same project tested with mocha (``npm test`` is ``mocha``), its settings in
     ``.mocharc.json`` (the spec, a required setup file whose global the tests check), and a
     second test file that records, in ``$APR_TEST_LOADED`` when set, that it was loaded;
-    ``node_modules`` links to the mocha that ``.ci/run`` installs."""
+    ``node_modules`` links to the runners that ``.ci/run`` installs. ``runner="jest"``: the
+    same with jest (``npm test`` is ``jest``, the setup file in package.json's ``jest`` key;
+    CommonJS only)."""
     root = tmp_path / name
     files = node_project_files(esm=esm)
-    files["package.json"] = files["package.json"].replace('"node --test"', '"mocha"')
+    files["package.json"] = files["package.json"].replace('"node --test"', f'"{runner}"')
     test = MOCHA_ESM_TEST if esm else MOCHA_TEST
     files["test/stats.test.js"] = test.replace(
         "describe('mean', () => {",
@@ -169,6 +187,10 @@ def make_mocha_project(tmp_path: Path, *, esm: bool = False, name: str = "stats"
     if esm:
         files["test/more/other.test.js"] = files["test/more/other.test.js"].replace(
             "const fs = require('node:fs');", "import fs from 'node:fs';")
+    if runner == "jest":
+        del files[".mocharc.json"]
+        files["package.json"] = files["package.json"].replace(
+            '  "scripts"', '  "jest": {"setupFiles": ["<rootDir>/test/setup.cjs"]},\n  "scripts"')
     for path, text in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,16 +22,14 @@ from tests.project.node_fixture import (
     FAILING_TEST,
     FIXED_TEXT,
     MOCHA_MODULES,
+    OTHER_TEST,
     PASSING_TESTS,
+    SETUP_TEST,
     make_mocha_project,
+    needs_runner,
 )
 
-SETUP_TEST = "test/stats.test.js::mean > sees the setup"
-OTHER_TEST = "test/more/other.test.js::other > passes"
-
-needs_mocha = pytest.mark.skipif(
-    shutil.which("node") is None or not (MOCHA_MODULES / "mocha").is_dir(),
-    reason="needs node and mocha in .ci/node (`npm install --prefix .ci/node`, as .ci/run does)")
+needs_mocha = needs_runner("mocha")
 
 
 @pytest.fixture
