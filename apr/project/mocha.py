@@ -65,9 +65,25 @@ def find_mocha(project_dir: Path) -> Path:
     return find_package(project_dir, ("mocha",))
 
 
+#: The oldest mocha apr runs: ``lib/cli/config.js`` (the configuration loader) and
+#: ``Runnable.titlePath`` exist from mocha 6 on, ``--exit`` from 4; 8 is the oldest tested.
+OLDEST = 8
+
+
 def _bin(mocha: Path) -> Path:
-    """mocha's command-line script (``bin/mocha.js`` in mocha 10+, ``bin/mocha`` before)."""
+    """mocha's command-line script (``bin/mocha.js`` in mocha 10+, ``bin/mocha`` before).
+
+    Raises:
+        UsageError: the project's mocha is older than :data:`OLDEST`.
+    """
     data = json.loads((mocha / "package.json").read_text(encoding="utf-8"))
+    version = str(data.get("version", ""))
+    major = version.partition(".")[0]
+    if major.isdigit() and int(major) < OLDEST:
+        raise UsageError(
+            f"this project's mocha is {version} ({mocha}); apr runs mocha {OLDEST} or newer "
+            f"(its reporter and configuration loader): install one (`npm install --save-dev "
+            f"mocha@10`; options of test/mocha.opts move to .mocharc.json)")
     bins = data.get("bin")
     name = bins.get("mocha") if isinstance(bins, dict) else None
     return mocha / (name or "bin/mocha")
@@ -84,6 +100,7 @@ class MochaDriver(RunnerDriver):
 
     name = "mocha"
     FLAGS = MOCHA
+    coverage_per_file = True
 
     def __init__(self, command: str | None = None, *, node: str = "node") -> None:
         super().__init__(command, node=node)
@@ -95,6 +112,10 @@ class MochaDriver(RunnerDriver):
 
     def script(self, project_dir: Path) -> Path:
         return _bin(find_mocha(project_dir))
+
+    def coverage_env(self, folder: Path) -> dict[str, str]:
+        """V8 coverage, taken test by test by apr's reporter."""
+        return {"NODE_V8_COVERAGE": str(folder), "APR_TEST_COVERAGE": "1"}
 
     def env(self, project_dir: Path) -> dict[str, str]:
         """Where apr's configuration file finds mocha's loader and the project's settings."""

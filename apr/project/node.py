@@ -202,6 +202,11 @@ class NodeDriver:
         """Variables every test process of the project gets (beyond apr's results file)."""
         return {}
 
+    #: Whether one process per file takes each test's coverage (the runner's reporter runs in
+    #: step with the tests: mocha); else each test runs alone for it (node's reporter gets
+    #: its events after the fact).
+    coverage_per_file = False
+
     def coverage_env(self, folder: Path) -> dict[str, str]:
         """Variables of a run that writes its coverage into ``folder``."""
         return {"NODE_V8_COVERAGE": str(folder)}
@@ -342,15 +347,47 @@ class _Session:
             self.timed_out = True
 
     def run_with_coverage(self, repo_root: Path, tests: Sequence[str] | None) -> None:
-        """List the tests, then run each alone with coverage into a folder of its own."""
-        ids = list(tests) if tests is not None else self._listed()
-        for test in ids:
-            file, _ = split_id(test)
-            with tempfile.TemporaryDirectory(prefix="apr-v8-") as folder:
-                got = self.run_file(file, [test], coverage=Path(folder))
-                if got is None:
+        """Per-test coverage: each file's tests in one process where the runner takes it test
+        by test (:attr:`NodeDriver.coverage_per_file`; tests that never started because one
+        hung run again alone), else each test alone, after listing them."""
+        if not self.driver.coverage_per_file:
+            for test in list(tests) if tests is not None else self._listed():
+                if self._covered_run(repo_root, split_id(test)[0], [test]) is None:
                     return
-                self.coverage[test] = self.driver.read_coverage(Path(folder), repo_root)
+            return
+        plan = _by_file(tests) if tests is not None else dict.fromkeys(self.files())
+        for file, ids in plan.items():
+            got = self._covered_run(repo_root, file, ids)
+            if got is None:
+                return
+            unstarted = [t for t, status in self.outcomes.items() if split_id(t)[0] == file
+                         and status is TestStatus.TIMEOUT and t not in got.started]
+            for test in unstarted:
+                if self._covered_run(repo_root, file, [test]) is None:
+                    return
+
+    def _covered_run(self, repo_root: Path, file: str, ids: list[str] | None
+                     ) -> FileResult | None:
+        """Run ``ids`` of ``file`` (None: all) with coverage, and record each test's; None
+        when the run's time is up. A run of one test keeps all it covered; where the runner
+        takes it test by test, a test covers what ran before the first test (loading the
+        files) and what ran from its start to its end."""
+        with tempfile.TemporaryDirectory(prefix="apr-v8-") as tmp:
+            folder = Path(tmp)
+            got = self.run_file(file, ids, coverage=folder)
+            if got is None:
+                return None
+            if not self.driver.coverage_per_file:  # one test (run_with_coverage's promise)
+                covered = self.driver.read_coverage(folder, repo_root)
+                self.coverage.update({test: covered for test in ids or ()})
+                return got
+            shared = self.driver.read_coverage(folder / "shared", repo_root)
+            for names, sub in _coverage_index(folder / "index.jsonl"):
+                test = test_id(file, names)
+                if test in self.outcomes:
+                    mine = self.driver.read_coverage(folder / sub, repo_root)
+                    self.coverage[test] = _union(shared, mine)
+        return got
 
     def _listed(self) -> list[str]:
         return [t for file in self.files() for t in self._list_file(file) or ()]
@@ -385,6 +422,24 @@ class _Session:
                        timed_out=self.timed_out, output="\n".join(self.output)[-20000:],
                        coverage=self.coverage, traces=self.traces, errors=tuple(self.errors),
                        durations=self.durations)
+
+
+def _coverage_index(path: Path) -> list[tuple[list[str], str]]:
+    """(test names, coverage folder) of each test a per-file coverage run took."""
+    found = []
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    for line in lines:
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        found.append(([str(n) for n in rec.get("names", [])], str(rec.get("folder", ""))))
+    return found
+
+
+def _union(a: Mapping[str, tuple[int, ...]], b: Mapping[str, tuple[int, ...]]
+           ) -> dict[str, tuple[int, ...]]:
+    return {f: tuple(sorted(set(a.get(f, ())) | set(b.get(f, ())))) for f in {*a, *b}}
 
 
 def process_env(results: Path, extra: dict[str, str] | None) -> dict[str, str]:

@@ -52,6 +52,9 @@ def test_outcomes_traces_and_coverage(tmp_path: Path, driver: MochaDriver, esm: 
     assert BUGGY_LINE in lines and 8 in lines
     mean_only = run.coverage["test/stats.test.js::mean > averages the values"][BUGGY_FILE]
     assert BUGGY_LINE not in mean_only and 21 in mean_only
+    assert 17 not in mean_only  # `return 0;` of the empty case: a block that never ran
+    empty = run.coverage["test/stats.test.js::mean > is zero for no values"][BUGGY_FILE]
+    assert 17 in empty and 21 not in empty
     assert all(not f.startswith("node_modules") for c in run.coverage.values() for f in c)
 
 
@@ -81,16 +84,25 @@ def test_failed_hooks_and_hanging_tests(tmp_path: Path, driver: MochaDriver) -> 
             "  before(function () { throw new Error('setup broke'); });\n"
             "  it('one', function () {});\n  it('two', function () {});\n});\n"
             "describe('loops', function () {\n"
-            "  it('ends', function () {});\n"
-            "  it('hangs', function () { for (;;) {} });\n});\n"),
+            "  it('ends', function () { require('../lib').a(); });\n"
+            "  it('hangs', function () { for (;;) {} });\n"
+            "  it('after', function () { require('../lib').b(); });\n});\n"),
+        "lib.js": "exports.a = function () {\n  return 1;\n};\n"
+                  "exports.b = function () {\n  return 2;\n};\n",
     })
     (tmp_path / "node_modules").symlink_to(MOCHA_MODULES, target_is_directory=True)
+    expected = {"spec/a.js::hooked > one": TestStatus.FAILED,
+                "spec/a.js::hooked > two": TestStatus.FAILED,
+                "spec/a.js::loops > ends": TestStatus.PASSED,
+                "spec/a.js::loops > hangs": TestStatus.TIMEOUT}
     run = driver.run(tmp_path, tmp_path, timeout=60, test_timeout=1)
-    assert run.outcomes == {"spec/a.js::hooked > one": TestStatus.FAILED,
-                            "spec/a.js::hooked > two": TestStatus.FAILED,
-                            "spec/a.js::loops > ends": TestStatus.PASSED,
-                            "spec/a.js::loops > hangs": TestStatus.TIMEOUT}
+    assert run.outcomes == {**expected, "spec/a.js::loops > after": TestStatus.TIMEOUT}
     assert "setup broke" in run.traces["spec/a.js::hooked > two"]
+    # with coverage, one process per file: the test that never started runs again alone
+    run = driver.run(tmp_path, tmp_path, coverage=True, timeout=60, test_timeout=1)
+    assert run.outcomes == {**expected, "spec/a.js::loops > after": TestStatus.PASSED}
+    assert run.coverage["spec/a.js::loops > ends"]["lib.js"] == (1, 2, 3, 4, 6)
+    assert run.coverage["spec/a.js::loops > after"]["lib.js"] == (1, 3, 4, 5, 6)
 
 
 @needs_mocha
@@ -104,6 +116,16 @@ def test_a_file_that_cannot_load_is_an_error(tmp_path: Path, driver: MochaDriver
 def test_mocha_missing_is_said(tmp_path: Path, driver: MochaDriver) -> None:
     (tmp_path / "package.json").write_text(json.dumps({"scripts": {"test": "mocha"}}))
     with pytest.raises(TestCommandNotFound, match="npm install"):
+        driver.run(tmp_path, tmp_path, ["test/a.js::x"], timeout=10)
+
+
+def test_an_old_mocha_is_refused_clearly(tmp_path: Path, driver: MochaDriver) -> None:
+    write_files(tmp_path, {
+        "package.json": json.dumps({"scripts": {"test": "mocha test/"}}),
+        "node_modules/mocha/package.json": json.dumps({"name": "mocha", "version": "1.21.5",
+                                                       "bin": {"mocha": "./bin/mocha"}}),
+    })
+    with pytest.raises(UsageError, match=r"mocha is 1\.21\.5 .* mocha 8 or newer"):
         driver.run(tmp_path, tmp_path, ["test/a.js::x"], timeout=10)
 
 

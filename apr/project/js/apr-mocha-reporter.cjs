@@ -4,11 +4,33 @@
 // files that did not run (another test was asked for by --grep, .only, a failed hook of theirs)
 // are recorded at the end: skipped, or failed with the hook's error. A human line per finished
 // test goes to stdout.
+//
+// With $APR_TEST_COVERAGE set (and NODE_V8_COVERAGE), coverage is taken per test in this one
+// process (v8.takeCoverage() resets V8's counters each time it writes them): what ran before the
+// first test (loading the files, the first hooks) goes to <coverage dir>/shared, each test's run
+// (its beforeEach hooks and body) to <coverage dir>/t<N>, and <coverage dir>/index.jsonl names
+// each test's folder; what runs between tests (afterEach, later before hooks) is dropped.
 'use strict';
-const { appendFileSync } = require('fs');
+const fs = require('fs');
+const { appendFileSync } = fs;
 const path = require('path');
+const v8 = require('v8');
 
 const results = process.env.APR_NODE_RESULTS;
+const coverageDir = process.env.APR_TEST_COVERAGE ? process.env.NODE_V8_COVERAGE : '';
+
+// Write V8's counters since the last call into coverageDir/<folder> (null: drop them).
+function takeCoverage(folder) {
+  const before = new Set(fs.readdirSync(coverageDir));
+  v8.takeCoverage();
+  const made = fs.readdirSync(coverageDir).filter((f) => f.endsWith('.json') && !before.has(f));
+  if (folder) fs.mkdirSync(path.join(coverageDir, folder), { recursive: true });
+  for (const file of made) {
+    const from = path.join(coverageDir, file);
+    if (folder) fs.renameSync(from, path.join(coverageDir, folder, file));
+    else fs.unlinkSync(from);
+  }
+}
 
 function errorText(error) {
   if (!error) return '';
@@ -45,6 +67,20 @@ function allTests(suite, into) {
 
 function AprMochaReporter(runner) {
   const done = new Set();
+  if (coverageDir) {
+    let count = 0;
+    let shared = true;
+    runner.on('test', () => {
+      takeCoverage(shared ? 'shared' : null);
+      shared = false;
+    });
+    runner.on('test end', (test) => {
+      count += 1;
+      takeCoverage(`t${count}`);
+      const line = { names: test.titlePath(), folder: `t${count}` };
+      appendFileSync(path.join(coverageDir, 'index.jsonl'), JSON.stringify(line) + '\n');
+    });
+  }
   const finish = (test, type, extra) => {
     done.add(test);
     write([record(type, test, extra)]);
