@@ -43,6 +43,7 @@ lines with other code is not wrapped, deleted or moved.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 from apr.generate.brace_site import BraceSite, base_type, int_literal
@@ -72,6 +73,7 @@ DONOR_WEIGHT = 0.8
 UNWRAP_WEIGHT = 0.7
 WRAP_WEIGHT = 0.7
 ARGUMENT_SHIFT_WEIGHT = 0.8
+_WORD = re.compile(r"[A-Za-z_$][\w$]*")
 
 
 def operator_of(site: BraceSite, node: Node) -> Node | None:
@@ -365,11 +367,15 @@ def _is_condition(site: BraceSite, node: Node) -> bool:
 
 
 def _null_clauses(site: BraceSite, condition: Node) -> Iterator[Rewrite]:
-    """``v != null && cond`` / ``v == null || cond`` for variables ``cond`` dereferences."""
+    """``v != null && cond`` / ``v == null || cond`` for variables ``cond`` dereferences (or
+    passes); where values test by themselves, ``v && cond`` / ``!v || cond`` too."""
     null = site.syntax.null
     for variable in _dereferenced(site, [condition])[:2]:
         yield _prefix_clause(site, condition, f"{variable} != {null}", "&&")
         yield _prefix_clause(site, condition, f"{variable} == {null}", "||")
+        if site.syntax.truthy:
+            yield _prefix_clause(site, condition, variable, "&&")
+            yield _prefix_clause(site, condition, f"!{variable}", "||")
 
 
 def _prefix_clause(site: BraceSite, condition: Node, clause: str, operator: str) -> Rewrite:
@@ -452,11 +458,15 @@ def insert_null_check(site: BraceSite) -> Iterator[Rewrite]:
 
 
 def _null_guards(site: BraceSite, anchor: Node, variable: str) -> Iterator[Rewrite]:
+    """``if (v != null) { stmt }``, and ``if (v == null) { exit }`` for each exit that does not
+    dereference ``v`` itself (it would fail exactly when taken)."""
     null = site.syntax.null
     if _wrappable(site, anchor):
         yield wrap(site, anchor, f"{variable} != {null}")
+    dereferences = re.compile(rf"(?<![\w$.]){re.escape(variable)}\s*[.\[]")
     for exit_statement in exits(site, anchor):
-        yield guard(site, anchor, f"{variable} == {null}", exit_statement)
+        if not dereferences.search(exit_statement):
+            yield guard(site, anchor, f"{variable} == {null}", exit_statement)
 
 
 def _block_statement(site: BraceSite) -> Node | None:
@@ -478,8 +488,10 @@ def _wrappable(site: BraceSite, anchor: Node) -> bool:
 def exits(site: BraceSite, anchor: Node) -> list[str]:
     """Statements that leave early: ``return`` with the method's other return values (or its
     type's default), ``continue;`` in a loop."""
+    hidden = {v.name for v in site.locals} - {v.name for v in site.variables_at(anchor)}
     values = [site.text(v) for r in site.returns if not contains(anchor, r)
-              and (v := _returned(r)) is not None]
+              and (v := _returned(r)) is not None
+              and not hidden.intersection(_WORD.findall(site.text(v)))]
     kind = site.return_type
     defaults = site.exit_defaults(kind)
     typed = [v.name for v in site.variables_at(anchor) if v.type == kind and kind != "void"]

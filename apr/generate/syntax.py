@@ -147,6 +147,9 @@ class Syntax:
     bounded: dict[str, str] = field(default_factory=dict)
     """Functions whose counterpart takes one more argument, a length, last (``strcmp`` ->
     ``strncmp``): ``mutate_call`` proposes the counterpart with a length in scope."""
+    truthy: bool = False
+    """Whether a value is tested by itself (``v && cond``, ``!v || cond``: JavaScript's empty
+    strings and zeros are false as well as null and undefined)."""
     member_donors: bool = False
     """Whether ``mutate_variable`` swaps a property read ``o.p`` for other properties the file
     reads (languages whose fields are not declared where the site can see them)."""
@@ -266,6 +269,7 @@ _DELETABLE_JS = frozenset({"expression_statement", "break_statement", "continue_
 
 JAVASCRIPT = Syntax(
     name="javascript",
+    truthy=True,
     functions=_FUNCTIONS_JS,
     methods=_FUNCTIONS_JS,
     classes=frozenset({"class_declaration", "class"}),

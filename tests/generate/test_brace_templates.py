@@ -186,3 +186,36 @@ def test_js_property_reads_swap_for_other_properties_but_not_methods() -> None:
     java = site_at("class A { int f(P p) {\n    return p.x;\n} int g(P p) { return p.y; } }",
                    "java", "return p.x;")
     assert not [r for r in FAMILIES["mutate_variable"](java) if r.text == "y"]
+
+
+SERIALIZE = textwrap.dedent("""\
+    function serialize(name, val, opt) {
+      var value = enc(val);
+      if (!fieldContent.test(value)) {
+        throw new TypeError('argument val is invalid');
+      }
+      var pairs = [name + '=' + value];
+      pairs.push(opt.domain);
+      return pairs.join('; ');
+    }
+    """)
+
+
+def test_js_conditions_test_values_by_themselves() -> None:
+    """cookie's fix, `value && !re.test(value)`: an empty string is false, not null."""
+    found = texts("mutate_condition", SERIALIZE, "javascript", "if (!fieldContent.test(value)) {")
+    assert "if (value != null && !fieldContent.test(value)) {" in found
+    assert "if (value && !fieldContent.test(value)) {" in found
+    assert "if (!value || !fieldContent.test(value)) {" in found
+    assert JAVASCRIPT.truthy and not JAVA.truthy and not C.truthy
+
+
+def test_guards_leave_out_exits_that_cannot_run() -> None:
+    """No exit reads a local declared after the guard (undefined, or a compile error), and no
+    null guard's exit dereferences the variable it found null."""
+    early = texts("insert_null_check", SERIALIZE, "javascript", "var value = enc(val);")
+    assert early and not any("pairs" in t.split("var value")[0] for t in early)
+    late = texts("insert_null_check", SERIALIZE, "javascript", "pairs.push(opt.domain);")
+    assert "if (opt == null) { return pairs.join('; '); } pairs.push(opt.domain);" in late
+    assert not any(t.startswith("if (pairs == null) { return pairs.join") for t in late)
+    assert any(t.startswith("if (pairs == null) { return") for t in late)  # other exits stay
