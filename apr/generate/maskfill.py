@@ -6,9 +6,9 @@ donor list holds, and orders them by how likely they are in context. For each hu
 generator
 
 1. lists the masked variants of the buggy statement (:mod:`apr.generate.fill.masks` for Python,
-   :mod:`apr.generate.fill.java_masks` for Java): operators, literals, variables, method names,
-   arguments, an added argument, ``return <mask>``, an added ``and``/``or`` clause, an inserted
-   guard, a null check, and Java's declared types;
+   :mod:`apr.generate.fill.brace_masks` for Java, JavaScript and C): operators, literals,
+   variables, method names, arguments, an added argument, ``return <mask>``, an added
+   ``and``/``or`` clause, an inserted guard, a null check, and Java's and C's declared types;
 2. asks a :class:`~apr.generate.fill.base.Filler` for the ``fills`` best fillings of each blank:
    ``local-lm`` (default: the project's own token n-gram model, no weights) or ``codet5``
    (CodeT5 span infilling in GAMMA's input format; needs ``--model``);
@@ -40,8 +40,8 @@ from typing import TYPE_CHECKING
 from apr.errors import UsageError
 from apr.generate.base import Context
 from apr.generate.fill.base import MASK, Filler, MaskedCode, Scored
+from apr.generate.fill.brace_masks import BRACE_PATTERN_FAMILIES, brace_masks
 from apr.generate.fill.codet5 import BEAM, CodeT5Filler
-from apr.generate.fill.java_masks import JAVA_PATTERN_FAMILIES, java_masks
 from apr.generate.fill.local import LocalLMFiller
 from apr.generate.fill.masks import PATTERN_FAMILIES, python_masks
 from apr.generate.site import FileIndex, Site
@@ -65,7 +65,9 @@ DEFAULT_PRIOR = 0.3
 #: Per language: the mask patterns of a hunk, and each pattern's template family.
 MASKS: dict[str, tuple[Callable[[Site], Iterator[MaskedCode]], dict[str, str]]] = {
     "python": (python_masks, PATTERN_FAMILIES),
-    "java": (java_masks, JAVA_PATTERN_FAMILIES),
+    "java": (brace_masks, BRACE_PATTERN_FAMILIES),
+    "javascript": (brace_masks, BRACE_PATTERN_FAMILIES),
+    "c": (brace_masks, BRACE_PATTERN_FAMILIES),
 }
 
 

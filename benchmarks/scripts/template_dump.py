@@ -11,7 +11,9 @@ generation order with its family, edit and score, so order, texts and scores are
     cmp before.jsonl after.jsonl && echo unchanged
 
 Arguments are files or folders (searched for files of a language apr knows); ``--lang`` keeps
-one language. Prints a summary (files, hunks, candidates per language) on stderr.
+one language. ``--masks``: the mask-fill generator's blanks instead (pattern, kind, bytes,
+prefix, suffix, hint), which no filler has filled yet, for refactoring the mask patterns. Prints
+a summary (files, candidates or blanks per language) on stderr.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from pathlib import Path
 
 from apr.generate import TemplateGenerator
 from apr.generate.base import Context
+from apr.generate.maskfill import MASKS
+from apr.generate.templates import TABLES
 from apr.lang import LanguageSupport, language_for_path
 from apr.model import Hunk
 
@@ -62,17 +66,36 @@ def dump(file: Path, language: LanguageSupport,
                    "description": candidate.description}
 
 
+def blanks(file: Path, language: LanguageSupport) -> Iterator[dict[str, object]]:
+    """The mask patterns' blanks of every statement of ``file``, in generation order."""
+    if language.name not in MASKS:
+        return
+    context = Context(file.read_bytes(), language, file.as_posix())
+    site_type = TABLES[language.name][0]
+    masks = MASKS[language.name][0]
+    for hunk in hunks(context):
+        site = site_type(context.source, language, hunk.start, hunk.end)
+        for masked in masks(site):
+            yield {"file": context.file, "line": hunk.first_line, "pattern": masked.pattern,
+                   "kind": masked.kind, "bytes": [masked.start, masked.end],
+                   "original": masked.original, "prefix": masked.prefix,
+                   "suffix": masked.suffix, "hint": masked.hint}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", help="files or folders")
     parser.add_argument("--lang", help="keep one language")
+    parser.add_argument("--masks", action="store_true", help="the mask patterns' blanks")
     args = parser.parse_args(argv)
     generator = TemplateGenerator()
     counts: Counter[str] = Counter()
+    what = "blanks" if args.masks else "candidates"
     for file, language in source_files(args.paths, args.lang):
         counts[f"{language.name} files"] += 1
-        for row in dump(file, language, generator):
-            counts[f"{language.name} candidates"] += 1
+        rows = blanks(file, language) if args.masks else dump(file, language, generator)
+        for row in rows:
+            counts[f"{language.name} {what}"] += 1
             print(json.dumps(row, sort_keys=True))
     print(", ".join(f"{v} {k}" for k, v in sorted(counts.items())), file=sys.stderr)
     return 0

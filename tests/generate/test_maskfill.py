@@ -20,14 +20,14 @@ from apr.generate.fill import (
     CodeT5Filler,
     LocalLMFiller,
     MaskedCode,
+    brace_masks,
     gamma_input,
-    java_masks,
     python_masks,
 )
 from apr.generate.fill.local import project_files, project_model
 from apr.generate.maskfill import DECAY, LEAD, make_filler, normalized
 from apr.generate.site import Site
-from apr.generate.templates import PRIORS
+from apr.generate.templates import PRIORS, TABLES
 from apr.lang import get_language
 from apr.model import Candidate, Edit, Hunk
 from apr.pipeline import RepairTask, repair, resolve_config
@@ -53,7 +53,7 @@ def hunk_at(source: str, fragment: str, file: str = "m.py", score: float = 1.0) 
 def masks_of(source: str, fragment: str, java: bool = False) -> list[MaskedCode]:
     hunk = hunk_at(source, fragment, "A.java" if java else "m.py")
     if java:
-        return list(java_masks(JavaSite(source.encode(), JAVA, hunk.start, hunk.end)))
+        return list(brace_masks(JavaSite(source.encode(), JAVA, hunk.start, hunk.end)))
     return list(python_masks(Site(source.encode(), PY, hunk.start, hunk.end)))
 
 
@@ -407,6 +407,50 @@ def test_java_candidates_from_the_local_lm_parse() -> None:
     assert {c.template for c in ranked} >= {"operator", "variable", "add_clause", "wrap"}
     fixed = source.replace("x < hi", "x <= hi").encode()
     assert fixed in [apply_edits(source.encode(), c.edits) for c in ranked]
+
+
+@pytest.mark.parametrize(("language", "file", "source", "line", "buggy", "fixed"), [
+    ("javascript", "cookie.js", src('''
+        function serialize(name, val) {
+          var value = enc(val);
+          if (!fieldContent.test(value)) {
+            throw new TypeError('argument val is invalid');
+          }
+          if (value === undefined || value.length > limit) {
+            return name;
+          }
+          return name + '=' + value;
+        }
+        '''), "if (!fieldContent.test(value)) {", "!fieldContent.test(value)",
+     "!fieldContent.test(value) && value"),
+    ("c", "range.c", src('''
+        struct range { int first; int last; };
+
+        int range_contains(const struct range *r, int day) {
+            if (r == NULL) {
+                return 0;
+            }
+            return r->first <= day && day < r->last;
+        }
+        '''), "return r->first <= day", "day < r->last", "day <= r->last"),
+])
+def test_javascript_and_c_blanks_on_the_brace_core(language: str, file: str, source: str,
+                                                    line: str, buggy: str, fixed: str) -> None:
+    """The brace languages share Java's patterns: their own words and node kinds (a called
+    member is a method's blank, not also an attribute's), the project's donors, and the fix."""
+    lang = get_language(language)
+    number = next(i for i, text in enumerate(source.splitlines(), 1) if line in text)
+    span = lang.statement_at(source.encode(), number)
+    assert span is not None
+    hunk = Hunk(file, span.first_line, span.last_line, span.start, span.end, 1.0)
+    candidates = list(MaskFillGenerator().generate(hunk, Context(source.encode(), lang, file)))
+    patched = [apply_edits(source.encode(), c.edits).decode() for c in candidates]
+    assert source.replace(buggy, fixed, 1) in patched
+    site = TABLES[language][0](source.encode(), lang, hunk.start, hunk.end)
+    blanks = {kind: {(m.start, m.end) for m in brace_masks(site) if m.pattern == kind}
+              for kind in ("method", "attribute")}
+    assert not blanks["method"] & blanks["attribute"]
+    assert bool(blanks["method"]) == (language == "javascript")  # fieldContent.test(...)
 
 
 def test_retrieved_lines_bring_their_donors_before_the_projects_commonest(

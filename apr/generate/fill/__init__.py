@@ -1,7 +1,7 @@
 """Blanks and what fills them: GAMMA's mask patterns and the fillers.
 
 - :class:`MaskedCode` is one blank in the code under repair; :func:`python_masks` and
-  :func:`java_masks` list a hunk's blanks, pattern by pattern.
+  :func:`brace_masks` list a hunk's blanks, pattern by pattern.
 - A :class:`Filler` proposes a blank's best fillings: :class:`LocalLMFiller` (``local-lm``, the
   project's own token n-gram model, no weights) or :class:`CodeT5Filler` (``codet5``, CodeT5 span
   infilling in GAMMA's input format).
@@ -13,13 +13,13 @@ The generator that turns fillings into candidates is
 from __future__ import annotations
 
 from apr.generate.fill.base import KINDS, MASK, Filler, MaskedCode, Scored
+from apr.generate.fill.brace_masks import BRACE_PATTERN_FAMILIES, brace_masks
 from apr.generate.fill.codet5 import CodeT5Filler, gamma_input
-from apr.generate.fill.java_masks import JAVA_PATTERN_FAMILIES, java_masks
 from apr.generate.fill.local import LocalLMFiller
 from apr.generate.fill.masks import PATTERN_FAMILIES, python_masks
 
 __all__ = [
-    "JAVA_PATTERN_FAMILIES",
+    "BRACE_PATTERN_FAMILIES",
     "KINDS",
     "MASK",
     "PATTERN_FAMILIES",
@@ -29,6 +29,6 @@ __all__ = [
     "MaskedCode",
     "Scored",
     "gamma_input",
-    "java_masks",
+    "brace_masks",
     "python_masks",
 ]

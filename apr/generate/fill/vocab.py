@@ -99,7 +99,35 @@ JAVA_RULES = Rules(
                      "boolean_type", "generic_type", "array_type"}),
     method_scopes=frozenset({"class_body", "interface_body", "enum_body_declarations"}),
 )
-RULES: dict[str, Rules] = {"python": PYTHON_RULES, "java": JAVA_RULES}
+_BRACE_CONDITIONS = {"if_statement": "condition", "while_statement": "condition",
+                     "do_statement": "condition", "for_statement": "condition"}
+JAVASCRIPT_RULES = Rules(
+    calls={"call_expression": ("function", "arguments"),
+           "new_expression": ("constructor", "arguments")},
+    attributes={"member_expression": ("object", "property")},
+    literals=frozenset({"number", "string", "true", "false", "null", "undefined"}),
+    keyword_argument="",
+    conditions={**_BRACE_CONDITIONS, "ternary_expression": "condition"},
+    boolean=frozenset({"binary_expression", "unary_expression"}),
+    functions=frozenset({"function_declaration", "generator_function_declaration",
+                         "method_definition"}),
+    returns="return_statement",
+    method_scopes=frozenset({"class_body"}),
+)
+C_RULES = Rules(
+    calls={"call_expression": ("function", "arguments")},
+    attributes={"field_expression": ("argument", "field")},
+    literals=frozenset({"number_literal", "string_literal", "char_literal", "true", "false",
+                        "null"}),
+    keyword_argument="",
+    conditions={**_BRACE_CONDITIONS, "conditional_expression": "condition"},
+    boolean=frozenset({"binary_expression", "unary_expression"}),
+    functions=frozenset({"function_definition"}),
+    returns="return_statement",
+    types=frozenset({"primitive_type", "type_identifier", "sized_type_specifier"}),
+)
+RULES: dict[str, Rules] = {"python": PYTHON_RULES, "java": JAVA_RULES,
+                           "javascript": JAVASCRIPT_RULES, "c": C_RULES}
 
 
 @dataclass
