@@ -1,7 +1,8 @@
 """Line coverage of C programs with gcc's ``--coverage`` and ``gcov --json-format``.
 
-A program built with ``--coverage`` writes ``.gcda`` counters beside its objects when it exits
-(not when it is killed: a crashed or timed-out program leaves no coverage). Per test (or per
+A program built with ``--coverage`` writes ``.gcda`` counters beside its objects when it exits,
+and, through apr's crash header, when a signal such as SIGSEGV or SIGABRT kills it (a program
+killed at its time limit leaves no coverage). Per test (or per
 program) the drivers :func:`reset` the counters, run, and :func:`collect` the lines executed.
 ``gcov --json-format --stdout`` (gcc 9+) prints one JSON document per data file, source paths
 relative to the compiler's working directory.
@@ -16,9 +17,13 @@ from pathlib import Path
 
 from apr.project.c_run import run_tool
 
+#: Included in every coverage build: a crashing program (a NULL dereference, a failed
+#: ``assert``) writes its counters before it dies of the same signal (``c/apr-gcov-crash.h``).
+CRASH_HEADER = Path(__file__).with_name("c") / "apr-gcov-crash.h"
 #: Compiler and linker flags of a coverage build (``-O0`` last: it wins over the project's
-#: ``-O2``, whose merged lines would blur the coverage).
-CFLAGS = "--coverage -O0 -g"
+#: ``-O2``, whose merged lines would blur the coverage); the crash header where its path can
+#: be one word of a command line.
+CFLAGS = "--coverage -O0 -g" + ("" if " " in str(CRASH_HEADER) else f" -include {CRASH_HEADER}")
 LDFLAGS = "--coverage"
 _SKIP = frozenset({".git", "node_modules", ".venv"})
 
