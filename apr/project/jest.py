@@ -80,6 +80,9 @@ class JestDriver(RunnerDriver):
 
     name = "jest"
     FLAGS = JEST
+    #: jest's own start-up (its module registry, the transform, a config with ts-jest) takes
+    #: 1-3 s on a busy machine: node's 3 s made candidates of commander.js time out.
+    startup = 10.0
 
     def __init__(self, command: str | None = None, *, node: str = "node") -> None:
         super().__init__(command, node=node)
@@ -101,7 +104,11 @@ class JestDriver(RunnerDriver):
     def coverage_env(self, folder: Path) -> dict[str, str]:
         return {}
 
-    def coverage_args(self, folder: Path) -> list[str]:
+    def coverage_args(self, folder: Path | None) -> list[str]:
+        """jest's own v8 coverage into ``folder``; none at all otherwise, whatever the
+        project's ``collectCoverage`` says (it would slow every run and write ``coverage/``)."""
+        if folder is None:
+            return ["--coverage=false"]
         return ["--coverage", "--coverageProvider=v8", "--coverageReporters=json",
                 f"--coverageDirectory={folder}"]
 

@@ -48,6 +48,7 @@ STARTUP = 3.0
 #: Seconds a file may take to load when its tests are listed (none of them runs).
 LISTING = 30.0
 _NOTHING = "(?!)"  # a name pattern no test matches
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colours a runner may put in its messages
 _REGEX_SPECIAL = re.compile(r"[\\^$.*+?()[\]{}|/-]")
 _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "__mocks__", "fixtures"})
 _TEST_NAME = re.compile(r"([._-](test|spec)\.|^test[.-])[cm]?[jt]sx?$")
@@ -132,7 +133,7 @@ def _add(result: FileResult, test: str, rec: dict[str, object]) -> None:
     result.outcomes[test] = status
     result.durations[test] = round(float(str(rec.get("ms") or 0)) / 1000, 4)
     if status is not TestStatus.PASSED and rec.get("error"):
-        result.traces[test] = str(rec["error"])
+        result.traces[test] = _ANSI.sub("", str(rec["error"]))
 
 
 class NodeDriver:
@@ -202,6 +203,9 @@ class NodeDriver:
         """Variables every test process of the project gets (beyond apr's results file)."""
         return {}
 
+    #: Seconds a file's process gets beyond its tests' limits (the runner's start-up).
+    startup = STARTUP
+
     #: Whether one process per file takes each test's coverage (the runner's reporter runs in
     #: step with the tests: mocha); else each test runs alone for it (node's reporter gets
     #: its events after the fact).
@@ -211,8 +215,9 @@ class NodeDriver:
         """Variables of a run that writes its coverage into ``folder``."""
         return {"NODE_V8_COVERAGE": str(folder)}
 
-    def coverage_args(self, folder: Path) -> list[str]:
-        """Arguments (after the test file) of a run that writes its coverage into ``folder``."""
+    def coverage_args(self, folder: Path | None) -> list[str]:
+        """Arguments (after the test file) of a run that writes its coverage into ``folder``
+        (None: of a run without coverage)."""
         return []
 
     def read_coverage(self, folder: Path, repo_root: Path) -> dict[str, tuple[int, ...]]:
@@ -296,7 +301,7 @@ class _Session:
         left = None if self.deadline is None else self.deadline - time.monotonic()
         if self.test_timeout is None or count is None:
             return left
-        mine = STARTUP + self.test_timeout * max(1, count)
+        mine = self.driver.startup + self.test_timeout * max(1, count)
         return mine if left is None else min(mine, left)
 
     def _process(self, file: str, pattern: str | None, limit: float | None,
@@ -305,9 +310,9 @@ class _Session:
             results = Path(tmp) / "results.jsonl"
             extra = self.driver.env(self.project_dir)
             argv = self.driver.file_argv(self.spec, file, pattern)
+            argv += self.driver.coverage_args(coverage)
             if coverage is not None:
                 extra.update(self.driver.coverage_env(coverage))
-                argv += self.driver.coverage_args(coverage)
             env = process_env(results, extra)
             try:
                 res = proc.run_tests(argv, cwd=self.project_dir, timeout=limit, env=env)
@@ -443,11 +448,13 @@ def _union(a: Mapping[str, tuple[int, ...]], b: Mapping[str, tuple[int, ...]]
 
 
 def process_env(results: Path, extra: dict[str, str] | None) -> dict[str, str]:
-    """The environment of a test process writing its records to ``results``."""
+    """The environment of a test process writing its records to ``results``: the user's, as
+    ``npm test`` would see it (colour settings included: a project may test them), less what
+    would make node write coverage or think it runs under ``node --test``."""
     env = dict(os.environ)
-    for name in ("NODE_V8_COVERAGE", "NODE_TEST_CONTEXT", "FORCE_COLOR"):
+    for name in ("NODE_V8_COVERAGE", "NODE_TEST_CONTEXT"):
         env.pop(name, None)
-    env.update({"APR_NODE_RESULTS": str(results), "NO_COLOR": "1"})
+    env["APR_NODE_RESULTS"] = str(results)
     env.update(extra or {})
     return env
 

@@ -169,7 +169,7 @@ def make_mocha_project(tmp_path: Path, *, esm: bool = False, name: str = "stats"
     second test file that records, in ``$APR_TEST_LOADED`` when set, that it was loaded;
     ``node_modules`` links to the runners that ``.ci/run`` installs. ``runner="jest"``: the
     same with jest (``npm test`` is ``jest``, the setup file in package.json's ``jest`` key;
-    CommonJS only)."""
+    CommonJS only; its configuration asks for coverage on every run, as commander.js's does)."""
     root = tmp_path / name
     files = node_project_files(esm=esm)
     files["package.json"] = files["package.json"].replace('"node --test"', f'"{runner}"')
@@ -190,7 +190,8 @@ def make_mocha_project(tmp_path: Path, *, esm: bool = False, name: str = "stats"
     if runner == "jest":
         del files[".mocharc.json"]
         files["package.json"] = files["package.json"].replace(
-            '  "scripts"', '  "jest": {"setupFiles": ["<rootDir>/test/setup.cjs"]},\n  "scripts"')
+            '  "scripts"', '  "jest": {"setupFiles": ["<rootDir>/test/setup.cjs"],'
+                           ' "collectCoverage": true},\n  "scripts"')
     for path, text in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")

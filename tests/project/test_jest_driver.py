@@ -57,6 +57,7 @@ def test_a_subset_runs_its_file_alone(tmp_path: Path, driver: JestDriver,
     run = driver.run(root, root, [FAILING_TEST, SETUP_TEST], timeout=60, test_timeout=10)
     assert run.outcomes == {FAILING_TEST: TestStatus.FAILED, SETUP_TEST: TestStatus.PASSED}
     assert not loaded.exists()
+    assert not (root / "coverage").exists()  # the project's collectCoverage is overridden
 
 
 def test_a_file_that_cannot_load_is_an_error(tmp_path: Path, driver: JestDriver) -> None:

@@ -206,6 +206,31 @@ def test_node_missing_is_said(tmp_path: Path) -> None:
         missing.close()
 
 
+def test_the_users_environment_reaches_the_tests(tmp_path: Path, driver: NodeDriver,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Colour settings included, as ``npm test`` sees them: commander.js tests FORCE_COLOR, and
+    its tests failed when apr set NO_COLOR. A runner's colours do not reach the traces."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    write_files(tmp_path, {
+        "package.json": json.dumps({"scripts": {"test": "node --test"}}),
+        "test/env.test.js": (
+            "const { test } = require('node:test');\nconst assert = require('node:assert');\n"
+            "test('colours', () => {\n  assert.strictEqual(process.env.FORCE_COLOR, '1');\n"
+            "  assert.strictEqual(process.env.NO_COLOR, undefined);\n});\n"
+            "test('fails', () => {\n"
+            "  assert.deepStrictEqual({ a: [1, 2] }, { a: [1, 3] });\n});\n"),
+    })
+    run = driver.run(tmp_path, tmp_path, timeout=60, test_timeout=10)
+    assert run.outcomes == {"test/env.test.js::colours": TestStatus.PASSED,
+                            "test/env.test.js::fails": TestStatus.FAILED}
+    trace = run.traces["test/env.test.js::fails"]
+    assert "Expected values to be strictly deep-equal" in trace
+    colored = parse_results([json.dumps({"type": "test:fail", "name": "t", "nesting": 0,
+                                         "error": "\x1b[31mexpected\x1b[39m 1"})], "a.js")
+    assert colored.traces["a.js::t"] == "expected 1"
+
+
 def test_other_runners_are_refused_clearly(tmp_path: Path, driver: NodeDriver) -> None:
     (tmp_path / "package.json").write_text(json.dumps({"scripts": {"test": "jest"}}))
     with pytest.raises(UsageError, match="jest"):
