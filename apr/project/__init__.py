@@ -47,13 +47,13 @@ def _defects4j(command: str | None, **options: Any) -> TestDriver:
 
 
 def _node(command: str | None, **options: Any) -> TestDriver:
-    """node's built-in runner, or mocha or jest when the project's command runs them."""
+    """node's built-in runner, or mocha, jest or vitest when the project's command runs them."""
     from apr.project.node import NodeDriver
     from apr.project.node_command import test_command
 
     project_dir = options.get("project_dir")
     runner = test_command(Path(project_dir), command).runner if project_dir else "node"
-    if runner in ("mocha", "jest"):
+    if runner in ("mocha", "jest", "vitest"):
         return DRIVERS[runner](command)
     return NodeDriver(command)
 
@@ -68,6 +68,12 @@ def _jest(command: str | None, **options: Any) -> TestDriver:
     from apr.project.jest import JestDriver
 
     return JestDriver(command)
+
+
+def _vitest(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.vitest import VitestDriver
+
+    return VitestDriver(command)
 
 
 def _make(command: str | None, **options: Any) -> TestDriver:
@@ -103,6 +109,7 @@ DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "node": _node,
     "mocha": _mocha,
     "jest": _jest,
+    "vitest": _vitest,
 }
 
 #: Per language, the drivers to try in order, each with the files that make it the right one

@@ -113,22 +113,7 @@ class JestDriver(RunnerDriver):
                 f"--coverageDirectory={folder}"]
 
     def read_coverage(self, folder: Path, repo_root: Path) -> dict[str, tuple[int, ...]]:
-        """The lines whose statements ran, per file under ``repo_root`` (``node_modules``
-        left out), from jest's ``coverage-final.json``."""
-        try:
-            data = json.loads((folder / "coverage-final.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        base = repo_root.resolve()
-        found: dict[str, tuple[int, ...]] = {}
-        for file, entry in data.items() if isinstance(data, dict) else ():
-            try:
-                rel = Path(file).resolve().relative_to(base)
-            except (ValueError, OSError):
-                continue
-            if "node_modules" not in rel.parts:
-                found[rel.as_posix()] = _ran_lines(entry)
-        return found
+        return istanbul_lines(folder, repo_root)
 
     def test_files(self, project_dir: Path, spec: NodeCommand) -> list[str]:
         """``jest --listTests`` with the project's flags, path patterns and configuration.
@@ -154,6 +139,26 @@ class JestDriver(RunnerDriver):
             except ValueError:
                 continue
         return sorted(files)
+
+
+def istanbul_lines(folder: Path, repo_root: Path) -> dict[str, tuple[int, ...]]:
+    """The lines whose statements ran, per file under ``repo_root`` (``node_modules`` left
+    out), from the ``coverage-final.json`` (istanbul's format) that jest or vitest wrote into
+    ``folder``."""
+    try:
+        data = json.loads((folder / "coverage-final.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    base = repo_root.resolve()
+    found: dict[str, tuple[int, ...]] = {}
+    for file, entry in data.items() if isinstance(data, dict) else ():
+        try:
+            rel = Path(file).resolve().relative_to(base)
+        except (ValueError, OSError):
+            continue
+        if "node_modules" not in rel.parts:
+            found[rel.as_posix()] = _ran_lines(entry)
+    return found
 
 
 def _ran_lines(entry: Any) -> tuple[int, ...]:

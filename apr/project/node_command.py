@@ -215,18 +215,25 @@ class RunnerFlags:
         values: flags followed by a separate value word (short forms included).
         dropped: flags apr leaves out of its own runs.
         spec: a flag whose value is a test path (mocha's ``--spec``), read as one.
+        subcommands: words right after the runner's name that are not test paths (vitest's
+            ``run``).
+        dropped_prefixes: flags dropped by their start (vitest's ``--coverage.*``).
     """
 
     programs: frozenset[str]
     values: frozenset[str]
     dropped: frozenset[str]
     spec: str | None = None
+    subcommands: frozenset[str] = frozenset()
+    dropped_prefixes: tuple[str, ...] = ()
 
     def command(self, runner: str, words: Sequence[str]) -> NodeCommand:
         """The flags (in ``node_flags``) and test paths of the command: the words after the
         runner's name (none when the script runs the runner another way: ``npm run unit``)."""
         start = next((i + 1 for i, w in enumerate(words)
                       if PurePosixPath(w).name in self.programs), len(words))
+        if start < len(words) and words[start] in self.subcommands:
+            start += 1
         flags: list[str] = []
         paths: list[str] = []
         for word, value in self._flags(words[start:], paths):
@@ -240,7 +247,8 @@ class RunnerFlags:
         """``flags`` less the dropped ones (and their values)."""
         kept: list[str] = []
         for word, value in self._flags(flags, []):
-            if word.split("=", 1)[0] not in self.dropped:
+            name = word.split("=", 1)[0]
+            if name not in self.dropped and not name.startswith(self.dropped_prefixes):
                 kept += [word, *value]
         return kept
 

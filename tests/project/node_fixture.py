@@ -169,7 +169,8 @@ def make_mocha_project(tmp_path: Path, *, esm: bool = False, name: str = "stats"
     second test file that records, in ``$APR_TEST_LOADED`` when set, that it was loaded;
     ``node_modules`` links to the runners that ``.ci/run`` installs. ``runner="jest"``: the
     same with jest (``npm test`` is ``jest``, the setup file in package.json's ``jest`` key;
-    CommonJS only; its configuration asks for coverage on every run, as commander.js's does)."""
+    CommonJS only; its configuration asks for coverage on every run, as commander.js's does);
+    ``runner="vitest"``: with vitest (``vitest run``, ES modules, ``vitest.config.mjs``)."""
     root = tmp_path / name
     files = node_project_files(esm=esm)
     files["package.json"] = files["package.json"].replace('"node --test"', f'"{runner}"')
@@ -192,6 +193,13 @@ def make_mocha_project(tmp_path: Path, *, esm: bool = False, name: str = "stats"
         files["package.json"] = files["package.json"].replace(
             '  "scripts"', '  "jest": {"setupFiles": ["<rootDir>/test/setup.cjs"],'
                            ' "collectCoverage": true},\n  "scripts"')
+    if runner == "vitest":  # ES modules; the runner's functions imported, as vitest wants
+        del files[".mocharc.json"]
+        files["package.json"] = files["package.json"].replace('"vitest"', '"vitest run"')
+        for test_file in ("test/stats.test.js", "test/more/other.test.js"):
+            files[test_file] = "import { describe, it } from 'vitest';\n" + files[test_file]
+        files["vitest.config.mjs"] = ("export default { test: { setupFiles: ['./test/setup.cjs'],"
+                                      " coverage: { enabled: true } } };\n")
     for path, text in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")
@@ -200,3 +208,23 @@ def make_mocha_project(tmp_path: Path, *, esm: bool = False, name: str = "stats"
         subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root,
                        check=True, capture_output=True)
     return root
+
+
+def assert_repaired(root: Path, tmp_path: Path) -> None:
+    """`apr repair` on the project (one worker, a small budget) reports the one-token fix,
+    its one failing test, and leaves the user's tree as it was."""
+    import json
+
+    from apr.cli import main
+    from tests.conftest import tree_state
+
+    before = tree_state(root)
+    report = tmp_path / "report.json"
+    code = main(["repair", str(root), "--quiet", "--workers", "1", "--budget", "60",
+                 "--time-limit", "300", "--max-patches", "1", "--report", str(report)])
+    data = json.loads(report.read_text())
+    assert code == 0 and data["status"] == "plausible", data.get("message")
+    assert data["failing_tests"] == [FAILING_TEST]
+    diff = data["patches"][0]["diff"]
+    assert f"-{BUGGY_TEXT}" in diff and f"+{FIXED_TEXT}" in diff
+    assert tree_state(root) == before

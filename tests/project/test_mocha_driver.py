@@ -9,22 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from apr.cli import main
 from apr.errors import TestCommandNotFound, UsageError
 from apr.model import TestStatus
 from apr.project import make_driver
 from apr.project.mocha import MochaDriver, mocha_command
-from tests.conftest import tree_state, write_files
+from tests.conftest import write_files
 from tests.project.node_fixture import (
     BUGGY_FILE,
     BUGGY_LINE,
-    BUGGY_TEXT,
     FAILING_TEST,
-    FIXED_TEXT,
     MOCHA_MODULES,
     OTHER_TEST,
     PASSING_TESTS,
     SETUP_TEST,
+    assert_repaired,
     make_mocha_project,
     needs_runner,
 )
@@ -161,14 +159,4 @@ def test_the_driver_is_chosen_from_package_json(tmp_path: Path) -> None:
 
 @needs_mocha
 def test_repairs_the_one_token_bug(tmp_path: Path) -> None:
-    root = make_mocha_project(tmp_path)
-    before = tree_state(root)
-    report = tmp_path / "report.json"
-    code = main(["repair", str(root), "--quiet", "--workers", "1", "--budget", "60",
-                 "--time-limit", "300", "--max-patches", "1", "--report", str(report)])
-    data = json.loads(report.read_text())
-    assert code == 0 and data["status"] == "plausible", data.get("message")
-    assert data["failing_tests"] == [FAILING_TEST]
-    diff = data["patches"][0]["diff"]
-    assert f"-{BUGGY_TEXT}" in diff and f"+{FIXED_TEXT}" in diff
-    assert tree_state(root) == before
+    assert_repaired(make_mocha_project(tmp_path), tmp_path)
