@@ -127,7 +127,8 @@ class VitestDriver(RunnerDriver):
             UsageError: vitest could not list them.
         """
         script, *flags = spec.node_flags
-        argv = [self.node, script, "list", *flags, "--json", *spec.paths]
+        # ``--json`` last: it takes an optional path, and would take (and overwrite) a filter
+        argv = [self.node, script, "list", *flags, *spec.paths, "--json"]
         res = proc.run(argv, cwd=project_dir, timeout=LISTING)
         listed = _json_array(res.output)
         if listed is None:

@@ -80,6 +80,21 @@ def test_a_file_that_cannot_load_is_an_error(tmp_path: Path, runner: str,
     assert any(w in run.errors[0] for w in ("Unexpected token", "Failed to parse"))
 
 
+@needs_runner("vitest")
+def test_vitest_lists_the_files_its_command_names(tmp_path: Path) -> None:
+    """A path filter in the command narrows the listing (and stays a test file: vitest's
+    ``--json`` takes an optional path, and wrote the listing over the filter's file)."""
+    root = project(tmp_path, "vitest")
+    before = (root / "test/stats.test.js").read_text()
+    made = VitestDriver("vitest run test/stats.test.js")
+    try:
+        spec = made.spec(root)
+        assert made.test_files(root, spec) == ["test/stats.test.js"]
+    finally:
+        made.close()
+    assert (root / "test/stats.test.js").read_text() == before
+
+
 @pytest.mark.parametrize("name", ["jest", "vitest"])
 def test_a_missing_runner_is_said(tmp_path: Path, name: str) -> None:
     (tmp_path / "package.json").write_text(json.dumps({"scripts": {"test": name}}))
