@@ -29,7 +29,7 @@ from typing import Any
 
 from apr import proc
 from apr.errors import UsageError
-from apr.project.node import LISTING, RunnerDriver
+from apr.project.node import LISTING, RunnerDriver, process_env
 from apr.project.node_command import NodeCommand, RunnerFlags, find_package
 
 #: jest's command line; ``--ci``, ``--runInBand``, ``--forceExit`` and the reporter are apr's.
@@ -123,7 +123,10 @@ class JestDriver(RunnerDriver):
         """
         argv = [self.node, *spec.node_flags, "--ci", "--watchman=false", "--listTests",
                 "--json", *spec.paths]
-        res = proc.run(argv, cwd=project_dir, timeout=LISTING)
+        # loading the project's configuration (and, for vitest, its test files) runs its
+        # code: inside the fence and with the environment of its test runs
+        env = process_env(None, self.env(project_dir))
+        res = proc.run_tests(argv, cwd=project_dir, timeout=LISTING, env=env)
         arrays = [ln for ln in res.output.splitlines() if ln.startswith("[")]
         try:
             listed = json.loads(arrays[-1]) if arrays else None

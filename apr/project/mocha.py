@@ -31,10 +31,9 @@ from pathlib import Path
 
 from apr import proc
 from apr.errors import UsageError
-from apr.project.node import LISTING, RunnerDriver, parse_results, process_env
+from apr.project.node import LISTING, NOTHING, RunnerDriver, parse_results, process_env
 from apr.project.node_command import NodeCommand, RunnerFlags, find_package, test_command
 
-_NOTHING = "(?!)"
 #: mocha's command line; ``--exit``, ``--config``, ``--package`` are apr's own.
 MOCHA = RunnerFlags(
     programs=frozenset({"mocha", "_mocha", "mocha.js"}),
@@ -109,6 +108,7 @@ class MochaDriver(RunnerDriver):
             (self._dir / script).write_bytes(data)
         self.reporter = self._dir / "apr-mocha-reporter.cjs"
         self.config = self._dir / "apr-mocharc.cjs"
+        self._envs: dict[Path, dict[str, str]] = {}
 
     def script(self, project_dir: Path) -> Path:
         return _bin(find_mocha(project_dir))
@@ -118,7 +118,13 @@ class MochaDriver(RunnerDriver):
         return {"NODE_V8_COVERAGE": str(folder), "APR_TEST_COVERAGE": "1"}
 
     def env(self, project_dir: Path) -> dict[str, str]:
-        """Where apr's configuration file finds mocha's loader and the project's settings."""
+        """Where apr's configuration file finds mocha's loader and the project's settings (read
+        once per project folder: every test process asks)."""
+        if project_dir not in self._envs:
+            self._envs[project_dir] = self._read_env(project_dir)
+        return dict(self._envs[project_dir])
+
+    def _read_env(self, project_dir: Path) -> dict[str, str]:
         flags = mocha_command(test_command(project_dir, self.command).words).node_flags
         chosen = _flag_value(flags, "--config")
         package = _flag_value(flags, "--package") or str(project_dir / "package.json")
@@ -150,7 +156,7 @@ class MochaDriver(RunnerDriver):
         with tempfile.TemporaryDirectory(prefix="apr-mocha-list-") as tmp:
             results = Path(tmp) / "results.jsonl"
             env = process_env(results, self.env(project_dir))
-            argv = self.file_argv(spec, None, _NOTHING)
+            argv = self.file_argv(spec, None, NOTHING)
             res = proc.run_tests(argv, cwd=project_dir, timeout=LISTING, env=env)
             lines = results.read_text(encoding="utf-8").splitlines() if results.exists() else []
         by_file: dict[str, list[str]] = {}

@@ -47,7 +47,7 @@ SEPARATOR = " > "
 STARTUP = 3.0
 #: Seconds a file may take to load when its tests are listed (none of them runs).
 LISTING = 30.0
-_NOTHING = "(?!)"  # a name pattern no test matches
+NOTHING = "(?!)"  # a name pattern no test matches
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colours a runner may put in its messages
 _REGEX_SPECIAL = re.compile(r"[\\^$.*+?()[\]{}|/-]")
 _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "__mocks__", "fixtures"})
@@ -405,7 +405,7 @@ class _Session:
         if limit <= 0:
             self.timed_out = True
             return None
-        got, res = self._process(file, _NOTHING, limit, None)
+        got, res = self._process(file, NOTHING, limit, None)
         if res.timed_out and limit < LISTING:
             self.timed_out = True
             return None
@@ -447,14 +447,16 @@ def _union(a: Mapping[str, tuple[int, ...]], b: Mapping[str, tuple[int, ...]]
     return {f: tuple(sorted(set(a.get(f, ())) | set(b.get(f, ())))) for f in {*a, *b}}
 
 
-def process_env(results: Path, extra: dict[str, str] | None) -> dict[str, str]:
-    """The environment of a test process writing its records to ``results``: the user's, as
+def process_env(results: Path | None, extra: dict[str, str] | None) -> dict[str, str]:
+    """The environment of a test process writing its records to ``results`` (None: a process
+    that runs no test, a listing): the user's, as
     ``npm test`` would see it (colour settings included: a project may test them), less what
     would make node write coverage or think it runs under ``node --test``."""
     env = dict(os.environ)
     for name in ("NODE_V8_COVERAGE", "NODE_TEST_CONTEXT"):
         env.pop(name, None)
-    env["APR_NODE_RESULTS"] = str(results)
+    if results is not None:
+        env["APR_NODE_RESULTS"] = str(results)
     env.update(extra or {})
     return env
 

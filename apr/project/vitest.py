@@ -30,7 +30,7 @@ from apr import proc
 from apr.errors import TestCommandNotFound, UsageError
 from apr.model import TestRun
 from apr.project.jest import istanbul_lines
-from apr.project.node import LISTING, RunnerDriver, test_id
+from apr.project.node import LISTING, RunnerDriver, process_env, test_id
 from apr.project.node_command import NodeCommand, RunnerFlags, find_package
 
 #: vitest's command line; ``run``, the reporter and coverage are apr's.
@@ -129,7 +129,10 @@ class VitestDriver(RunnerDriver):
         script, *flags = spec.node_flags
         # ``--json`` last: it takes an optional path, and would take (and overwrite) a filter
         argv = [self.node, script, "list", *flags, *spec.paths, "--json"]
-        res = proc.run(argv, cwd=project_dir, timeout=LISTING)
+        # loading the project's configuration (and, for vitest, its test files) runs its
+        # code: inside the fence and with the environment of its test runs
+        env = process_env(None, self.env(project_dir))
+        res = proc.run_tests(argv, cwd=project_dir, timeout=LISTING, env=env)
         listed = _json_array(res.output)
         if listed is None:
             raise UsageError(f"vitest could not list the project's tests:\n{res.tail(30)}")
