@@ -88,6 +88,12 @@ def _ctest(command: str | None, **options: Any) -> TestDriver:
     return CTestDriver(command)
 
 
+def _meson(command: str | None, **options: Any) -> TestDriver:
+    from apr.project.meson_driver import MesonDriver
+
+    return MesonDriver(command)
+
+
 def _io(command: str | None, **options: Any) -> TestDriver:
     from apr.project.io_driver import IODriver
 
@@ -105,6 +111,7 @@ DRIVERS: dict[str, Callable[..., TestDriver]] = {
     "defects4j": _defects4j,
     "make": _make,
     "ctest": _ctest,
+    "meson": _meson,
     "io": _io,
     "node": _node,
     "mocha": _mocha,
@@ -119,8 +126,8 @@ DETECTION: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "java": [("defects4j", (".defects4j.config",)), ("maven", ("pom.xml",)),
              ("gradle", ("build.gradle", "build.gradle.kts")), ("junit", ())],
     "javascript": [("node", ())],  # with or without package.json
-    "c": [("ctest", ("CMakeLists.txt",)), ("make", ("GNUmakefile", "makefile", "Makefile")),
-          ("io", ("tests",))],
+    "c": [("meson", ("meson.build",)), ("ctest", ("CMakeLists.txt",)),
+          ("make", ("GNUmakefile", "makefile", "Makefile")), ("io", ("tests",))],
 }
 
 __all__ = ["DETECTION", "DRIVERS", "TestDriver", "detect_driver", "make_driver"]

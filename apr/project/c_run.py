@@ -4,9 +4,11 @@ the fence's (:mod:`apr.fence`), as for every test command."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import signal
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -91,6 +93,11 @@ class Results:
                        returncode=None if timed_out else int(bad), timed_out=timed_out,
                        output=output[-20000:], coverage=self.coverage, traces=self.traces,
                        durations=self.durations)
+
+
+def with_seconds(run: TestRun, started: float) -> TestRun:
+    """``run`` timed from ``started`` (``time.monotonic()``): build and test together."""
+    return dataclasses.replace(run, seconds=time.monotonic() - started)
 
 
 def describe_exit(status: int, limit: float | None = None) -> str:

@@ -28,7 +28,14 @@ from pathlib import Path
 from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
-from apr.project.c_run import Results, failed_build, is_c_code, is_c_test_file, run_tool
+from apr.project.c_run import (
+    Results,
+    failed_build,
+    is_c_code,
+    is_c_test_file,
+    run_tool,
+    with_seconds,
+)
 
 BUILD_DIR = ".apr-build/cmake"
 _LINE = re.compile(r"^\s*\d+/\d+ Test\s+#\d+: (.+?) \.+\s*(?:\*\*\*)?(.+?)\s+[\d.]+ sec\s*$",
@@ -72,18 +79,18 @@ class CTestDriver:
         deadline = None if timeout is None else started + timeout
         failed = self._build(project_dir, deadline)
         if failed is not None:
-            return _with_seconds(failed, started)
+            return with_seconds(failed, started)
         build = project_dir / BUILD_DIR
         gcov.reset(build)
         run = self._ctest(project_dir, tests, fail_fast, deadline, test_timeout)
         if run.timed_out or not coverage:
-            return _with_seconds(run, started)
+            return with_seconds(run, started)
         lines: dict[str, dict[str, tuple[int, ...]]] = {}
         for test in run.outcomes:
             gcov.reset(build)
             self._ctest(project_dir, [test], False, deadline, test_timeout)
             lines[test] = gcov.collect(build, repo_root, is_c_code)
-        return _with_seconds(dataclasses.replace(run, coverage=lines), started)
+        return with_seconds(dataclasses.replace(run, coverage=lines), started)
 
     def _build(self, project_dir: Path, deadline: float | None) -> TestRun | None:
         """Configure (once) and build; None when it built, else the failed run."""
@@ -158,6 +165,3 @@ def _escape(name: str) -> str:
     """``name`` as a literal in CTest's (CMake's) regular expressions."""
     return _REGEX_SPECIAL.sub(r"\\\1", name)
 
-
-def _with_seconds(run: TestRun, started: float) -> TestRun:
-    return dataclasses.replace(run, seconds=time.monotonic() - started)
