@@ -6,10 +6,14 @@ the patch itself and from the run (nothing is executed):
 
 - **anti-patterns** (Tan et al., FSE 2016, "Anti-patterns in search-based program repair"),
   each found one costs :data:`ANTI_PATTERN`: a condition weakened (an ``and``/``&&`` clause
-  dropped, an ``or``/``||`` clause or a ``True`` added: ``weaken_condition``); a condition or
-  statement deleted (``delete_statement``); an early exit added (``return``, ``break``,
-  ``continue``, ``raise``, ``throw``: ``early_exit``); a string literal replaced by a piece of
-  itself (``shorten_string``); ``None``/``null`` put where a value was (``null_value``);
+  dropped, an ``or``/``||`` clause or a ``True`` added: ``weaken_condition``; a null check of a
+  name the condition then dereferences, ``x is None or x.next``, is a guard, not a weakening);
+  a condition or statement deleted (``delete_statement``); an early exit added (``return``,
+  ``break``, ``continue``, ``raise``, ``throw``: ``early_exit``); a string literal replaced by a
+  piece of itself (``shorten_string``); ``None``/``null`` put where a value was, not compared
+  with (``null_value``); an operation with its identity element added (``1 * e``, ``e + 0``,
+  ``e ** 1``, ``e << 0``, ``1 + e - 1``: ``identity_operation``), a smaller change in disguise
+  (it deletes an operand or an operator, and passes the tests for that reason);
 - **localization**: the suspiciousness of the patched place, relative to the most suspicious
   one (1 at the top), times :data:`LOCALIZATION`;
 - **size**: ``log(1 + changed tokens)`` times :data:`SIZE` (negative): of two patches that make
@@ -55,7 +59,12 @@ original lines ``place`` left out of its counts
 _AND, _OR = frozenset({"and", "&&"}), frozenset({"or", "||"})
 _TRUE = frozenset({"True", "true"})
 _EXITS = frozenset({"return", "break", "continue", "raise", "throw"})
-_NULLS = frozenset({"None", "null", "nil", "NULL"})
+_NULLS = frozenset({"None", "null", "nil", "NULL", "undefined"})
+_EQUALITY = frozenset({"is", "==", "!=", "===", "!=="})
+_ZERO_OPS = frozenset({"+", "-", "<<", ">>", ">>>", "|", "^"})  # e OP 0 == e
+_ONE_OPS = frozenset({"*", "/", "//", "**"})  # e OP 1 == e
+_BINDS_TIGHTER = frozenset({"*", "/", "//", "%", "**", ".", "(", "["})
+_DEREFERENCE = frozenset({".", "[", "->", "?."})
 _CONTROL = frozenset({"if", "while", "for", "elif", "else", "return", "break", "continue"})
 
 
@@ -116,7 +125,8 @@ def anti_patterns(old: Sequence[str], new: Sequence[str]) -> list[str]:
         return _count(new, words) > _count(old, words)
 
     found = []
-    if _count(new, _AND) < _count(old, _AND) or more(_OR) or more(_TRUE):
+    added_or = _count(new, _OR) - _null_guards(new) > _count(old, _OR) - _null_guards(old)
+    if _count(new, _AND) < _count(old, _AND) or added_or or more(_TRUE):
         found.append("weaken_condition")
     if _deleted(old, new):
         found.append("delete_statement")
@@ -124,8 +134,10 @@ def anti_patterns(old: Sequence[str], new: Sequence[str]) -> list[str]:
         found.append("early_exit")
     if _shortened_string(old, new):
         found.append("shorten_string")
-    if more(_NULLS):
+    if _null_values(new) > _null_values(old):
         found.append("null_value")
+    if _identities(new) > _identities(old):
+        found.append("identity_operation")
     return found
 
 
@@ -185,6 +197,84 @@ def _deleted(old: Sequence[str], new: Sequence[str]) -> bool:
     if old and not code:
         return True
     return _count(new, _CONTROL) < _count(old, _CONTROL)
+
+
+def _null_guards(tokens: Sequence[str]) -> int:
+    """The ``or``/``||`` whose left clause tests a name for null (``x is None``, ``x == null``,
+    ``!x``, ``not x``) that the tokens after it dereference (``x.next``, ``x[0]``)."""
+    found = 0
+    for i, token in enumerate(tokens):
+        if token not in _OR:
+            continue
+        name = _null_tested(tokens[:i])
+        if name and any(tokens[j] == name and tokens[j + 1] in _DEREFERENCE
+                        for j in range(i + 1, len(tokens) - 1)):
+            found += 1
+    return found
+
+
+def _null_tested(clause: Sequence[str]) -> str | None:
+    """The name the end of ``clause`` tests for null, if it does."""
+    if len(clause) >= 2 and clause[-2] in ("!", "not") and clause[-1].isidentifier():
+        return clause[-1]
+    if len(clause) >= 3 and clause[-2] in _EQUALITY:
+        left, right = clause[-3], clause[-1]
+        if right in _NULLS and left.isidentifier() and (len(clause) < 4 or clause[-4] != "."):
+            return left
+        if left in _NULLS and right.isidentifier():
+            return right
+    return None
+
+
+def _null_values(tokens: Sequence[str]) -> int:
+    """The null words used as values: not compared with (``x is None``, ``null != p``)."""
+    return sum(1 for i, t in enumerate(tokens) if t in _NULLS
+               and not (i > 0 and tokens[i - 1] in _EQUALITY | {"not"})
+               and not (i + 1 < len(tokens) and tokens[i + 1] in _EQUALITY))
+
+
+def _identities(tokens: Sequence[str]) -> int:
+    """Operations with their identity element: ``e * 1``, ``e + 0``, ``1 * e``, ``0 + e``,
+    and a literal added and taken away again in one expression (``1 + e - 1``)."""
+    found = 0
+    signed: set[tuple[str, str]] = set()
+    for i, token in enumerate(tokens):
+        unit = _unit(token)
+        if unit is None:
+            continue
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        binary = _is_operand(tokens[i - 2] if i >= 2 else "")
+        right = (unit == "0" and before in _ZERO_OPS) or (unit == "1" and before in _ONE_OPS)
+        if right and binary and after not in _BINDS_TIGHTER:
+            found += 1
+        elif before not in _BINDS_TIGHTER and ((unit == "1" and after == "*")
+                                              or (unit == "0" and after == "+")):
+            found += 1
+        if after in _BINDS_TIGHTER:
+            continue
+        if before in ("+", "-") and binary:
+            signed.add((before, token))
+        elif after in ("+", "-") and before not in _BINDS_TIGHTER | {"-"}:
+            signed.add(("+", token))
+    return found + sum(1 for sign, lit in signed if sign == "-" and ("+", lit) in signed)
+
+
+def _unit(token: str) -> str | None:
+    """``"0"`` or ``"1"`` for a numeric literal of that value (``0``, ``1.0``, ``1L``)."""
+    digits = token.rstrip("lLfFdDuU")
+    if not digits or not digits[0].isdigit():
+        return None
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    return "0" if value == 0 else "1" if value == 1 else None
+
+
+def _is_operand(token: str) -> bool:
+    """Whether ``token`` can end an operand (so that an operator after it is binary)."""
+    return bool(token) and (token[-1].isalnum() or token[-1] in "_)]\"'")
 
 
 def _shortened_string(old: Sequence[str], new: Sequence[str]) -> bool:

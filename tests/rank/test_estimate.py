@@ -54,6 +54,25 @@ def toks(text: str) -> list[str]:
     ("x = 1", "pass", ["delete_statement"]),
     ("if a < b:", "if a <= b:", []),
     ("f(label, items)", "f(items, label)", []),
+    # a null check of what the condition dereferences is a guard, not a weakening
+    ("if node.next is None:", "if node is None or node.next is None:", []),
+    ("if node.next is None:", "if not node or node.next is None:", []),
+    ("if node.next is None:", "if other is None or node.next is None:", ["weaken_condition"]),
+    ("if a.b:", "if a.b is None or flag:", ["weaken_condition"]),
+    # None compared with is not None put where a value was
+    ("if x == y:", "if x is None:", []),
+    ("return x", "return None", ["null_value"]),
+    # an operation with its identity element: a smaller change in disguise
+    ("return 1 + f(s)", "return 1 * f(s)", ["identity_operation"]),
+    ("return 1 + f(s)", "return 0 + f(s)", ["identity_operation"]),
+    ("return 1 + f(s)", "return 1 + f(s) - 1", ["identity_operation"]),
+    ("k = int(n ** 0.5)", "k = int(n ** 1)", ["identity_operation"]),
+    ("y = a[i]", "y = a[i + 0]", ["identity_operation"]),
+    ("return 1 + f(s)", "return f(s)", []),
+    ("y = x * 2", "y = x * 1.5", []),
+    ("y = b - 0 * c", "y = b - 2 * c", []),
+    ("return x", "return x * -1", []),
+    ("y = x - 0", "y = x + 0", []),  # one identity for another
 ])
 def test_anti_patterns(old: str, new: str, found: list[str]) -> None:
     assert anti_patterns(toks(old), toks(new)) == found
@@ -115,3 +134,15 @@ def test_reports_show_each_features_contribution() -> None:
     assert report_dict(result)["patches"][0]["estimate"] == parts
     assert ("correctness estimate -0.70 (weaken_condition -1.00, localization +0.50, "
             "size -0.20)") in summary(result)
+
+
+def test_javascript_null_guards_and_identities() -> None:
+    js = get_language("javascript")
+
+    def found(old: str, new: str) -> list[str]:
+        return anti_patterns(tokens(old, js), tokens(new, js))
+
+    assert found("if (s.length > 2) return a;", "if (s == null || s.length > 2) return a;") == []
+    assert found("if (s.length > 2) return a;", "if (!s || s.length > 2) return a;") == []
+    assert found("var n = opt.maxAge;", "var n = opt.maxAge << 0;") == ["identity_operation"]
+    assert found("f(a);", "f(undefined);") == ["null_value"]
