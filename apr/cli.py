@@ -254,9 +254,30 @@ def _flags(args: argparse.Namespace) -> dict[str, Any]:
     return flags
 
 
+#: Options whose value is a command line, which may begin with a dash (``--test "-Dx=1"``).
+_COMMAND_OPTIONS = ("--test",)
+
+
+def glue_command_values(argv: Sequence[str]) -> list[str]:
+    """``argv`` with ``--test VALUE`` written ``--test=VALUE`` when VALUE begins with a dash:
+    argparse would take it for an option and refuse the command ("expected one argument")."""
+    out: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word in _COMMAND_OPTIONS:
+            value = next(words, None)
+            if value is not None and value.startswith("-"):
+                out.append(f"{word}={value}")
+                continue
+            out.extend([word] if value is None else [word, value])
+            continue
+        out.append(word)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(glue_command_values(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         parser.print_help()
         return ExitCode.USAGE

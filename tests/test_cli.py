@@ -190,3 +190,13 @@ def test_empty_test_command_and_unknown_pipeline_keys_are_usage_errors(
     pipeline.write_text('budget = 3\n\n[settings]\ngenerators = ["template"]\n')
     assert repair(buggy_repo, "--pipeline", str(pipeline)) == 2
     assert "unknown key 'budget'" in capsys.readouterr().err
+
+
+def test_a_test_command_may_begin_with_a_dash() -> None:
+    from apr.cli import build_parser, glue_command_values
+
+    argv = glue_command_values(["repair", ".", "--test", "-Dwith_x=true", "--budget", "5"])
+    assert argv == ["repair", ".", "--test=-Dwith_x=true", "--budget", "5"]
+    assert build_parser().parse_args(argv).test_command == "-Dwith_x=true"
+    assert glue_command_values(["repair", ".", "--test", "pytest -q"])[-1] == "pytest -q"
+    assert glue_command_values(["repair", ".", "--test"]) == ["repair", ".", "--test"]

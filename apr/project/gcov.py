@@ -21,9 +21,12 @@ from apr.project.c_run import run_tool
 #: ``assert``) writes its counters before it dies of the same signal (``c/apr-gcov-crash.h``).
 CRASH_HEADER = Path(__file__).with_name("c") / "apr-gcov-crash.h"
 #: Compiler and linker flags of a coverage build (``-O0`` last: it wins over the project's
-#: ``-O2``, whose merged lines would blur the coverage); the crash header where its path can
-#: be one word of a command line.
-CFLAGS = "--coverage -O0 -g" + ("" if " " in str(CRASH_HEADER) else f" -include {CRASH_HEADER}")
+#: ``-O2``, whose merged lines would blur the coverage; ``-Wno-error``: at ``-O0`` gcc warns
+#: differently, e.g. ``-Wformat-truncation`` false positives, and a project's ``-Werror`` would
+#: then stop a build that compiles at the project's own level); the crash header where its
+#: path can be one word of a command line.
+CFLAGS = "--coverage -O0 -g -Wno-error" + (
+    "" if " " in str(CRASH_HEADER) else f" -include {CRASH_HEADER}")
 LDFLAGS = "--coverage"
 _SKIP = frozenset({".git", "node_modules", ".venv"})
 

@@ -2,9 +2,10 @@
 
 The driver runs the command (default ``make test``; any make target works) with two additions:
 
-- ``-f <the project's Makefile> -f apr-coverage.mk``: the second appends ``--coverage -O0 -g``
-  to ``CFLAGS`` and ``--coverage`` to ``LDFLAGS``, so every build is a coverage build (always:
-  objects of a build without it would not link with those of one with it);
+- ``-f <the project's Makefile> -f apr-coverage.mk``: the second appends ``gcov.CFLAGS``
+  (``--coverage -O0 -g -Wno-error``, the crash header) to ``CFLAGS`` and ``--coverage`` to
+  ``LDFLAGS``, so every build is a coverage build (always: objects of a build without it would
+  not link with those of one with it);
 - ``SHELL=apr-make-shell``: make runs each recipe line through it. A line that runs a program
   by a relative path (``./test_list``, ``tests/run_all --verbose``) is a *test program*: the
   shell runs it under a time limit with its output line-buffered (what it printed

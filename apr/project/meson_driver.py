@@ -2,12 +2,14 @@
 coverage.
 
 The project is configured once per workspace into ``.apr-build/meson`` (``meson setup
---buildtype=debug``, ``c_args`` and ``c_link_args`` those of every coverage build of apr's:
-``--coverage`` and the crash header of :mod:`apr.project.gcov`; ``--wrap-mode nodownload``: a
-subproject is never fetched), built with ``meson compile`` (incremental: a
-candidate recompiles its file) and tested with ``meson test --no-rebuild --num-processes 1``.
-What the tests are comes from Meson's introspection file (``meson-info/intro-tests.json``), how
-they ended from its JSON log (``meson-logs/apr-testlog*.json``).
+--buildtype=debug``; ``c_args`` and ``c_link_args`` apr's coverage flags, the crash header of
+:mod:`apr.project.gcov` among them, which Meson's compiler check links too; ``b_coverage``, so
+that a C++ target linking C objects, linked by ``c++``, which ``c_link_args`` does not reach,
+links the coverage runtime; ``--wrap-mode nodownload``: a subproject is never fetched), built
+with ``meson compile`` (incremental: a candidate recompiles its file) and tested with ``meson
+test --no-rebuild --num-processes 1``. What the tests are comes from Meson's introspection file
+(``meson-info/intro-tests.json``), how they ended from its JSON log
+(``meson-logs/apr-testlog*.json``).
 
 Test ids: a test's name (``test('parse empty', ...)``), ``subproject:name`` for a subproject's.
 A test whose protocol is ``tap`` is read as the make driver reads a TAP program: one id per TAP
@@ -23,8 +25,10 @@ what a test printed before it crashed is kept) for
 Memory is the fence's. ``MALLOC_PERTURB_`` is fixed (Meson picks a random one per test
 otherwise, and a use of uninitialized memory would then pass or fail by chance). A subset runs
 the Meson tests holding the ids asked for; ``fail_fast`` is ``--maxfail 1``. Per-test coverage:
-each Meson test again alone, its ``.gcda`` counters reset first; a TAP test's lines go to every
-id it printed. A compiler or linker error is a compile failure (``TestRun.errors``).
+each Meson test again alone, its ``.gcda`` counters reset first, run by its command from the
+introspection file (a ``meson test`` per test costs ~0.5 s of Meson's start-up); a TAP test's
+lines go to every id it printed. A compiler or linker error is a compile failure
+(``TestRun.errors``).
 
 The driver's command string holds extra ``meson setup`` arguments (``-Dwith_x=true``).
 """
@@ -77,6 +81,9 @@ class MesonTest:
     id: str
     pretty: str
     protocol: str
+    cmd: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    workdir: str | None = None
 
     @property
     def is_tap(self) -> bool:
@@ -131,7 +138,7 @@ class MesonDriver:
         if coverage and not ran.timed_out:
             for test in chosen:
                 gcov.reset(build)
-                self._meson_tests(project_dir, [test], False, deadline, test_timeout)
+                self._run_alone(project_dir, test, deadline, test_timeout)
                 lines = gcov.collect(build, repo_root, is_c_code)
                 results.coverage.update((i, lines) for i in ids.get(test.id, ()))
         if tests is not None:
@@ -146,8 +153,9 @@ class MesonDriver:
         steps = [[meson, "compile", "-C", BUILD_DIR]]
         if not (build / "meson-info" / "intro-tests.json").is_file():
             steps.insert(0, [meson, "setup", BUILD_DIR, "--buildtype=debug",
-                             "--wrap-mode=nodownload", f"-Dc_args={gcov.CFLAGS}",
-                             f"-Dc_link_args={gcov.LDFLAGS}", *self.setup_args])
+                             "--wrap-mode=nodownload", "-Db_coverage=true",
+                             f"-Dc_args={gcov.CFLAGS}", f"-Dc_link_args={gcov.LDFLAGS}",
+                             *self.setup_args])
         for argv in steps:
             res = run_tool(argv, cwd=project_dir, timeout=proc.time_left(deadline), env=_env())
             if not res.ok:
@@ -169,6 +177,20 @@ class MesonDriver:
             if res.timed_out or (fail_fast and ran.failed):
                 break
         return ran
+
+    def _run_alone(self, project_dir: Path, test: MesonTest, deadline: float | None,
+                   test_timeout: float | None) -> None:
+        """Run one test as ``meson test`` would, without it (its command, environment and
+        folder from the introspection file): Meson's own start-up would cost more than most
+        tests."""
+        if not test.cmd:
+            self._meson_tests(project_dir, [test], False, deadline, test_timeout)
+            return
+        limit = self._limit([test], test_timeout)
+        argv = (["timeout", "-k", "1", f"{limit:g}"] if limit else []) + [*test.cmd]
+        env = _env(MALLOC_PERTURB_=MALLOC_PERTURB, MESON_TEST_ITERATION="1", **dict(test.env))
+        run_tool(argv, cwd=Path(test.workdir or project_dir / BUILD_DIR),
+                 timeout=proc.time_left(deadline), env=env, fenced=True)
 
     def _meson_test(self, project_dir: Path, tests: Sequence[MesonTest], fail_fast: bool,
                     deadline: float | None, limit: float) -> proc.ProcResult:
@@ -296,7 +318,10 @@ def _tests(build: Path) -> list[MesonTest]:
         if labels:
             pretty = f"{'+'.join(labels)} - {pretty}"
         test_id = item["name"] if project == main else f"{project}:{item['name']}"
-        tests.append(MesonTest(test_id, pretty, str(item.get("protocol") or "exitcode")))
+        env = tuple((str(k), str(v)) for k, v in (item.get("env") or {}).items())
+        tests.append(MesonTest(test_id, pretty, str(item.get("protocol") or "exitcode"),
+                               tuple(str(w) for w in item.get("cmd") or ()), env,
+                               item.get("workdir")))
     return tests
 
 

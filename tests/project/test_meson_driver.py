@@ -4,6 +4,7 @@ subset, fail-fast, coverage, a compile error; and `apr repair` on it, end to end
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -114,6 +115,39 @@ def test_outcomes_subset_coverage_and_a_compile_error(tmp_path: Path) -> None:
     (root / "src/stats.c").write_text(STATS_C.replace("return count;", "return count"))
     broken = driver.run(root, root, timeout=60, test_timeout=1)
     assert broken.outcomes == {} and "error:" in broken.errors[0].splitlines()[-1]
+
+
+CPP_CHECK = textwrap.dedent("""\
+    extern "C" {
+    #include "stats.h"
+    }
+
+    int main() {
+        int some[] = {4, 9, 2, 9, 1};
+        return stats_max(some, 5) == 9 ? 0 : 1;
+    }
+    """)
+
+
+def test_a_cpp_target_and_a_werror_project_build(tmp_path: Path) -> None:
+    """A C++ test linking the C library links with c++ (coverage there too), and a project's
+    -Werror does not stop apr's -O0 build on a warning."""
+    if shutil.which("c++") is None:
+        pytest.skip("needs c++")
+    build = MESON_BUILD.replace("project('stats', 'c')", "project('stats', 'c', 'cpp')\n"
+                                "add_project_arguments('-Wall', '-Werror', language: 'c')")
+    build += "test('cpp max', executable('cpp_check', 'tests/cpp_check.cpp', link_with: lib,\n"
+    build += "     include_directories: inc))\n"
+    root = write_project(tmp_path / "p", {
+        "meson.build": build, "src/stats.h": STATS_H, "tests/tap.h": TAP_H,
+        "src/stats.c": STATS_C.replace("int count = 0;", "int count = 0, unused;"),
+        "tests/test_count.c": TEST_COUNT_C, "tests/test_summary.c": TEST_SUMMARY_C,
+        "tests/cpp_check.cpp": CPP_CHECK, ".gitignore": GITIGNORE})
+    run = MesonDriver().run(root, root, coverage=True, timeout=120, test_timeout=2)
+    assert run.errors == ()
+    assert run.outcomes["cpp max"] is TestStatus.PASSED
+    assert run.outcomes[FAILING] is TestStatus.FAILED
+    assert 5 in run.coverage["cpp max"]["src/stats.c"]  # stats_max's first line
 
 
 def test_a_crash_fails_the_tap_tests_exit(tmp_path: Path) -> None:
