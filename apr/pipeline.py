@@ -397,7 +397,8 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
         given = task.locations is not None
         progress.stage("localize", f"{len(expect.targets)} failing test(s) to fix"
                        + _tolerated_note(expect)
-                       + f", {'given locations' if given else config.fl}")
+                       + f", {'given locations' if given else config.fl}"
+                       + _codeless_note(baseline, expect, config, driver.is_test_file))
         locations = list(task.locations or ()) if given else _localize(
             targets_only(baseline, expect), snapshot, driver, lang, config)
         hunks = find_hunks(locations, snapshot, lang, config.max_hunks)
@@ -523,6 +524,26 @@ def _tolerated_note(expect: Expectation) -> str:
     if expect.flaky:
         parts.append(f"flaky, ignored: {', '.join(expect.flaky)}")
     return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _codeless_note(baseline: TestRun, expect: Expectation, config: RepairConfig,
+                   is_test_file: Callable[[str], bool]) -> str:
+    """A hint when some targets (not named by the user) ran none of the project's code while
+    others did: no patch can make them pass, and they may fail for a reason outside the code
+    (a locale, tool or service the machine lacks), which would keep every patch from being
+    plausible."""
+    if config.failing or not baseline.coverage:
+        return ""
+    ran = {t: any(lines for file, lines in baseline.coverage.get(t, {}).items()
+                  if not is_test_file(file)) for t in expect.targets}
+    codeless = sorted(t for t, some in ran.items() if not some)
+    if not codeless or len(codeless) == len(ran):
+        return ""
+    shown = ", ".join(codeless[:3]) + (f" and {len(codeless) - 3} more" if len(codeless) > 3
+                                       else "")
+    return (f"; {len(codeless)} of them ran none of the project's code ({shown}): no patch can "
+            "make them pass; if they fail for a reason outside the code, name the others "
+            "with --failing")
 
 
 def _localize(baseline: TestRun, snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport,

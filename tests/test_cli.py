@@ -200,3 +200,21 @@ def test_a_test_command_may_begin_with_a_dash() -> None:
     assert build_parser().parse_args(argv).test_command == "-Dwith_x=true"
     assert glue_command_values(["repair", ".", "--test", "pytest -q"])[-1] == "pytest -q"
     assert glue_command_values(["repair", ".", "--test"]) == ["repair", ".", "--test"]
+
+
+def test_a_failing_test_that_runs_no_code_is_pointed_out(
+        make_repo: RepoFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo({**BUGGY_STATS, "tests/test_machine.py": '''
+        import locale
+
+
+        def test_needs_a_locale():
+            locale.setlocale(locale.LC_NUMERIC, "xx_XX.NO-SUCH-LOCALE")
+        '''})
+    repair_flags = ["--workers", "1", "--budget", "3", "--max-patches", "1"]
+    main(["repair", str(root), *repair_flags])
+    err = capsys.readouterr().err
+    assert ("1 of them ran none of the project's code (tests/test_machine.py::"
+            "test_needs_a_locale)") in err
+    main(["repair", str(root), *repair_flags, "--failing", "test_count_bounds_inclusive"])
+    assert "ran none of the project's code" not in capsys.readouterr().err
