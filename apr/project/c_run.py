@@ -95,6 +95,47 @@ class Results:
                        durations=self.durations)
 
 
+class BuildThenTest:
+    """What the C drivers that configure and build before they test share (ctest, meson):
+    :meth:`run` builds (a failed build is the run: a compile failure) and then tests; the
+    subclass gives ``_build`` and ``_test``."""
+
+    def is_test_file(self, file: str) -> bool:
+        return is_c_test_file(file)
+
+    def close(self) -> None:
+        pass
+
+    def run(
+        self,
+        project_dir: Path,
+        repo_root: Path,
+        tests: Sequence[str] | None = None,
+        *,
+        coverage: bool = False,
+        fail_fast: bool = False,
+        timeout: float | None = None,
+        test_timeout: float | None = None,
+    ) -> TestRun:
+        started = time.monotonic()
+        deadline = None if timeout is None else started + timeout
+        failed = self._build(project_dir, deadline)
+        if failed is None:
+            failed = self._test(project_dir, repo_root, tests, coverage=coverage,
+                                fail_fast=fail_fast, deadline=deadline, test_timeout=test_timeout)
+        return with_seconds(failed, started)
+
+    def _build(self, project_dir: Path, deadline: float | None) -> TestRun | None:
+        """Configure and build; None when it built, else the failed run."""
+        raise NotImplementedError
+
+    def _test(self, project_dir: Path, repo_root: Path, tests: Sequence[str] | None, *,
+              coverage: bool, fail_fast: bool, deadline: float | None,
+              test_timeout: float | None) -> TestRun:
+        """Run the built tests (see :class:`apr.project.base.TestDriver`)."""
+        raise NotImplementedError
+
+
 def with_seconds(run: TestRun, started: float) -> TestRun:
     """``run`` timed from ``started`` (``time.monotonic()``): build and test together."""
     return dataclasses.replace(run, seconds=time.monotonic() - started)

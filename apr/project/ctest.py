@@ -20,7 +20,6 @@ import re
 import shlex
 import shutil
 import tempfile
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,12 +28,11 @@ from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project import gcov
 from apr.project.c_run import (
+    BuildThenTest,
     Results,
     failed_build,
     is_c_code,
-    is_c_test_file,
     run_tool,
-    with_seconds,
 )
 
 BUILD_DIR = ".apr-build/cmake"
@@ -43,7 +41,7 @@ _LINE = re.compile(r"^\s*\d+/\d+ Test\s+#\d+: (.+?) \.+\s*(?:\*\*\*)?(.+?)\s+[\d
 _REGEX_SPECIAL = re.compile(r"([\\^$.|?*+()\[\]])")
 
 
-class CTestDriver:
+class CTestDriver(BuildThenTest):
     """TestDriver for CMake projects tested with CTest.
 
     Args:
@@ -58,39 +56,20 @@ class CTestDriver:
     def argv(self, project_dir: Path) -> list[str]:
         return ["ctest", "--test-dir", BUILD_DIR]
 
-    def is_test_file(self, file: str) -> bool:
-        return is_c_test_file(file)
-
-    def close(self) -> None:
-        pass
-
-    def run(
-        self,
-        project_dir: Path,
-        repo_root: Path,
-        tests: Sequence[str] | None = None,
-        *,
-        coverage: bool = False,
-        fail_fast: bool = False,
-        timeout: float | None = None,
-        test_timeout: float | None = None,
-    ) -> TestRun:
-        started = time.monotonic()
-        deadline = None if timeout is None else started + timeout
-        failed = self._build(project_dir, deadline)
-        if failed is not None:
-            return with_seconds(failed, started)
+    def _test(self, project_dir: Path, repo_root: Path, tests: Sequence[str] | None, *,
+              coverage: bool, fail_fast: bool, deadline: float | None,
+              test_timeout: float | None) -> TestRun:
         build = project_dir / BUILD_DIR
         gcov.reset(build)
         run = self._ctest(project_dir, tests, fail_fast, deadline, test_timeout)
         if run.timed_out or not coverage:
-            return with_seconds(run, started)
+            return run
         lines: dict[str, dict[str, tuple[int, ...]]] = {}
         for test in run.outcomes:
             gcov.reset(build)
             self._ctest(project_dir, [test], False, deadline, test_timeout)
             lines[test] = gcov.collect(build, repo_root, is_c_code)
-        return with_seconds(dataclasses.replace(run, coverage=lines), started)
+        return dataclasses.replace(run, coverage=lines)
 
     def _build(self, project_dir: Path, deadline: float | None) -> TestRun | None:
         """Configure (once) and build; None when it built, else the failed run."""

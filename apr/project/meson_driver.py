@@ -41,7 +41,6 @@ import os
 import shlex
 import shutil
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,13 +51,12 @@ from apr.model import TestRun, TestStatus
 from apr.project import gcov
 from apr.project.c_run import (
     TIMEOUT_STATUS,
+    BuildThenTest,
     Results,
     describe_exit,
     failed_build,
     is_c_code,
-    is_c_test_file,
     run_tool,
-    with_seconds,
 )
 from apr.project.make import EXIT, Program, exit_verdict, restricted
 from apr.project.tap import parse_tap
@@ -90,7 +88,7 @@ class MesonTest:
         return self.protocol == "tap"
 
 
-class MesonDriver:
+class MesonDriver(BuildThenTest):
     """TestDriver for Meson projects tested with ``meson test``.
 
     Args:
@@ -106,32 +104,13 @@ class MesonDriver:
     def argv(self, project_dir: Path) -> list[str]:
         return ["meson", "test", "-C", BUILD_DIR]
 
-    def is_test_file(self, file: str) -> bool:
-        return is_c_test_file(file)
-
-    def close(self) -> None:
-        pass
-
-    def run(
-        self,
-        project_dir: Path,
-        repo_root: Path,
-        tests: Sequence[str] | None = None,
-        *,
-        coverage: bool = False,
-        fail_fast: bool = False,
-        timeout: float | None = None,
-        test_timeout: float | None = None,
-    ) -> TestRun:
-        started = time.monotonic()
-        deadline = None if timeout is None else started + timeout
-        failed = self._build(project_dir, deadline)
-        if failed is not None:
-            return with_seconds(failed, started)
+    def _test(self, project_dir: Path, repo_root: Path, tests: Sequence[str] | None, *,
+              coverage: bool, fail_fast: bool, deadline: float | None,
+              test_timeout: float | None) -> TestRun:
         build = project_dir / BUILD_DIR
         chosen = _select(_tests(build), tests)
         if not chosen and tests is not None:  # none of them exists: `meson test` would run all
-            return with_seconds(restricted(Results(), tests).test_run(0.0), started)
+            return restricted(Results(), tests).test_run(0.0)
         gcov.reset(build)
         ran = self._meson_tests(project_dir, chosen, fail_fast, deadline, test_timeout)
         results, ids = self._results(chosen, ran, test_timeout)
@@ -143,8 +122,7 @@ class MesonDriver:
                 results.coverage.update((i, lines) for i in ids.get(test.id, ()))
         if tests is not None:
             results = restricted(results, tests)
-        run = results.test_run(ran.seconds, ran.output, timed_out=ran.timed_out)
-        return with_seconds(run, started)
+        return results.test_run(ran.seconds, ran.output, timed_out=ran.timed_out)
 
     def _build(self, project_dir: Path, deadline: float | None) -> TestRun | None:
         """Configure (once) and build; None when it built, else the failed run."""
