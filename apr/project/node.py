@@ -39,7 +39,13 @@ from pathlib import Path, PurePosixPath
 from apr import proc
 from apr.errors import TestCommandNotFound, UsageError
 from apr.model import TestRun, TestStatus
-from apr.project.node_command import NodeCommand, RunnerFlags, test_command, test_files
+from apr.project.node_command import (
+    NodeCommand,
+    RunnerFlags,
+    pretest_script,
+    test_command,
+    test_files,
+)
 from apr.project.v8_coverage import read_coverage
 
 SEPARATOR = " > "
@@ -190,7 +196,13 @@ class NodeDriver:
         timeout: float | None = None,
         test_timeout: float | None = None,
     ) -> TestRun:
-        session = _Session(self, project_dir, self.spec(project_dir), timeout, test_timeout)
+        started = time.monotonic()
+        spec = self.spec(project_dir)
+        built = self.pretest(project_dir, timeout)
+        if built is not None:
+            return built
+        timeout = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+        session = _Session(self, project_dir, spec, timeout, test_timeout)
         if coverage:
             session.run_with_coverage(repo_root, tests)
         elif tests is None:
@@ -198,6 +210,29 @@ class NodeDriver:
         else:  # validation's usual call: no need to walk the project for its test files
             session.run_files(_by_file(tests), fail_fast)
         return session.result()
+
+    def pretest(self, project_dir: Path, timeout: float | None) -> TestRun | None:
+        """Run ``scripts.pretest`` of package.json, as ``npm test`` would, when the test
+        command is the project's own (not one the user gave): it builds what the tests import
+        (``dist/``), so it runs before every run (a candidate changes what it reads). None when
+        there is none or it succeeded, else the failed run: a compile failure."""
+        script = None if self.command else pretest_script(project_dir)
+        if script is None:
+            return None
+        bins = str(project_dir / "node_modules" / ".bin")
+        env = {**os.environ, "PATH": os.pathsep.join([bins, os.environ.get("PATH", "")])}
+        try:
+            res = proc.run_tests(["sh", "-c", script], cwd=project_dir, timeout=timeout, env=env)
+        except FileNotFoundError:
+            raise TestCommandNotFound("sh not found: apr runs package.json's pretest script "
+                                      "with it") from None
+        if res.ok:
+            return None
+        why = "ran past the time limit" if res.timed_out else f"failed ({res.returncode})"
+        return TestRun(outcomes={}, seconds=res.seconds, returncode=res.returncode,
+                       timed_out=res.timed_out, output=res.output[-20000:],
+                       errors=(f"package.json's pretest script `{script}` {why}:\n"
+                               f"{res.tail(40)}",))
 
     def env(self, project_dir: Path) -> dict[str, str]:
         """Variables every test process of the project gets (beyond apr's results file)."""

@@ -89,6 +89,13 @@ def test_command(project_dir: Path, command: str | None = None) -> NodeCommand:
     return _node_command(words)
 
 
+def pretest_script(project_dir: Path) -> str | None:
+    """``scripts.pretest`` of package.json (what ``npm test`` runs first), if it has one."""
+    scripts = read_package(project_dir).get("scripts")
+    script = scripts.get("pretest") if isinstance(scripts, dict) else None
+    return script if isinstance(script, str) and script.strip() else None
+
+
 def _split(script: object) -> list[str]:
     """The words of a test command, as a shell would split them.
 
