@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -114,6 +115,12 @@ class RepairConfig:
             raise UsageError(f"search_on must be in [0, 1], got {self.search_on}")
         if not 0 <= self.multihunk_share < 1:
             raise UsageError(f"multihunk_share must be in [0, 1), got {self.multihunk_share}")
+        if self.test_command:
+            try:  # every driver splits it as a shell would
+                shlex.split(self.test_command)
+            except ValueError as exc:
+                raise UsageError(f"cannot read the test command `{self.test_command}`: "
+                                 f"{exc}") from None
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(RepairConfig)}

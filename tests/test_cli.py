@@ -186,6 +186,8 @@ def test_empty_test_command_and_unknown_pipeline_keys_are_usage_errors(
         buggy_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert repair(buggy_repo, "--test", "") == 2
     assert "--test is empty" in capsys.readouterr().err
+    assert repair(buggy_repo, "--test", "pytest -k 'a") == 2  # was an internal error
+    assert "cannot read the test command `pytest -k 'a`: No closing" in capsys.readouterr().err
     pipeline = tmp_path / "p.toml"
     pipeline.write_text('budget = 3\n\n[settings]\ngenerators = ["template"]\n')
     assert repair(buggy_repo, "--pipeline", str(pipeline)) == 2
