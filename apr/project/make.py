@@ -234,24 +234,12 @@ class MakeDriver:
 
     def _add_program(self, results: Results, program: Program, limit: float) -> list[str]:
         """Add a program's tests to ``results``; their ids."""
-        stream = parse_tap(program.output)
+        with self._lock:
+            earlier = list(self._known.get(program.source, ()))
+        ids, printed = add_tap_program(results, program, earlier, limit)
         with self._lock:
             known = self._known.setdefault(program.source, [])
-            earlier = list(known)
-            known.extend(t.name for t in stream.tests if t.name not in known)
-        each = program.seconds / max(1, len(stream.tests) + 1)
-        ids = []
-        for test in stream.tests:
-            ids.append(f"{program.source}::{test.name}")
-            results.add(ids[-1], test.status, test.trace, each)
-        verdict, why = exit_verdict(program, stream, limit)
-        printed = {t.name for t in stream.tests}
-        for name in earlier:
-            if name not in printed and name != EXIT:
-                ids.append(f"{program.source}::{name}")
-                results.add(ids[-1], verdict, f"not run: {why}")
-        ids.append(f"{program.source}::{EXIT}")
-        results.add(ids[-1], verdict, why if verdict is not TestStatus.PASSED else "", each)
+            known.extend(name for name in printed if name not in known)
         return ids
 
     def _coverage(self, project_dir: Path, repo_root: Path, outcomes: dict[str, TestStatus],
@@ -268,6 +256,29 @@ class MakeDriver:
             lines = gcov.collect(project_dir, repo_root, is_c_code)
             per_test.update((t, lines) for t in ids)
         return per_test
+
+
+def add_tap_program(results: Results, program: Program, earlier: Sequence[str], limit: float
+                    ) -> tuple[list[str], list[str]]:
+    """Add what a TAP program printed to ``results``: a test ``<source>::<name>`` per TAP line,
+    the tests it printed in an ``earlier`` run and not in this one (they take its ``(exit)``
+    verdict, saying why), and ``<source>::(exit)`` (:func:`exit_verdict`). Returns the ids, and
+    the names of the TAP lines it printed."""
+    stream = parse_tap(program.output)
+    each = program.seconds / max(1, len(stream.tests) + 1)
+    ids = []
+    for test in stream.tests:
+        ids.append(f"{program.source}::{test.name}")
+        results.add(ids[-1], test.status, test.trace, each)
+    verdict, why = exit_verdict(program, stream, limit)
+    printed = [t.name for t in stream.tests]
+    for name in earlier:
+        if name not in printed and name != EXIT:
+            ids.append(f"{program.source}::{name}")
+            results.add(ids[-1], verdict, f"not run: {why}")
+    ids.append(f"{program.source}::{EXIT}")
+    results.add(ids[-1], verdict, why if verdict is not TestStatus.PASSED else "", each)
+    return ids, printed
 
 
 def exit_verdict(program: Program, stream: TapStream, limit: float) -> tuple[TestStatus, str]:

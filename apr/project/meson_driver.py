@@ -58,8 +58,7 @@ from apr.project.c_run import (
     is_c_code,
     run_tool,
 )
-from apr.project.make import EXIT, Program, exit_verdict, restricted
-from apr.project.tap import parse_tap
+from apr.project.make import Program, add_tap_program, restricted
 
 BUILD_DIR = ".apr-build/meson"
 LOG_BASE = "apr-testlog"
@@ -165,7 +164,7 @@ class MesonDriver(BuildThenTest):
             self._meson_tests(project_dir, [test], False, deadline, test_timeout)
             return
         limit = self._limit([test], test_timeout)
-        argv = (["timeout", "-k", "1", f"{limit:g}"] if limit else []) + [*test.cmd]
+        argv = [*_limited(limit), *test.cmd]
         env = _env(MALLOC_PERTURB_=MALLOC_PERTURB, MESON_TEST_ITERATION="1", **dict(test.env))
         run_tool(argv, cwd=Path(test.workdir or project_dir / BUILD_DIR),
                  timeout=proc.time_left(deadline), env=env, fenced=True)
@@ -174,7 +173,7 @@ class MesonDriver(BuildThenTest):
                     deadline: float | None, limit: float) -> proc.ProcResult:
         argv = [_meson(), "test", "-C", BUILD_DIR, "--no-rebuild", "--num-processes", "1",
                 "--logbase", LOG_BASE]
-        wrapper = (["timeout", "-k", "1", f"{limit:g}"] if limit else []) + _LINE_BUFFERED
+        wrapper = [*_limited(limit), *_LINE_BUFFERED]
         if wrapper:
             argv += ["--wrapper", shlex.join(wrapper)]
         if fail_fast:
@@ -214,26 +213,13 @@ class MesonDriver(BuildThenTest):
 
     def _add_tap(self, results: Results, test: MesonTest, entry: dict, limit: float
                  ) -> list[str]:
-        """Add a TAP test's lines and its ``(exit)`` to ``results``; their ids."""
-        output = _output(entry)
-        stream = parse_tap(entry.get("stdout") or "")
-        earlier = list(self._known.get(test.id, ()))
-        self._known[test.id] = earlier + [t.name for t in stream.tests if t.name not in earlier]
-        seconds = float(entry.get("duration") or 0.0)
-        each = seconds / max(1, len(stream.tests) + 1)
-        program = Program(test.id, output, _status(entry), seconds)
-        verdict, why = exit_verdict(program, stream, limit)
-        ids = []
-        for line in stream.tests:
-            ids.append(f"{test.id}::{line.name}")
-            results.add(ids[-1], line.status, line.trace, each)
-        printed = {t.name for t in stream.tests}
-        for name in earlier:
-            if name not in printed:
-                ids.append(f"{test.id}::{name}")
-                results.add(ids[-1], verdict, f"not run: {why}")
-        ids.append(f"{test.id}::{EXIT}")
-        results.add(ids[-1], verdict, why if verdict is not TestStatus.PASSED else "", each)
+        """Add a TAP test's lines and its ``(exit)`` to ``results``, as make's programs;
+        their ids."""
+        earlier = self._known.get(test.id, [])
+        program = Program(test.id, _output(entry), _status(entry),
+                          float(entry.get("duration") or 0.0))
+        ids, printed = add_tap_program(results, program, earlier, limit)
+        self._known[test.id] = earlier + [name for name in printed if name not in earlier]
         return ids
 
 
@@ -256,6 +242,11 @@ class Ran:
     def failed(self) -> bool:
         return any(e.get("result") not in ("OK", "EXPECTEDFAIL", "SKIP")
                    for e, _ in self.entries)
+
+
+def _limited(limit: float) -> list[str]:
+    """The words that run a command for at most ``limit`` seconds (none: no limit)."""
+    return ["timeout", "-k", "1", f"{limit:g}"] if limit else []
 
 
 def _meson() -> str:
