@@ -25,6 +25,7 @@ name run together then, and share their coverage.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -161,6 +162,7 @@ class NodeDriver:
         source = resources.files("apr.project").joinpath("js/apr-reporter.mjs").read_bytes()
         self.reporter.write_bytes(source)
         self._known: dict[str, list[str]] = {}  # file -> its test ids, as last seen
+        self._built: dict[Path, str] = {}  # project folder -> its files after the last pretest
 
     def close(self) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)
@@ -214,20 +216,25 @@ class NodeDriver:
     def pretest(self, project_dir: Path, timeout: float | None) -> TestRun | None:
         """Run ``scripts.pretest`` of package.json, as ``npm test`` would, when the test
         command is the project's own (not one the user gave): it builds what the tests import
-        (``dist/``), so it runs before every run (a candidate changes what it reads). None when
-        there is none or it succeeded, else the failed run: a compile failure."""
+        (``dist/``). It runs again only when a file of the project changed since it last
+        succeeded (a candidate; validation's later stages run the same candidate's tests
+        again). None when there is none or it succeeded, else the failed run: a compile
+        failure."""
         script = None if self.command else pretest_script(project_dir)
-        if script is None:
+        if script is None or self._built.get(project_dir) == _tree_stamp(project_dir):
             return None
-        bins = str(project_dir / "node_modules" / ".bin")
-        env = {**os.environ, "PATH": os.pathsep.join([bins, os.environ.get("PATH", "")])}
+        env = process_env(None, self.env(project_dir))
+        env["PATH"] = os.pathsep.join([str(project_dir / "node_modules" / ".bin"),
+                                       env.get("PATH", "")])
         try:
             res = proc.run_tests(["sh", "-c", script], cwd=project_dir, timeout=timeout, env=env)
         except FileNotFoundError:
             raise TestCommandNotFound("sh not found: apr runs package.json's pretest script "
                                       "with it") from None
         if res.ok:
+            self._built[project_dir] = _tree_stamp(project_dir)
             return None
+        self._built.pop(project_dir, None)
         why = "ran past the time limit" if res.timed_out else f"failed ({res.returncode})"
         return TestRun(outcomes={}, seconds=res.seconds, returncode=res.returncode,
                        timed_out=res.timed_out, output=res.output[-20000:],
@@ -480,6 +487,22 @@ def _coverage_index(path: Path) -> list[tuple[list[str], str]]:
 def _union(a: Mapping[str, tuple[int, ...]], b: Mapping[str, tuple[int, ...]]
            ) -> dict[str, tuple[int, ...]]:
     return {f: tuple(sorted(set(a.get(f, ())) | set(b.get(f, ())))) for f in {*a, *b}}
+
+
+def _tree_stamp(project_dir: Path) -> str:
+    """A digest of the project's files (path, size, modification time), ``node_modules`` and
+    ``.git`` left out: equal digests, no file written since."""
+    digest = hashlib.blake2b(digest_size=16)
+    for dirpath, dirs, files in os.walk(project_dir):
+        dirs[:] = sorted(d for d in dirs if d not in ("node_modules", ".git"))
+        for name in sorted(files):
+            path = os.path.join(dirpath, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def process_env(results: Path | None, extra: dict[str, str] | None) -> dict[str, str]:

@@ -27,6 +27,7 @@ const source = fs.readFileSync('src/stats.js', 'utf8');
 if (source.includes('BREAK THE BUILD')) { console.error('build: bad source'); process.exit(2); }
 fs.mkdirSync('dist', { recursive: true });
 fs.writeFileSync('dist/version.js', "module.exports = '1.0.0';\\n");
+fs.appendFileSync('dist/builds.txt', 'built\\n');
 """
 
 
@@ -49,17 +50,25 @@ def _project(root: Path) -> Path:
     return root
 
 
-def test_pretest_builds_before_every_run(tmp_path: Path) -> None:
+def _builds(root: Path) -> int:
+    return (root / "dist/builds.txt").read_text().count("built")
+
+
+def test_pretest_builds_before_a_run_when_a_file_changed(tmp_path: Path) -> None:
     root = _project(tmp_path / "p")
     driver = NodeDriver()
     try:
         run = driver.run(root, root, coverage=True, timeout=60, test_timeout=10)
         assert run.errors == () and run.failing == (FAILING_TEST,)
         assert 7 in run.coverage[FAILING_TEST]["src/stats.js"]
+        again = driver.run(root, root, [FAILING_TEST], timeout=60, test_timeout=10)
+        assert again.failing == (FAILING_TEST,)
+        assert _builds(root) == 1  # nothing changed: not built again
         source = root / "src/stats.js"
         source.write_text(source.read_text().replace("value < high", "value <= high"))
         fixed = driver.run(root, root, [FAILING_TEST], timeout=60, test_timeout=10)
         assert fixed.outcomes == {FAILING_TEST: TestStatus.PASSED}
+        assert _builds(root) == 2
         source.write_text(source.read_text() + "\n// BREAK THE BUILD\n")
         broken = driver.run(root, root, [FAILING_TEST], timeout=60, test_timeout=10)
         assert broken.outcomes == {} and "build: bad source" in broken.errors[0]
