@@ -63,7 +63,7 @@ def oracle_rank(suite_name: str, path: str, generators: str = "", *settings: str
                 hunks = find_hunks(patch_locations(patch), snap, lang, 30)
                 generated = generate_by_hunk(hunks, snap, lang, config)
                 cands = generated.candidates
-                rank = _first_fix(cands, snap, fixed, lang)
+                rank = first_fix(cands, snap.read, fixed, lang)
                 parts = _part_ranks(generated, checkout, patch, snap, lang)
         found += rank is not None
         where = f"rank {rank}" if rank is not None else "not generated"
@@ -74,11 +74,13 @@ def oracle_rank(suite_name: str, path: str, generators: str = "", *settings: str
     print(f"developer fix generated for {found} of {total} bugs")
 
 
-def _first_fix(cands, snap, fixed, lang):  # type: ignore[no-untyped-def]
+def first_fix(cands, read, fixed, lang):  # type: ignore[no-untyped-def]
+    """The 1-based rank of the first of ``cands`` that is the developer's fix (``fixed``: its
+    files after the fix; ``read(file)``: a file's buggy content), as `apr bench` judges it."""
     for rank, cand in enumerate(cands, 1):
         if set(cand.files) != set(fixed):
             continue
-        ours = {f: apply_edits(snap.read(f), [e for e in cand.edits if e.file == f])
+        ours = {f: apply_edits(read(f), [e for e in cand.edits if e.file == f])
                 for f in cand.files}
         if compare(ours, fixed, lang)[1]:
             return rank
@@ -91,7 +93,7 @@ def _part_ranks(generated, checkout, patch, snap, lang):  # type: ignore[no-unty
     ranks = []
     for part in _split(patch):
         fixed = fixed_version(checkout, part)
-        best = [r for r in (_first_fix(cands, snap, fixed, lang) for cands in lists) if r]
+        best = [r for r in (first_fix(cands, snap.read, fixed, lang) for cands in lists) if r]
         ranks.append(str(min(best)) if best else "-")
     return ranks
 

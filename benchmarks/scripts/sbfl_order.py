@@ -21,12 +21,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from apr.bench.correctness import compare
+from oracle_rank import first_fix  # type: ignore[import-not-found]  # this folder's
+
 from apr.bench.manifest import fixed_version
 from apr.bench.quixbugs import QuixBugsSuite
-from apr.generate.edits import apply_edits
 from apr.lang import get_language
-from apr.model import Edit
+from apr.model import Candidate, from_json
 
 Row = tuple[float, str, str, int]  # score, family, file, first edit's start
 Key = Callable[[Path, Row], object]
@@ -48,19 +48,12 @@ def candidates(suite: QuixBugsSuite, work: Path) -> dict[str, tuple[Path, list[R
         if not (run / "candidates.json").exists():
             continue
         fixed = fixed_version(checkout, suite.developer_patch(bug))
-        cands = json.loads((run / "candidates.json").read_text())
-        for index, cand in enumerate(cands):
-            edits = [Edit(e["file"], e["start"], e["end"], e["text"]) for e in cand["edits"]]
-            files = {e.file for e in edits}
-            if files != set(fixed):
-                continue
-            ours = {f: apply_edits((checkout / f).read_bytes(), [e for e in edits if e.file == f])
-                    for f in files}
-            if compare(ours, fixed, lang)[1]:
-                rows = [(c["score"], c["template"], c["edits"][0]["file"], c["edits"][0]["start"])
-                        for c in cands]
-                found[bug.id] = (checkout, rows, index)
-                break
+        cands = [from_json(Candidate, c)
+                 for c in json.loads((run / "candidates.json").read_text())]
+        rank = first_fix(cands, lambda f, at=checkout: (at / f).read_bytes(), fixed, lang)
+        if rank is not None:
+            rows = [(c.score, c.template, c.edits[0].file, c.edits[0].start) for c in cands]
+            found[bug.id] = (checkout, rows, rank - 1)
     return found
 
 
