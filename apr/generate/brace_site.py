@@ -20,11 +20,10 @@ the rest of the file, each in document order.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from apr.generate.site import Node, Site, contains, field_of, walk
+from apr.generate.site import Node, Site, contains, is_variable, walk
 from apr.generate.syntax import JAVA, Syntax
 
 _SPACE = re.compile(r"\s+")
@@ -57,74 +56,16 @@ def is_reference(type_text: str | None, syntax: Syntax = JAVA) -> bool:
     return type_text is None or type_text not in syntax.primitives
 
 
-def is_variable(node: Node, syntax: Syntax = JAVA) -> bool:
-    """Whether identifier ``node`` is in a place where a variable is read or written."""
-    parent = node.parent
-    if node.type != "identifier" or parent is None:
-        return False
-    if (parent.type, "") in syntax.not_variable:
-        return False
-    return (parent.type, field_of(node)) not in syntax.not_variable
-
-
 class BraceSite(Site):
     """The hunk ``[start, end)`` of a brace-language file (see the module doc); subclasses set
     :attr:`syntax` and read declarations."""
 
     syntax: Syntax = JAVA
 
-    # --- enclosing nodes --------------------------------------------------------------------
-
-    @cached_property
-    def function(self) -> Node | None:
-        """The innermost method or function holding the hunk (lambdas are looked through)."""
-        return self._enclosing_of(self.syntax.methods)
-
-    @cached_property
-    def klass(self) -> Node | None:
-        """The innermost class (or enum, record, interface) holding the hunk."""
-        return self._enclosing_of(self.syntax.classes - self.syntax.new)
-
-    def _enclosing_of(self, kinds: frozenset[str]) -> Node | None:
-        node = self.root.descendant_for_byte_range(self.start, self.start)
-        while node is not None and node.type not in kinds:
-            node = node.parent
-        return node
-
-    def in_loop(self, node: Node) -> bool:
-        """Whether ``node`` runs in the body of a loop of the same method."""
-        syntax = self.syntax
-        child, parent = node, node.parent
-        while parent is not None and parent.type not in syntax.functions | syntax.classes:
-            if parent.type in syntax.loops:
-                return field_of(child) == "body"
-            child, parent = parent, parent.parent
-        return False
-
     @cached_property
     def return_type(self) -> str | None:
         """The enclosing function's declared return type, when the language declares one."""
         return None
-
-    # --- donors -------------------------------------------------------------------------------
-
-    @cached_property
-    def donor_nodes(self) -> tuple[Node, ...]:
-        """The method's nodes, then the rest of the class's, then the rest of the file's."""
-        scopes = [s for s in (self.function, self.klass, self.root) if s is not None]
-        out: list[Node] = []
-        for index, scope in enumerate(scopes):
-            inner = scopes[:index]
-            out += [n for n in walk(scope) if not any(contains(s, n) for s in inner)]
-        return tuple(out)
-
-    @cached_property
-    def returns(self) -> tuple[Node, ...]:
-        """The return statements of the enclosing method (lambdas and local classes excluded)."""
-        if self.function is None:
-            return ()
-        return tuple(n for n in _own(self.function, self.syntax.nested)
-                     if n.type == "return_statement")
 
     # --- declarations (the language's subclass reads them) ------------------------------------
 
@@ -195,6 +136,77 @@ class BraceSite(Site):
         count = len([p for p in params.named_children if "comment" not in p.type]) \
             if params is not None else 0
         return self.text(name), count
+
+    @cached_property
+    def called_methods(self) -> tuple[tuple[str, int, bool], ...]:
+        """(name, arity, qualified) of the functions called or declared in the function, class
+        and file; declared ones count as unqualified calls."""
+        out = []
+        syntax = self.syntax
+        for node in self.donors(syntax.call, *sorted(syntax.function_declarations)):
+            if node.type in syntax.function_declarations:
+                signature = self.signature(node)
+                if signature is not None:
+                    out.append((*signature, False))
+                continue
+            name, owner = self.callee(node)
+            if name is not None:
+                out.append((self.text(name), len(call_arguments(node)), owner is not None))
+        return tuple(out)
+
+    # --- for the core families ------------------------------------------------------------------
+
+    def string_concatenation(self, node: Node) -> bool:
+        token = node.child_by_field_name("operator")
+        string = self.syntax.string_type
+        return token is not None and self.text(token) == "+" and bool(string) \
+            and self.type_of(node) == string
+
+    def argument_lists(self) -> list[tuple[Node, Node]]:
+        """(call, argument list) of the hunk's calls and constructor calls."""
+        calls = self.of_type(self.syntax.call, *sorted(self.syntax.new))
+        return [(c, a) for c in calls if (a := c.child_by_field_name("arguments")) is not None]
+
+    def arities(self, call: Node) -> set[int] | None:
+        """The argument counts the file calls or declares ``call``'s function with."""
+        name = self.callee(call)[0] if call.type == self.syntax.call else None
+        if name is None:
+            return set()
+        return {a for n, a, _ in self.called_methods if n == self.text(name)}
+
+    def argument_donors(self, call: Node, arguments: Node) -> list[str]:
+        return [v.name for v in self.variables_at(call)]
+
+    def return_variables(self, value: Node) -> list[str]:
+        """Variables of the function's return type in scope."""
+        kind = self.return_type
+        return [v.name for v in self.variables_at(value) if kind is not None and v.type == kind]
+
+    def return_default(self) -> str | None:
+        kind = self.return_type
+        return self.default_of(kind) if kind is not None else None
+
+    def block_statement(self) -> Node | None:
+        """The hunk's statement, if it sits alone on its lines directly in a block."""
+        anchor = self.anchor
+        if anchor is None or anchor.parent is None or anchor.parent.type not in self.syntax.blocks:
+            return None
+        if anchor.type not in self.language.grammar.simple_statements \
+                and anchor.type not in self.syntax.guarded:
+            return None
+        return anchor if self.alone_on_lines(anchor) else None
+
+    def deletable(self) -> Node | None:
+        """An expression, ``break``, ``continue`` or ``throw`` statement alone in a block."""
+        anchor = self.block_statement()
+        return anchor if anchor is not None and anchor.type in self.syntax.deletable else None
+
+    def movable(self) -> Node | None:
+        anchor = self.block_statement()
+        return anchor if anchor is not None and anchor.type in self.syntax.movable else None
+
+    def swappable(self, neighbour: Node) -> bool:
+        return neighbour.type in self.syntax.movable | {"if_statement"}
 
     # --- types and values ----------------------------------------------------------------------
 
@@ -374,6 +386,14 @@ class JavaSite(BraceSite):
         return f"{text}.size()"
 
 
+def call_arguments(call: Node) -> list[Node]:
+    """The arguments a call passes (comments left out)."""
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None:
+        return []
+    return [a for a in arguments.named_children if "comment" not in a.type]
+
+
 def int_literal(site: BraceSite, node: Node) -> tuple[int, str] | None:
     """(value, suffix) of a decimal integer literal, else None."""
     if node.type != site.syntax.decimal_literal:
@@ -408,13 +428,3 @@ def _unary_type(site: BraceSite, node: Node) -> str | None:
     if operator is not None and site.text(operator) == "!":
         return site.syntax.boolean_type or None
     return site.type_of(operand) if operand is not None else None
-
-
-def _own(scope: Node, nested: frozenset[str]) -> Iterator[Node]:
-    """``scope``'s nodes outside ``nested`` ones (lambdas, local classes)."""
-    stack = list(reversed(scope.children))
-    while stack:
-        node = stack.pop()
-        yield node
-        if node.type not in nested:
-            stack.extend(reversed(node.children))

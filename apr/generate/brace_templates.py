@@ -1,8 +1,12 @@
-"""TBar's fix-pattern families for Java (tree-sitter-java), over a :class:`BraceSite`.
+"""TBar's fix-pattern families for the brace languages (Java, JavaScript, C), over a
+:class:`BraceSite` and its language's :class:`~apr.generate.syntax.Syntax`.
 
-Each family is a function ``(BraceSite) -> Iterator[Rewrite]``; sites inside the hunk are visited
-round-robin (:func:`~apr.generate.site.interleave`), so that under a cap every site gets its most
-likely rewrites first. :data:`JAVA_FAMILIES` lists them in decreasing prior (:data:`JAVA_PRIORS`):
+``mutate_operator``, ``mutate_arguments``, ``mutate_return``, ``delete_statement`` and
+``move_statement`` are the shared core's (:mod:`apr.generate.core`, also Python's); the others
+are here. Each family is a function ``(BraceSite) -> Iterator[Rewrite]``; sites inside the
+hunk are visited round-robin (:func:`~apr.generate.site.interleave`), so that under a cap every
+site gets its most likely rewrites first. :data:`FAMILIES` lists them all in decreasing prior
+(:data:`PRIORS`), each language's :attr:`~apr.generate.syntax.Syntax.families` those that apply:
 
 ======================  =====  ===========================================================
 family                  prior  rewrites
@@ -46,17 +50,28 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from apr.generate.brace_site import BraceSite, base_type, int_literal
+from apr.generate.brace_site import BraceSite, base_type, call_arguments, int_literal
+from apr.generate.core import (
+    binds_under,
+    delete_statement,
+    dropped_operands,
+    guard,
+    move_statement,
+    mutate_arguments,
+    mutate_operator,
+    mutate_return,
+    negation,
+    with_clause,
+)
 from apr.generate.site import (
     Node,
     Rewrite,
-    argument_removals,
     contains,
     field_of,
     interleave,
     replace,
+    returned,
     short,
-    swap_lines,
     unique,
 )
 from apr.generate.syntax import Syntax
@@ -67,8 +82,6 @@ EXITS = 4
 """Early exits tried per guard: other returns, the type's default, variables of the type."""
 CLAUSE_DONORS = 4
 GUARDED_VARIABLES = 3
-REMOVAL_WEIGHT = 0.8
-ADDITION_WEIGHT = 0.7
 DONOR_WEIGHT = 0.8
 UNWRAP_WEIGHT = 0.7
 WRAP_WEIGHT = 0.7
@@ -79,46 +92,6 @@ _WORD = re.compile(r"[A-Za-z_$][\w$]*")
 def operator_of(site: BraceSite, node: Node) -> Node | None:
     """The operator token of a binary/assignment/unary expression."""
     return node.child_by_field_name("operator")
-
-
-# --- 1. operators ------------------------------------------------------------------------------
-
-
-def mutate_operator(site: BraceSite) -> Iterator[Rewrite]:
-    """Binary, compound-assignment and update operators among their kin; unary ``!``/``-``
-    dropped (see the module table)."""
-    return interleave(_operator_site(site, n) for n in site.nodes)
-
-
-def _operator_site(site: BraceSite, node: Node) -> Iterator[Rewrite]:
-    if node.type == "binary_expression":
-        token = operator_of(site, node)
-        if token is None or _string_concat(site, node):
-            return
-        for new in site.syntax.binary.get(site.text(token), ()):
-            yield replace(site, token, new)
-    elif node.type in site.syntax.assignments:
-        token = operator_of(site, node)
-        if token is not None:
-            for new in site.syntax.assignment.get(site.text(token), ()):
-                yield replace(site, token, new)
-    elif node.type == "update_expression":
-        token = next((c for c in node.children if c.type in ("++", "--")), None)
-        if token is not None:
-            yield replace(site, token, "--" if token.type == "++" else "++")
-    elif node.type == "unary_expression":
-        token = operator_of(site, node)
-        operand = node.child_by_field_name(site.syntax.unary_operand)
-        if token is not None and operand is not None and site.text(token) in ("!", "-", "~"):
-            if operand.type not in site.syntax.integer_literals:
-                yield replace(site, node, site.text(operand))
-
-
-def _string_concat(site: BraceSite, node: Node) -> bool:
-    token = operator_of(site, node)
-    string = site.syntax.string_type
-    return token is not None and site.text(token) == "+" and bool(string) \
-        and site.type_of(node) == string
 
 
 # --- 2. literals -------------------------------------------------------------------------------
@@ -283,64 +256,13 @@ def _declared_boolean(site: BraceSite, node: Node) -> bool:
 
 
 def _condition_site(site: BraceSite, condition: Node) -> Iterator[Rewrite]:
-    yield _negation(site, condition)
-    yield from _dropped_operands(site, condition)
+    yield negation(site, condition)
+    yield from dropped_operands(site, condition)
     yield from _null_clauses(site, condition)
     for donor in _condition_donors(site, condition):
-        yield _with_clause(site, condition, "&&", donor)
-        yield _with_clause(site, condition, "||", donor)
-
-
-def _negation(site: BraceSite, condition: Node) -> Rewrite:
-    operand = condition.child_by_field_name(site.syntax.unary_operand)
-    token = operator_of(site, condition)
-    if condition.type == "unary_expression" and token is not None and site.text(token) == "!" \
-            and operand is not None:
-        return replace(site, condition, site.text(operand), f"drop `!` in `{site.text(condition)}`")
-    if condition.type == "binary_expression" and token is not None \
-            and site.text(token) in site.syntax.negated:
-        new = site.syntax.negated[site.text(token)]
-        return replace(site, token, new, f"negate: `{site.text(token)}` -> `{new}`")
-    text = site.text(condition)
-    negated = f"!{text}" if condition.type in site.syntax.primary else f"!({text})"
-    return replace(site, condition, negated, f"negate `{short(text)}`")
-
-
-def _operands(site: BraceSite, node: Node, operator: str) -> list[Node]:
-    token = operator_of(site, node)
-    if node.type != "binary_expression" or token is None or site.text(token) != operator:
-        return [node]
-    return [o for side in ("left", "right") if (child := node.child_by_field_name(side))
-            for o in _operands(site, child, operator)]
-
-
-def _dropped_operands(site: BraceSite, condition: Node) -> Iterator[Rewrite]:
-    for chain in _chains(site, condition):
-        token = operator_of(site, chain)
-        operator = site.text(token) if token is not None else "&&"
-        operands = _operands(site, chain, operator)
-        for index, dropped in enumerate(operands):
-            rest = [site.text(o) for i, o in enumerate(operands) if i != index]
-            yield Rewrite(chain.start_byte, chain.end_byte, f" {operator} ".join(rest),
-                          f"drop `{short(site.text(dropped))}`")
-
-
-def _logical(site: BraceSite, node: Node) -> str:
-    token = operator_of(site, node) if node.type == "binary_expression" else None
-    text = site.text(token) if token is not None else ""
-    return text if text in ("&&", "||") else ""
-
-
-def _chains(site: BraceSite, condition: Node) -> list[Node]:
-    chains = []
-    for node in site.nodes:
-        if not _logical(site, node) or not contains(condition, node):
-            continue
-        parent = node.parent
-        same = parent is not None and _logical(site, parent) == _logical(site, node)
-        if not same or node == condition:
-            chains.append(node)
-    return chains
+        for operator in ("&&", "||"):
+            yield with_clause(site, condition, operator, site.text(donor),
+                              binds_under(site, donor, operator))
 
 
 def _condition_donors(site: BraceSite, condition: Node) -> list[Node]:
@@ -380,28 +302,9 @@ def _null_clauses(site: BraceSite, condition: Node) -> Iterator[Rewrite]:
 
 def _prefix_clause(site: BraceSite, condition: Node, clause: str, operator: str) -> Rewrite:
     text = site.text(condition)
-    body = text if _binds_under(site, condition, operator) else f"({text})"
+    body = text if binds_under(site, condition, operator) else f"({text})"
     return replace(site, condition, f"{clause} {operator} {body}",
                    f"add `{clause} {operator}` before `{short(text)}`")
-
-
-def _with_clause(site: BraceSite, condition: Node, operator: str, donor: Node) -> Rewrite:
-    """``condition <operator> donor``, parenthesizing either side where precedence demands."""
-    text, added = site.text(condition), site.text(donor)
-    description = f"add `{operator} {short(added)}`"
-    if not _binds_under(site, donor, operator):
-        added = f"({added})"
-    if _binds_under(site, condition, operator):
-        return Rewrite(condition.end_byte, condition.end_byte, f" {operator} {added}", description)
-    return replace(site, condition, f"({text}) {operator} {added}", description)
-
-
-def _binds_under(site: BraceSite, node: Node, operator: str) -> bool:
-    """Whether ``node`` can be an operand of ``&&``/``||`` ``operator`` without parentheses."""
-    if node.type in site.syntax.loose:
-        return False
-    logical = _logical(site, node)
-    return not logical or logical == operator or (logical == "&&" and operator == "||")
 
 
 # --- 4. null checks ----------------------------------------------------------------------------
@@ -450,7 +353,7 @@ def _nullable(site: BraceSite, node: Node) -> bool:
 def insert_null_check(site: BraceSite) -> Iterator[Rewrite]:
     """``if (v != null) { stmt }`` around the statement, or ``if (v == null) { return r; }``
     (``continue;`` inside a loop) before it, for the variables it dereferences."""
-    anchor = _block_statement(site)
+    anchor = site.block_statement()
     if anchor is None:
         return iter(())
     variables = _dereferenced(site, [anchor])[:GUARDED_VARIABLES]
@@ -469,17 +372,6 @@ def _null_guards(site: BraceSite, anchor: Node, variable: str) -> Iterator[Rewri
             yield guard(site, anchor, f"{variable} == {null}", exit_statement)
 
 
-def _block_statement(site: BraceSite) -> Node | None:
-    """The hunk's statement, if it sits alone on its lines directly in a block."""
-    anchor = site.anchor
-    if anchor is None or anchor.parent is None or anchor.parent.type not in site.syntax.blocks:
-        return None
-    if anchor.type not in site.language.grammar.simple_statements \
-            and anchor.type not in site.syntax.guarded:
-        return None
-    return anchor if site.alone_on_lines(anchor) else None
-
-
 def _wrappable(site: BraceSite, anchor: Node) -> bool:
     """Statements that may move into an ``if`` block: not declarations, returns or throws."""
     return anchor.type not in site.syntax.not_wrapped
@@ -490,7 +382,7 @@ def exits(site: BraceSite, anchor: Node) -> list[str]:
     type's default), ``continue;`` in a loop."""
     hidden = {v.name for v in site.locals} - {v.name for v in site.variables_at(anchor)}
     values = [site.text(v) for r in site.returns if not contains(anchor, r)
-              and (v := _returned(r)) is not None
+              and (v := returned(r)) is not None
               and not hidden.intersection(_WORD.findall(site.text(v)))]
     kind = site.return_type
     defaults = site.exit_defaults(kind)
@@ -502,10 +394,6 @@ def exits(site: BraceSite, anchor: Node) -> list[str]:
     return out[:EXITS]
 
 
-def _returned(node: Node) -> Node | None:
-    return next((c for c in node.named_children if "comment" not in c.type), None)
-
-
 def wrap(site: BraceSite, anchor: Node, condition: str) -> Rewrite:
     """``if (condition) {`` around the statement's lines, re-indented one level."""
     indent, unit, newline = site.indent(anchor) or "", site.indent_unit(anchor), site.newline
@@ -514,15 +402,6 @@ def wrap(site: BraceSite, anchor: Node, condition: str) -> Rewrite:
     body = newline.join(unit + line if line.strip() else line for line in lines)
     text = f"{indent}if ({condition}) {{{newline}{body}{newline}{indent}}}"
     return Rewrite(start, end, text, f"wrap in `if ({short(condition)})`")
-
-
-def guard(site: BraceSite, anchor: Node, condition: str, statement: str) -> Rewrite:
-    """``if (condition) { statement }`` inserted before the statement's line."""
-    indent, unit, newline = site.indent(anchor) or "", site.indent_unit(anchor), site.newline
-    text = (f"{indent}if ({condition}) {{{newline}{indent}{unit}{statement}{newline}"
-            f"{indent}}}{newline}")
-    at = site.line_start(anchor.start_byte)
-    return Rewrite(at, at, text, f"insert `if ({short(condition)}) {statement}`")
 
 
 # --- 5. range checks and index offsets ---------------------------------------------------------
@@ -540,7 +419,7 @@ def _indexings(site: BraceSite) -> list[tuple[Node, Node, Node]]:
                 found.append((node, array, index))
         elif node.type == syntax.call:
             name, owner = site.callee(node)
-            args = _arguments(node)
+            args = call_arguments(node)
             if name is not None and owner is not None and args \
                     and site.text(name) in syntax.index_methods:
                 found.append((node, owner, args[0]))
@@ -558,11 +437,12 @@ def mutate_range(site: BraceSite) -> Iterator[Rewrite]:
         elif node.type == syntax.call:
             name = site.callee(node)[0]
             if name is not None and site.text(name) in syntax.index_methods:
-                args = [a for a in _arguments(node) if site.type_of(a) in (None, syntax.int_type)
+                args = [a for a in call_arguments(node)
+                        if site.type_of(a) in (None, syntax.int_type)
                         and a.type not in syntax.string_literals]
                 streams.extend(_shifts(site, a) for a in args[:2])
             else:
-                args = [a for a in _arguments(node) if site.type_of(a) == syntax.int_type
+                args = [a for a in call_arguments(node) if site.type_of(a) == syntax.int_type
                         and a.type in ("identifier", "binary_expression", syntax.member)]
                 streams.extend(_shifts(site, a, ARGUMENT_SHIFT_WEIGHT) for a in args[:3])
     return interleave(streams)
@@ -583,7 +463,7 @@ def _shifts(site: BraceSite, node: Node, weight: float = 1.0) -> Iterator[Rewrit
 def insert_range_check(site: BraceSite) -> Iterator[Rewrite]:
     """``if (i < a.length) { stmt }`` (``size()``/``length()`` for lists and strings) around
     the statement, or an early exit when the index is out of range."""
-    anchor = _block_statement(site)
+    anchor = site.block_statement()
     if anchor is None:
         return iter(())
     return interleave(_range_guards(site, anchor, c, i) for _, c, i in _indexings(site)[:2])
@@ -690,19 +570,19 @@ def _call_site(site: BraceSite, call: Node) -> Iterator[Rewrite]:
     name, owner = site.callee(call)
     if name is None:
         return
-    old, arity = site.text(name), len(_arguments(call))
+    old, arity = site.text(name), len(call_arguments(call))
     qualified = owner is not None
     pairs = list(site.syntax.method_pairs.get(old, ()))
-    others = [n for n, a, q in _methods(site) if a == arity and q == qualified]
+    others = [n for n, a, q in site.called_methods if a == arity and q == qualified]
     for donor in unique([*pairs, *others], [old])[: len(pairs) + DONORS_PER_SITE]:
         yield replace(site, name, donor)
     bounded = site.syntax.bounded.get(old)
     if bounded is not None:
         yield from _bounded(site, call, bounded)
     unbounded = next((k for k, v in site.syntax.bounded.items() if v == old), None)
-    if unbounded is not None and len(_arguments(call)) > 1:
+    if unbounded is not None and len(call_arguments(call)) > 1:
         yield _unbounded(site, call, unbounded)
-    args = _arguments(call)
+    args = call_arguments(call)
     if len(args) == 1 and not qualified:
         yield replace(site, call, site.text(args[0]), f"unwrap `{short(site.text(call))}`",
                       UNWRAP_WEIGHT)
@@ -711,7 +591,7 @@ def _call_site(site: BraceSite, call: Node) -> Iterator[Rewrite]:
 def _bounded(site: BraceSite, call: Node, bounded: str) -> Iterator[Rewrite]:
     """``strcmp(a, b)`` -> ``strncmp(a, b, n)``: the counterpart that takes a length last, with
     an integer variable in scope, or the length of the last argument, as that length."""
-    args, arguments = _arguments(call), call.child_by_field_name("arguments")
+    args, arguments = call_arguments(call), call.child_by_field_name("arguments")
     if not args or arguments is None:
         return
     last = site.text(args[-1])
@@ -725,111 +605,11 @@ def _bounded(site: BraceSite, call: Node, bounded: str) -> Iterator[Rewrite]:
 
 def _unbounded(site: BraceSite, call: Node, name: str) -> Rewrite:
     """``strncmp(a, b, n)`` -> ``strcmp(a, b)``: the counterpart without the length."""
-    args, arguments = _arguments(call), call.child_by_field_name("arguments")
+    args, arguments = call_arguments(call), call.child_by_field_name("arguments")
     assert arguments is not None
     text = (f"{name}{site.slice(arguments.start_byte, args[-2].end_byte)}"
             f"{site.slice(args[-1].end_byte, call.end_byte)}")
     return replace(site, call, text, f"`{short(site.text(call))}` -> `{short(text)}`")
-
-
-def _methods(site: BraceSite) -> list[tuple[str, int, bool]]:
-    """(name, arity, qualified) of methods invoked or declared in method, class and file;
-    declared methods count as unqualified calls."""
-    out = []
-    syntax = site.syntax
-    for node in site.donors(syntax.call, *sorted(syntax.function_declarations)):
-        if node.type in syntax.function_declarations:
-            signature = site.signature(node)
-            if signature is not None:
-                out.append((*signature, False))
-            continue
-        name, owner = site.callee(node)
-        if name is not None:
-            out.append((site.text(name), len(_arguments(node)), owner is not None))
-    return out
-
-
-def _arguments(call: Node) -> list[Node]:
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None:
-        return []
-    return [a for a in arguments.named_children if "comment" not in a.type]
-
-
-# --- 8. arguments ------------------------------------------------------------------------------
-
-
-def mutate_arguments(site: BraceSite) -> Iterator[Rewrite]:
-    """Swap two arguments (neighbours first); remove one or add a variable in scope when the
-    file calls or declares the method with that many arguments."""
-    calls = site.of_type(site.syntax.call, *sorted(site.syntax.new))
-    return interleave(_argument_site(site, call) for call in calls)
-
-
-def _argument_site(site: BraceSite, call: Node) -> Iterator[Rewrite]:
-    args = _arguments(call)
-    yield from _swaps(site, args)
-    name = site.callee(call)[0] if call.type == site.syntax.call else None
-    if name is None:
-        return
-    arities = {a for n, a, _ in _methods(site) if n == site.text(name)}
-    if len(args) - 1 in arities:
-        yield from argument_removals(site, args, REMOVAL_WEIGHT)
-    if len(args) + 1 in arities:
-        yield from _additions(site, call, args)
-
-
-def _swaps(site: BraceSite, args: list[Node]) -> Iterator[Rewrite]:
-    pairs = [(i, i + 1) for i in range(len(args) - 1)]
-    pairs += [(i, j) for i in range(len(args)) for j in range(i + 2, len(args))]
-    for i, j in pairs[:6]:
-        first, second = args[i], args[j]
-        kinds = {site.type_of(first), site.type_of(second)}
-        if len(kinds - {None}) > 1:
-            continue  # different known types: javac would reject the swap
-        middle = site.slice(first.end_byte, second.start_byte)
-        text = site.text(second) + middle + site.text(first)
-        description = f"swap `{site.text(first)}` and `{site.text(second)}`"
-        yield Rewrite(first.start_byte, second.end_byte, text, description)
-
-
-def _additions(site: BraceSite, call: Node, args: list[Node]) -> Iterator[Rewrite]:
-    used = {site.text(a) for a in args}
-    donors = [v.name for v in site.variables_at(call) if v.name not in used][:2]
-    arguments = call.child_by_field_name("arguments")
-    for donor in donors:
-        if args:
-            at, text = args[-1].end_byte, f", {donor}"
-        elif arguments is not None:
-            at, text = arguments.start_byte + 1, donor
-        else:
-            continue
-        yield Rewrite(at, at, text, f"add argument `{donor}`", ADDITION_WEIGHT)
-
-
-# --- 9. returns --------------------------------------------------------------------------------
-
-
-def mutate_return(site: BraceSite) -> Iterator[Rewrite]:
-    """The returned expression -> another value the method returns, a variable of the return
-    type in scope, or the type's default (``null``, ``0``, ``false``)."""
-    return interleave(_return_site(site, r) for r in site.of_type("return_statement"))
-
-
-def _return_site(site: BraceSite, node: Node) -> Iterator[Rewrite]:
-    value = _returned(node)
-    if value is None:
-        return
-    old = site.text(value)
-    others = [site.text(v) for r in site.returns if r != node and (v := _returned(r)) is not None]
-    kind = site.return_type
-    variables = [v.name for v in site.variables_at(value) if kind is not None and v.type == kind]
-    default = site.default_of(kind) if kind is not None else None
-    donors = unique(others, [old])[:4] + unique(variables, [old, *others])[:3]
-    if default:
-        donors += unique([default], [old, *donors])
-    for donor in donors:
-        yield replace(site, value, donor, f"return `{short(donor)}`")
 
 
 # --- 10. data types and casts --------------------------------------------------------------------
@@ -851,7 +631,7 @@ def _type_site(site: BraceSite, node: Node) -> Iterator[Rewrite]:
 def insert_cast_check(site: BraceSite) -> Iterator[Rewrite]:
     """``if (e instanceof T) { stmt }`` around a statement casting ``e`` to a class ``T``, or an
     early exit when it is not one (Java)."""
-    anchor = _block_statement(site)
+    anchor = site.block_statement()
     if anchor is None:
         return iter(())
     casts = [c for c in site.of_type("cast_expression") if _class_cast(site, c)]
@@ -884,7 +664,7 @@ def insert_call(site: BraceSite) -> Iterator[Rewrite]:
     The method holding the hunk and those the statement calls are left out; the call is
     written ``this.m();`` when the class calls its own methods that way more often than bare
     (Java's node kinds)."""
-    anchor = _block_statement(site)
+    anchor = site.block_statement()
     if anchor is None or site.klass is None or anchor.type == "return_statement":
         return
     called = {site.text(n) for c in site.of_type("method_invocation")
@@ -937,35 +717,6 @@ def _inserted(site: BraceSite, anchor: Node, statement: str, before: bool) -> Re
         return Rewrite(at, at, f"{indent}{statement}{newline}", f"insert `{statement}` before")
     at = site.line_end(anchor.end_byte)
     return Rewrite(at, at, f"{newline}{indent}{statement}", f"insert `{statement}` after")
-
-
-# --- 11. deletion and moves ----------------------------------------------------------------------
-
-
-def delete_statement(site: BraceSite) -> Iterator[Rewrite]:
-    """Delete an expression, ``break``, ``continue`` or ``throw`` statement's lines."""
-    anchor = _block_statement(site)
-    if anchor is None or anchor.type not in site.syntax.deletable:
-        return
-    start, end = site.line_start(anchor.start_byte), site.line_end(anchor.end_byte)
-    newline = site.source.find(b"\n", end)
-    yield Rewrite(start, len(site.source) if newline < 0 else newline + 1, "",
-                  f"delete `{short(site.text(anchor))}`")
-
-
-def move_statement(site: BraceSite) -> Iterator[Rewrite]:
-    """Swap the statement's lines with those of the previous, then the next, statement."""
-    anchor = _block_statement(site)
-    if anchor is None or anchor.type not in site.syntax.movable or anchor.parent is None:
-        return
-    siblings = [c for c in anchor.parent.named_children if "comment" not in c.type]
-    index = siblings.index(anchor)
-    for at in (index - 1, index + 1):
-        neighbour = siblings[at] if 0 <= at < len(siblings) else None
-        if neighbour is None or neighbour.type not in site.syntax.movable | {"if_statement"}:
-            continue
-        if site.alone_on_lines(neighbour):
-            yield swap_lines(site, *sorted((anchor, neighbour), key=lambda n: n.start_byte))
 
 
 BraceFamily = Callable[[BraceSite], Iterable[Rewrite]]

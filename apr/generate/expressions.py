@@ -1,5 +1,5 @@
-"""Expression-level TBar families for Python: operators, literals, variables, calls, arguments,
-range bounds and slices.
+"""Expression-level TBar families for Python: literals, variables, calls, range bounds and
+slices (operators and arguments are the core's: :mod:`apr.generate.core`).
 
 Each family is a function ``(Site) -> Iterator[Rewrite]`` over the nodes inside the hunk. Sites
 (an operator, a literal, an identifier...) are visited round-robin, so that under a cap every site
@@ -9,45 +9,21 @@ gets its most likely rewrites first; within a site, rewrites come in the order o
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from apr.generate.site import (
     SPECIAL_NAMES,
     Node,
     Rewrite,
     Site,
-    argument_removals,
     field_of,
     interleave,
     is_variable,
     replace,
     unique,
-    walk,
 )
 from apr.lang.names import subwords
 
-# Each operator's alternatives, most likely first (TBar mutates within an operator's class; the
-# order puts the classic slips first: + vs -, * vs /, < vs <=, & vs |).
-ARITHMETIC: dict[str, tuple[str, ...]] = {
-    "+": ("-", "*", "/", "//", "%"), "-": ("+", "*", "//", "/", "%"),
-    "*": ("/", "//", "+", "**", "-", "%"), "/": ("//", "*", "%", "+", "-"),
-    "//": ("/", "%", "*", "-", "+"), "%": ("//", "/", "*", "-", "+"), "**": ("*", "//", "+"),
-    "<<": (">>", "*"), ">>": ("<<", "//"),
-    "&": ("|", "^", "and"), "|": ("&", "^", "or"), "^": ("&", "|"),
-}
-COMPARISON: dict[str, tuple[str, ...]] = {
-    "<": ("<=", ">", ">=", "!=", "=="), "<=": ("<", ">=", ">", "==", "!="),
-    ">": (">=", "<", "<=", "!=", "=="), ">=": (">", "<=", "<", "==", "!="),
-    "==": ("!=", "<=", ">=", "is", "<", ">"), "!=": ("==", "is not", "<", ">", "<=", ">="),
-    "is": ("is not", "=="), "is not": ("is", "!="), "in": ("not in",), "not in": ("in",),
-}
-BOOLEAN: dict[str, tuple[str, ...]] = {"and": ("or",), "or": ("and",)}
-AUGMENTED: dict[str, tuple[str, ...]] = {
-    "+=": ("-=", "=", "*="), "-=": ("+=", "=", "//="), "*=": ("/=", "//=", "+=", "="),
-    "/=": ("//=", "*=", "="), "//=": ("/=", "%=", "*=", "="), "%=": ("//=", "="),
-    "**=": ("*=",), "|=": ("&=", "^=", "="), "&=": ("|=", "^=", "="), "^=": ("&=", "|=", "="),
-    "<<=": (">>=",), ">>=": ("<<=",),
-}
 FUNCTION_PAIRS: dict[str, tuple[str, ...]] = {
     "min": ("max",), "max": ("min",), "any": ("all",), "all": ("any",),
     "sorted": ("reversed",), "reversed": ("sorted",), "int": ("float", "round"),
@@ -74,94 +50,13 @@ WHOLE_READ_WEIGHT = 0.8
 OTHER_OWNER_WEIGHT = 0.8
 """``x.a`` -> ``x.b`` where ``b`` is only seen on other objects of the file."""
 """An attribute read or ``self`` replaced by a local is rarer than one variable for another."""
-REMOVAL_WEIGHT = 0.8
-ADDITION_WEIGHT = 0.7
-"""Arguments are more often swapped than missing or extra (TBar): those rank lower."""
 LITERALS = ("integer", "float", "string", "true", "false", "none")
-SPLATS = ("list_splat", "dictionary_splat", "keyword_argument")
 # expressions that stay one operand when `+ 1` is appended to them
 ADDITIVE_SAFE = frozenset(
     {"identifier", "integer", "float", "call", "attribute", "subscript", "parenthesized_expression",
      "unary_operator", "binary_operator"}
 )
 LOW_PRECEDENCE_BINARY = frozenset({"<<", ">>", "&", "|", "^"})
-
-
-def spaced(site: Site, node: Node, text: str) -> str:
-    """``text`` padded with spaces where a keyword operator would touch a neighbouring word."""
-    before = site.source[node.start_byte - 1 : node.start_byte] if node.start_byte else b""
-    after = site.source[node.end_byte : node.end_byte + 1]
-    if text[:1].isalpha() and (before.isalnum() or before == b"_"):
-        text = " " + text
-    if text[-1:].isalpha() and (after.isalnum() or after == b"_"):
-        text += " "
-    return text
-
-
-# --- 1. operators ------------------------------------------------------------------------------
-
-
-def mutate_operator(site: Site) -> Iterator[Rewrite]:
-    """Arithmetic, comparison, boolean and augmented-assignment operators among their kin;
-    a unary ``-``/``~`` on a non-literal is dropped; in an ``and``/``or`` of comparisons, every
-    ``<``/``<=``/``>``/``>=`` flipped at once (:func:`_strictness_flipped`)."""
-    return interleave([*(_operator_site(site, node) for node in site.nodes),
-                       *(_strictness_flipped(site, node) for node in site.nodes)])
-
-
-def _operator_tokens(node: Node) -> list[tuple[Node, Mapping[str, tuple[str, ...]]]]:
-    tables: dict[str, tuple[str, Mapping[str, tuple[str, ...]]]] = {
-        "binary_operator": ("operator", ARITHMETIC),
-        "boolean_operator": ("operator", BOOLEAN),
-        "augmented_assignment": ("operator", AUGMENTED),
-        "comparison_operator": ("operators", COMPARISON),
-    }
-    if node.type not in tables:
-        return []
-    field, table = tables[node.type]
-    return [(token, table) for token in node.children_by_field_name(field)]
-
-
-def _operator_site(site: Site, node: Node) -> Iterator[Rewrite]:
-    if node.type == "unary_operator" and _unary_on_expression(site, node):
-        argument = node.child_by_field_name("argument")
-        if argument is not None:
-            yield replace(site, node, site.text(argument))
-    for token, table in _operator_tokens(node):
-        for new in table.get(site.text(token), ()):
-            yield replace(site, token, spaced(site, token, new), f"`{site.text(token)}` -> `{new}`")
-
-
-STRICTNESS = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}
-
-
-def _strictness_flipped(site: Site, node: Node) -> Iterator[Rewrite]:
-    """An interval test written inclusive where it should be exclusive (or back) has the
-    mistake at every bound: ``a <= x and x <= b`` -> ``a < x and x < b``, as one rewrite of
-    the outermost ``and``/``or`` holding two or more such comparisons."""
-    parent = node.parent
-    if node.type != "boolean_operator" or (parent is not None
-                                           and parent.type == "boolean_operator"):
-        return
-    tokens = [token for inner in walk(node) if inner.type == "comparison_operator"
-              for token in inner.children_by_field_name("operators")
-              if site.text(token) in STRICTNESS]
-    if len(tokens) < 2:
-        return
-    text, start = site.text(node), node.start_byte
-    for token in sorted(tokens, key=lambda t: t.start_byte, reverse=True):
-        a, b = token.start_byte - start, token.end_byte - start
-        text = text[:a] + STRICTNESS[site.text(token)] + text[b:]
-    yield Rewrite(node.start_byte, node.end_byte, text,
-                  f"every comparison's strictness flipped ({len(tokens)})")
-
-
-def _unary_on_expression(site: Site, node: Node) -> bool:
-    operator = node.child_by_field_name("operator")
-    argument = node.child_by_field_name("argument")
-    if operator is None or argument is None:
-        return False
-    return site.text(operator) in ("-", "~") and argument.type not in ("integer", "float")
 
 
 # --- 2. literals -------------------------------------------------------------------------------
@@ -397,52 +292,6 @@ def _defined(site: Site, node: Node, method: bool) -> tuple[str, range | None] |
     return site.text(name), range(required, len(kinds) + 1)
 
 
-# --- 5. arguments ------------------------------------------------------------------------------
-
-
-def mutate_arguments(site: Site) -> Iterator[Rewrite]:
-    """Swap two positional arguments (neighbours first), remove one, or add a variable in
-    scope (a few) after the positional ones."""
-    lists = [n for n in site.of_type("argument_list") if n.parent is not None
-             and n.parent.type == "call"]
-    return interleave(_argument_site(site, arguments) for arguments in lists)
-
-
-def _argument_site(site: Site, arguments: Node) -> Iterator[Rewrite]:
-    args = [a for a in arguments.named_children if a.type != "comment"]
-    positional = [a for a in args if a.type not in SPLATS]
-    yield from _swaps(site, positional)
-    yield from argument_removals(site, args, REMOVAL_WEIGHT)
-    yield from _additions(site, arguments, args, positional)
-
-
-def _swaps(site: Site, args: list[Node]) -> Iterator[Rewrite]:
-    pairs = [(i, i + 1) for i in range(len(args) - 1)]
-    pairs += [(i, j) for i in range(len(args)) for j in range(i + 2, len(args))]
-    for i, j in pairs[:6]:
-        first, second = args[i], args[j]
-        middle = site.slice(first.end_byte, second.start_byte)
-        text = site.text(second) + middle + site.text(first)
-        description = f"swap `{site.text(first)}` and `{site.text(second)}`"
-        yield Rewrite(first.start_byte, second.end_byte, text, description)
-
-
-def _additions(
-    site: Site, arguments: Node, args: list[Node], positional: list[Node]
-) -> Iterator[Rewrite]:
-    used = {site.text(a) for a in args}
-    donors = [n for n in site.names_at(arguments) if n not in used][:2]
-    for donor in donors:
-        description = f"add argument `{donor}`"
-        if positional:
-            at, text = positional[-1].end_byte, f", {donor}"
-        elif args:
-            at, text = args[0].start_byte, f"{donor}, "
-        else:
-            at, text = arguments.start_byte + 1, donor
-        yield Rewrite(at, at, text, description, ADDITION_WEIGHT)
-
-
 # --- 11. range bounds, slices, indices -----------------------------------------------------------
 
 
@@ -497,7 +346,7 @@ def _bound_rewrites(site: Site, node: Node) -> Iterator[Rewrite]:
 def _range_site(site: Site, call: Node) -> Iterator[Rewrite]:
     arguments = call.child_by_field_name("arguments")
     args = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
-    if not 1 <= len(args) <= 3 or any(a.type in SPLATS for a in args):
+    if not 1 <= len(args) <= 3 or any(a.type in site.syntax.splats for a in args):
         return
     if len(args) == 1:
         yield from _bound_rewrites(site, args[0])

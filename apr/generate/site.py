@@ -17,6 +17,7 @@ from functools import cached_property
 
 import tree_sitter
 
+from apr.generate.syntax import PYTHON, Words
 from apr.lang.base import LanguageSupport
 from apr.lang.text import decode_source
 
@@ -36,16 +37,6 @@ TARGET_CONTAINERS = frozenset(
      "expression_list", "parenthesized_expression", "as_pattern_target"}
 )
 SPECIAL_NAMES = frozenset({"self", "cls"})
-# identifier parents (with the field, "" = any) where an identifier is not a variable read/write
-NOT_VARIABLE = frozenset({
-    ("attribute", "attribute"), ("call", "function"), ("keyword_argument", "name"),
-    ("function_definition", "name"), ("class_definition", "name"), ("parameters", ""),
-    ("lambda_parameters", ""), ("default_parameter", "name"), ("typed_parameter", ""),
-    ("typed_default_parameter", "name"), ("dotted_name", ""), ("aliased_import", "alias"),
-    ("global_statement", ""), ("nonlocal_statement", ""), ("type", ""), ("decorator", ""),
-})
-
-
 @dataclass(frozen=True, slots=True)
 class Rewrite:
     """Replace bytes ``[start, end)`` of the file with ``text``; ``description`` is for humans.
@@ -122,14 +113,14 @@ def field_of(node: Node) -> str:
     return ""
 
 
-def is_variable(node: Node) -> bool:
+def is_variable(node: Node, syntax: Words = PYTHON) -> bool:
     """Whether identifier ``node`` reads or writes a variable (not a name, attribute, callee)."""
     parent = node.parent
     if node.type != "identifier" or parent is None:
         return False
-    if (parent.type, "") in NOT_VARIABLE:
+    if (parent.type, "") in syntax.not_variable:
         return False
-    return (parent.type, field_of(node)) not in NOT_VARIABLE
+    return (parent.type, field_of(node)) not in syntax.not_variable
 
 
 def target_names(node: Node | None) -> list[Node]:
@@ -237,8 +228,13 @@ class Site:
     """The hunk ``[start, end)`` of ``source``, with lazily computed syntactic views.
 
     ``index`` is the :class:`FileIndex` of ``source`` when the caller keeps one across hunks
-    (it must index that very content); a new one is built otherwise.
+    (it must index that very content); a new one is built otherwise. ``syntax`` is the table
+    the core families read (:mod:`apr.generate.core`); the methods under "for the core
+    families" answer what a table cannot (Python's answers here, the brace languages' in
+    :class:`~apr.generate.brace_site.BraceSite`).
     """
+
+    syntax: Words = PYTHON
 
     def __init__(
         self, source: bytes, language: LanguageSupport, start: int, end: int,
@@ -328,25 +324,26 @@ class Site:
 
     @cached_property
     def function(self) -> Node | None:
-        """The innermost function definition holding the hunk."""
-        return self._enclosing(FUNCTION)
+        """The innermost named function (method) holding the hunk; lambdas are looked through."""
+        return self._enclosing(self.syntax.methods)
 
     @cached_property
     def klass(self) -> Node | None:
-        """The innermost class definition holding the hunk."""
-        return self._enclosing("class_definition")
+        """The innermost class (or enum, record, interface) holding the hunk."""
+        return self._enclosing(self.syntax.classes - self.syntax.new)
 
-    def _enclosing(self, kind: str) -> Node | None:
+    def _enclosing(self, kinds: frozenset[str]) -> Node | None:
         node = self.root.descendant_for_byte_range(self.start, self.start)
-        while node is not None and node.type != kind:
+        while node is not None and node.type not in kinds:
             node = node.parent
         return node
 
     def in_loop(self, node: Node) -> bool:
         """Whether ``node`` runs in the body of a loop of the same function."""
+        syntax = self.syntax
         child, parent = node, node.parent
-        while parent is not None and parent.type not in SCOPE_BARRIERS:
-            if parent.type in ("for_statement", "while_statement"):
+        while parent is not None and parent.type not in syntax.functions | syntax.classes:
+            if parent.type in syntax.loops:
                 return field_of(child) == "body"
             child, parent = parent, parent.parent
         return False
@@ -424,12 +421,69 @@ class Site:
         """The return statements of the enclosing function (nested scopes excluded)."""
         if self.function is None:
             return ()
-        return tuple(n for n in _own_nodes(self.function) if n.type == "return_statement")
+        return tuple(n for n in own_nodes(self.function, self.syntax.nested)
+                     if n.type == "return_statement")
+
+
+    # --- for the core families ---------------------------------------------------------------
+
+    def type_of(self, node: Node) -> str | None:
+        """The static type of expression ``node`` when the declarations tell (never here)."""
+        return None
+
+    def string_concatenation(self, node: Node) -> bool:
+        """Whether binary ``node`` joins strings (its ``+`` is then not mutated)."""
+        return False
+
+    def argument_lists(self) -> list[tuple[Node, Node]]:
+        """(call, argument list) of the hunk's calls, in the order of their argument lists."""
+        return [(n.parent, n) for n in self.of_type("argument_list")
+                if n.parent is not None and n.parent.type == "call"]
+
+    def arities(self, call: Node) -> set[int] | None:
+        """How many arguments the function ``call`` calls may take (None: unknown, any)."""
+        return None
+
+    def argument_donors(self, call: Node, arguments: Node) -> list[str]:
+        """Variables that may be added as an argument of ``call``, most likely first."""
+        return self.names_at(arguments)
+
+    def return_variables(self, value: Node) -> list[str]:
+        """Variables that may be returned instead of ``value``."""
+        return self.names_at(value)
+
+    def return_default(self) -> str | None:
+        """A default return value of the function's type (None: none)."""
+        return None
+
+    def deletable(self) -> Node | None:
+        """The hunk's statement, if it may be deleted (a simple statement in a block)."""
+        anchor = self.anchor
+        if anchor is None or anchor.type == "pass_statement" or not self._simple(anchor):
+            return None
+        return anchor
+
+    def movable(self) -> Node | None:
+        """The hunk's statement, if it may swap places with a neighbour."""
+        anchor = self.anchor
+        if anchor is None or not self._simple(anchor) or not self.alone_on_lines(anchor):
+            return None
+        return anchor
+
+    def swappable(self, neighbour: Node) -> bool:
+        """Whether the statement may swap places with ``neighbour``."""
+        return neighbour.type not in CLAUSES
+
+    def _simple(self, anchor: Node) -> bool:
+        """A simple statement directly in a block (or the module)."""
+        parent = anchor.parent
+        simple = self.language.grammar.simple_statements - {"decorator"}
+        return anchor.type in simple and parent is not None and parent.type in ("block", "module")
 
 
 def returned(node: Node) -> Node | None:
     """The expression a return statement returns, or None for a bare ``return``."""
-    return next((c for c in node.named_children if c.type != "comment"), None)
+    return next((c for c in node.named_children if "comment" not in c.type), None)
 
 
 def _param_names(param: Node) -> list[Node]:
@@ -439,6 +493,16 @@ def _param_names(param: Node) -> list[Node]:
     if name is not None:
         return [name]
     return [c for c in param.named_children if c.type == "identifier"][:1]
+
+
+def own_nodes(scope: Node, nested: frozenset[str]) -> Iterator[Node]:
+    """``scope``'s nodes outside ``nested`` ones (lambdas, local classes), in document order."""
+    stack = list(reversed(scope.children))
+    while stack:
+        node = stack.pop()
+        yield node
+        if node.type not in nested:
+            stack.extend(reversed(node.children))
 
 
 def _own_nodes(scope: Node) -> Iterator[Node]:

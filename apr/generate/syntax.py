@@ -1,17 +1,19 @@
-"""What the brace-language template families need to know about one language, as data.
+"""What the template families need to know about one language, as data.
 
-Java, JavaScript and C share the shape of their syntax (``if (c) { ... }``, ``a[i]``, ``f(x)``,
-``return e;``) and tree-sitter names most of their nodes alike (``binary_expression``,
-``if_statement``, ``return_statement``). The families of :mod:`apr.generate.brace_templates` are
-written once, over a :class:`Syntax`: the node kinds and fields where the grammars differ
-(``method_invocation`` / ``call_expression``), the operator sets, the literal forms, the word
-for null, the library's method pairs, the families that make sense and their priors. A new
-language of that shape is one more :class:`Syntax` value (and a
-:class:`~apr.generate.brace_site.BraceSite` subclass that reads its declarations).
+Every language's families share a core (:mod:`apr.generate.core`) written over a :class:`Words`
+table: how the language writes ``and``/``or``/``not``, which node kinds are operators,
+negations and comparisons, its operator tables, how a guard is written, whether blocks are
+indented. :data:`PYTHON` is Python's.
 
-Python's families (:mod:`apr.generate.expressions`, :mod:`apr.generate.statements`) read
-tree-sitter-python directly: its syntax differs in kind (indentation blocks, ``not``/``and``,
-comparison chains), not only in names.
+Java, JavaScript and C share more than that: the shape of their syntax (``if (c) { ... }``,
+``a[i]``, ``f(x)``, ``return e;``), and tree-sitter names most of their nodes alike
+(``binary_expression``, ``if_statement``, ``return_statement``). Their other families
+(:mod:`apr.generate.brace_templates`) are written once, over a :class:`Syntax` (a
+:class:`Words` with more): the node kinds and fields where the grammars differ
+(``method_invocation`` / ``call_expression``), the literal forms, the word for null, the
+library's method pairs, the families that make sense and their priors. A new language of that
+shape is one more :class:`Syntax` value (and a :class:`~apr.generate.brace_site.BraceSite`
+subclass that reads its declarations).
 """
 
 from __future__ import annotations
@@ -44,12 +46,12 @@ def _without(pairs: Pairs, *gone: str) -> Pairs:
     return {k: tuple(v for v in vs if v not in gone) for k, vs in pairs.items() if k not in gone}
 
 
-@dataclass(frozen=True, slots=True)
-class Syntax:
-    """One brace language's node kinds, words and tables (Java's values are the defaults).
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Words:
+    """How a language writes what the core families (:mod:`apr.generate.core`) read and write.
 
-    Node kinds are tree-sitter type names; ``*_fields`` name a node's children. Families use
-    only what is here and what the language's site computes (scopes, declared types).
+    The defaults are the brace languages'; :class:`Syntax` derives ``operators``,
+    ``number_literals`` and ``negation_operand`` from its own tables.
     """
 
     name: str
@@ -59,7 +61,67 @@ class Syntax:
     methods: frozenset[str]
     """Named functions: the enclosing one gives donors, returns and the return type."""
     classes: frozenset[str]
+    """Classes (and what a loop or scope does not look out of, such as anonymous classes)."""
+    new: frozenset[str] = frozenset()
+    """Constructor calls, whose arguments are mutated like a call's (and which are not the
+    enclosing class even when they declare one)."""
     loops: frozenset[str]
+    nested: frozenset[str] = frozenset()
+    """Nodes whose inside is another function's (lambdas, local classes): their returns are not
+    the enclosing function's."""
+    not_variable: frozenset[tuple[str, str]] = frozenset()
+    """(parent kind, field) where an identifier is a name, not a variable (``""``: any field)."""
+    # --- expressions
+    and_: str = "&&"
+    or_: str = "||"
+    not_: str = "!"
+    """What negates a primary expression, as written before it (``!``, ``not ``)."""
+    logical: str = "binary_expression"
+    """The node kind of an ``and``/``or``; its ``operator`` field says which."""
+    comparison: str = "binary_expression"
+    comparison_field: str = "operator"
+    """The field of a comparison holding its operator(s)."""
+    negation: str = "unary_expression"
+    negation_operand: str = ""
+    """The node kind of ``!e`` / ``not e``, and the field holding ``e``."""
+    unary: str = "unary_expression"
+    unary_operand: str
+    dropped_unary: frozenset[str] = frozenset({"!", "-", "~"})
+    """Unary operators ``mutate_operator`` drops (never on a number literal)."""
+    number_literals: frozenset[str] = frozenset()
+    operators: dict[str, tuple[str, Pairs]] = field(default_factory=dict)
+    """Per operator node kind: the field holding its operator token(s), and each operator's
+    alternatives, most likely first."""
+    negated: dict[str, str]
+    """Comparison operators and their negations."""
+    primary: frozenset[str]
+    """Expressions negated as ``!e`` rather than ``!(e)``."""
+    loose: frozenset[str]
+    """Expressions that bind looser than ``and``/``or`` (parenthesized when combined)."""
+    and_under_or: bool = True
+    """Whether ``a && b`` is written as an operand of ``||`` without parentheses."""
+    strictness_flip: bool = False
+    """Whether ``mutate_operator`` also flips every bound of an interval test at once."""
+    splats: frozenset[str] = frozenset()
+    """Argument kinds that are not positional (never swapped; additions go before them)."""
+    indented: bool = False
+    """Blocks by indentation: a multi-line value is not moved elsewhere (it may not parse)."""
+    empty_block: str = ""
+    """The statement a block left empty needs (``pass``; ``""``: none)."""
+    guard: str = "{indent}if ({condition}) {{{nl}{indent}{unit}{statement}{nl}{indent}}}{nl}"
+    """An inserted guard (fields: indent, unit, nl, condition, statement)."""
+    guard_shown: str = "if ({condition}) {statement}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Syntax(Words):
+    """One brace language's node kinds, words and tables (Java's values are the defaults).
+
+    Node kinds are tree-sitter type names; ``*_fields`` name a node's children. Families use
+    only what is here and what the language's site computes (scopes, declared types).
+    """
+
+    # --- structure
     blocks: frozenset[str]
     """Nodes whose children are statements (a statement there may be wrapped, moved...)."""
     guarded: frozenset[str]
@@ -79,8 +141,6 @@ class Syntax:
     """Field of ``call`` holding the receiver (``""``: the language has none)."""
     arguments: str
     """Node kind of an argument list."""
-    new: frozenset[str]
-    """Constructor calls, whose arguments are mutated like a call's."""
     member: str
     """``a.b`` (``this.f``); fields: ``member_object``, ``member_name``."""
     member_object: str
@@ -88,15 +148,10 @@ class Syntax:
     subscript: str
     """``a[i]``; fields: ``subscript_object``, ``index``."""
     subscript_object: str
-    unary_operand: str
     assignments: frozenset[str]
     ternary: str
     declarator: str
     """The node declaring one variable with a ``value`` field."""
-    loose: frozenset[str]
-    """Expressions that bind looser than ``&&``/``||`` (parenthesized when combined)."""
-    primary: frozenset[str]
-    """Expressions negated as ``!e`` rather than ``!(e)``."""
     # --- literals and words
     integer_literals: frozenset[str]
     float_literals: frozenset[str]
@@ -125,17 +180,11 @@ class Syntax:
     # --- library
     binary: Pairs
     assignment: Pairs
-    negated: dict[str, str]
     method_pairs: Pairs
     index_methods: frozenset[str]
     """Methods whose first arguments are indices (``get``, ``charAt``)."""
     math: str
     """The object holding ``max``/``min`` (``Math``; ``""``: no running extremes)."""
-    not_variable: frozenset[tuple[str, str]] = frozenset()
-    """(parent kind, field) where an identifier is a name, not a variable (``""``: any field)."""
-    nested: frozenset[str] = frozenset()
-    """Nodes whose inside is another function's (lambdas, local classes): their returns are not
-    the enclosing function's."""
     decimal_literal: str = "decimal_integer_literal"
     """The node kind of decimal integers (``+/- 1`` applies to those that are plain digits)."""
     integer_division: bool = True
@@ -163,6 +212,11 @@ class Syntax:
         kinds = (self.integer_literals | self.float_literals | self.string_literals
                  | {"true", "false", self.null_literal, self.char_literal}) - {""}
         object.__setattr__(self, "literals", kinds)
+        object.__setattr__(self, "number_literals", self.integer_literals)
+        object.__setattr__(self, "negation_operand", self.unary_operand)
+        operators = {"binary_expression": ("operator", self.binary)}
+        operators.update((kind, ("operator", self.assignment)) for kind in self.assignments)
+        object.__setattr__(self, "operators", operators)
 
 
 ALL_FAMILIES = (
@@ -428,4 +482,67 @@ C = Syntax(
     function_declarations=frozenset({"function_definition"}),
     member_donors=True,
     families=tuple(f for f in ALL_FAMILIES if f not in ("insert_cast_check", "insert_call")),
+)
+
+# --- Python ------------------------------------------------------------------------------------
+# Each operator's alternatives, most likely first (TBar mutates within an operator's class; the
+# order puts the classic slips first: + vs -, * vs /, < vs <=, & vs |).
+PY_ARITHMETIC: Pairs = {
+    "+": ("-", "*", "/", "//", "%"), "-": ("+", "*", "//", "/", "%"),
+    "*": ("/", "//", "+", "**", "-", "%"), "/": ("//", "*", "%", "+", "-"),
+    "//": ("/", "%", "*", "-", "+"), "%": ("//", "/", "*", "-", "+"), "**": ("*", "//", "+"),
+    "<<": (">>", "*"), ">>": ("<<", "//"),
+    "&": ("|", "^", "and"), "|": ("&", "^", "or"), "^": ("&", "|"),
+}
+PY_COMPARISON: Pairs = {
+    "<": ("<=", ">", ">=", "!=", "=="), "<=": ("<", ">=", ">", "==", "!="),
+    ">": (">=", "<", "<=", "!=", "=="), ">=": (">", "<=", "<", "==", "!="),
+    "==": ("!=", "<=", ">=", "is", "<", ">"), "!=": ("==", "is not", "<", ">", "<=", ">="),
+    "is": ("is not", "=="), "is not": ("is", "!="), "in": ("not in",), "not in": ("in",),
+}
+PY_BOOLEAN: Pairs = {"and": ("or",), "or": ("and",)}
+PY_AUGMENTED: Pairs = {
+    "+=": ("-=", "=", "*="), "-=": ("+=", "=", "//="), "*=": ("/=", "//=", "+=", "="),
+    "/=": ("//=", "*=", "="), "//=": ("/=", "%=", "*=", "="), "%=": ("//=", "="),
+    "**=": ("*=",), "|=": ("&=", "^=", "="), "&=": ("|=", "^=", "="), "^=": ("&=", "|=", "="),
+    "<<=": (">>=",), ">>=": ("<<=",),
+}
+
+PYTHON = Words(
+    name="python",
+    functions=frozenset({"function_definition", "lambda"}),
+    methods=frozenset({"function_definition"}),
+    classes=frozenset({"class_definition"}),
+    loops=frozenset({"for_statement", "while_statement"}),
+    not_variable=frozenset({
+        ("attribute", "attribute"), ("call", "function"), ("keyword_argument", "name"),
+        ("function_definition", "name"), ("class_definition", "name"), ("parameters", ""),
+        ("lambda_parameters", ""), ("default_parameter", "name"), ("typed_parameter", ""),
+        ("typed_default_parameter", "name"), ("dotted_name", ""), ("aliased_import", "alias"),
+        ("global_statement", ""), ("nonlocal_statement", ""), ("type", ""), ("decorator", ""),
+    }),
+    nested=frozenset({"function_definition", "class_definition", "lambda", "list_comprehension",
+                      "set_comprehension", "dictionary_comprehension", "generator_expression"}),
+    and_="and", or_="or", not_="not ",
+    logical="boolean_operator",
+    comparison="comparison_operator", comparison_field="operators",
+    negation="not_operator", negation_operand="argument",
+    unary="unary_operator", unary_operand="argument", dropped_unary=frozenset({"-", "~"}),
+    number_literals=frozenset({"integer", "float"}),
+    operators={"binary_operator": ("operator", PY_ARITHMETIC),
+               "boolean_operator": ("operator", PY_BOOLEAN),
+               "augmented_assignment": ("operator", PY_AUGMENTED),
+               "comparison_operator": ("operators", PY_COMPARISON)},
+    negated={**NEGATED, "is": "is not", "is not": "is", "in": "not in", "not in": "in"},
+    primary=frozenset({"identifier", "call", "attribute", "subscript", "parenthesized_expression",
+                       "true", "false", "none", "integer", "string", "list", "tuple",
+                       "dictionary", "set"}),
+    loose=frozenset({"conditional_expression", "lambda", "named_expression"}),
+    and_under_or=False,  # `a and b or c` is right, but the candidates have always had `(a and b)`
+    strictness_flip=True,
+    splats=frozenset({"list_splat", "dictionary_splat", "keyword_argument"}),
+    indented=True,
+    empty_block="pass",
+    guard="{indent}if {condition}:{nl}{indent}{unit}{statement}{nl}",
+    guard_shown="if {condition}: {statement}",
 )

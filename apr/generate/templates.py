@@ -1,9 +1,12 @@
-"""Template-based candidate generation: TBar's fix-pattern families, for Python.
+"""Template-based candidate generation: TBar's fix-pattern families, for every language.
 
 For a hunk (a statement, or a compound statement's header) each family proposes small rewrites of
-the original file, as byte-range edits (an insertion is an edit with ``start == end``). The
-families are registered in :data:`FAMILIES`, in decreasing prior; their code is in
-:mod:`apr.generate.expressions` and :mod:`apr.generate.statements`.
+the original file, as byte-range edits (an insertion is an edit with ``start == end``). Each
+language's families, in decreasing prior, are a row of :data:`TABLES`; Python's are
+:data:`FAMILIES` (the table below). The families every language shares are written once in
+:mod:`apr.generate.core`; Python's others are in :mod:`apr.generate.expressions`,
+:mod:`apr.generate.statements` and :mod:`apr.generate.mutations`, the brace languages' in
+:mod:`apr.generate.brace_templates`.
 
 Score of a candidate::
 
@@ -53,23 +56,17 @@ from apr.generate import brace_templates
 from apr.generate.base import Context
 from apr.generate.brace_scopes import CSite, JsSite
 from apr.generate.brace_site import JavaSite
-from apr.generate.expressions import (
-    mutate_arguments,
-    mutate_call,
-    mutate_literal,
-    mutate_operator,
-    mutate_range,
-    mutate_variable,
-)
-from apr.generate.mutations import insert_statement, mutate_expression
-from apr.generate.site import FileIndex, Rewrite, Site
-from apr.generate.statements import (
+from apr.generate.core import (
     delete_statement,
-    insert_guard,
     move_statement,
-    mutate_condition,
+    mutate_arguments,
+    mutate_operator,
     mutate_return,
 )
+from apr.generate.expressions import mutate_call, mutate_literal, mutate_range, mutate_variable
+from apr.generate.mutations import insert_statement, mutate_expression
+from apr.generate.site import FileIndex, Rewrite, Site
+from apr.generate.statements import insert_guard, mutate_condition
 from apr.lang.text import decode_source, encode_source
 from apr.model import Candidate, Edit, Hunk
 
@@ -108,8 +105,8 @@ PRIORS: dict[str, float] = {
 MAX_PER_FAMILY = 30
 SIZE_DECAY = 0.97
 #: Per language: the Site class that reads its syntax, its families (in order) and their priors.
-#: The brace languages' families are in :mod:`apr.generate.brace_templates`, each language's
-#: list and words in its :class:`~apr.generate.syntax.Syntax`.
+#: Each Site class carries its language's table (``syntax``: :data:`~apr.generate.syntax.PYTHON`,
+#: the brace languages' :class:`~apr.generate.syntax.Syntax`, which lists their families).
 TABLES: dict[str, tuple[type[Site], dict[str, Callable[..., Iterable[Rewrite]]],
                         dict[str, float]]] = {
     "python": (Site, FAMILIES, PRIORS),

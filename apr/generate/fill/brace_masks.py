@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from apr.generate.brace_site import BraceSite, is_variable
+from apr.generate.brace_site import BraceSite
 from apr.generate.brace_templates import exits
 from apr.generate.fill.base import (
     ARGUMENT,
@@ -46,7 +46,7 @@ from apr.generate.fill.base import (
     MaskedCode,
 )
 from apr.generate.fill.masks import PATTERN_FAMILIES, blank
-from apr.generate.site import Node, Site, field_of, unique
+from apr.generate.site import Node, Site, field_of, is_variable, unique
 
 #: Each pattern's template family: Python's (:data:`PATTERN_FAMILIES`) but for the guards,
 #: which belong to the null-check family here, and the exception and slice patterns.

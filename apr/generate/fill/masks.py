@@ -51,13 +51,12 @@ from apr.generate.site import (
     SPECIAL_NAMES,
     Node,
     Site,
-    contains,
     field_of,
     is_variable,
     returned,
     unique,
 )
-from apr.generate.statements import CONDITION_OWNERS, DEFAULT_RETURNS
+from apr.generate.statements import CONDITION_OWNERS, guard_values, guardable
 
 #: Each mask pattern's template family (its prior comes from the family's).
 PATTERN_FAMILIES: dict[str, str] = {
@@ -262,16 +261,8 @@ def _slices(site: Site) -> Iterator[MaskedCode]:
             yield blank(site, "slice", SLICE, node)
 
 
-def _guardable(site: Site) -> Node | None:
-    """The hunk's statement, when a line can be inserted before it."""
-    anchor = site.anchor
-    if anchor is None or anchor.parent is None or site.indent(anchor) is None:
-        return None
-    return anchor if anchor.parent.type in ("block", "module") else None
-
-
 def _guards(site: Site) -> Iterator[MaskedCode]:
-    anchor = _guardable(site)
+    anchor = guardable(site)
     if anchor is None:
         return
     bodies = [f"return {v}".rstrip() for v in guard_values(site, anchor)[:GUARD_BODIES]]
@@ -282,7 +273,7 @@ def _guards(site: Site) -> Iterator[MaskedCode]:
 
 
 def _null_checks(site: Site) -> Iterator[MaskedCode]:
-    anchor = _guardable(site)
+    anchor = guardable(site)
     if anchor is None or site.function is None:
         return
     names = set(site.local_names)
@@ -299,15 +290,6 @@ def dereferenced(node: Node) -> bool:
     if parent is None:
         return False
     return parent.type in ("attribute", "subscript") and field_of(node) in ("object", "value")
-
-
-def guard_values(site: Site, anchor: Node) -> list[str]:
-    """What a guard returns: the function's other one-line return values, else defaults."""
-    others = [r for r in site.returns if not contains(anchor, r)]
-    if not others:
-        return list(DEFAULT_RETURNS) if site.function is not None else []
-    values = unique(site.text(v) if (v := returned(r)) is not None else "" for r in others)
-    return [v for v in values if "\n" not in v]
 
 
 def _inserted(site: Site, anchor: Node, pattern: str, kind: str, prefix: str,

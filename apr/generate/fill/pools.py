@@ -14,14 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from apr.generate.expressions import (
-    ARITHMETIC,
-    AUGMENTED,
-    BOOLEAN,
-    COMPARISON,
-    FUNCTION_PAIRS,
-    METHOD_PAIRS,
-)
+from apr.generate.expressions import FUNCTION_PAIRS, METHOD_PAIRS
 from apr.generate.fill.base import (
     ARGUMENT,
     ATTRIBUTE,
@@ -39,6 +32,7 @@ from apr.generate.fill.base import (
 )
 from apr.generate.fill.vocab import RULES, Vocabulary, call_shape
 from apr.generate.site import unique
+from apr.generate.syntax import PY_ARITHMETIC, PY_AUGMENTED, PY_BOOLEAN, PY_COMPARISON
 
 POOL_SIZE = 60
 """Candidates scored per blank."""
@@ -48,10 +42,10 @@ SCOPE_NAMES = 12
 #: Operator classes per language: a blank holding one operator may take any of its class.
 OPERATORS: dict[str, dict[str, tuple[str, ...]]] = {
     "python": {
-        "arithmetic": (*ARITHMETIC, "@"),
-        "comparison": tuple(COMPARISON),
-        "boolean": tuple(BOOLEAN),
-        "augmented": (*AUGMENTED, "="),
+        "arithmetic": (*PY_ARITHMETIC, "@"),
+        "comparison": tuple(PY_COMPARISON),
+        "boolean": tuple(PY_BOOLEAN),
+        "augmented": (*PY_AUGMENTED, "="),
     },
     "java": {
         "arithmetic": ("+", "-", "*", "/", "%", "<<", ">>", ">>>", "&", "|", "^"),
