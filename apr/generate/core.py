@@ -191,14 +191,17 @@ def dropped_operands(site: Site, condition: Node) -> Iterator[Rewrite]:
                           f"drop `{short(site.text(dropped))}`")
 
 
-def binds_under(site: Site, node: Node, operator: str) -> bool:
-    """Whether ``node`` can be an operand of the logical ``operator`` without parentheses."""
+def binds_under(site: Site, node: Node, operator: str, mixed: bool | None = None) -> bool:
+    """Whether ``node`` can be an operand of the logical ``operator`` without parentheses
+    (``mixed``: whether an ``and`` goes under an ``or`` bare; default: the language's
+    :attr:`~apr.generate.syntax.Words.and_under_or`)."""
     words = site.syntax
     if node.type in words.loose:
         return False
     logical = logical_of(site, node)
+    bare = words.and_under_or if mixed is None else mixed
     return not logical or logical == operator or (
-        words.and_under_or and logical == words.and_ and operator == words.or_)
+        bare and logical == words.and_ and operator == words.or_)
 
 
 def with_clause(site: Site, condition: Node, operator: str, added: str, bare: bool,

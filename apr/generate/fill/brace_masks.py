@@ -40,12 +40,11 @@ from apr.generate.fill.base import (
     EXPRESSION,
     LITERAL,
     NAME,
-    NEW_ARGUMENT,
     OPERATOR,
     TYPE,
     MaskedCode,
 )
-from apr.generate.fill.masks import PATTERN_FAMILIES, blank
+from apr.generate.fill.masks import PATTERN_FAMILIES, blank, clause, inserted, new_argument
 from apr.generate.site import Node, Site, field_of, is_variable, unique
 
 #: Each pattern's template family: Python's (:data:`PATTERN_FAMILIES`) but for the guards,
@@ -161,11 +160,8 @@ def _arguments(site: BraceSite) -> Iterator[MaskedCode]:
 def _new_arguments(site: BraceSite) -> Iterator[MaskedCode]:
     for call in _calls(site):
         arguments, args = _args(call)
-        if arguments is None or not site.in_hunk(call):
-            continue
-        at = args[-1].end_byte if args else arguments.start_byte + 1
-        yield MaskedCode("insert_argument", NEW_ARGUMENT, at, at, None, site, call,
-                         prefix=", " if args else "", hint=_callee(site, call))
+        if arguments is not None and site.in_hunk(call):
+            yield new_argument(site, call, arguments, args, _callee(site, call))
 
 
 def _returns(site: BraceSite) -> Iterator[MaskedCode]:
@@ -191,19 +187,8 @@ def _conditions(site: BraceSite) -> list[Node]:
 
 def _clauses(site: BraceSite) -> Iterator[MaskedCode]:
     for condition in _conditions(site):
-        text = site.text(condition)
-        operator_node = condition.child_by_field_name("operator")
-        own = site.text(operator_node) if condition.type == "binary_expression" \
-            and operator_node is not None else ""
         for operator in ("&&", "||"):
-            loose = condition.type in site.syntax.loose or (own in LOGICAL and own != operator)
-            if loose:
-                yield MaskedCode("add_clause", CONDITION, condition.start_byte,
-                                 condition.end_byte, None, site, condition,
-                                 prefix=f"({text}) {operator} ")
-            else:
-                yield MaskedCode("add_clause", CONDITION, condition.end_byte, condition.end_byte,
-                                 None, site, condition, prefix=f" {operator} ")
+            yield clause(site, condition, operator)
 
 
 def _statement(site: BraceSite) -> Node | None:
@@ -233,7 +218,7 @@ def _guards(site: BraceSite) -> Iterator[MaskedCode]:
     indent, inner, newline = _layout(site, anchor)
     for statement in exits(site, anchor)[:EXITS]:
         suffix = f") {{{newline}{inner}{statement}{newline}{indent}}}{newline}"
-        yield _inserted(site, anchor, "guard", CONDITION, f"{indent}if (", suffix)
+        yield inserted(site, anchor, "guard", CONDITION, f"{indent}if (", suffix)
 
 
 def _null_checks(site: BraceSite) -> Iterator[MaskedCode]:
@@ -243,7 +228,7 @@ def _null_checks(site: BraceSite) -> Iterator[MaskedCode]:
     indent, inner, newline = _layout(site, anchor)
     for variable in _dereferenced(site)[:GUARDED]:
         prefix = f"{indent}if ({variable} == {site.syntax.null}) {{{newline}{inner}return "
-        yield _inserted(site, anchor, "null_check", EXPRESSION, prefix,
+        yield inserted(site, anchor, "null_check", EXPRESSION, prefix,
                         f";{newline}{indent}}}{newline}")
 
 
@@ -268,13 +253,6 @@ def _layout(site: BraceSite, anchor: Node) -> tuple[str, str, str]:
     """The statement's indentation, one level deeper, and the file's newline."""
     indent = site.indent(anchor) or ""
     return indent, indent + site.indent_unit(anchor), site.newline
-
-
-def _inserted(site: BraceSite, anchor: Node, pattern: str, kind: str, prefix: str,
-              suffix: str) -> MaskedCode:
-    """A statement inserted at the start of ``anchor``'s line."""
-    at = site.line_start(anchor.start_byte)
-    return MaskedCode(pattern, kind, at, at, None, site, anchor, prefix=prefix, suffix=suffix)
 
 
 def _types(site: BraceSite) -> Iterator[MaskedCode]:

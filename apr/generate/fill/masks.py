@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from apr.generate.core import binds_under
 from apr.generate.expressions import LITERALS, int_value
 from apr.generate.fill.base import (
     ARGUMENT,
@@ -189,10 +190,15 @@ def _new_arguments(site: Site) -> Iterator[MaskedCode]:
         arguments = call.child_by_field_name("arguments")
         if arguments is None or arguments.type != "argument_list" or not site.in_hunk(call):
             continue
-        args = _call_arguments(call)
-        at = args[-1].end_byte if args else arguments.start_byte + 1
-        yield MaskedCode("insert_argument", NEW_ARGUMENT, at, at, None, site, call,
-                         prefix=", " if args else "", hint=callee_name(site, call))
+        yield new_argument(site, call, arguments, _call_arguments(call), callee_name(site, call))
+
+
+def new_argument(site: Site, call: Node, arguments: Node, args: list[Node],
+                 hint: str) -> MaskedCode:
+    """A new last argument of ``call``: ``f(a, <mask>)``, ``f(<mask>)``."""
+    at = args[-1].end_byte if args else arguments.start_byte + 1
+    return MaskedCode("insert_argument", NEW_ARGUMENT, at, at, None, site, call,
+                      prefix=", " if args else "", hint=hint)
 
 
 def _returns(site: Site) -> Iterator[MaskedCode]:
@@ -227,16 +233,14 @@ def _clauses(site: Site) -> Iterator[MaskedCode]:
         if "\n" in text:
             continue
         for operator in ("and", "or"):
-            yield _clause(site, condition, operator)
+            yield clause(site, condition, operator)
 
 
-def _clause(site: Site, condition: Node, operator: str) -> MaskedCode:
-    """``condition <operator> <mask>``, parenthesized when ``condition`` binds looser."""
+def clause(site: Site, condition: Node, operator: str) -> MaskedCode:
+    """``condition <operator> <mask>``, ``condition`` parenthesized unless it binds tighter
+    (another logical operator always counts as looser: the blank reads unambiguously)."""
     text = site.text(condition)
-    op = condition.child_by_field_name("operator")
-    loose = condition.type in ("conditional_expression", "lambda", "named_expression") or (
-        condition.type == "boolean_operator" and op is not None and site.text(op) != operator)
-    if loose:
+    if not binds_under(site, condition, operator, mixed=False):
         return MaskedCode("add_clause", CONDITION, condition.start_byte, condition.end_byte,
                           None, site, condition, prefix=f"({text}) {operator} ")
     return MaskedCode("add_clause", CONDITION, condition.end_byte, condition.end_byte, None,
@@ -298,10 +302,16 @@ def _inserted(site: Site, anchor: Node, pattern: str, kind: str, prefix: str,
     newline and the indentation of a nested block."""
     indent, newline = site.indent(anchor) or "", site.newline
     inner = indent + site.indent_unit(anchor)
-    at = site.line_start(anchor.start_byte)
+
     def expand(text: str) -> str:  # not str.format: the texts hold code, e.g. f"{hours}"
         return text.replace("{nl}", newline).replace("{inner}", inner)
 
-    return MaskedCode(pattern, kind, at, at, None, site, anchor,
-                      prefix=indent + expand(prefix), suffix=expand(suffix))
+    return inserted(site, anchor, pattern, kind, indent + expand(prefix), expand(suffix))
+
+
+def inserted(site: Site, anchor: Node, pattern: str, kind: str, prefix: str,
+             suffix: str) -> MaskedCode:
+    """Code inserted at the start of ``anchor``'s line, the blank between prefix and suffix."""
+    at = site.line_start(anchor.start_byte)
+    return MaskedCode(pattern, kind, at, at, None, site, anchor, prefix=prefix, suffix=suffix)
 
