@@ -2,8 +2,10 @@
 
 Template families read a :class:`Site` and yield :class:`Rewrite` values. Each view of the site
 (nodes, names in scope, donors) is computed on first use; what belongs to the whole file (nodes by
-type, module names) lives in a :class:`FileIndex` that the sites of one file share. Node type names
-are tree-sitter-python's: these are Python templates (subclasses adapt them to other languages).
+type, module names) lives in a :class:`FileIndex` that the sites of one file share. Node kinds
+come from the site's :attr:`Site.syntax` table where the core families need them; the rest of
+this class reads tree-sitter-python (:class:`~apr.generate.brace_site.BraceSite` adapts it to
+the brace languages).
 
 "Donor" code follows TBar: identifiers, expressions and literals taken from the enclosing function
 first, then from its class, then from the rest of the file, each in document order.
@@ -23,7 +25,6 @@ from apr.lang.text import decode_source
 
 Node = tree_sitter.Node
 
-FUNCTION = "function_definition"
 SCOPE_BARRIERS = frozenset({"function_definition", "class_definition", "lambda"})
 COMPREHENSIONS = frozenset(
     {"list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"}
@@ -37,6 +38,8 @@ TARGET_CONTAINERS = frozenset(
      "expression_list", "parenthesized_expression", "as_pattern_target"}
 )
 SPECIAL_NAMES = frozenset({"self", "cls"})
+
+
 @dataclass(frozen=True, slots=True)
 class Rewrite:
     """Replace bytes ``[start, end)`` of the file with ``text``; ``description`` is for humans.
@@ -424,7 +427,6 @@ class Site:
         return tuple(n for n in own_nodes(self.function, self.syntax.nested)
                      if n.type == "return_statement")
 
-
     # --- for the core families ---------------------------------------------------------------
 
     def type_of(self, node: Node) -> str | None:
@@ -505,23 +507,11 @@ def own_nodes(scope: Node, nested: frozenset[str]) -> Iterator[Node]:
             stack.extend(reversed(node.children))
 
 
-def _own_nodes(scope: Node) -> Iterator[Node]:
-    """The nodes of ``scope``'s body that run in its own scope (nested defs/lambdas skipped)."""
-    body = scope.child_by_field_name("body") if scope.type == FUNCTION else scope
-    if body is None:
-        return
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        yield node
-        inner = [c for c in node.children if c.type not in SCOPE_BARRIERS | COMPREHENSIONS]
-        stack.extend(reversed(inner))
-
-
 def _bound_names(scope: Node) -> list[Node]:
-    """Identifiers bound in ``scope``'s own body by assignment, for, with/except-as, walrus."""
+    """Identifiers bound in ``scope`` (a function's body, a module) by assignment, for,
+    with/except-as, walrus; nested functions, classes and comprehensions are left out."""
     out: list[Node] = []
-    for node in _own_nodes(scope):
+    for node in own_nodes(scope, PYTHON.nested):
         if node.type in ("assignment", "augmented_assignment", "for_statement"):
             out += target_names(node.child_by_field_name("left"))
         elif node.type == "as_pattern_target":
