@@ -26,6 +26,7 @@ from apr.generate.site import (
     Rewrite,
     Site,
     argument_removals,
+    contains,
     interleave,
     replace,
     returned,
@@ -154,7 +155,7 @@ def negated_operand(site: Site, node: Node) -> Node | None:
     token = node.child_by_field_name("operator")
     if token is not None and site.text(token) != words.not_.strip():
         return None  # another unary operator (`-e`)
-    return node.child_by_field_name(words.negation_operand)
+    return node.child_by_field_name(words.unary_operand)
 
 
 def operands(site: Site, node: Node, operator: str) -> list[Node]:
@@ -170,8 +171,7 @@ def chains(site: Site, condition: Node) -> list[Node]:
     found = []
     for node in site.nodes:
         logical = logical_of(site, node)
-        if not logical or not (condition.start_byte <= node.start_byte
-                               and node.end_byte <= condition.end_byte):
+        if not logical or not contains(condition, node):
             continue
         parent = node.parent
         same = parent is not None and logical_of(site, parent) == logical

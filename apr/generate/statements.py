@@ -15,6 +15,7 @@ from apr.generate.core import (
     dropped_operands,
     guard,
     logical_of,
+    negated_operand,
     negation,
     operands,
     with_clause,
@@ -80,11 +81,10 @@ def _condition_site(site: Site, condition: Node) -> Iterator[Rewrite]:
     yield from _null_checks(site, condition)
     yield from _negated_operands(site, condition)
     yield from dropped_operands(site, condition)
-    for inner in site.of_type("not_operator"):
-        argument = inner.child_by_field_name("argument")
-        if inner != condition and contains(condition, inner) and argument is not None:
-            yield Rewrite(inner.start_byte, inner.end_byte, site.text(argument),
-                          f"drop `not` in `{short(site.text(inner))}`")
+    for inner in site.of_type(site.syntax.negation):
+        if inner != condition and contains(condition, inner) \
+                and negated_operand(site, inner) is not None:
+            yield negation(site, inner)  # the `not` dropped
     donors = [*_condition_donors(site, condition), *_flag_donors(site, condition)]
     for text, primary in donors:
         yield with_clause(site, condition, "and", text, primary)

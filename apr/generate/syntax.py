@@ -50,8 +50,8 @@ def _without(pairs: Pairs, *gone: str) -> Pairs:
 class Words:
     """How a language writes what the core families (:mod:`apr.generate.core`) read and write.
 
-    The defaults are the brace languages'; :class:`Syntax` derives ``operators``,
-    ``number_literals`` and ``negation_operand`` from its own tables.
+    The defaults are the brace languages'; :class:`Syntax` derives ``operators`` and
+    ``number_literals`` from its own tables.
     """
 
     name: str
@@ -82,10 +82,10 @@ class Words:
     comparison_field: str = "operator"
     """The field of a comparison holding its operator(s)."""
     negation: str = "unary_expression"
-    negation_operand: str = ""
-    """The node kind of ``!e`` / ``not e``, and the field holding ``e``."""
+    """The node kind of ``!e`` / ``not e``."""
     unary: str = "unary_expression"
     unary_operand: str
+    """The field holding the operand of a unary operator (and of a negation)."""
     dropped_unary: frozenset[str] = frozenset({"!", "-", "~"})
     """Unary operators ``mutate_operator`` drops (never on a number literal)."""
     number_literals: frozenset[str] = frozenset()
@@ -213,7 +213,6 @@ class Syntax(Words):
                  | {"true", "false", self.null_literal, self.char_literal}) - {""}
         object.__setattr__(self, "literals", kinds)
         object.__setattr__(self, "number_literals", self.integer_literals)
-        object.__setattr__(self, "negation_operand", self.unary_operand)
         operators = {"binary_expression": ("operator", self.binary)}
         operators.update((kind, ("operator", self.assignment)) for kind in self.assignments)
         object.__setattr__(self, "operators", operators)
@@ -526,7 +525,7 @@ PYTHON = Words(
     and_="and", or_="or", not_="not ",
     logical="boolean_operator",
     comparison="comparison_operator", comparison_field="operators",
-    negation="not_operator", negation_operand="argument",
+    negation="not_operator",
     unary="unary_operator", unary_operand="argument", dropped_unary=frozenset({"-", "~"}),
     number_literals=frozenset({"integer", "float"}),
     operators={"binary_operator": ("operator", PY_ARITHMETIC),

@@ -177,8 +177,26 @@ def test_a_guard_is_written_as_the_language_writes_an_if(language: str) -> None:
     assert rewrite.text.startswith(f"{indent}if")
 
 
-def test_python_flips_interval_bounds_and_keeps_its_parentheses() -> None:
-    assert PYTHON.strictness_flip and not JAVA.strictness_flip
-    assert not PYTHON.and_under_or and JAVA.and_under_or
+INTERVALS = {
+    "python": "def inside(a, x, b):\n    if a <= x and x <= b:\n        return 1\n    return 0\n",
+    "java": "class I {\n    int inside(int a, int x, int b) {\n"
+            "        if (a <= x && x <= b) {\n            return 1;\n        }\n"
+            "        return 0;\n    }\n}\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(INTERVALS))
+def test_interval_bounds_flip_together_where_the_table_says(language: str) -> None:
+    source = INTERVALS[language]
+    lang = get_language(language)
+    line = next(n for n, text in enumerate(source.splitlines(), 1) if "if" in text)
+    span = lang.statement_at(source.encode(), line)
+    assert span is not None
+    site = TABLES[language][0](source.encode(), lang, span.start, span.end)
+    words = site.syntax
+    flipped = f"a < x {words.and_} x < b"
+    chain = site.of_type(words.logical)[0]
+    assert [r.text for r in core.strictness_flipped(site, chain)] == [flipped]
+    proposed = [r.text for r in core.mutate_operator(site)]
+    assert (flipped in proposed) == words.strictness_flip == (language == "python")
     assert JAVA.operators["binary_expression"] == ("operator", JAVA.binary)
-    assert JAVA.number_literals == JAVA.integer_literals

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -120,11 +121,12 @@ def node_project_files(*, esm: bool = False) -> dict[str, str]:
     }
 
 
-def make_node_project(tmp_path: Path, *, esm: bool = False, name: str = "stats") -> Path:
-    """Write the buggy project into ``tmp_path / name``, ``git init`` it and commit everything;
-    returns the project's folder (the repo's root)."""
+def make_node_project(tmp_path: Path, *, esm: bool = False, name: str = "stats",
+                      files: Mapping[str, str] | None = None) -> Path:
+    """Write the buggy project (or ``files``, a variant of it) into ``tmp_path / name``,
+    ``git init`` it and commit everything; returns the project's folder (the repo's root)."""
     root = tmp_path / name
-    for path, text in node_project_files(esm=esm).items():
+    for path, text in (files or node_project_files(esm=esm)).items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "stats"]):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,12 @@ from apr.cli import main
 from apr.model import TestStatus
 from apr.project.node import NodeDriver
 from tests.conftest import tree_state
-from tests.project.node_fixture import FAILING_TEST, FIXED_TEXT, node_project_files
+from tests.project.node_fixture import (
+    FAILING_TEST,
+    FIXED_TEXT,
+    make_node_project,
+    node_project_files,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 
@@ -31,7 +35,7 @@ fs.appendFileSync('dist/builds.txt', 'built\\n');
 """
 
 
-def _project(root: Path) -> Path:
+def _project(tmp_path: Path) -> Path:
     files = node_project_files()
     package = json.loads(files["package.json"])
     package["scripts"] = {"pretest": "node build.js", "test": "node --test"}
@@ -41,13 +45,7 @@ def _project(root: Path) -> Path:
         "require('../src/stats.js');\nrequire('../dist/version.js');")
     files["build.js"] = BUILD
     files[".gitignore"] = "node_modules/\ndist/\n"
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "stats"]):
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root,
-                       check=True, capture_output=True)
-    return root
+    return make_node_project(tmp_path, name="p", files=files)
 
 
 def _builds(root: Path) -> int:
@@ -55,7 +53,7 @@ def _builds(root: Path) -> int:
 
 
 def test_pretest_builds_before_a_run_when_a_file_changed(tmp_path: Path) -> None:
-    root = _project(tmp_path / "p")
+    root = _project(tmp_path)
     driver = NodeDriver()
     try:
         run = driver.run(root, root, coverage=True, timeout=60, test_timeout=10)
@@ -78,7 +76,7 @@ def test_pretest_builds_before_a_run_when_a_file_changed(tmp_path: Path) -> None
 
 
 def test_a_command_given_by_the_user_runs_without_pretest(tmp_path: Path) -> None:
-    root = _project(tmp_path / "p")
+    root = _project(tmp_path)
     driver = NodeDriver("node --test")
     try:
         run = driver.run(root, root, timeout=60, test_timeout=10)
@@ -88,7 +86,7 @@ def test_a_command_given_by_the_user_runs_without_pretest(tmp_path: Path) -> Non
 
 
 def test_repair_through_the_build(tmp_path: Path) -> None:
-    root = _project(tmp_path / "p")
+    root = _project(tmp_path)
     before = tree_state(root)
     report = tmp_path / "report.json"
     code = main(["repair", str(root), "--quiet", "--budget", "60", "--workers", "1",

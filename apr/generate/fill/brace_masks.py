@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from apr.generate.brace_site import BraceSite
+from apr.generate.brace_site import BraceSite, call_arguments
 from apr.generate.brace_templates import exits
 from apr.generate.fill.base import (
     ARGUMENT,
@@ -45,7 +45,7 @@ from apr.generate.fill.base import (
     MaskedCode,
 )
 from apr.generate.fill.masks import PATTERN_FAMILIES, blank, clause, inserted, new_argument
-from apr.generate.site import Node, Site, field_of, is_variable, unique
+from apr.generate.site import Node, Site, field_of, is_variable, returned, unique
 
 #: Each pattern's template family: Python's (:data:`PATTERN_FAMILIES`) but for the guards,
 #: which belong to the null-check family here, and the exception and slice patterns.
@@ -145,10 +145,7 @@ def _callee(site: BraceSite, call: Node) -> str:
 
 
 def _args(call: Node) -> tuple[Node | None, list[Node]]:
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None:
-        return None, []
-    return arguments, [a for a in arguments.named_children if "comment" not in a.type]
+    return call.child_by_field_name("arguments"), call_arguments(call)
 
 
 def _arguments(site: BraceSite) -> Iterator[MaskedCode]:
@@ -166,7 +163,7 @@ def _new_arguments(site: BraceSite) -> Iterator[MaskedCode]:
 
 def _returns(site: BraceSite) -> Iterator[MaskedCode]:
     for node in site.of_type("return_statement"):
-        value = next((c for c in node.named_children if "comment" not in c.type), None)
+        value = returned(node)
         if value is not None:
             yield blank(site, "return", EXPRESSION, value)
 
