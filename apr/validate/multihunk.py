@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from apr.model import Candidate, Outcome, ValidationResult
+from apr.model import Candidate, Edit, Outcome, ValidationResult
 from apr.validate.cache import CacheScope
 from apr.validate.validator import Validator
 
@@ -47,6 +47,7 @@ class ValidationRun:
         self.cache = cache
         self.results: list[ValidationResult] = []
         self.offered = 0
+        self._patches: dict[frozenset[Edit], int] = {}  # a patch's edits -> its index
 
     @property
     def plausible(self) -> int:
@@ -83,12 +84,23 @@ class ValidationRun:
         offset, self.offered = self.offered, self.offered + len(todo)
         out = []
         for result in validator.validate(todo, self.workers):
-            result = dataclasses.replace(result, index=offset + result.index)
+            result = self._first_of_its_edits(
+                dataclasses.replace(result, index=offset + result.index))
             self.results.append(result)
             out.append(result)
             if self.on_result is not None:
                 self.on_result(result, len(self.results), self.offered)
         return out
+
+    def _first_of_its_edits(self, result: ValidationResult) -> ValidationResult:
+        """A plausible patch whose edits an earlier patch of the run made already is that
+        patch's duplicate, not a patch of its own: a multi-hunk step of one part equals a
+        single-hunk candidate, and its runs (whole suite, failures counted) do not go through
+        the program cache that answers other repeats (:mod:`apr.validate.programs`)."""
+        if not result.is_patch:
+            return result
+        first = self._patches.setdefault(frozenset(result.candidate.edits), result.index)
+        return result if first == result.index else dataclasses.replace(result, duplicate_of=first)
 
 
 @dataclass(frozen=True, slots=True)

@@ -178,6 +178,19 @@ def test_validation_run_stops_at_max_patches() -> None:
     assert run.validate(FLOAT) == []
 
 
+def test_a_patch_made_again_by_a_later_phase_is_a_duplicate_not_a_new_patch() -> None:
+    # a multi-hunk step of one part (greedy's first hunk) is the single-hunk candidate again
+    again = replace(ROUND[1], generator="multihunk", template="multihunk:greedy")
+    run, _ = make_run(lambda c: (Outcome.PLAUSIBLE if c.edits == ROUND[1].edits
+                                 else Outcome.TEST_FAILED, []), max_patches=5)
+    run.validate(ROUND)
+    run.validate([again, FLOAT[0]], count_failures=True)
+    assert [(r.index, r.is_patch, r.duplicate_of) for r in run.results] == [
+        (0, False, None), (1, True, None), (2, False, None), (3, False, 1), (4, False, None)]
+    assert run.plausible == 1
+    assert run.results[3].outcome is Outcome.PLAUSIBLE  # greedy still sees it pass
+
+
 FAILING = {"t1", "t2", "t3"}
 
 
