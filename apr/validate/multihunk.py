@@ -95,8 +95,8 @@ class ValidationRun:
     def _first_of_its_edits(self, result: ValidationResult) -> ValidationResult:
         """A plausible patch whose edits an earlier patch of the run made already is that
         patch's duplicate, not a patch of its own: a multi-hunk step of one part equals a
-        single-hunk candidate, and its runs (whole suite, failures counted) do not go through
-        the program cache that answers other repeats (:mod:`apr.validate.programs`)."""
+        single-hunk candidate, and its run (whole suite, failures counted) is another mode, which
+        the program cache that answers other repeats keeps apart (:mod:`apr.validate.programs`)."""
         if not result.is_patch:
             return result
         first = self._patches.setdefault(frozenset(result.candidate.edits), result.index)
