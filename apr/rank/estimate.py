@@ -105,10 +105,15 @@ def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, 
     parts["size"] = SIZE * math.log1p(changed_tokens(old, new))
     if est.naturalness is not None and regions:
         parts["naturalness"] = NATURALNESS * _naturalness_gain(regions, est)
-    parts["order"] = ORDER * math.log1p(index)
+    parts["order"] = order_part(index)
     parts = {k: round(v, 4) for k, v in parts.items()}
     parts["total"] = round(sum(parts.values()), 4)
     return parts
+
+
+def order_part(index: int) -> float:
+    """The ``order`` feature of a patch offered to validation at 0-based position ``index``."""
+    return ORDER * math.log1p(index)
 
 
 def rank_plausible(results: Sequence[ValidationResult], est: Estimator,

@@ -42,14 +42,14 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from apr.generate.edits import apply_edits
 from apr.model import Candidate, from_json
 from apr.pipeline import nearest_first
-from apr.rank.estimate import ORDER
+from apr.rank.estimate import order_part
 
 Diff = tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -81,13 +81,12 @@ def changed_lines(old: str, new: str) -> tuple[str, ...]:
                  if line[:1] in "+-" and line[:3] not in ("+++", "---"))
 
 
-def candidate_key(checkout: Path, candidate: Candidate) -> Diff:
-    files: dict[str, bytes] = {}
-    for edit in sorted(candidate.edits, key=lambda e: -e.start):
-        text = files.setdefault(edit.file, (checkout / edit.file).read_bytes())
-        files[edit.file] = text[:edit.start] + edit.text.encode() + text[edit.end:]
-    return tuple((f, changed_lines((checkout / f).read_text(), new.decode()))
-                 for f, new in sorted(files.items()))
+def candidate_key(sources: dict[str, bytes], candidate: Candidate) -> Diff:
+    """The lines ``candidate`` removes and adds, per file (``sources``: the buggy files)."""
+    return tuple((f, changed_lines(
+        sources[f].decode(),
+        apply_edits(sources[f], [e for e in candidate.edits if e.file == f]).decode()))
+        for f in sorted(candidate.files))
 
 
 def diff_key(diff: str) -> Diff:
@@ -127,9 +126,10 @@ def load(work: Path, labels: Path) -> dict[str, Program]:
             continue
         cands = [from_json(Candidate, c) for c in json.loads((run / "candidates.json").read_text())]
         hunks = json.loads((run / "hunks.json").read_text())
+        sources = {f: (checkout / f).read_bytes() for f in {f for c in cands for f in c.files}}
         index: dict[Diff, int] = {}
         for i, c in enumerate(cands):
-            index.setdefault(candidate_key(checkout, c), i)
+            index.setdefault(candidate_key(sources, c), i)
         plausible = {index[k]: p for p in row.get("patches", [])
                      if (k := diff_key(p["diff"])) in index}
         programs[row["bug"]] = Program(cands, [place_of(c, hunks) for c in cands], plausible,
@@ -139,7 +139,7 @@ def load(work: Path, labels: Path) -> dict[str, Program]:
 
 def total(patch: dict, position: int) -> float:
     parts = {k: v for k, v in patch["estimate"].items() if k not in ("total", "order")}
-    return sum(parts.values()) + ORDER * math.log1p(position)
+    return sum(parts.values()) + order_part(position)
 
 
 def replay(p: Program, policy: Policy, share: float, max_patches: int, budget: int,
