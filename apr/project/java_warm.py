@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,17 +219,19 @@ class WarmJUnit:
         self._jvms: dict[Path, WarmJVM] = {}
         self._known: dict[str, RunnerResult] = {}
         self._seed: Path | None = None
+        self._removal: weakref.finalize[..., object] | None = None
         self._lock = threading.Lock()
 
     def close(self) -> None:
         """Stop every JVM, remove the kept build; safe to call twice."""
         with self._lock:
             jvms, self._jvms = list(self._jvms.values()), {}
-            seed, self._seed = self._seed, None
+            removal, self._removal = self._removal, None
+            self._seed = None
         for jvm in jvms:
             jvm.close()
-        if seed is not None:
-            shutil.rmtree(seed.parent, ignore_errors=True)
+        if removal is not None:
+            removal()
 
     def keep_build(self, project_dir: Path) -> None:
         """Keep a copy of a workspace's complete cold build (the first one) to start the other
@@ -238,6 +241,8 @@ class WarmJUnit:
             if self._seed is not None:
                 return
             folder = Path(tempfile.mkdtemp(prefix="apr-java-build-"))
+            # removed by close(), or at garbage collection or exit when nobody called it
+            self._removal = weakref.finalize(self, shutil.rmtree, folder, True)
             self._seed = folder / BUILD_DIR
             shutil.copytree(project_dir / BUILD_DIR, self._seed)
 

@@ -20,6 +20,7 @@ import shlex
 import shutil
 import sys
 import tempfile
+import weakref
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -55,6 +56,8 @@ class PytestDriver:
         if not self.command and (project_dir is not None or python):
             self.interpreter = find_python(project_dir or Path.cwd(), repo_root, python)
         self._plugin_dir = Path(tempfile.mkdtemp(prefix="apr-plugin-"))
+        # removed by close(), or at garbage collection or exit when nobody called it
+        self._removal = weakref.finalize(self, shutil.rmtree, self._plugin_dir, True)
         _copy_script("pytest_plugin.py", self._plugin_dir / f"{_PLUGIN}.py")
         self.warm: WarmPool | None = None
         if warm:
@@ -65,7 +68,7 @@ class PytestDriver:
     def close(self) -> None:
         if self.warm is not None:
             self.warm.close()
-        shutil.rmtree(self._plugin_dir, ignore_errors=True)
+        self._removal()
 
     def argv(self, project_dir: Path) -> list[str]:
         if self.command:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,3 +120,12 @@ def test_uses_the_projects_venv_python(tmp_path: Path) -> None:
     (tmp_path / ".venv/bin").mkdir(parents=True)
     (tmp_path / ".venv/bin/python").write_text("")
     assert _python_for(tmp_path) == str(tmp_path / ".venv/bin/python")
+
+
+def test_an_unclosed_driver_leaves_no_plugin_folder() -> None:
+    driver = PytestDriver(warm=True)
+    folder = driver._plugin_dir
+    assert folder.is_dir()
+    del driver
+    gc.collect()
+    assert not folder.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -10,7 +11,9 @@ import pytest
 
 from apr.model import TestRun, TestStatus
 from apr.project import make_driver
-from apr.project.junit import JUnitDriver
+from apr.project.java_tools import JavaTools
+from apr.project.java_warm import WarmJUnit
+from apr.project.junit import BUILD_DIR, JUnitDriver
 from apr.project.workspace import Snapshot, UserRepo, Workspace
 from tests.conftest import RepoFactory
 from tests.project.java.conftest import needs_junit
@@ -200,3 +203,15 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_the_kept_build_goes_with_the_driver_even_unclosed(tmp_path: Path) -> None:
+    """A driver nobody closed leaves no copied build behind once it is gone."""
+    (tmp_path / BUILD_DIR / "main").mkdir(parents=True)
+    warm = WarmJUnit(JavaTools("javac", "java", (), None, ()))
+    warm.keep_build(tmp_path)
+    kept = warm._seed
+    assert kept is not None and (kept / "main").is_dir()
+    del warm
+    gc.collect()
+    assert not kept.parent.exists()
