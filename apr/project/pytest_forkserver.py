@@ -12,7 +12,8 @@ never imported a module of the project.
 Protocol: JSON lines. apr writes on stdin; the server answers on stdout (its fd 1 then points
 at stderr, so that whatever imported modules print cannot corrupt the answers):
 
-- first ``{"preload": [module...], "local": [name...], "roots": [dir...], "path0": dir|null}``,
+- first ``{"preload": [module...], "local": [name...], "roots": [dir...], "path0": dir|null,
+  "rewritten": dir|null}`` (``rewritten``: where test modules' rewritten code is kept),
   answered ``{"ok": true, "pid", "modules", "seconds"}``, or ``{"ok": false, "why"}`` when the
   server cannot serve this project safely (then it exits);
 - then per run ``{"args", "cwd", "env", "output", "timeout"}``, answered ``{"returncode",
@@ -41,6 +42,9 @@ from typing import Any
 
 _NEVER = ("this", "antigravity", "__main__", "__future__")  # imports with side effects
 _PLUGIN = "apr_pytest_plugin"
+_SWAP = "apr_pytest_swap"  # the project zygote's side (apr/project/pytest_swap.py)
+_ZYGOTE_FAILURES = 2  # then runs stay plain
+_ZYGOTE_SECONDS = 120  # loading the project's modules
 _SIGKILL = 9
 _PR_SET_PDEATHSIG = 1
 
@@ -84,8 +88,9 @@ def main() -> None:
         server.ready()
         request = reader.next()
         if request is None:
+            server.end()
             return
-        _send(answers, server.serve(request))
+        _send(answers, server.handle(request))
 
 
 def _send(fd: int, message: dict) -> None:
@@ -114,6 +119,10 @@ def _prepare(hello: dict) -> dict:
     why = _unsafe(roots)
     if why:
         return {"ok": False, "why": why}
+    if hello.get("rewritten"):
+        _keep_rewritten(hello["rewritten"])
+    if hello.get("zygote"):
+        _try_import(_SWAP)
     _quiet_rewrite_warnings(frozenset(sys.modules))
     _index_modules()
     gc.collect()
@@ -242,6 +251,66 @@ def _quiet_rewrite_warnings(preloaded: frozenset) -> None:
     AssertionRewritingHook._warn_already_imported = warn  # type: ignore[method-assign]
 
 
+def _keep_rewritten(folder: str) -> None:
+    """Keep the code pytest makes of a test module (its asserts rewritten) in ``folder``,
+    keyed by the module's bytes and path, pytest's version and the one setting the rewrite
+    reads: every run would otherwise rewrite each test module it collects again (the runs
+    write no bytecode), about a third of a whole-suite run. The same key gives the same
+    code, so a run that finds it does what rewriting would have done.
+
+    Only where pytest's ``_rewrite_test(fn, config)`` is the one known: it returns the
+    source's hash (pytest 8.4+) or its stat, then the code; otherwise nothing changes."""
+    try:
+        import hashlib
+        import inspect
+        import marshal
+        import types
+
+        import _pytest.assertion.rewrite as rewrite
+        import pytest
+
+        original = rewrite._rewrite_test
+        signature = inspect.signature(original)
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return
+    returns = str(signature.return_annotation)
+    if list(signature.parameters) != ["fn", "config"] or "CodeType" not in returns:
+        return
+    hashed = "bytes" in returns
+    if not hashed and "stat_result" not in returns:
+        return
+    tag = f"{pytest.__version__}\0{sys.version}\0".encode()
+
+    def cached(fn: Any, config: Any) -> Any:
+        try:
+            source = fn.read_bytes()
+            setting = str(config.getini("enable_assertion_pass_hook")).encode()
+            key = hashlib.sha256(b"\0".join([tag, setting, str(fn).encode(), source]))
+            kept = os.path.join(folder, key.hexdigest())
+        except Exception:  # noqa: BLE001 -- pytest's own way reports it
+            return original(fn, config)
+        try:
+            with open(kept, "rb") as file:
+                code = marshal.load(file)
+            if isinstance(code, types.CodeType):
+                from importlib.util import source_hash
+
+                return (source_hash(source) if hashed else os.stat(fn)), code
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        made = original(fn, config)
+        try:
+            partial = f"{kept}.{os.getpid()}"
+            with open(partial, "wb") as file:
+                marshal.dump(made[1], file)
+            os.replace(partial, kept)  # whole or absent, for the other workers' runs
+        except (OSError, ValueError):
+            pass
+        return made
+
+    rewrite._rewrite_test = cached
+
+
 def _try_import(name: str) -> None:
     """Import ``name`` (``module`` or ``module:attribute``, an attribute a package may load
     lazily), if it can be."""
@@ -265,7 +334,7 @@ def _unsafe(roots: Any) -> str:
                                                                        sys.base_prefix))
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        real = os.path.realpath(file) if file else ""
+        real = _real(file)
         if (real.startswith(prefixes) and not real.startswith(installed)
                 and "site-packages" not in real):
             return f"importing the project's dependencies imported its own module {name}"
@@ -279,17 +348,50 @@ class _Server:
     not wait for the teardown of its memory."""
 
     def __init__(self, hello: dict, requests: int, answers: int) -> None:
+        self.hello = hello
         self.path0 = hello.get("path0")
+        self.roots = list(hello.get("roots", ()))
         self.requests = requests
         self.answers = answers
         self.pid = os.getpid()
         self.spare: Any = None  # (pid, request pipe, status pipe) of the next run's child
+        self.base = frozenset(sys.modules)
+        self.learned: dict = {}  # the project's modules runs imported: name -> file, in order
+        self.zygote: Any = None  # _Zygote, when the project's modules are loaded in one
+        self.zygote_size = 0  # how many modules the zygote was asked to load
+        self.zygote_failures = 0 if hello.get("zygote") else _ZYGOTE_FAILURES
+        self.swapping: Any = None  # in a zygote: (loaded, ran) for apr_pytest_swap.swap
 
     def ready(self) -> None:
         """Fork the next run's child, if none waits; collect finished ones."""
         _reap()
         if self.spare is None:
             self.spare = self._fork()
+
+    def handle(self, request: dict) -> dict:
+        """Run ``request`` in the project zygote when it can, else in a plain child (learning
+        which modules of the project it imports)."""
+        why = ""
+        self._grow_zygote(request)
+        learn = self.zygote_failures < _ZYGOTE_FAILURES
+        report = request["output"] + ".modules" if learn else None
+        request = dict(request, report=report)
+        if self.zygote is not None:
+            answer = self.zygote.ask(request, self.requests)
+            if answer is None:
+                self._drop_zygote("the project zygote ended")
+            elif not answer.get("unsafe"):
+                answer["path"] = "zygote"
+                self._learn(report)
+                return answer
+            else:
+                why = answer["unsafe"]
+        answer = self.serve(request)
+        answer["path"] = "plain"
+        if why:
+            answer["unsafe"] = why
+        self._learn(report)
+        return answer
 
     def serve(self, request: dict) -> dict:
         started = time.monotonic()
@@ -302,26 +404,54 @@ class _Server:
         finally:
             os.close(status)
             _kill_group(pid)  # what the run left behind
+        if isinstance(code, str):  # a zygote's child that may not swap: not run at all
+            return {"unsafe": code}
         return {"returncode": None if timed_out else code, "timed_out": timed_out,
                 "seconds": round(time.monotonic() - started, 4)}
 
-    def _fork(self) -> tuple:
-        order_r, order_w = os.pipe()
-        status_r, status_w = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            os.close(order_w)
-            os.close(status_r)
-            self._child(order_r, status_w)
-        os.close(order_r)
-        os.close(status_w)
+    def end(self) -> None:
+        if self.zygote is not None:
+            self.zygote.close()
+
+    def _learn(self, report: Any) -> None:
+        """Note the modules a run imported that the zygote does not hold (a zygote's run
+        reports only those it imported itself)."""
+        if report is None:
+            return
         try:
-            os.setpgid(pid, pid)
-        except OSError:  # the child did it first, or is gone already
+            with open(report) as file:
+                for name, path in json.load(file):
+                    self.learned.setdefault(name, path)
+            os.unlink(report)
+        except (OSError, ValueError, TypeError):
             pass
-        return pid, order_w, status_r
+
+    def _grow_zygote(self, request: dict) -> None:
+        """Start a zygote once runs have shown which modules to load, and a new one when
+        they have shown many more (a whole-suite run after the target tests'). It loads
+        them while apr waits for ``request``'s answer: the workspace holds still then, so the
+        files it reads are the ones the modules were made from."""
+        size = len(self.learned)
+        if not size or self.zygote_failures >= _ZYGOTE_FAILURES:
+            return
+        if self.zygote is not None:
+            if size < self.zygote_size + max(10, size // 4):
+                return
+            self.zygote.close()
+        self.zygote = _Zygote.start(self, request, list(self.learned.items()))
+        self.zygote_size = size
+        why = self.zygote.wait_ready(self.requests)
+        if why:
+            self._drop_zygote(f"no project zygote: {why}")
+
+    def _drop_zygote(self, why: str) -> None:
+        print(f"apr: {why}; runs import the project's modules afresh", file=sys.stderr)
+        self.zygote.close()
+        self.zygote = None
+        self.zygote_failures += 1
+
+    def _fork(self) -> tuple:
+        return _fork_with_pipes(self._child)
 
     def _child(self, order: int, status: int) -> None:
         code = 1
@@ -341,7 +471,16 @@ class _Server:
             os.dup2(out, 1)
             os.dup2(out, 2)
             os.close(out)
-            _run_pytest(request, self.path0)
+            if self.swapping is not None:
+                why = sys.modules[_SWAP].swap(*self.swapping)
+                if why:
+                    os.write(status, b"U" + why.encode("utf-8", "replace")[:400] + b"\n")
+                    os._exit(0)
+            try:
+                _run_pytest(request, self.path0)
+            finally:
+                if request.get("report"):
+                    _report_modules(request["report"], self.base, self.roots)
             code = 0
         except SystemExit as exc:
             code = _exit_status(exc)
@@ -377,7 +516,9 @@ class _Server:
                     _kill_group(pid)
                     os.waitpid(pid, 0)
                     raise SystemExit(0)
-                reported = os.read(status, 64) if status in ready else b""
+                reported = os.read(status, 1024) if status in ready else b""
+                if reported.startswith(b"U"):
+                    return reported[1:].decode("utf-8", "replace").strip(), False
                 if reported:
                     return int(reported), False
                 if status in ready or pidfd in ready:  # it died without a word
@@ -391,9 +532,135 @@ class _Server:
                 os.close(pidfd)
 
 
+class _Zygote:
+    """The server's side of its project zygote: a child of the server that loaded the
+    project's modules (``apr_pytest_swap.preload``) and serves runs as the server does, each
+    child swapping in the candidate's changed functions first, or answering ``unsafe``."""
+
+    def __init__(self, pid: int, order: int, answers: int) -> None:
+        self.pid = pid
+        self.order = order
+        self.answers = answers
+        self.lines = _Lines(answers)
+
+    @classmethod
+    def start(cls, server: _Server, request: dict, modules: list) -> _Zygote:
+        return cls(*_fork_with_pipes(
+            lambda order, answers: _zygote_main(server, request, modules, order, answers)))
+
+    def wait_ready(self, requests: int) -> str:
+        """Wait until it has loaded the modules: "" when it may serve, else why not. End of
+        apr's input meanwhile ends the server."""
+        if select.select([self.answers, requests], [], [], _ZYGOTE_SECONDS)[0] == [requests]:
+            self.close()
+            raise SystemExit(0)
+        message = self.lines.next() if select.select([self.answers], [], [], 0)[0] else None
+        if message is None:
+            return f"it did not load the project's modules within {_ZYGOTE_SECONDS} s"
+        return "" if message.get("ready") else str(message.get("why") or "it ended")
+
+    def ask(self, request: dict, requests: int) -> Any:
+        """Its answer to ``request``; None when it died or hung. End of apr's input meanwhile
+        ends the server."""
+        try:
+            _send(self.order, request)
+        except OSError:
+            return None
+        timeout = request.get("timeout")
+        deadline = None if timeout is None else time.monotonic() + float(timeout) + 30
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return None
+            ready = select.select([self.answers, requests], [], [], left)[0]
+            if requests in ready:
+                self.close()
+                raise SystemExit(0)
+            if self.answers in ready:
+                return self.lines.next()
+
+    def close(self) -> None:
+        for fd in (self.order, self.answers):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _kill_group(self.pid)
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _fork_with_pipes(child: Any) -> tuple:
+    """Fork a child in a process group of its own that runs ``child(order, answers)`` (the
+    read end of a pipe from us, the write end of one to us) and never returns; ours are
+    ``(pid, order's write end, answers' read end)``."""
+    order_r, order_w = os.pipe()
+    answer_r, answer_w = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(order_w)
+        os.close(answer_r)
+        child(order_r, answer_w)
+    os.close(order_r)
+    os.close(answer_w)
+    try:
+        os.setpgid(pid, pid)
+    except OSError:  # the child did it first, or is gone already
+        pass
+    return pid, order_w, answer_r
+
+
+def _zygote_main(server: _Server, request: dict, modules: list, order: int,
+                 answers: int) -> None:
+    """The zygote: load ``modules`` as ``request``'s run would find them, say whether it may
+    serve, then serve until the server closes ``order``."""
+    try:
+        spare = server.spare[1:] if server.spare else ()  # the server's, not ours
+        for fd in (server.requests, server.answers, *spare):
+            os.close(fd)
+        os.setpgid(0, 0)
+        _die_with_parent()
+        if os.getppid() != server.pid:
+            os._exit(1)
+        _become(request, server.path0)
+        loaded, ran, why = sys.modules[_SWAP].preload(modules, server.roots)
+        if not why and threading.active_count() > 1:
+            why = "loading the project's modules started threads"
+        if why:
+            _send(answers, {"ready": False, "why": why})
+            os._exit(0)
+        gc.collect()
+        if hasattr(gc, "freeze"):
+            gc.freeze()
+        zygote = _Server(dict(server.hello, zygote=False), order, answers)
+        zygote.swapping = (loaded, ran)
+        _send(answers, {"ready": True, "modules": len(loaded)})
+        reader = _Lines(order)
+        while True:
+            zygote.ready()
+            message = reader.next()
+            if message is None:
+                os._exit(0)
+            _send(answers, zygote.serve(message))
+    except BaseException:  # noqa: BLE001 -- the server sees it end, and goes plain
+        traceback.print_exc()
+        os._exit(1)
+
+
 def _run_pytest(request: dict, path0: Any) -> None:
     """In the child: become the cold run (folder, environment, sys.path), then run pytest's
     ``__main__`` as ``python -m pytest`` does (it raises SystemExit)."""
+    _become(request, path0)
+    sys.argv = ["pytest", *request["args"]]
+    runpy.run_module("pytest", run_name="__main__", alter_sys=True)
+
+
+def _become(request: dict, path0: Any) -> None:
+    """Take the cold run's folder, environment and ``sys.path[0]``; write no bytecode."""
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
@@ -401,8 +668,38 @@ def _run_pytest(request: dict, path0: Any) -> None:
         sys.path[0] = path0 or os.getcwd()
     sys.dont_write_bytecode = True  # what PYTHONDONTWRITEBYTECODE did for the cold run
     importlib.invalidate_caches()  # the workspace changed since the server looked at it
-    sys.argv = ["pytest", *request["args"]]
-    runpy.run_module("pytest", run_name="__main__", alter_sys=True)
+
+
+def _report_modules(report: str, base: frozenset, roots: list) -> None:
+    """Write which modules of the project this run imported (``[name, file]``, in order),
+    for the zygote: those under ``roots``, plain Python files, not test modules (pytest
+    rewrote those, and a zygote must not load them without it)."""
+    prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
+    found = []
+    for name, module in list(sys.modules.items()):
+        if name in base or name == "__main__":
+            continue
+        file = getattr(module, "__file__", None)
+        real = _real(file)
+        if not real:
+            continue
+        loader = type(getattr(module, "__loader__", None)).__name__
+        if (real.startswith(prefixes) and "site-packages" not in real and real.endswith(".py")
+                and loader != "AssertionRewritingHook"):
+            found.append([name, file])
+    try:
+        with open(report, "w") as out:
+            json.dump(found, out)
+    except OSError:
+        pass
+
+
+def _real(file: Any) -> str:
+    """The real path of a module's ``__file__``; "" for none, or for a name that is not a
+    path (torch's ``torch.ops`` says ``_ops.py``: not a file of the working folder)."""
+    if not isinstance(file, str) or not os.path.isabs(file):
+        return ""
+    return os.path.realpath(file)
 
 
 def _exit_status(exc: SystemExit) -> int:

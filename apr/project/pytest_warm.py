@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,13 +185,16 @@ def _names(listed: str) -> list[str]:
 class _Server:
     """One fork server, serving one workspace's project folder."""
 
-    def __init__(self, popen: subprocess.Popen[bytes], log: Path) -> None:
+    def __init__(self, popen: subprocess.Popen[bytes], log: Path,
+                 paths: Counter[str] | None = None) -> None:
         self.popen = popen
         self.log = log
         self.buffer = b""
+        self.paths: Counter[str] = Counter() if paths is None else paths
 
     @classmethod
-    def start(cls, script: Path, job: WarmRun, hello: dict[str, Any], log: Path) -> _Server:
+    def start(cls, script: Path, job: WarmRun, hello: dict[str, Any], log: Path,
+              paths: Counter[str] | None = None) -> _Server:
         """A server for ``job``'s project folder, loaded and checked.
 
         Raises:
@@ -203,7 +207,7 @@ class _Server:
                                          cwd=job.project_dir, env=env, stderr=err)
             except (FileNotFoundError, PermissionError) as exc:
                 raise WorkerLost(f"cannot start {job.launch.python}: {exc}") from None
-        server = cls(popen, log)
+        server = cls(popen, log, paths)
         try:
             answer = server.ask(hello, START_SECONDS)
         except WorkerLost:
@@ -227,6 +231,8 @@ class _Server:
                    "output": str(job.output), "timeout": job.timeout}
         grace = None if job.timeout is None else job.timeout + ANSWER_GRACE
         answer = self.ask(request, grace)
+        self.paths[answer.get("path", "plain")] += 1
+        self.paths["unsafe"] += "unsafe" in answer
         output = job.output.read_bytes() if job.output.exists() else b""
         return proc.ProcResult(
             argv=(job.launch.python, "-m", "pytest", *args),
@@ -288,9 +294,11 @@ class WarmPool:
             server (an editable install) is the project's own.
     """
 
-    def __init__(self, script: Path, user_roots: Sequence[Path] = ()) -> None:
+    def __init__(self, script: Path, user_roots: Sequence[Path] = (), zygote: bool = True) -> None:
         self.script = script
         self.user_roots = [str(p) for p in user_roots]
+        self.zygote = zygote
+        self.paths: Counter[str] = Counter()  # runs by where they ran: "plain", "zygote"
         self._servers: dict[Path, _Server] = {}
         self._cold: dict[Path, str] = {}
         self._losses: dict[Path, int] = {}
@@ -361,7 +369,7 @@ class WarmPool:
             return server
         try:
             server = _Server.start(self.script, job, self._hello(job),
-                                   self.script.parent / f"server-{count}.log")
+                                   self.script.parent / f"server-{count}.log", self.paths)
         except WorkerLost as exc:
             self.refuse(job.project_dir, str(exc))
             return None
@@ -377,7 +385,10 @@ class WarmPool:
             self._scanned = scan(job.project_dir)
         preload, local = self._scanned
         roots = [str(job.project_dir), str(job.repo_root), *self.user_roots]
-        return {"preload": preload, "local": local, "roots": roots, "path0": job.launch.path0}
+        rewritten = self.script.parent / "rewritten"  # shared by this driver's servers
+        rewritten.mkdir(exist_ok=True)
+        return {"preload": preload, "local": local, "roots": roots, "path0": job.launch.path0,
+                "rewritten": str(rewritten), "zygote": self.zygote}
 
     def _lost(self, project_dir: Path, server: _Server, why: str) -> None:
         with self._lock:

@@ -257,7 +257,12 @@ def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]]
     stages = {k: sum(r.test_stages.get(f"{k}_seconds", 0.0) for r in results)
               for k in ("targets", "selected", "full")}
     other = sum(r.seconds for r in results) - sum(stages.values())
-    print(f"  {'warm' if warm else 'cold'}, {workers} worker(s): test runs "
+    paths = ""
+    if driver.warm is not None:
+        paths = ("; runs in the project zygote " + str(driver.warm.paths["zygote"]) + ", plain "
+                 + str(driver.warm.paths["plain"]) + f" ({driver.warm.paths['unsafe']} could not"
+                 " swap)")
+    print(f"  {'warm' if warm else 'cold'}, {workers} worker(s){paths}: test runs "
           + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())
           + f"; the rest (applying, restoring, judging, a warm server's start-up) {other:.1f}s"
           " (summed over workers)")

@@ -309,6 +309,23 @@ def test_unsafe_preloads_run_cold(project: Path, capsys: pytest.CaptureFixture[s
     assert why in capsys.readouterr().err
 
 
+def test_a_module_whose_file_is_not_a_path_is_not_the_projects(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """torch's ``torch.ops`` says its file is ``_ops.py``: not a file of the working folder."""
+    (project.parent / "site/oddfile.py").write_text(
+        "import sys, types\n\nops = types.ModuleType('oddfile.ops')\nops.__file__ = '_ops.py'\n"
+        "sys.modules['oddfile.ops'] = ops\n")
+    (project / "tests/test_odd.py").write_text("import oddfile\n\ndef test_ok():\n    pass\n")
+    driver = make_driver("pytest", project, "python", None, warm=True)
+    try:
+        run = driver.run(project, project, [T + "test_pass"], timeout=60)
+        assert run.outcomes == {T + "test_pass": TestStatus.PASSED}
+        assert driver.warm.pids()  # type: ignore[attr-defined]
+    finally:
+        driver.close()
+    assert "tests run cold" not in capsys.readouterr().err
+
+
 def test_a_conftest_that_cannot_be_imported_twice_goes_cold(
         drivers: tuple[PytestDriver, PytestDriver], project: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -320,6 +337,56 @@ def test_a_conftest_that_cannot_be_imported_twice_goes_cold(
         warm, cold = both(drivers, project, [T + "test_pass"], timeout=60)
         assert_same(warm, cold)
     assert capsys.readouterr().err.count("a cold run gives some") == 1
+
+
+# (old, new, whether the run goes through the project zygote): edits of pkg/m.py
+ZYGOTE_EDITS = [
+    ("return 1\n", "return 2\n", True),  # a function body
+    ("    return thirdparty.double(x) - x + 1", "    return thirdparty.double(x) - x + 2", True),
+    ("    CALLS.append(x)\n", "    CALLS.append(x)\n    x = x + 0\n", True),  # lines move
+    ("STATE = []", "STATE = [1]", False),  # module level: it ran already
+    ("def remember(x):", "def remember(x, y=0):", False),  # a signature
+    ("def value():", "def value(:", False),  # does not compile
+]
+
+
+def test_the_project_zygote_swaps_function_bodies_and_nothing_else(
+        drivers: tuple[PytestDriver, PytestDriver], project: Path) -> None:
+    """Runs forked from the zygote (the project's modules loaded, the package's __init__
+    importing the edited module too) give the cold outcomes; edits it cannot swap run plain."""
+    (project / "pkg/__init__.py").write_text("from pkg import m\n")
+    pool = drivers[0].warm
+    assert pool is not None
+    tests = [T + n for n in ("test_pass", "test_fail", "test_fresh_state", "test_value")]
+    for _ in range(100):  # the zygote loads while runs go plain
+        assert_same(*both(drivers, project, tests, timeout=60))
+        if pool.paths["zygote"]:
+            break
+        time.sleep(0.1)
+    assert pool.paths["zygote"], "no run went through the project zygote"
+    module = project / "pkg/m.py"
+    original = module.read_text()
+    for old, new, swapped in ZYGOTE_EDITS:
+        module.write_text(original.replace(old, new))
+        before = dict(pool.paths)
+        assert_same(*both(drivers, project, tests, timeout=60))
+        assert (pool.paths["zygote"] > before["zygote"]) is swapped, (old, new)
+        assert (pool.paths["unsafe"] > before["unsafe"]) is not swapped, (old, new)
+        module.write_text(original)
+    assert_same(*both(drivers, project, tests, timeout=60))
+
+
+def test_a_project_whose_modules_start_threads_gets_no_zygote(
+        drivers: tuple[PytestDriver, PytestDriver], project: Path) -> None:
+    (project / "pkg/__init__.py").write_text(
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True)"
+        ".start()\n")
+    pool = drivers[0].warm
+    assert pool is not None
+    for _ in range(12):
+        assert_same(*both(drivers, project, [T + "test_pass"], timeout=60))
+        time.sleep(0.1)
+    assert pool.paths["plain"] == 12 and not pool.paths["zygote"]
 
 
 def _descendants(pid: int) -> list[int]:

@@ -1,0 +1,269 @@
+"""The warm pytest worker's project zygote: the project's modules loaded once, a candidate's
+changed functions swapped in per run. Runs in the project's interpreter (Python 3.8+, the
+standard library only), next to ``apr_pytest_forkserver``.
+
+A run forked from the plain fork server imports every module of the project again: on real
+projects that is most of a run (black: its parser and formatter; a package whose
+``__init__`` imports everything). The zygote is a child of the server that imports them once
+(the modules earlier runs imported, in their order; :func:`preload`). A run forked from the
+zygote first calls :func:`swap`: for every loaded module whose file now differs from what was
+loaded, it compiles the old and the new source and compares them. When the only differences
+are inside function bodies, it points each such function at its new code
+(``function.__code__``), which is what a fresh import would have made of it, since the
+module-level code that built the module is the same. Anything else is answered "unsafe" and
+the run goes to the plain server, where the project's modules are imported fresh:
+
+- a change outside function bodies (module level, a class body, a default value, a decorator
+  line): that code already ran, differently;
+- a changed function that ran while the modules were loaded (a decorator, a factory, a
+  module-level call): what it made is already made (one that only moved, an edit above it
+  shifting its lines, is swapped: what it made is the same, but for the line numbers of
+  functions it made then, which tracebacks through them show);
+- a function whose arguments, flags or free variables changed (callers and closures were
+  built for the old ones), or whose function object cannot be found (a lambda in a dict);
+- a source that does not compile (the plain run reports it as a cold run would).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import marshal
+import os
+import sys
+import time
+import types
+from typing import Any
+
+_NEWLOCALS = 0x0002  # inspect.CO_NEWLOCALS: a function's code, not a module's or class body's
+_VARARGS = 0x0004
+_VARKEYWORDS = 0x0008
+_RECENT_NS = 2_000_000_000  # a file written this close to its loading is always reread
+_CODE = "\0apr: code\0"
+
+
+class Loaded:
+    """A module the zygote loaded: its name, file, the bytes it was made from, and the file's
+    stat then."""
+
+    def __init__(self, name: str, file: str, source: bytes, stat: tuple, recent: bool) -> None:
+        self.name = name
+        self.file = file
+        self.source = source
+        self.stat = stat
+        self.recent = recent
+
+
+def preload(modules: list, roots: list) -> tuple:
+    """Import ``modules`` (``[name, file]`` pairs, in order), noting which of the project's
+    functions ran meanwhile. Returns ``(loaded, ran, why)``: ``why`` is "" when the zygote may
+    serve, else why not (then nothing else counts)."""
+    ran: dict = {}
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            ran[id(frame.f_code)] = frame.f_code
+
+    import importlib
+
+    sys.setprofile(profile)
+    try:
+        for name, _ in modules:
+            try:
+                importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                missing = exc.name or ""
+                if name != missing and not name.startswith(missing + "."):
+                    return [], set(), f"importing {name} failed: {exc}"  # it ran, then failed
+            except BaseException as exc:  # noqa: BLE001 -- any failure: no zygote
+                return [], set(), f"importing {name} failed: {type(exc).__name__}: {exc}"
+    finally:
+        sys.setprofile(None)
+    loaded, why = _loaded(modules, roots)
+    if why:
+        return [], set(), why
+    files = {item.file for item in loaded}
+    keys = {_key(code) for code in ran.values() if code.co_filename in files}
+    return loaded, keys, ""
+
+
+def _loaded(modules: list, roots: list) -> tuple:
+    """What was loaded, checked: each module from the file runs loaded it from, and no other
+    module of the project loaded."""
+    wanted = {name: os.path.realpath(file) for name, file in modules}
+    prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
+    loaded = []
+    now = time.time_ns()
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        real = os.path.realpath(file) if isinstance(file, str) and os.path.isabs(file) else ""
+        own = real.startswith(prefixes) and "site-packages" not in real
+        if name not in wanted and not own:
+            continue
+        if wanted.get(name) != real:  # another module of that name, or one runs don't load
+            return [], f"{name} loaded from {real or 'nowhere'}, not as in the runs"
+        try:
+            with open(file, "rb") as handle:  # type: ignore[arg-type]
+                source = handle.read()
+            stat = os.stat(file)  # type: ignore[arg-type]
+        except OSError as exc:
+            return [], f"cannot read {file}: {exc}"
+        loaded.append(Loaded(name, file, source, _stat(stat),  # type: ignore[arg-type]
+                             now - stat.st_mtime_ns < _RECENT_NS))
+    return loaded, ""
+
+
+def swap(loaded: list, ran: set) -> str:
+    """Bring the loaded modules up to date with their files by swapping function code;
+    "" when done, else why that would not be the same as importing them afresh."""
+    for item in loaded:
+        try:
+            stat = os.stat(item.file)
+        except OSError:
+            return f"{item.file} is gone"
+        if _stat(stat) == item.stat and not item.recent:
+            continue
+        with open(item.file, "rb") as handle:
+            source = handle.read()
+        if source != item.source:
+            why = _swap_module(item, source, ran)
+            if why:
+                return f"{item.name}: {why}"
+    return ""
+
+
+def _stat(stat: os.stat_result) -> tuple:
+    return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
+
+
+def _key(code: types.CodeType) -> tuple:
+    return code.co_filename, code.co_firstlineno, code.co_name
+
+
+def _swap_module(item: Loaded, source: bytes, ran: set) -> str:
+    module = sys.modules.get(item.name)
+    if module is None or getattr(module, "__file__", None) != item.file:
+        return "no longer loaded"
+    try:
+        old = compile(item.source, item.file, "exec", dont_inherit=True)
+        new = compile(source, item.file, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return "does not compile"
+    pairs: list = []
+    why = _compare(old, new, pairs)
+    if why:
+        return why
+    functions = _functions(module)
+    for before, after in pairs:
+        if _key(before) in ran and _bare(before) != _bare(after):
+            return f"{before.co_name} ran while the modules were loaded"
+        live = [f for f in functions
+                if f.__code__.co_filename == before.co_filename and f.__code__ == before]
+        if not live:
+            return f"no function object of {before.co_name}"
+        for function in live:
+            function.__code__ = after
+    return ""
+
+
+def _compare(old: types.CodeType, new: types.CodeType, pairs: list) -> str:
+    """Collect in ``pairs`` the (old, new) code of the functions that differ, where ``old``
+    and ``new`` (a module's or a class body's code) differ in nothing else."""
+    if _shape(old) != _shape(new):
+        return f"a change outside function bodies ({old.co_name})"
+    for before, after in zip(old.co_consts, new.co_consts):  # noqa: B905 -- Python 3.8
+        if not isinstance(before, types.CodeType):
+            continue
+        if not before.co_flags & _NEWLOCALS:  # a class body, run already: compare inside
+            why = _compare(before, after, pairs)
+            if why:
+                return why
+        elif before != after:
+            why = _same_signature(before, after)
+            if why:
+                return why
+            pairs.append((before, after))
+    return ""
+
+
+def _shape(code: types.CodeType) -> bytes:
+    """``code`` without line numbers and with its nested code objects blanked: what must be
+    equal for the module or class it built to be the same."""
+    consts = tuple(_CODE + ("f" if c.co_flags & _NEWLOCALS else "c")
+                   if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return marshal.dumps(_lineless(code, consts))
+
+
+def _bare(code: types.CodeType) -> bytes:
+    """``code`` and the code nested in it without line numbers: equal for two functions that
+    do the same (an edit above one only moved it), which may be swapped even if it ran while
+    the modules were loaded (what it made then is what it would make now)."""
+    consts = tuple(_bare(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return marshal.dumps(_lineless(code, consts))
+
+
+def _lineless(code: types.CodeType, consts: tuple) -> types.CodeType:
+    lines: dict[str, Any] = {"co_linetable" if hasattr(code, "co_linetable") else "co_lnotab": b""}
+    return code.replace(co_consts=consts, co_firstlineno=1, **lines)
+
+
+def _same_signature(old: types.CodeType, new: types.CodeType) -> str:
+    def signature(code: types.CodeType) -> tuple:
+        count = (code.co_argcount + code.co_kwonlyargcount
+                 + bool(code.co_flags & _VARARGS) + bool(code.co_flags & _VARKEYWORDS))
+        return (code.co_name, getattr(code, "co_qualname", ""), code.co_argcount,
+                code.co_posonlyargcount, code.co_kwonlyargcount, code.co_flags,
+                code.co_freevars, code.co_varnames[:count])
+
+    if signature(old) != signature(new):
+        return f"the signature, flags or free variables of {old.co_name} changed"
+    return ""
+
+
+def _functions(module: types.ModuleType) -> list:
+    """The function objects reachable from ``module``'s namespace: its functions, its own
+    classes' methods (static, class, properties), what decorators wrapped (``__wrapped__``,
+    closures, ``functools.partial``)."""
+    found = []
+    seen: set = set()
+    todo = list(vars(module).values())
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, types.FunctionType):
+            found.append(obj)
+            todo += [_cell(cell) for cell in obj.__closure__ or ()]
+        elif isinstance(obj, (staticmethod, classmethod, types.MethodType)):
+            todo.append(obj.__func__)
+            continue
+        elif isinstance(obj, property):
+            todo += [obj.fget, obj.fset, obj.fdel]
+            continue
+        elif isinstance(obj, functools.partial):
+            todo.append(obj.func)
+            continue
+        elif isinstance(obj, type):
+            if obj.__module__ == module.__name__:
+                todo += list(vars(obj).values())
+            continue
+        elif not callable(obj):
+            continue
+        todo.append(_static(obj, "__wrapped__"))
+    return found
+
+
+def _cell(cell: Any) -> Any:
+    try:
+        return cell.cell_contents
+    except ValueError:  # an empty cell
+        return None
+
+
+def _static(obj: Any, name: str) -> Any:
+    """``obj.name`` without running any code of ``obj``'s (a lazy proxy's ``__getattr__``)."""
+    try:
+        return inspect.getattr_static(obj, name, None)
+    except Exception:  # noqa: BLE001 -- whatever it is, it is not a function to swap
+        return None
