@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from apr.project.java_warm import WarmAnswer, WarmJUnit
 
 BUILD_DIR = ".apr-build"
+_SETTLED_NS = 2_000_000_000  # a file older than this keeps its hash while its stat holds
 _SKIP_DIRS = frozenset({".git", BUILD_DIR, "target", "build", "out", "bin", ".gradle", ".idea",
                         "node_modules", ".venv"})
 _PACKAGE = re.compile(rb"^\s*package\s+([\w.]+)\s*;", re.M)
@@ -203,6 +204,7 @@ class IncrementalCompiler:
     def __init__(self, tools: JavaTools, layout: JavaLayout) -> None:
         self.tools = tools
         self.layout = layout
+        self._hashes = _Hashes()
 
     def build(self, project_dir: Path, deadline: float | None = None) -> Build:
         started = time.monotonic()
@@ -247,7 +249,8 @@ class IncrementalCompiler:
         """The code and test files, by group, and the hash of each file's content."""
         files = {"main": self.layout.main_files(project_dir),
                  "test": self.layout.test_files(project_dir)}
-        return files, {f: _hash(project_dir / f) for group in files.values() for f in group}
+        return files, {f: self._hashes.of(project_dir / f) for group in files.values()
+                       for f in group}
 
     def _built(self, project_dir: Path, hashes: dict[str, str]) -> tuple[dict[str, str], bool]:
         """The hashes the last build compiled, and whether the next build starts afresh."""
@@ -342,8 +345,25 @@ def _quote_arg(path: str) -> str:
     return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _hash(path: Path) -> str:
-    return hashlib.sha1(path.read_bytes()).hexdigest()
+class _Hashes:
+    """Content hashes of source files, read again only for a file whose stat changed since
+    (a warm run asks for every source's hash, to find the few a candidate changed). A file
+    written less than two seconds before it was hashed is always read again: an edit of the
+    same size within the file system's clock tick keeps its stat."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[tuple[int, ...], str]] = {}
+
+    def of(self, path: Path) -> str:
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+        known = self._known.get(path)
+        if known is not None and known[0] == key:
+            return known[1]
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > _SETTLED_NS:
+            self._known[path] = (key, digest)
+        return digest
 
 
 def _clear(root: Path) -> None:

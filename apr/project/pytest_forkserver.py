@@ -45,6 +45,10 @@ _PLUGIN = "apr_pytest_plugin"
 _SWAP = "apr_pytest_swap"  # the project zygote's side (apr/project/pytest_swap.py)
 _ZYGOTE_FAILURES = 2  # then runs stay plain
 _ZYGOTE_SECONDS = 120  # loading the project's modules
+# A zygote loaded while a candidate changed a module outside its functions cannot swap that
+# module back: after this many refusals in a row it is loaded again (at most _RELOADS times)
+_REFUSALS = 5
+_RELOADS = 3
 _SIGKILL = 9
 _PR_SET_PDEATHSIG = 1
 
@@ -360,6 +364,8 @@ class _Server:
         self.zygote: Any = None  # _Zygote, when the project's modules are loaded in one
         self.zygote_size = 0  # how many modules the zygote was asked to load
         self.zygote_failures = 0 if hello.get("zygote") else _ZYGOTE_FAILURES
+        self.refused = 0  # runs in a row the zygote could not swap
+        self.reloads = 0
         self.swapping: Any = None  # in a zygote: (loaded, ran) for apr_pytest_swap.swap
 
     def ready(self) -> None:
@@ -382,10 +388,12 @@ class _Server:
                 self._drop_zygote("the project zygote ended")
             elif not answer.get("unsafe"):
                 answer["path"] = "zygote"
+                self.refused = 0
                 self._learn(report)
                 return answer
             else:
                 why = answer["unsafe"]
+                self.refused += 1
         answer = self.serve(request)
         answer["path"] = "plain"
         if why:
@@ -435,8 +443,11 @@ class _Server:
         if not size or self.zygote_failures >= _ZYGOTE_FAILURES:
             return
         if self.zygote is not None:
-            if size < self.zygote_size + max(10, size // 4):
+            stale = self.refused >= _REFUSALS and self.reloads < _RELOADS
+            if size < self.zygote_size + max(10, size // 4) and not stale:
                 return
+            self.reloads += stale
+            self.refused = 0
             self.zygote.close()
         self.zygote = _Zygote.start(self, request, list(self.learned.items()))
         self.zygote_size = size

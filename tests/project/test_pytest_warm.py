@@ -376,6 +376,25 @@ def test_the_project_zygote_swaps_function_bodies_and_nothing_else(
     assert_same(*both(drivers, project, tests, timeout=60))
 
 
+def test_a_zygote_loaded_with_a_module_level_edit_is_loaded_again(
+        drivers: tuple[PytestDriver, PytestDriver], project: Path) -> None:
+    """Loaded while a candidate changed a module outside its functions, the zygote cannot
+    swap that module back; after a few refusals it loads the files as they are then."""
+    pool = drivers[0].warm
+    assert pool is not None
+    module = project / "pkg/m.py"
+    original = module.read_text()
+    module.write_text(original.replace("STATE = []", "STATE = [1]"))
+    tests = [T + "test_pass", T + "test_fresh_state"]
+    for _ in range(2):  # the first run teaches which modules to load, the second loads them
+        assert_same(*both(drivers, project, tests, timeout=60))
+    assert pool.paths["zygote"] == 1
+    module.write_text(original)
+    for _ in range(7):
+        assert_same(*both(drivers, project, tests, timeout=60))
+    assert pool.paths["unsafe"] == 5 and pool.paths["zygote"] == 3
+
+
 def test_a_project_whose_modules_start_threads_gets_no_zygote(
         drivers: tuple[PytestDriver, PytestDriver], project: Path) -> None:
     (project / "pkg/__init__.py").write_text(

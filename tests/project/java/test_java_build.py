@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from apr.project.java_fallback import (
     newest_local_plugin,
     unresolved,
 )
-from apr.project.junit import detect_layout, parse_options
+from apr.project.junit import _Hashes, detect_layout, parse_options
 from tests.conftest import RepoFactory
 from tests.project.java.conftest import java_tools, needs_junit
 
@@ -259,3 +260,23 @@ def test_repair_stops_with_one_line_naming_the_junit_way(
     assert main(["repair", str(repo), "--quiet"]) == 3
     error = capsys.readouterr().err.strip()
     assert error.count("\n") == 0 and "--driver junit --test" in error
+
+
+def test_source_hashes_follow_every_edit(tmp_path: Path) -> None:
+    """Hashes are kept while a file's stat holds, and an edit of the same size that puts the
+    old modification time back is still seen (its change time moved)."""
+    source = tmp_path / "A.java"
+    source.write_text("class A { int x = 1; }")
+    old = time.time() - 3600
+    os.utime(source, (old, old))
+    hashes = _Hashes()
+    first = hashes.of(source)
+    assert hashes.of(source) == first
+    source.write_text("class A { int x = 2; }")
+    os.utime(source, (old, old))
+    assert hashes.of(source) != first
+    fresh = tmp_path / "B.java"  # written just now: read again every time
+    fresh.write_text("class B {}")
+    assert hashes.of(fresh) == hashes.of(fresh)
+    fresh.write_text("class C {}")
+    assert hashes.of(fresh) != hashes.of(tmp_path / "A.java")
