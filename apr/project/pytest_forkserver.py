@@ -683,8 +683,8 @@ def _become(request: dict, path0: Any) -> None:
 
 def _report_modules(report: str, base: frozenset, roots: list) -> None:
     """Write which modules of the project this run imported (``[name, file]``, in order),
-    for the zygote: those under ``roots``, plain Python files, not test modules (pytest
-    rewrote those, and a zygote must not load them without it)."""
+    for the zygote: those under ``roots``, plain Python files, not the tests' (pytest
+    rewrote test modules, and a zygote must not load them without it)."""
     prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
     found = []
     for name, module in list(sys.modules.items()):
@@ -696,13 +696,27 @@ def _report_modules(report: str, base: frozenset, roots: list) -> None:
             continue
         loader = type(getattr(module, "__loader__", None)).__name__
         if (real.startswith(prefixes) and "site-packages" not in real and real.endswith(".py")
-                and loader != "AssertionRewritingHook"):
+                and loader != "AssertionRewritingHook" and not _test_side(real, prefixes)):
             found.append([name, file])
     try:
         with open(report, "w") as out:
             json.dump(found, out)
     except OSError:
         pass
+
+
+_TEST_FOLDERS = frozenset({"tests", "test", "testing"})
+
+
+def _test_side(real: str, prefixes: tuple) -> bool:
+    """Whether a file is the tests' (a test folder's, a test module's name), as apr's test
+    files are: such helpers may import ``conftest.py``, which only pytest may load (it
+    rewrites it), so the zygote leaves them to the runs."""
+    root = max((p for p in prefixes if real.startswith(p)), key=len)
+    parts = real[len(root):].split(os.sep)
+    name = parts[-1]
+    return (bool(_TEST_FOLDERS.intersection(parts[:-1])) or name.startswith("test_")
+            or name.endswith("_test.py") or name == "conftest.py")
 
 
 def _real(file: Any) -> str:

@@ -429,3 +429,14 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_the_zygote_leaves_the_tests_own_modules_to_the_runs() -> None:
+    """A test helper may import conftest.py (black's tests/util.py does), which only pytest
+    may load: the zygote loads the project's code, not the tests'."""
+    from apr.project.pytest_forkserver import _test_side
+
+    roots = ("/r/", "/r/sub/")
+    assert _test_side("/r/tests/util.py", roots) and _test_side("/r/sub/testing/x.py", roots)
+    assert _test_side("/r/pkg/test_x.py", roots) and _test_side("/r/pkg/x_test.py", roots)
+    assert not _test_side("/r/src/pkg/m.py", roots) and not _test_side("/r/tests.py", roots)
