@@ -223,7 +223,7 @@ def _same_signature(old: types.CodeType, new: types.CodeType) -> str:
 def _functions(module: types.ModuleType) -> list:
     """The function objects reachable from ``module``'s namespace: its functions, its own
     classes' methods (static, class, properties), what decorators wrapped (``__wrapped__``,
-    closures, ``functools.partial``)."""
+    closures, ``functools.partial``, a callable object's own attributes)."""
     found = []
     seen: set = set()
     todo = list(vars(module).values())
@@ -251,7 +251,18 @@ def _functions(module: types.ModuleType) -> list:
         elif not callable(obj):
             continue
         todo.append(_static(obj, "__wrapped__"))
+        held = _own_dict(obj)  # a command object's callback (click), say
+        if isinstance(held, dict):
+            todo += [value for value in held.values() if isinstance(value, types.FunctionType)]
     return found
+
+
+def _own_dict(obj: Any) -> Any:
+    """``obj``'s instance dictionary, without running code of its class's."""
+    try:
+        return object.__getattribute__(obj, "__dict__")
+    except Exception:  # noqa: BLE001 -- none, or an odd one: nothing to look into
+        return None
 
 
 def _cell(cell: Any) -> Any:

@@ -43,6 +43,23 @@ SOURCE = """
         return x - 1
 
 
+    class Command:
+        def __init__(self, callback):
+            self.callback = callback
+
+        def __call__(self, *args):
+            return self.callback(*args)
+
+
+    def command(f):
+        return Command(f)
+
+
+    @command
+    def hello(name):
+        return "hello " + name
+
+
     def made_at_import():
         return 5
 
@@ -103,7 +120,9 @@ def test_function_bodies_are_swapped_wherever_they_are_referenced(
     edit(file, "return self.SIZE * 2", "return self.SIZE * 4")
     edit(file, "return 1\n", "return 7\n")
     edit(file, 'return "box"', 'return "crate"')
+    edit(file, 'return "hello " + name', 'return "hi " + name')
     assert pytest_swap.swap(items, ran) == ""
+    assert module.hello("you") == "hi you"  # a callback held by an object, as click's
     assert limit(10) and module.limit(10)
     assert module.wrapped(2) == 6  # the decorated function, through its wrapper
     assert module.cached(5) == 3
