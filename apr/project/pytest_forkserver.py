@@ -44,7 +44,9 @@ _NEVER = ("this", "antigravity", "__main__", "__future__")  # imports with side 
 _PLUGIN = "apr_pytest_plugin"
 _SWAP = "apr_pytest_swap"  # the project zygote's side (apr/project/pytest_swap.py)
 _ZYGOTE_FAILURES = 2  # then runs stay plain
-_ZYGOTE_SECONDS = 120  # loading the project's modules
+# Loading the project's modules happens within one run's answer, which apr awaits for the
+# run's timeout and 30 s more (pytest_warm.ANSWER_GRACE): the load must fit in half of that
+_ZYGOTE_SECONDS = 15
 # A zygote loaded while a candidate changed a module outside its functions cannot swap that
 # module back: after this many refusals in a row it is loaded again (at most _RELOADS times)
 _REFUSALS = 5

@@ -44,7 +44,8 @@ from apr import proc
 SERVER = "apr_pytest_forkserver"
 MAX_LOSSES = 3
 START_SECONDS = 120.0  # loading heavy dependencies on a busy machine
-ANSWER_GRACE = 30.0  # beyond a run's own timeout, which the server enforces
+ANSWER_GRACE = 30.0  # beyond a run's own timeout, which the server enforces (a project
+# zygote loading takes at most half of it: pytest_forkserver._ZYGOTE_SECONDS)
 _MAX_FILES = 5000
 _PRUNE = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w \t,]*)"
