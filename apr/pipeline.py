@@ -344,8 +344,10 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
                 result = _repair_in(snapshot, driver, lang, task, record, progress, started,
                                     gens, remote)
             if isinstance(driver, CheckedDriver):
+                zygote = driver.zygote_runs()
                 progress.stage("engine check", f"{driver.compared} test runs warm and cold, "
-                               "the same outcomes")
+                               "the same outcomes" + (f" ({zygote} warm ones in the project "
+                                                      "zygote)" if zygote else ""))
             return result
         finally:
             driver.close()

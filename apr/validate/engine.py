@@ -74,6 +74,12 @@ class CheckedDriver:
                 self.compared += 1
         return cold
 
+    def zygote_runs(self) -> int:
+        """How many of the warm runs went through the pytest worker's project zygote (their
+        candidate's functions swapped into modules already loaded: docs/warm.md)."""
+        paths = getattr(getattr(self.warm, "warm", None), "paths", None)
+        return int(paths.get("zygote", 0)) if isinstance(paths, dict) else 0
+
     def is_test_file(self, file: str) -> bool:
         return self.cold.is_test_file(file)
 

@@ -97,6 +97,7 @@ def test_check_mode_repairs_python_with_equal_outcomes(
     err = capsys.readouterr().err
     compared = int(err.split("apr: engine check: ")[1].split()[0])
     assert compared >= 3
+    assert "warm ones in the project zygote" in err  # swapped candidates were compared too
 
 
 JAVA = {
