@@ -455,7 +455,13 @@ class _Server:
             self.reloads += stale
             self.refused = 0
             self.zygote.close()
-        self.zygote = _Zygote.start(self, request, list(self.learned.items()))
+            self.zygote = None
+        try:
+            self.zygote = _Zygote.start(self, request, list(self.learned.items()))
+        except OSError as exc:  # no fork (a process limit): no zygote, the runs go on plain
+            print(f"apr: no project zygote: {exc}", file=sys.stderr)
+            self.zygote_failures = _ZYGOTE_FAILURES
+            return
         self.zygote_size = size
         why = self.zygote.wait_ready(self.requests)
         if why:
