@@ -345,9 +345,9 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
                                     gens, remote)
             if isinstance(driver, CheckedDriver):
                 zygote = driver.zygote_runs()
+                swapped = f" ({zygote} warm ones in the project zygote)" if zygote else ""
                 progress.stage("engine check", f"{driver.compared} test runs warm and cold, "
-                               "the same outcomes" + (f" ({zygote} warm ones in the project "
-                                                      "zygote)" if zygote else ""))
+                               f"the same outcomes{swapped}")
             return result
         finally:
             driver.close()

@@ -48,9 +48,6 @@ _NEVER = ("this", "antigravity", "__main__", "__future__")  # imports with side 
 _PLUGIN = "apr_pytest_plugin"
 _SWAP = "apr_pytest_swap"  # the project zygote's side (apr/project/pytest_swap.py)
 _ZYGOTE_FAILURES = 2  # then runs stay plain
-# Loading the project's modules happens within one run's answer, which apr awaits for the
-# run's timeout and 30 s more (pytest_warm.ANSWER_GRACE): the load must fit in half of that
-_ZYGOTE_SECONDS = 15
 # A zygote loaded while a candidate changed a module outside its functions cannot swap that
 # module back: after this many refusals in a row it is loaded again (at most _RELOADS times)
 _REFUSALS = 5
@@ -205,7 +202,7 @@ def _session_modules(roots: Any) -> list:
         files = json.loads(data.decode("utf-8") or "{}")
     except ValueError:
         return []
-    prefixes = tuple(os.path.join(os.path.realpath(r), "") for r in [*roots, folder])
+    prefixes = _prefixes([*roots, folder])
     return [name for name, file in files.items()
             if not (file and os.path.realpath(file).startswith(prefixes))]
 
@@ -339,14 +336,9 @@ def _unsafe(roots: Any) -> str:
         names = ", ".join(sorted(t.name for t in threading.enumerate()
                                  if t is not threading.current_thread()))
         return f"importing the project's dependencies started threads ({names})"
-    prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
-    installed = tuple(os.path.join(os.path.realpath(p), "") for p in (sys.prefix,
-                                                                       sys.base_prefix))
+    own = _owner(roots)
     for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        real = _real(file)
-        if (real.startswith(prefixes) and not real.startswith(installed)
-                and "site-packages" not in real):
+        if own(getattr(module, "__file__", None)):
             return f"importing the project's dependencies imported its own module {name}"
     return ""
 
@@ -361,8 +353,13 @@ class _Server:
         self.hello = hello
         self.path0 = hello.get("path0")
         self.roots = list(hello.get("roots", ()))
+        self.own = _owner(self.roots)
         self.requests = requests
         self.answers = answers
+        # apr awaits an answer for the run's timeout and ``grace`` seconds more; loading a
+        # zygote (within a run's answer) takes at most half of that, a zygote's answer a
+        # quarter beyond the timeout it enforces itself
+        self.grace = float(hello.get("grace", 30))
         self.pid = os.getpid()
         self.spare: Any = None  # (pid, request pipe, status pipe) of the next run's child
         self.base = frozenset(sys.modules)
@@ -389,7 +386,7 @@ class _Server:
         report = request["output"] + ".modules" if learn else None
         request = dict(request, report=report)
         if self.zygote is not None:
-            answer = self.zygote.ask(request, self.requests)
+            answer = self.zygote.ask(request, self.requests, self.grace / 4)
             if answer is None:
                 self._drop_zygote("the project zygote ended")
             elif not answer.get("unsafe"):
@@ -463,7 +460,7 @@ class _Server:
             self.zygote_failures = _ZYGOTE_FAILURES
             return
         self.zygote_size = size
-        why = self.zygote.wait_ready(self.requests)
+        why = self.zygote.wait_ready(self.requests, self.grace / 2)
         if why:
             self._drop_zygote(f"no project zygote: {why}")
 
@@ -503,7 +500,7 @@ class _Server:
                 _run_pytest(request, self.path0)
             finally:
                 if request.get("report"):
-                    _report_modules(request["report"], self.base, self.roots)
+                    _report_modules(request["report"], self.base, self.own, self.roots)
             code = 0
         except SystemExit as exc:
             code = _exit_status(exc)
@@ -571,26 +568,28 @@ class _Zygote:
         return cls(*_fork_with_pipes(
             lambda order, answers: _zygote_main(server, request, modules, order, answers)))
 
-    def wait_ready(self, requests: int) -> str:
-        """Wait until it has loaded the modules: "" when it may serve, else why not. End of
-        apr's input meanwhile ends the server."""
-        if select.select([self.answers, requests], [], [], _ZYGOTE_SECONDS)[0] == [requests]:
+    def wait_ready(self, requests: int, limit: float) -> str:
+        """Wait up to ``limit`` seconds for it to load the modules: "" when it may serve,
+        else why not. End of apr's input meanwhile ends the server."""
+        ready = select.select([self.answers, requests], [], [], limit)[0]
+        if ready == [requests]:
             self.close()
             raise SystemExit(0)
-        message = self.lines.next() if select.select([self.answers], [], [], 0)[0] else None
-        if message is None:
-            return f"it did not load the project's modules within {_ZYGOTE_SECONDS} s"
+        if not ready:
+            return f"it did not load the project's modules within {limit:g} s"
+        message = self.lines.next() or {}
         return "" if message.get("ready") else str(message.get("why") or "it ended")
 
-    def ask(self, request: dict, requests: int) -> Any:
-        """Its answer to ``request``; None when it died or hung. End of apr's input meanwhile
-        ends the server."""
+    def ask(self, request: dict, requests: int, grace: float) -> Any:
+        """Its answer to ``request`` (whose timeout it enforces); None when it died, or gave
+        none ``grace`` seconds after that timeout. End of apr's input meanwhile ends the
+        server."""
         try:
             _send(self.order, request)
         except OSError:
             return None
         timeout = request.get("timeout")
-        deadline = None if timeout is None else time.monotonic() + float(timeout) + 30
+        deadline = None if timeout is None else time.monotonic() + float(timeout) + grace
         while True:
             left = None if deadline is None else deadline - time.monotonic()
             if left is not None and left <= 0:
@@ -650,7 +649,7 @@ def _zygote_main(server: _Server, request: dict, modules: list, order: int,
         if os.getppid() != server.pid:
             os._exit(1)
         _become(request, server.path0)
-        loaded, ran, why = sys.modules[_SWAP].preload(modules, server.roots)
+        loaded, ran, why = sys.modules[_SWAP].preload(modules, server.own)
         if not why and threading.active_count() > 1:
             why = "loading the project's modules started threads"
         if why:
@@ -693,22 +692,21 @@ def _become(request: dict, path0: Any) -> None:
     importlib.invalidate_caches()  # the workspace changed since the server looked at it
 
 
-def _report_modules(report: str, base: frozenset, roots: list) -> None:
+def _report_modules(report: str, base: frozenset, own: Any, roots: list) -> None:
     """Write which modules of the project this run imported (``[name, file]``, in order),
-    for the zygote: those under ``roots``, plain Python files, not the tests' (pytest
-    rewrote test modules, and a zygote must not load them without it)."""
-    prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
+    for the zygote: the project's own (``own``: :func:`_owner`'s rule), plain Python files,
+    not the tests' (pytest rewrote test modules, and a zygote must not load them without
+    it)."""
+    prefixes = _prefixes(roots)
     found = []
     for name, module in list(sys.modules.items()):
         if name in base or name == "__main__":
             continue
         file = getattr(module, "__file__", None)
-        real = _real(file)
-        if not real:
-            continue
+        real = own(file)
         loader = type(getattr(module, "__loader__", None)).__name__
-        if (real.startswith(prefixes) and "site-packages" not in real and real.endswith(".py")
-                and loader != "AssertionRewritingHook" and not _test_side(real, prefixes)):
+        if (real.endswith(".py") and loader != "AssertionRewritingHook"
+                and not _test_side(real, prefixes)):
             found.append([name, file])
     try:
         with open(report, "w") as out:
@@ -721,9 +719,10 @@ _TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 
 
 def _test_side(real: str, prefixes: tuple) -> bool:
-    """Whether a file is the tests' (a test folder's, a test module's name), as apr's test
-    files are: such helpers may import ``conftest.py``, which only pytest may load (it
-    rewrites it), so the zygote leaves them to the runs."""
+    """Whether a file of the project (``real``, under one of the roots' ``prefixes``) is the
+    tests' (a test folder's, a test module's name), as apr's test files are: such helpers
+    may import ``conftest.py``, which only pytest may load (it rewrites it), so the zygote
+    leaves them to the runs."""
     root = max((p for p in prefixes if real.startswith(p)), key=len)
     parts = real[len(root):].split(os.sep)
     name = parts[-1]
@@ -731,12 +730,29 @@ def _test_side(real: str, prefixes: tuple) -> bool:
             or name.endswith("_test.py") or name == "conftest.py")
 
 
-def _real(file: Any) -> str:
-    """The real path of a module's ``__file__``; "" for none, or for a name that is not a
-    path (torch's ``torch.ops`` says ``_ops.py``: not a file of the working folder)."""
-    if not isinstance(file, str) or not os.path.isabs(file):
+def _owner(roots: Any) -> Any:
+    """The one rule for what is the project's own module file: a function giving the real
+    path of a module's ``__file__`` when it lies under ``roots`` and neither in the
+    interpreter's folders nor in a ``site-packages`` (a virtualenv inside the project), else
+    "" (also for no file, or one that is not a path: torch's ``torch.ops`` says
+    ``_ops.py``, which is not a file of the working folder)."""
+    prefixes = _prefixes(roots)
+    installed = _prefixes((sys.prefix, sys.base_prefix))
+
+    def own(file: Any) -> str:
+        if not isinstance(file, str) or not os.path.isabs(file):
+            return ""
+        real = os.path.realpath(file)
+        if (real.startswith(prefixes) and not real.startswith(installed)
+                and "site-packages" not in real):
+            return real
         return ""
-    return os.path.realpath(file)
+
+    return own
+
+
+def _prefixes(folders: Any) -> tuple:
+    return tuple(os.path.join(os.path.realpath(folder), "") for folder in folders)
 
 
 def _exit_status(exc: SystemExit) -> int:

@@ -33,6 +33,7 @@ import os
 import sys
 import time
 import types
+from collections.abc import Callable
 from typing import Any
 
 _NEWLOCALS = 0x0002  # inspect.CO_NEWLOCALS: a function's code, not a module's or class body's
@@ -54,10 +55,12 @@ class Loaded:
         self.recent = recent
 
 
-def preload(modules: list, roots: list) -> tuple:
+def preload(modules: list, own: Callable[[Any], str]) -> tuple:
     """Import ``modules`` (``[name, file]`` pairs, in order), noting which of the project's
-    functions ran meanwhile. Returns ``(loaded, ran, why)``: ``why`` is "" when the zygote may
-    serve, else why not (then nothing else counts)."""
+    functions ran meanwhile (``own``: the server's rule for the project's files, giving a
+    module file's real path, or "" for a file that is not the project's). Returns
+    ``(loaded, ran, why)``: ``why`` is "" when the zygote may serve, else why not (then
+    nothing else counts)."""
     ran: dict = {}
 
     def profile(frame: Any, event: str, arg: Any) -> None:
@@ -79,7 +82,7 @@ def preload(modules: list, roots: list) -> tuple:
                 return [], set(), f"importing {name} failed: {type(exc).__name__}: {exc}"
     finally:
         sys.setprofile(None)
-    loaded, why = _loaded(modules, roots)
+    loaded, why = _loaded(modules, own)
     if why:
         return [], set(), why
     files = {item.file for item in loaded}
@@ -87,21 +90,19 @@ def preload(modules: list, roots: list) -> tuple:
     return loaded, keys, ""
 
 
-def _loaded(modules: list, roots: list) -> tuple:
+def _loaded(modules: list, own: Callable[[Any], str]) -> tuple:
     """What was loaded, checked: each module from the file runs loaded it from, and no other
     module of the project loaded."""
     wanted = {name: os.path.realpath(file) for name, file in modules}
-    prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
     loaded = []
     now = time.time_ns()
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        real = os.path.realpath(file) if isinstance(file, str) and os.path.isabs(file) else ""
-        own = real.startswith(prefixes) and "site-packages" not in real
-        if name not in wanted and not own:
+        real = own(file)
+        if name not in wanted and not real:
             continue
         if wanted.get(name) != real:  # another module of that name, or one runs don't load
-            return [], f"{name} loaded from {real or 'nowhere'}, not as in the runs"
+            return [], f"{name} loaded from {file or 'nowhere'}, not as in the runs"
         try:
             with open(file, "rb") as handle:  # type: ignore[arg-type]
                 source = handle.read()

@@ -44,8 +44,8 @@ from apr import proc
 SERVER = "apr_pytest_forkserver"
 MAX_LOSSES = 3
 START_SECONDS = 120.0  # loading heavy dependencies on a busy machine
-ANSWER_GRACE = 30.0  # beyond a run's own timeout, which the server enforces (a project
-# zygote loading takes at most half of it: pytest_forkserver._ZYGOTE_SECONDS)
+ANSWER_GRACE = 30.0  # beyond a run's own timeout, which the server enforces (sent to it:
+# loading a project zygote, within a run's answer, takes at most half of it)
 _MAX_FILES = 5000
 _PRUNE = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w \t,]*)"
@@ -186,16 +186,15 @@ def _names(listed: str) -> list[str]:
 class _Server:
     """One fork server, serving one workspace's project folder."""
 
-    def __init__(self, popen: subprocess.Popen[bytes], log: Path,
-                 paths: Counter[str] | None = None) -> None:
+    def __init__(self, popen: subprocess.Popen[bytes], log: Path, paths: Counter[str]) -> None:
         self.popen = popen
         self.log = log
         self.buffer = b""
-        self.paths: Counter[str] = Counter() if paths is None else paths
+        self.paths = paths  # the pool's counts of runs by where they ran
 
     @classmethod
     def start(cls, script: Path, job: WarmRun, hello: dict[str, Any], log: Path,
-              paths: Counter[str] | None = None) -> _Server:
+              paths: Counter[str]) -> _Server:
         """A server for ``job``'s project folder, loaded and checked.
 
         Raises:
@@ -389,7 +388,7 @@ class WarmPool:
         rewritten = self.script.parent / "rewritten"  # shared by this driver's servers
         rewritten.mkdir(exist_ok=True)
         return {"preload": preload, "local": local, "roots": roots, "path0": job.launch.path0,
-                "rewritten": str(rewritten), "zygote": self.zygote}
+                "rewritten": str(rewritten), "zygote": self.zygote, "grace": ANSWER_GRACE}
 
     def _lost(self, project_dir: Path, server: _Server, why: str) -> None:
         with self._lock:

@@ -259,9 +259,9 @@ def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]]
     other = sum(r.seconds for r in results) - sum(stages.values())
     paths = ""
     if driver.warm is not None:
-        paths = ("; runs in the project zygote " + str(driver.warm.paths["zygote"]) + ", plain "
-                 + str(driver.warm.paths["plain"]) + f" ({driver.warm.paths['unsafe']} could not"
-                 " swap)")
+        runs = driver.warm.paths
+        paths = (f"; runs in the project zygote {runs['zygote']}, plain {runs['plain']}"
+                 f" ({runs['unsafe']} could not swap)")
     print(f"  {'warm' if warm else 'cold'}, {workers} worker(s){paths}: test runs "
           + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())
           + f"; the rest (applying, restoring, judging, a warm server's start-up) {other:.1f}s"
@@ -361,8 +361,8 @@ def profile(snapshot: Snapshot) -> None:
         driver.run(ws.project_dir, ws.root, [TARGET], timeout=300)
         print(f"profile: first run (the server's start-up included) "
               f"{time.monotonic() - started:.3f}s")
-        for label, tests in (("target test", [TARGET]), ("one test file", ["tests/test_part_00.py"]),
-                             ("whole suite", None)):
+        for label, tests in (("target test", [TARGET]),
+                             ("one test file", ["tests/test_part_00.py"]), ("whole suite", None)):
             spent = []
             for _ in range(5):
                 run = driver.run(ws.project_dir, ws.root, tests, timeout=300)

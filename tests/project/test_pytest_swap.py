@@ -14,6 +14,7 @@ from types import ModuleType
 import pytest
 
 from apr.project import pytest_swap
+from apr.project.pytest_forkserver import _owner
 
 SOURCE = """
     import functools
@@ -96,7 +97,7 @@ def loaded(tmp_path: Path) -> Iterator[tuple[ModuleType, Path, list, set]]:
     file.write_text(textwrap.dedent(SOURCE))
     sys.path.insert(0, str(tmp_path))
     try:
-        items, ran, why = pytest_swap.preload([[name, str(file)]], [str(tmp_path)])
+        items, ran, why = pytest_swap.preload([[name, str(file)]], _owner([str(tmp_path)]))
         assert why == ""
         yield sys.modules[name], file, items, ran
     finally:
@@ -181,7 +182,7 @@ def test_preload_refuses_a_module_loaded_from_elsewhere(tmp_path: Path) -> None:
     sys.path.insert(0, str(elsewhere))
     try:
         _, _, why = pytest_swap.preload([["apr_swap_shadow", str(tmp_path / "apr_swap_shadow.py")]],
-                                        [str(tmp_path / "proj")])
+                                        _owner([str(tmp_path / "proj")]))
     finally:
         sys.path.remove(str(elsewhere))
         sys.modules.pop("apr_swap_shadow", None)

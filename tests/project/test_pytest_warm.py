@@ -406,6 +406,8 @@ def test_a_project_whose_modules_start_threads_gets_no_zygote(
         assert_same(*both(drivers, project, [T + "test_pass"], timeout=60))
         time.sleep(0.1)
     assert pool.paths["plain"] == 12 and not pool.paths["zygote"]
+    log = (pool.script.parent / "server-1.log").read_text()
+    assert "no project zygote: loading the project's modules started threads" in log
 
 
 def _descendants(pid: int) -> list[int]:
