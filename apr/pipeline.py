@@ -344,8 +344,9 @@ def repair(task: RepairTask, progress: Progress | None = None) -> RepairResult:
                 result = _repair_in(snapshot, driver, lang, task, record, progress, started,
                                     gens, remote)
             if isinstance(driver, CheckedDriver):
-                zygote = driver.zygote_runs()
-                swapped = f" ({zygote} warm ones in the project zygote)" if zygote else ""
+                zygote, kept = driver.zygote_runs()
+                swapped = (f" ({zygote} warm ones in the project zygote, {kept} of them in a "
+                           "kept pytest session)") if zygote else ""
                 progress.stage("engine check", f"{driver.compared} test runs warm and cold, "
                                f"the same outcomes{swapped}")
             return result

@@ -63,6 +63,7 @@ class PytestDriver:
         if warm:
             script = _copy_script("pytest_forkserver.py", self._plugin_dir / f"{SERVER}.py")
             _copy_script("pytest_swap.py", self._plugin_dir / "apr_pytest_swap.py")
+            _copy_script("pytest_session.py", self._plugin_dir / "apr_pytest_session.py")
             roots = [p for p in (project_dir, repo_root) if p is not None]
             self.warm = WarmPool(script, roots)
 

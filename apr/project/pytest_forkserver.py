@@ -47,6 +47,9 @@ from typing import Any
 _NEVER = ("this", "antigravity", "__main__", "__future__")  # imports with side effects
 _PLUGIN = "apr_pytest_plugin"
 _SWAP = "apr_pytest_swap"  # the project zygote's side (apr/project/pytest_swap.py)
+_SESSION = "apr_pytest_session"  # kept sessions' pytest side (apr/project/pytest_session.py)
+_SESSIONS = 3  # kept sessions per zygote (the target tests', the whole suite's, one more)
+_SESSION_FAILURES = 2  # per set of test arguments; then its runs start pytest in the child
 _ZYGOTE_FAILURES = 2  # then runs stay plain
 # A zygote loaded while a candidate changed a module outside its functions cannot swap that
 # module back: after this many refusals in a row it is loaded again (at most _RELOADS times)
@@ -130,11 +133,10 @@ def _prepare(hello: dict) -> dict:
         _keep_rewritten(hello["rewritten"])
     if hello.get("zygote"):
         _try_import(_SWAP)
+        if hello.get("sessions"):
+            _try_import(_SESSION)
     _quiet_rewrite_warnings(frozenset(sys.modules))
-    _index_modules()
-    gc.collect()
-    if hasattr(gc, "freeze"):  # keep the preloaded objects' pages shared after fork
-        gc.freeze()
+    _settle()
     return {"ok": True, "pid": os.getpid(), "modules": len(sys.modules),
             "seconds": round(time.monotonic() - started, 3)}
 
@@ -224,6 +226,28 @@ def _probe_child(folder: str, writing: int) -> None:
         _send(writing, files)
     finally:
         os._exit(0)
+
+
+def _settle() -> None:
+    """Before forking runs from here: inspect's index filled for the modules loaded now,
+    garbage collected, and what is left frozen (its pages stay shared after fork, and the
+    collections pytest makes at a session's end in each run skip it)."""
+    _index_modules()
+    gc.collect()
+    if hasattr(gc, "freeze"):
+        gc.freeze()
+
+
+def _serve_forever(server: _Server, answers: int, answer: Any) -> None:
+    """Answer the requests on ``server.requests`` with ``answer(request)``, a child ready
+    for the next one ahead, until they end; then end this process."""
+    reader = _Lines(server.requests)
+    while True:
+        server.ready()
+        message = reader.next()
+        if message is None:
+            os._exit(0)
+        _send(answers, answer(message))
 
 
 def _index_modules() -> None:
@@ -390,7 +414,7 @@ class _Server:
             if answer is None:
                 self._drop_zygote("the project zygote ended")
             elif not answer.get("unsafe"):
-                answer["path"] = "zygote"
+                answer.setdefault("path", "zygote")  # or "session", a kept session's
                 self.refused = 0
                 self._learn(report)
                 return answer
@@ -476,26 +500,7 @@ class _Server:
     def _child(self, order: int, status: int) -> None:
         code = 1
         try:
-            for fd in (self.requests, self.answers):
-                os.close(fd)
-            os.setpgid(0, 0)
-            _die_with_parent()
-            if os.getppid() != self.pid:  # the server died before we asked to die with it
-                os._exit(1)
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            request = _Lines(order).next()
-            if request is None:  # the server ended
-                os._exit(0)
-            os.close(order)
-            out = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-            os.dup2(out, 1)
-            os.dup2(out, 2)
-            os.close(out)
-            if self.swapping is not None:
-                why = sys.modules[_SWAP].swap(*self.swapping)
-                if why:
-                    os.write(status, b"U" + why.encode("utf-8", "replace")[:400] + b"\n")
-                    os._exit(0)
+            request = self._begin_run(order, status)
             try:
                 _run_pytest(request, self.path0)
             finally:
@@ -507,15 +512,27 @@ class _Server:
         except BaseException:  # noqa: BLE001 -- reported in the run's output, like a crash
             traceback.print_exc()
         finally:
-            for stream in (sys.stdout, sys.stderr):
-                try:
-                    stream.flush()
-                except BaseException:  # noqa: BLE001, S110 -- a closed stream: nothing to save
-                    pass
-            try:
-                os.write(status, b"%d\n" % code)
-            finally:
-                os._exit(code)
+            _end_run(status, code)
+
+    def _begin_run(self, order: int, status: int) -> dict:
+        """In a run's child: wait for its request, take its output, swap the candidate's
+        functions in (in a zygote; when it may not, say so and end)."""
+        _detach(self)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        request = _Lines(order).next()
+        if request is None:  # the server ended
+            os._exit(0)
+        os.close(order)
+        out = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        os.close(out)
+        if self.swapping is not None:
+            why = sys.modules[_SWAP].swap(*self.swapping)
+            if why:
+                os.write(status, b"U" + why.encode("utf-8", "replace")[:400] + b"\n")
+                os._exit(0)
+        return request
 
     def _wait(self, pid: int, status: int, timeout: Any) -> tuple:
         """The child's exit code, and whether it ran past ``timeout`` (then it is killed).
@@ -562,6 +579,8 @@ class _Zygote:
         self.order = order
         self.answers = answers
         self.lines = _Lines(answers)
+        self.unsafe = False  # it could not load because of the candidate then in the workspace
+        self.tests = 0  # a kept session's: how many tests it collected
 
     @classmethod
     def start(cls, server: _Server, request: dict, modules: list) -> _Zygote:
@@ -569,15 +588,17 @@ class _Zygote:
             lambda order, answers: _zygote_main(server, request, modules, order, answers)))
 
     def wait_ready(self, requests: int, limit: float) -> str:
-        """Wait up to ``limit`` seconds for it to load the modules: "" when it may serve,
+        """Wait up to ``limit`` seconds for it to be ready (loaded): "" when it may serve,
         else why not. End of apr's input meanwhile ends the server."""
         ready = select.select([self.answers, requests], [], [], limit)[0]
         if ready == [requests]:
             self.close()
             raise SystemExit(0)
         if not ready:
-            return f"it did not load the project's modules within {limit:g} s"
+            return f"it was not ready within {limit:g} s"
         message = self.lines.next() or {}
+        self.unsafe = bool(message.get("unsafe"))
+        self.tests = message.get("tests", 0)
         return "" if message.get("ready") else str(message.get("why") or "it ended")
 
     def ask(self, request: dict, requests: int, grace: float) -> Any:
@@ -614,6 +635,32 @@ class _Zygote:
             pass
 
 
+def _detach(parent: _Server, others: Any = ()) -> None:
+    """In a child of ``parent``'s process: close its pipes to apr (or to its own parent) and
+    ``others``, take a process group of its own, die with it (or end now, if it already
+    died before we asked)."""
+    for fd in (parent.requests, parent.answers, *others):
+        os.close(fd)
+    os.setpgid(0, 0)
+    _die_with_parent()
+    if os.getppid() != parent.pid:
+        os._exit(1)
+
+
+def _end_run(status: int, code: int) -> None:
+    """A run's child ends: its output flushed, its exit status told before its memory is
+    torn down."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001, S110 -- a closed stream: nothing to save
+            pass
+    try:
+        os.write(status, b"%d\n" % code)
+    finally:
+        os._exit(code)
+
+
 def _fork_with_pipes(child: Any) -> tuple:
     """Fork a child in a process group of its own that runs ``child(order, answers)`` (the
     read end of a pipe from us, the write end of one to us) and never returns; ours are
@@ -641,13 +688,7 @@ def _zygote_main(server: _Server, request: dict, modules: list, order: int,
     """The zygote: load ``modules`` as ``request``'s run would find them, say whether it may
     serve, then serve until the server closes ``order``."""
     try:
-        spare = server.spare[1:] if server.spare else ()  # the server's, not ours
-        for fd in (server.requests, server.answers, *spare):
-            os.close(fd)
-        os.setpgid(0, 0)
-        _die_with_parent()
-        if os.getppid() != server.pid:
-            os._exit(1)
+        _detach(server, server.spare[1:] if server.spare else ())  # its spare's, not ours
         _become(request, server.path0)
         loaded, ran, why = sys.modules[_SWAP].preload(modules, server.own)
         if not why and threading.active_count() > 1:
@@ -655,22 +696,187 @@ def _zygote_main(server: _Server, request: dict, modules: list, order: int,
         if why:
             _send(answers, {"ready": False, "why": why})
             os._exit(0)
-        gc.collect()
-        if hasattr(gc, "freeze"):
-            gc.freeze()
+        _settle()
         zygote = _Server(dict(server.hello, zygote=False), order, answers)
         zygote.swapping = (loaded, ran)
+        sessions = _Sessions(zygote) if _SESSION in sys.modules else None
         _send(answers, {"ready": True, "modules": len(loaded)})
-        reader = _Lines(order)
-        while True:
-            zygote.ready()
-            message = reader.next()
-            if message is None:
-                os._exit(0)
-            _send(answers, zygote.serve(message))
+        _serve_forever(zygote, answers, lambda message: (
+            sessions is not None and sessions.answer(message)) or zygote.serve(message))
     except BaseException:  # noqa: BLE001 -- the server sees it end, and goes plain
         traceback.print_exc()
         os._exit(1)
+
+
+class _RunChild(Exception):  # noqa: N818 -- not an error: how a run's child leaves the loop
+    """Raised in a kept session's run child, its request read, to leave the session's serving
+    loop for pytest's test loop."""
+
+    def __init__(self, request: dict, status: int) -> None:
+        super().__init__()
+        self.request = request
+        self.status = status
+
+
+class _SessionServer(_Server):
+    """A kept session's serving of runs, as the zygote's, but a run's child goes on into the
+    collected pytest session (:func:`_serve_session` returns it) instead of starting pytest."""
+
+    def _child(self, order: int, status: int) -> None:
+        try:
+            request = self._begin_run(order, status)
+        except BaseException:  # noqa: BLE001 -- reported in the run's output, like a crash
+            traceback.print_exc()
+            _end_run(status, 1)
+        raise _RunChild(request, status)
+
+
+class _Sessions:
+    """A zygote's kept sessions (:func:`_session_main`), one per set of test arguments and
+    environment, the most recently used kept."""
+
+    def __init__(self, zygote: _Server) -> None:
+        self.zygote = zygote
+        self.live: dict = {}  # key -> _Zygote (the session's process), the last used last
+        self.failures: dict = {}  # key -> how many sessions for it failed
+
+    def answer(self, request: dict) -> Any:
+        """The answer of ``request``'s kept session, started if there is none; None when
+        there is none to be had, or it could not swap the candidate in (the zygote's own run
+        may still)."""
+        key = _session_key(request)
+        if self.failures.get(key, 0) >= _SESSION_FAILURES:
+            return None
+        session = self.live.pop(key, None) or self._start(key, request)
+        if session is None:
+            return None
+        answer = session.ask(request, self.zygote.requests, self.zygote.grace / 4)
+        if answer is None:
+            session.close()
+            self._failed(key, "it ended")
+            return None
+        self.live[key] = session
+        while len(self.live) > _SESSIONS:
+            self.live.pop(next(iter(self.live))).close()
+        if answer.get("unsafe"):
+            return None
+        answer["path"] = "session"
+        return answer
+
+    def _start(self, key: str, request: dict) -> Any:
+        """A session for ``request`` (loaded while apr waits for its answer), or None. It
+        must be ready within an eighth of the grace: the zygote answers within a quarter of
+        it after the run's timeout, and a session that is not ready in time leaves the run
+        to the zygote, with its whole timeout."""
+        others = [fd for s in self.live.values() for fd in (s.order, s.answers)]
+        if self.zygote.spare:
+            others += self.zygote.spare[1:]
+        try:
+            session = _Zygote(*_fork_with_pipes(
+                lambda order, answers: _session_main(self.zygote, request, others, order,
+                                                     answers)))
+        except OSError as exc:  # no fork (a process limit)
+            self._failed(key, str(exc))
+            return None
+        started = time.monotonic()
+        why = session.wait_ready(self.zygote.requests, self.zygote.grace / 8)
+        if not why:
+            print(f"apr: kept pytest session ready in {time.monotonic() - started:.2f}s "
+                  f"({session.tests} tests)", file=sys.stderr)
+            return session
+        session.close()
+        if not session.unsafe:  # else only this candidate cannot be swapped in
+            self._failed(key, why)
+        return None
+
+    def _failed(self, key: str, why: str) -> None:
+        self.failures[key] = self.failures.get(key, 0) + 1
+        print(f"apr: no kept pytest session: {why}", file=sys.stderr)
+
+
+def _session_key(request: dict) -> str:
+    """What runs of one kept session share: all of the request but its files."""
+    env = sorted((k, v) for k, v in request["env"].items() if k != "APR_RESULTS")
+    return json.dumps([request["args"], request["cwd"], env])
+
+
+def _session_main(zygote: _Server, request: dict, others: list, order: int,
+                  answers: int) -> None:
+    """A kept session, forked from the zygote: the candidate in the workspace swapped in,
+    pytest configured and ``request``'s tests collected as its cold run would, then runs
+    served from pytest's test loop until the zygote closes ``order``. A run's child comes
+    back here from pytest and ends with pytest's exit status."""
+    run: Any = None
+    try:
+        _detach(zygote, others)
+        null = os.open(os.devnull, os.O_WRONLY)  # what collection prints is no run's output
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+        _become(request, zygote.path0)
+        os.environ["APR_RESULTS"] = os.devnull  # each run's recorder writes its own file
+        loaded, ran = zygote.swapping
+        why = sys.modules[_SWAP].swap(loaded, ran, keep=True)
+        if why:
+            _send(answers, {"ready": False, "why": why, "unsafe": True})
+            os._exit(0)
+        import pytest
+
+        watch = sys.modules[_SWAP].Watch()  # what runs while pytest configures and collects
+
+        def serve(session: Any, unfit: str) -> None:
+            nonlocal run
+            watch.stop()
+            run = _serve_session(zygote, session, unfit, watch.codes(), order, answers)
+
+        why = watch.start()
+        if why:
+            _send(answers, {"ready": False, "why": why})
+            os._exit(0)
+        sys.argv = ["pytest", *request["args"]]
+        try:
+            code = pytest.main(list(request["args"]), plugins=[sys.modules[_SESSION].Loop(serve)])
+        finally:
+            watch.stop()
+    except SystemExit as exc:
+        code = _exit_status(exc)
+    except BaseException:  # noqa: BLE001 -- a run's child: reported in its output
+        traceback.print_exc()
+        code = 1
+    if run is not None:
+        _end_run(run.status, int(code))
+    try:
+        _send(answers, {"ready": False, "why": f"pytest ended before its test loop ({code})"})
+    finally:
+        os._exit(0)
+
+
+def _serve_session(zygote: _Server, session: Any, unfit: str, codes: list, order: int,
+                   answers: int) -> _RunChild:
+    """In the session's process, at pytest's test loop: serve runs until the zygote closes
+    ``order``. Returns only in a run's child, ready to run the tests."""
+    loaded, ran = zygote.swapping
+    if not unfit:
+        loaded, ran, unfit = sys.modules[_SWAP].extend(loaded, ran, codes, zygote.own)
+    if unfit:
+        _send(answers, {"ready": False, "why": unfit})
+        os._exit(0)
+    _settle()  # (inspect's index: a failing test's report asks it; 0.1 s a run unfilled)
+    server = _SessionServer(dict(zygote.hello, zygote=False), order, answers)
+    server.swapping = (loaded, ran)
+    _send(answers, {"ready": True, "tests": len(session.items)})
+    try:
+        _serve_forever(server, answers, server.serve)
+    except _RunChild as child:
+        run = child
+    try:
+        _become(run.request, zygote.path0)
+        sys.modules[_SESSION].prepare(session, os.environ["APR_RESULTS"])
+    except BaseException as exc:  # noqa: BLE001 -- not a cold run: say so, the zygote runs it
+        why = f"the kept session could not take the run: {type(exc).__name__}: {exc}"
+        os.write(run.status, b"U" + why.encode("utf-8", "replace")[:400] + b"\n")
+        os._exit(0)
+    return run
 
 
 def _run_pytest(request: dict, path0: Any) -> None:

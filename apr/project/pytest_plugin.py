@@ -225,9 +225,17 @@ class _Recorder:
         self.timeout = timeout
         self.lines = lines
         self.tests: dict[str, dict[str, Any]] = {}
+        self.session: dict[str, Any] = {}
 
     def emit(self, record: dict[str, Any]) -> None:
         os.write(self.out, (json.dumps(record) + "\n").encode("utf-8"))
+
+    def rebind(self, path: str) -> None:
+        """Write to ``path`` from now on, starting with the session record (a run forked from
+        a kept session, apr_pytest_session, whose configuration wrote to another file)."""
+        os.close(self.out)
+        self.out = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.emit(self.session)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: object) -> Any:
@@ -296,5 +304,6 @@ def pytest_configure(config: pytest.Config) -> None:
     recorder = _Recorder(path, float(os.environ.get("APR_TEST_TIMEOUT", "0") or 0),
                          _Lines(root) if root else None)
     root_dir = getattr(config, "rootpath", None) or getattr(config, "rootdir", "")
-    recorder.emit({"kind": "session", "rootdir": str(root_dir)})
+    recorder.session = {"kind": "session", "rootdir": str(root_dir)}
+    recorder.emit(recorder.session)
     config.pluginmanager.register(recorder, "apr-recorder")

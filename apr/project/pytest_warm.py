@@ -294,11 +294,14 @@ class WarmPool:
             server (an editable install) is the project's own.
     """
 
-    def __init__(self, script: Path, user_roots: Sequence[Path] = (), zygote: bool = True) -> None:
+    def __init__(self, script: Path, user_roots: Sequence[Path] = (), zygote: bool = True,
+                 sessions: bool = True) -> None:
         self.script = script
         self.user_roots = [str(p) for p in user_roots]
         self.zygote = zygote
-        self.paths: Counter[str] = Counter()  # runs by where they ran: "plain", "zygote"
+        self.sessions = sessions  # kept pytest sessions in the zygote
+        # runs by where they ran: "plain", "zygote", "session" (and "unsafe": refused swaps)
+        self.paths: Counter[str] = Counter()
         self._servers: dict[Path, _Server] = {}
         self._cold: dict[Path, str] = {}
         self._losses: dict[Path, int] = {}
@@ -388,7 +391,8 @@ class WarmPool:
         rewritten = self.script.parent / "rewritten"  # shared by this driver's servers
         rewritten.mkdir(exist_ok=True)
         return {"preload": preload, "local": local, "roots": roots, "path0": job.launch.path0,
-                "rewritten": str(rewritten), "zygote": self.zygote, "grace": ANSWER_GRACE}
+                "rewritten": str(rewritten), "zygote": self.zygote, "sessions": self.sessions,
+                "grace": ANSWER_GRACE}
 
     def _lost(self, project_dir: Path, server: _Server, why: str) -> None:
         with self._lock:

@@ -74,11 +74,14 @@ class CheckedDriver:
                 self.compared += 1
         return cold
 
-    def zygote_runs(self) -> int:
+    def zygote_runs(self) -> tuple[int, int]:
         """How many of the warm runs went through the pytest worker's project zygote (their
-        candidate's functions swapped into modules already loaded: docs/warm.md)."""
+        candidate's functions swapped into modules already loaded: docs/warm.md), and how
+        many of those through one of its kept pytest sessions (the tests collected already)."""
         paths = getattr(getattr(self.warm, "warm", None), "paths", None)
-        return int(paths.get("zygote", 0)) if isinstance(paths, dict) else 0
+        if not isinstance(paths, dict):
+            return 0, 0
+        return int(paths.get("zygote", 0) + paths.get("session", 0)), int(paths.get("session", 0))
 
     def is_test_file(self, file: str) -> bool:
         return self.cold.is_test_file(file)

@@ -1,5 +1,6 @@
 """How long one validation run of a real Python project's tests takes under apr's pytest driver:
-cold (a fresh process), warm without the project zygote, warm with it. One run, one machine.
+cold (a fresh process), warm without the project zygote, warm with it but without kept pytest
+sessions, and warm (all of it). One run, one machine.
 
 Takes a local git checkout of any project, the interpreter of its environment, the tests to
 run and a JSON list of candidate-like edits (``[{"file", "old", "new"}]``, ``old`` replaced by
@@ -24,7 +25,7 @@ from pathlib import Path
 from apr.project.pytest_driver import PytestDriver
 from apr.project.workspace import Snapshot, UserRepo
 
-MODES = ("cold", "warm, no zygote", "warm")
+MODES = ("cold", "warm, no zygote", "warm, no sessions", "warm")
 
 
 def main() -> None:
@@ -50,7 +51,8 @@ def measure(snapshot: Snapshot, mode: str, python: str, tests: list[str], edits:
     ws = snapshot.workspace(mode.replace(" ", "").replace(",", "-"))
     driver = PytestDriver(python=python, warm=mode != "cold", project_dir=ws.project_dir)
     if driver.warm is not None:
-        driver.warm.zygote = mode == "warm"
+        driver.warm.zygote = mode != "warm, no zygote"
+        driver.warm.sessions = mode == "warm"
     originals = {e["file"]: (ws.project_dir / e["file"]).read_text() for e in edits}
     seconds, seen = [], []
     try:
@@ -71,7 +73,7 @@ def measure(snapshot: Snapshot, mode: str, python: str, tests: list[str], edits:
         paths = dict(driver.warm.paths) if driver.warm is not None else {}
     finally:
         driver.close()
-    print(f"{mode:16} first run {first:6.2f} s; per run: median {statistics.median(seconds):.3f} s,"
+    print(f"{mode:18} first run {first:6.2f} s; per run: median {statistics.median(seconds):.3f} s,"
           f" fastest {min(seconds):.3f} s ({len(seconds)} runs); {paths}", flush=True)
     return seen
 

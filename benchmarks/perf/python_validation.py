@@ -11,6 +11,7 @@ not compile). Then it validates the same candidates, in this order:
     when it passes, of the whole suite (bytecode caching on, as a plain loop would have it);
 (b) apr's Validator, one worker, cold (a pytest process per test command);
 (c) apr's Validator, one worker, warm (the fork server; its start-up included);
+(c') the same without kept pytest sessions (each run starts pytest in its child);
 (d) apr's Validator, warm, ``--workers`` workers;
 
 and prints candidates per second and each mode's speed-up over (a), checks that every mode
@@ -19,7 +20,7 @@ judged every candidate the same (plausible or not; (b)-(d): the same outcome), a
 is made once, before, and not counted.
 
     python benchmarks/perf/python_validation.py [--candidates N] [--modules N] [--files N]
-        [--workers N] [--profile] [--skip MODE ...]
+        [--workers N] [--profile] [--skip naive|cold|warm|nosession|all ...]
 """
 
 from __future__ import annotations
@@ -244,9 +245,11 @@ def naive(project: Path, cands: list[tuple[Candidate, bool]]) -> list[bool]:
 
 
 def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]], warm: bool,
-             workers: int) -> tuple[list[Outcome], PytestDriver]:
+             workers: int, sessions: bool = True) -> tuple[list[Outcome], PytestDriver]:
     """(b)-(d): apr's Validator; every candidate validated (no early stop)."""
     driver = PytestDriver(python=sys.executable, warm=warm)
+    if driver.warm is not None:
+        driver.warm.sessions = sessions
     limits = Limits(budget=len(cands), deadline=time.monotonic() + 7200,
                     max_patches=len(cands) + 1, test_timeout=30.0, run_timeout=300.0)
     validator = Validator(snapshot, driver, plan, limits)
@@ -260,9 +263,10 @@ def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]]
     paths = ""
     if driver.warm is not None:
         runs = driver.warm.paths
-        paths = (f"; runs in the project zygote {runs['zygote']}, plain {runs['plain']}"
-                 f" ({runs['unsafe']} could not swap)")
-    print(f"  {'warm' if warm else 'cold'}, {workers} worker(s){paths}: test runs "
+        paths = (f"; runs in a kept session {runs['session']}, in the project zygote "
+                 f"{runs['zygote']}, plain {runs['plain']} ({runs['unsafe']} could not swap)")
+    kind = ("warm" if sessions else "warm, no kept sessions") if warm else "cold"
+    print(f"  {kind}, {workers} worker(s){paths}: test runs "
           + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())
           + f"; the rest (applying, restoring, judging, a warm server's start-up) {other:.1f}s"
           " (summed over workers)")
@@ -282,7 +286,8 @@ def main() -> None:
     parser.add_argument("--modules", type=int, default=60)
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["naive", "cold", "warm", "all"])
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["naive", "cold", "warm", "nosession", "all"])
     parser.add_argument("--profile", action="store_true", help="where a warm run's time goes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="apr-perf-") as tmp:
@@ -303,6 +308,7 @@ def run(project: Path, args: argparse.Namespace) -> None:
             ("naive", lambda: naive(project, cands)),
             ("cold", lambda: judged(project, plan, cands, False, 1)),
             ("warm", lambda: judged(project, plan, cands, True, 1)),
+            ("nosession", lambda: judged(project, plan, cands, True, 1, sessions=False)),
             ("all", lambda: judged(project, plan, cands, True, args.workers)),
         ]
         for name, call in modes:
@@ -330,11 +336,11 @@ def plan_size(plan: Plan) -> int:
 
 
 def judged(project: Path, plan: Plan, cands: list[tuple[Candidate, bool]], warm: bool,
-           workers: int) -> list[bool]:
+           workers: int, sessions: bool = True) -> list[bool]:
     """A mode of apr's, in a snapshot of its own (its workspaces made while timed, as in a
     repair)."""
     with Snapshot(UserRepo.locate(project)) as snapshot:
-        outcomes, driver = validate(snapshot, plan, cands, warm, workers)
+        outcomes, driver = validate(snapshot, plan, cands, warm, workers, sessions)
         driver.close()
     return [o is Outcome.PLAUSIBLE for o in outcomes]
 
@@ -343,7 +349,8 @@ def report(times: dict[str, float], verdicts: dict[str, list[bool]], expected: l
            count: int) -> None:
     base = times.get("naive")
     labels = {"naive": "(a) naive loop", "cold": "(b) apr, 1 worker, cold",
-              "warm": "(c) apr, 1 worker, warm", "all": "(d) apr, all workers, warm"}
+              "warm": "(c) apr, 1 worker, warm", "all": "(d) apr, all workers, warm",
+              "nosession": "(c') warm, no kept sessions"}
     print(f"{'mode':30} {'seconds':>8} {'cand/s':>8} {'x naive':>8}  verdicts")
     for name, seconds in times.items():
         ratio = f"{base / seconds:8.1f}" if base else "       -"

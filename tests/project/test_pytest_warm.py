@@ -22,7 +22,7 @@ from apr.fence import Fence
 from apr.model import TestRun, TestStatus
 from apr.project import make_driver
 from apr.project.pytest_driver import PytestDriver
-from apr.project.pytest_warm import launch_of, scan
+from apr.project.pytest_warm import WarmPool, launch_of, scan
 from tests.conftest import write_files
 
 THIRD_PARTY = {
@@ -350,30 +350,40 @@ ZYGOTE_EDITS = [
 ]
 
 
+@pytest.mark.parametrize("sessions", [True, False], ids=["kept-sessions", "zygote-only"])
 def test_the_project_zygote_swaps_function_bodies_and_nothing_else(
-        drivers: tuple[PytestDriver, PytestDriver], project: Path) -> None:
+        drivers: tuple[PytestDriver, PytestDriver], project: Path, sessions: bool) -> None:
     """Runs forked from the zygote (the project's modules loaded, the package's __init__
-    importing the edited module too) give the cold outcomes; edits it cannot swap run plain."""
+    importing the edited module too), or from its kept pytest session, give the cold
+    outcomes; edits they cannot swap run plain."""
     (project / "pkg/__init__.py").write_text("from pkg import m\n")
     pool = drivers[0].warm
     assert pool is not None
+    pool.sessions = sessions
+    path = "session" if sessions else "zygote"
     tests = [T + n for n in ("test_pass", "test_fail", "test_fresh_state", "test_value")]
     for _ in range(100):  # the zygote loads while runs go plain
         assert_same(*both(drivers, project, tests, timeout=60))
-        if pool.paths["zygote"]:
+        if swapped(pool):
             break
         time.sleep(0.1)
-    assert pool.paths["zygote"], "no run went through the project zygote"
+    assert pool.paths[path], f"no run went through the project zygote's {path} path"
     module = project / "pkg/m.py"
     original = module.read_text()
-    for old, new, swapped in ZYGOTE_EDITS:
+    for old, new, swaps in ZYGOTE_EDITS:
         module.write_text(original.replace(old, new))
         before = dict(pool.paths)
         assert_same(*both(drivers, project, tests, timeout=60))
-        assert (pool.paths["zygote"] > before["zygote"]) is swapped, (old, new)
-        assert (pool.paths["unsafe"] > before["unsafe"]) is not swapped, (old, new)
+        assert (pool.paths[path] > before[path]) is swaps, (old, new)
+        assert (pool.paths["unsafe"] > before["unsafe"]) is not swaps, (old, new)
         module.write_text(original)
     assert_same(*both(drivers, project, tests, timeout=60))
+    assert swapped(pool) == pool.paths[path]
+
+
+def swapped(pool: WarmPool) -> int:
+    """How many runs were forked from the project zygote or its kept sessions."""
+    return pool.paths["zygote"] + pool.paths["session"]
 
 
 def test_a_zygote_loaded_with_a_module_level_edit_is_loaded_again(
@@ -388,11 +398,11 @@ def test_a_zygote_loaded_with_a_module_level_edit_is_loaded_again(
     tests = [T + "test_pass", T + "test_fresh_state"]
     for _ in range(2):  # the first run teaches which modules to load, the second loads them
         assert_same(*both(drivers, project, tests, timeout=60))
-    assert pool.paths["zygote"] == 1
+    assert swapped(pool) == 1
     module.write_text(original)
     for _ in range(7):
         assert_same(*both(drivers, project, tests, timeout=60))
-    assert pool.paths["unsafe"] == 5 and pool.paths["zygote"] == 3
+    assert pool.paths["unsafe"] == 5 and swapped(pool) == 3
 
 
 def test_a_project_whose_modules_start_threads_gets_no_zygote(
@@ -405,7 +415,7 @@ def test_a_project_whose_modules_start_threads_gets_no_zygote(
     for _ in range(12):
         assert_same(*both(drivers, project, [T + "test_pass"], timeout=60))
         time.sleep(0.1)
-    assert pool.paths["plain"] == 12 and not pool.paths["zygote"]
+    assert pool.paths["plain"] == 12 and not swapped(pool)
     log = (pool.script.parent / "server-1.log").read_text()
     assert "no project zygote: loading the project's modules started threads" in log
 
@@ -442,3 +452,147 @@ def test_the_zygote_leaves_the_tests_own_modules_to_the_runs() -> None:
     assert _test_side("/r/tests/util.py", roots) and _test_side("/r/sub/testing/x.py", roots)
     assert _test_side("/r/pkg/test_x.py", roots) and _test_side("/r/pkg/x_test.py", roots)
     assert not _test_side("/r/src/pkg/m.py", roots) and not _test_side("/r/tests.py", roots)
+
+
+SESSION_TESTS = '''
+    import pytest
+
+    from pkg import m
+    from pkg.more import label, LABELS
+
+
+    def test_prints_and_fails():
+        print("said by the test")
+        assert m.value() == 2
+
+
+    def test_label():
+        assert label(1) == "one"
+
+
+    @pytest.mark.parametrize("n", LABELS)
+    def test_labels(n):
+        assert label(n)
+
+
+    def test_fresh_state():
+        assert m.remember(7) == [7]
+    '''
+S = "tests/test_s.py::"
+
+
+def warm_up(drivers: tuple[PytestDriver, PytestDriver], project: Path, tests: list[str],
+            **kw: object) -> WarmPool:
+    """Run ``tests`` until a run goes through a kept session (each run equal to cold)."""
+    pool = drivers[0].warm
+    assert pool is not None
+    for _ in range(100):
+        assert_same(*both(drivers, project, tests, timeout=60, **kw))
+        if pool.paths["session"]:
+            return pool
+        time.sleep(0.1)
+    raise AssertionError("no run went through a kept session")
+
+
+@pytest.fixture
+def session_project(project: Path) -> Path:
+    write_files(project, {"tests/test_s.py": SESSION_TESTS,
+                          "pkg/more.py": 'LABELS = [1]\n\n\ndef label(n):\n    return "one"\n'})
+    return project
+
+
+def test_kept_session_runs_are_cold_runs(drivers: tuple[PytestDriver, PytestDriver],
+                                         session_project: Path) -> None:
+    """Forked after collection, each run still has its own output (pytest's capture of a
+    failing test's print, the summary), outcomes, fresh module state, time limits, and the
+    candidate's function bodies."""
+    project = session_project
+    tests = [S + "test_prints_and_fails", S + "test_label", S + "test_fresh_state"]
+    pool = warm_up(drivers, project, tests)
+    for _ in range(3):
+        warm, cold = both(drivers, project, tests, timeout=60)
+        assert_same(warm, cold)
+        assert "said by the test" in warm.output and warm.output.count("said by the test") == 1
+        assert warm.outcomes[S + "test_fresh_state"] is TestStatus.PASSED
+    (project / "pkg/more.py").write_text('LABELS = [1]\n\n\ndef label(n):\n    return "two"\n')
+    before = pool.paths["session"]
+    warm, cold = both(drivers, project, tests, timeout=60)
+    assert_same(warm, cold)
+    assert warm.outcomes[S + "test_label"] is TestStatus.FAILED
+    assert pool.paths["session"] == before + 1
+    fast_warm, fast_cold = both(drivers, project, tests, timeout=60, fail_fast=True)
+    assert_same(fast_warm, fast_cold)
+    assert len(fast_warm.outcomes) == 1
+
+
+def test_kept_session_time_limits(drivers: tuple[PytestDriver, PytestDriver],
+                                  project: Path) -> None:
+    tests = [T + "test_hangs", T + "test_pass"]
+    warm_up(drivers, project, tests, test_timeout=1)
+    warm, cold = both(drivers, project, tests, timeout=60, test_timeout=1)
+    assert_same(warm, cold)
+    assert warm.outcomes[T + "test_hangs"] is TestStatus.TIMEOUT
+    dies = [T + "test_pass", T + "test_dies"]
+    pool = warm_up(drivers, project, dies)
+    before = pool.paths["session"]
+    died, died_cold = both(drivers, project, dies, timeout=60)
+    assert_same(died, died_cold)
+    assert died.returncode == -9 and pool.paths["session"] == before + 1
+    warm_up(drivers, project, [T + "test_pass"], test_timeout=7)
+    before = pool.paths["session"]
+    warm, cold = both(drivers, project, [T + "test_hangs"], timeout=2, test_timeout=7)
+    assert_same(warm, cold)
+    assert warm.timed_out and pool.paths["session"] == before + 1
+
+
+def test_a_function_that_ran_at_collection_is_not_swapped_in_a_session(
+        drivers: tuple[PytestDriver, PytestDriver], session_project: Path) -> None:
+    """``LABELS`` feeds a parametrize: a change of what collection ran needs a collection;
+    the zygote's run (pytest started afresh) takes it."""
+    project = session_project
+    more = project / "pkg/more.py"
+    more.write_text("def labels():\n    return [1]\n\n\nLABELS = labels()\n\n\n"
+                    "def label(n):\n    return 'one' if n == 1 else ''\n")
+    tests = [S + "test_labels"]
+    pool = warm_up(drivers, project, tests)
+    more.write_text(more.read_text().replace("return [1]", "return [1, 2]"))
+    before = dict(pool.paths)
+    warm, cold = both(drivers, project, tests, timeout=60)
+    assert_same(warm, cold)
+    assert len(warm.outcomes) == 2 and warm.returncode == 1
+    assert pool.paths["session"] == before["session"]
+
+
+def test_a_module_first_imported_by_collection_is_swapped_in_a_session(
+        drivers: tuple[PytestDriver, PytestDriver], session_project: Path) -> None:
+    """The zygote loaded what the first runs imported (pkg.m); the second set of tests
+    imports pkg.more too, in its session's collection: edits of it are still seen."""
+    project = session_project
+    pool = warm_up(drivers, project, [T + "test_value"])
+    tests = [S + "test_label"]
+    assert_same(*both(drivers, project, tests, timeout=60))
+    more = project / "pkg/more.py"
+    original = more.read_text()
+    for edit, swaps in (('return "two"', True), ('return "one"', True),
+                        ("LABELS = [1]", False)):
+        more.write_text(original.replace('return "one"', edit) if swaps
+                        else original.replace("LABELS = [1]", "LABELS = [1, 1]"))
+        before = dict(pool.paths)
+        warm, cold = both(drivers, project, tests, timeout=60)
+        assert_same(warm, cold)
+        assert (pool.paths["session"] > before["session"]) is swaps, edit
+    assert (warm.outcomes[S + "test_label"] is TestStatus.PASSED)
+
+
+def test_no_kept_session_where_collection_fails(drivers: tuple[PytestDriver, PytestDriver],
+                                                session_project: Path) -> None:
+    project = session_project
+    (project / "tests/test_broken.py").write_text("import no_such_module\n")
+    tests = [T + "test_value", "tests/test_broken.py"]
+    pool = drivers[0].warm
+    assert pool is not None
+    for _ in range(6):
+        assert_same(*both(drivers, project, tests, timeout=60))
+    assert swapped(pool) and not pool.paths["session"]
+    log = (pool.script.parent / "server-1.log").read_text()
+    assert log.count("no kept pytest session") == 2  # then that set of tests stops trying
