@@ -70,7 +70,7 @@ from apr.validate.engine import CheckedDriver, engine_driver
 from apr.validate.expect import Expectation, expectation
 from apr.validate.multihunk import ValidationRun, greedy
 from apr.validate.selection import Selection
-from apr.validate.validator import Limits, Plan, Remote, Validator
+from apr.validate.validator import Limits, Plan, Remote, Validator, WorkspacePool
 
 RemoteFactory = Callable[[Snapshot, RepairConfig, "Progress"], AbstractContextManager[Remote]]
 """Opens a :class:`~apr.validate.validator.Remote` for a run's snapshot and settings."""
@@ -388,6 +388,9 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
         progress.stage("tests", describe(project) if callable(describe)
                        else " ".join(driver.argv(project)))
         progress.stage("baseline", "running the tests with coverage")
+        workspaces = WorkspacePool(snapshot)  # the candidates' own, made meanwhile
+        if remote is None:
+            workspaces.warm_up(driver, config.workers)
         ws = snapshot.workspace("baseline")
         baseline = run_baseline(ws, driver, config)
         expect = baseline_expectation(ws, driver, baseline, config)
@@ -424,7 +427,7 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
         cache = task.cache.scope(snapshot, scope.strip()) if task.cache else None
         plan = Plan(expect, Selection(baseline, expect))
         run, first = _validate(snapshot, driver, baseline, plan, head, config,
-                               (started, deadline), progress, cache, remote)
+                               (started, deadline), progress, cache, remote, workspaces)
     with record.stage("multihunk"):
         multi = _multi_hunk(run, generated, expect, config, lang, progress)
     record.save("multihunk", multi)
@@ -588,7 +591,8 @@ def _frame_resolver(snapshot: Snapshot, tracked: set[str]) -> Callable[[str], st
 def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun, plan: Plan,
               candidates: Sequence[Candidate], config: RepairConfig,
               times: tuple[float, float], progress: Progress, cache: CacheScope | None = None,
-              remote: Remote | None = None) -> tuple[ValidationRun, list[float]]:
+              remote: Remote | None = None, pool: WorkspacePool | None = None,
+              ) -> tuple[ValidationRun, list[float]]:
     """Validate in rank order; the run goes on with the multi-hunk phase. The list gets when
     (seconds since the run started) the first plausible patch arrived. ``times`` is (start,
     deadline) in ``time.monotonic()`` terms."""
@@ -605,7 +609,7 @@ def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun, plan: P
             first.append(round(time.monotonic() - started, 3))
         progress.validated(result, done, min(offered, config.budget))
 
-    validator = Validator(snapshot, driver, plan, limits, cache, remote)
+    validator = Validator(snapshot, driver, plan, limits, cache, remote, pool)
     run = ValidationRun(validator, config.workers, on_result, cache)
     run.validate(candidates)
     return run, first

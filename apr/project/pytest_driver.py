@@ -117,10 +117,28 @@ class PytestDriver:
             run = _read_results(results, res, repo_root if coverage else None)
         return run
 
+    def prepare(self, project_dir: Path, repo_root: Path) -> None:
+        """Start the warm worker of a workspace that will run candidates, ahead of its first
+        run (the pipeline does it while the baseline runs); nothing when tests run cold."""
+        if self.warm is None:
+            return
+        tmp = Path(tempfile.gettempdir())  # no run's files: a server's start reads none
+        env = self._env(project_dir, tmp / "results.jsonl", None)
+        job = self._warm_job(project_dir, repo_root, self._full_argv(project_dir, [], False),
+                             env, tmp, None)
+        if job is not None:
+            self.warm.prepare(job)
+
     def _warm_run(self, project_dir: Path, repo_root: Path, argv: list[str],
                   env: dict[str, str], tmp: Path, timeout: float | None,
                   cold: Callable[[], proc.ProcResult]) -> proc.ProcResult | None:
         """The run in the workspace's warm worker; None when it runs cold."""
+        job = self._warm_job(project_dir, repo_root, argv, env, tmp, timeout)
+        return None if job is None or self.warm is None else self.warm.run(job, cold)
+
+    def _warm_job(self, project_dir: Path, repo_root: Path, argv: list[str],
+                  env: dict[str, str], tmp: Path, timeout: float | None) -> WarmRun | None:
+        """A run's request for the warm worker; None when it runs cold."""
         if self.warm is None:
             return None
         command = self.argv(project_dir)
@@ -128,9 +146,8 @@ class PytestDriver:
         if isinstance(launch, str):
             self.warm.note(launch)
             return None
-        job = WarmRun(project_dir, repo_root, launch, tuple(argv[len(command):]), env,
-                      tmp / "results.jsonl", tmp / "output", timeout)
-        return self.warm.run(job, cold)
+        return WarmRun(project_dir, repo_root, launch, tuple(argv[len(command):]), env,
+                       tmp / "results.jsonl", tmp / "output", timeout)
 
     def _full_argv(self, project_dir: Path, tests: Sequence[str] | None,
                    fail_fast: bool) -> list[str]:

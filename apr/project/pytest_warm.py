@@ -303,6 +303,7 @@ class WarmPool:
         # runs by where they ran: "plain", "zygote", "session" (and "unsafe": refused swaps)
         self.paths: Counter[str] = Counter()
         self._servers: dict[Path, _Server] = {}
+        self._starting: dict[Path, threading.Event] = {}  # servers being started, by folder
         self._cold: dict[Path, str] = {}
         self._losses: dict[Path, int] = {}
         self._scanned: tuple[list[str], list[str]] | None = None
@@ -361,15 +362,34 @@ class WarmPool:
         with self._lock:
             return [s.popen.pid for s in self._servers.values()]
 
+    def prepare(self, job: WarmRun) -> None:
+        """Start ``job``'s project folder's server now (apr's baseline runs meanwhile), so
+        that the first run finds it loaded; nothing when it runs cold."""
+        self._server(job)
+
     def _server(self, job: WarmRun) -> _Server | None:
-        with self._lock:
-            if self._closed or job.project_dir in self._cold:
-                return None
-            server = self._servers.get(job.project_dir)
-            self._count += server is None
-            count = self._count
-        if server is not None:
-            return server
+        while True:
+            with self._lock:
+                if self._closed or job.project_dir in self._cold:
+                    return None
+                server = self._servers.get(job.project_dir)
+                if server is not None:
+                    return server
+                other = self._starting.get(job.project_dir)
+                if other is None:
+                    mine = self._starting[job.project_dir] = threading.Event()
+                    self._count += 1
+                    count = self._count
+                    break
+            other.wait()  # another thread starts it (prepare): take what it made
+        try:
+            return self._start(job, count)
+        finally:
+            with self._lock:
+                del self._starting[job.project_dir]
+            mine.set()
+
+    def _start(self, job: WarmRun, count: int) -> _Server | None:
         try:
             server = _Server.start(self.script, job, self._hello(job),
                                    self.script.parent / f"server-{count}.log", self.paths)

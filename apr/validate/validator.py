@@ -94,6 +94,30 @@ class WorkspacePool:
         with self.lock:
             self.free.append(ws)
 
+    def warm_up(self, driver: TestDriver, count: int) -> threading.Thread | None:
+        """Make ``count`` workspaces and start their warm test workers in the background
+        (the pipeline calls it before the baseline run, which takes longer than a worker's
+        start-up), so that the first candidates find them loaded; None when the driver keeps
+        no warm workers. The workspaces are free at once: a candidate's first run waits for
+        a start under way rather than making a second."""
+        prepare = getattr(driver, "prepare", None)
+        if not callable(prepare) or count < 1:
+            return None
+
+        def work() -> None:
+            try:
+                made = [self.take() for _ in range(count)]
+                for ws in made:
+                    self.give(ws)
+                for ws in made:
+                    prepare(ws.project_dir, ws.root)
+            except Exception:  # noqa: BLE001, S110 -- the first run meets it again, and says so
+                pass
+
+        thread = threading.Thread(target=work, name="apr-warm-up", daemon=True)
+        thread.start()
+        return thread
+
     def run(self, driver: TestDriver, candidate: Candidate, plan: Plan, limits: Limits,
             index: int) -> ValidationResult:
         """:func:`validate_one` in a free workspace (made when none is free)."""
@@ -109,19 +133,21 @@ class Validator:
 
     def __init__(self, snapshot: Snapshot, driver: TestDriver, baseline: TestRun | Plan,
                  limits: Limits, cache: CacheScope | None = None,
-                 remote: Remote | None = None) -> None:
+                 remote: Remote | None = None, pool: WorkspacePool | None = None) -> None:
         """``baseline`` is the baseline run (every failing test a target) or a :class:`Plan`;
         ``cache``, when given, answers candidates validated before (in an earlier run on the
         same code and test command) and stores the new outcomes. ``remote``, when given, tests
         each candidate elsewhere (:mod:`apr.cluster.validation`) instead of in a local
-        workspace; what is decided here (order, stopping, equal programs, the cache) stays."""
+        workspace; what is decided here (order, stopping, equal programs, the cache) stays.
+        ``pool``, when given, has the workspaces to use (made, and their warm workers
+        started, ahead: :meth:`WorkspacePool.warm_up`)."""
         self.snapshot = snapshot
         self.cache = cache
         self.remote = remote
         self.driver = driver
         self.plan = baseline if isinstance(baseline, Plan) else Plan.of(baseline)
         self.limits = limits
-        self.pool = WorkspacePool(snapshot)
+        self.pool = pool or WorkspacePool(snapshot)
         self.programs = Programs(snapshot)  # shared by with_limits copies, like the pool
         self._stop_after: int | None = None
         self._plausible: list[int] = []

@@ -12,6 +12,9 @@ not compile). Then it validates the same candidates, in this order:
 (b) apr's Validator, one worker, cold (a pytest process per test command);
 (c) apr's Validator, one worker, warm (the fork server; its start-up included);
 (c') the same without kept pytest sessions (each run starts pytest in its child);
+(c+) the same as (c), its warm worker started while a baseline run goes on, as ``apr repair``
+    does (``WorkspacePool.warm_up``), and only the validation timed: the server's start-up
+    hidden behind a run the naive loop does not make;
 (d) apr's Validator, warm, ``--workers`` workers;
 
 and prints candidates per second and each mode's speed-up over (a), checks that every mode
@@ -20,7 +23,7 @@ judged every candidate the same (plausible or not; (b)-(d): the same outcome), a
 is made once, before, and not counted.
 
     python benchmarks/perf/python_validation.py [--candidates N] [--modules N] [--files N]
-        [--workers N] [--profile] [--skip naive|cold|warm|nosession|all ...]
+        [--workers N] [--profile] [--skip naive|cold|warm|nosession|ahead|all ...]
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from apr import proc
 from apr.model import Candidate, Edit, Outcome
 from apr.project.pytest_driver import PytestDriver
 from apr.project.workspace import Snapshot, UserRepo
-from apr.validate.validator import Limits, Plan, Validator
+from apr.validate.validator import Limits, Plan, Validator, WorkspacePool
 
 BUGGY = "    if quantity > 10:\n"
 TARGET = "tests/test_pricing.py::test_discount_from_ten_items"
@@ -245,14 +248,22 @@ def naive(project: Path, cands: list[tuple[Candidate, bool]]) -> list[bool]:
 
 
 def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]], warm: bool,
-             workers: int, sessions: bool = True) -> tuple[list[Outcome], PytestDriver]:
-    """(b)-(d): apr's Validator; every candidate validated (no early stop)."""
+             workers: int, sessions: bool = True, ahead: bool = False,
+             ) -> tuple[list[Outcome], PytestDriver, float]:
+    """(b)-(d): apr's Validator; every candidate validated (no early stop). With ``ahead``,
+    the workers start while a baseline run goes on, and only what follows is timed."""
+    started = time.monotonic()
     driver = PytestDriver(python=sys.executable, warm=warm)
     if driver.warm is not None:
         driver.warm.sessions = sessions
+    pool = WorkspacePool(snapshot)
+    if ahead:
+        pool.warm_up(driver, workers)
+        baseline_plan(snapshot)
+        started = time.monotonic()
     limits = Limits(budget=len(cands), deadline=time.monotonic() + 7200,
                     max_patches=len(cands) + 1, test_timeout=30.0, run_timeout=300.0)
-    validator = Validator(snapshot, driver, plan, limits)
+    validator = Validator(snapshot, driver, plan, limits, pool=pool)
     results = list(validator.validate([c for c, _ in cands], workers=workers))
     outcomes = [Outcome.ERROR] * len(cands)
     for r in results:
@@ -270,7 +281,7 @@ def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]]
           + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())
           + f"; the rest (applying, restoring, judging, a warm server's start-up) {other:.1f}s"
           " (summed over workers)")
-    return outcomes, driver
+    return outcomes, driver, time.monotonic() - started
 
 
 @contextmanager
@@ -287,7 +298,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["naive", "cold", "warm", "nosession", "all"])
+                        choices=["naive", "cold", "warm", "nosession", "ahead", "all"])
     parser.add_argument("--profile", action="store_true", help="where a warm run's time goes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="apr-perf-") as tmp:
@@ -309,6 +320,7 @@ def run(project: Path, args: argparse.Namespace) -> None:
             ("cold", lambda: judged(project, plan, cands, False, 1)),
             ("warm", lambda: judged(project, plan, cands, True, 1)),
             ("nosession", lambda: judged(project, plan, cands, True, 1, sessions=False)),
+            ("ahead", lambda: judged(project, plan, cands, True, 1, ahead=True)),
             ("all", lambda: judged(project, plan, cands, True, args.workers)),
         ]
         for name, call in modes:
@@ -316,6 +328,7 @@ def run(project: Path, args: argparse.Namespace) -> None:
                 continue
             with timed(name, times):
                 verdicts[name] = call()
+            times[name] = seconds.pop(name, times[name])  # (c+): the validation alone
         if args.profile:
             profile(snapshot)
     report(times, verdicts, expected, len(cands))
@@ -336,13 +349,18 @@ def plan_size(plan: Plan) -> int:
 
 
 def judged(project: Path, plan: Plan, cands: list[tuple[Candidate, bool]], warm: bool,
-           workers: int, sessions: bool = True) -> list[bool]:
+           workers: int, sessions: bool = True, ahead: bool = False) -> list[bool]:
     """A mode of apr's, in a snapshot of its own (its workspaces made while timed, as in a
     repair)."""
     with Snapshot(UserRepo.locate(project)) as snapshot:
-        outcomes, driver = validate(snapshot, plan, cands, warm, workers, sessions)
+        outcomes, driver, spent = validate(snapshot, plan, cands, warm, workers, sessions, ahead)
         driver.close()
+    if ahead:
+        seconds["ahead"] = spent
     return [o is Outcome.PLAUSIBLE for o in outcomes]
+
+
+seconds: dict[str, float] = {}  # a mode's own timing, where it is not the whole call's
 
 
 def report(times: dict[str, float], verdicts: dict[str, list[bool]], expected: list[bool],
@@ -350,7 +368,8 @@ def report(times: dict[str, float], verdicts: dict[str, list[bool]], expected: l
     base = times.get("naive")
     labels = {"naive": "(a) naive loop", "cold": "(b) apr, 1 worker, cold",
               "warm": "(c) apr, 1 worker, warm", "all": "(d) apr, all workers, warm",
-              "nosession": "(c') warm, no kept sessions"}
+              "nosession": "(c') warm, no kept sessions",
+              "ahead": "(c+) warm, started ahead"}
     print(f"{'mode':30} {'seconds':>8} {'cand/s':>8} {'x naive':>8}  verdicts")
     for name, seconds in times.items():
         ratio = f"{base / seconds:8.1f}" if base else "       -"

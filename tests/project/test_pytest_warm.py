@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -596,3 +597,19 @@ def test_no_kept_session_where_collection_fails(drivers: tuple[PytestDriver, Pyt
     assert swapped(pool) and not pool.paths["session"]
     log = (pool.script.parent / "server-1.log").read_text()
     assert log.count("no kept pytest session") == 2  # then that set of tests stops trying
+
+
+def test_a_server_started_ahead_serves_the_first_run(project: Path) -> None:
+    """``prepare`` (the pipeline's, while the baseline runs) and a run that comes while it
+    starts the server: one server, whichever came first."""
+    driver = PytestDriver(warm=True)
+    try:
+        ahead = threading.Thread(target=driver.prepare, args=(project, project))
+        ahead.start()
+        run = driver.run(project, project, [T + "test_pass"], timeout=60)
+        ahead.join(60)
+        assert run.outcomes == {T + "test_pass": TestStatus.PASSED}
+        assert driver.warm is not None and len(driver.warm.pids()) == 1
+        assert imports(project) == 1  # one server's preload; no second start, no cold run
+    finally:
+        driver.close()

@@ -9,7 +9,7 @@ from apr.model import Candidate, Edit, Outcome, TestRun, TestStatus
 from apr.project.pytest_driver import PytestDriver
 from apr.project.workspace import Snapshot, UserRepo
 from apr.validate.expect import Expectation, judge
-from apr.validate.validator import Limits, Validator
+from apr.validate.validator import Limits, Validator, WorkspacePool
 from tests.conftest import BUGGY_STATS, RepoFactory
 
 BUGGY_LINE = b"        if low <= v < high:"
@@ -87,3 +87,27 @@ def test_judge_requires_every_asked_test_to_run() -> None:
     assert judge(TestRun({}, 0.1, 5), expect).outcome is Outcome.ERROR
     timed_out = TestRun({"a": TestStatus.PASSED}, 0.1, None, timed_out=True)
     assert judge(timed_out, expect).outcome is Outcome.TIMEOUT
+
+
+def test_warm_up_makes_the_workspaces_and_starts_their_workers(make_repo: RepoFactory) -> None:
+    """Started ahead (while the baseline runs), the workers serve the candidates' runs: no
+    second server for a workspace, the outcomes as ever."""
+    snap = Snapshot(UserRepo.locate(make_repo(BUGGY_STATS)))
+    driver = PytestDriver(warm=True)
+    try:
+        ws = snap.workspace("baseline")
+        baseline = driver.run(ws.project_dir, ws.root, coverage=True, test_timeout=5)  # cold
+        pool = WorkspacePool(snap)
+        thread = pool.warm_up(driver, 2)
+        assert thread is not None
+        thread.join(120)
+        assert len(pool.free) == 2 and driver.warm is not None
+        assert len(driver.warm.pids()) == 2
+        validator = Validator(snap, driver, baseline, limits(), pool=pool)
+        fix = edit(snap, BUGGY_LINE, "        if low <= v <= high:")
+        results = list(validator.validate([fix], workers=1))
+        assert results[0].outcome is Outcome.PLAUSIBLE
+        assert len(driver.warm.pids()) == 2 and pool.count == 2
+    finally:
+        driver.close()
+        snap.close()
