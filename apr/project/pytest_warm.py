@@ -394,7 +394,8 @@ class WarmPool:
             server = _Server.start(self.script, job, self._hello(job),
                                    self.script.parent / f"server-{count}.log", self.paths)
         except WorkerLost as exc:
-            self.refuse(job.project_dir, str(exc))
+            if not self._closed:  # (a start ahead that outlived the repair: nothing to say)
+                self.refuse(job.project_dir, str(exc))
             return None
         with self._lock:
             if not self._closed:
