@@ -9,19 +9,23 @@ project's own modules fresh from the workspace and runs pytest in-process, exact
 candidate's run survives into the next: each run is a new process, forked from a parent that
 never imported a module of the project, or from the project zygote (:class:`_Zygote`, a child
 of the server that loaded the project's modules once; its runs swap a candidate's function
-bodies in, ``apr_pytest_swap``, or refuse and run here).
+bodies in, ``apr_pytest_swap``, or refuse and run here), or from one of the zygote's kept
+pytest sessions (:func:`_session_main`: pytest configured and the tests collected once per
+set of test arguments, ``apr_pytest_session``).
 
 Protocol: JSON lines. apr writes on stdin; the server answers on stdout (its fd 1 then points
 at stderr, so that whatever imported modules print cannot corrupt the answers):
 
 - first ``{"preload": [module...], "local": [name...], "roots": [dir...], "path0": dir|null,
-  "rewritten": dir|null, "zygote": bool}`` (``rewritten``: where test modules' rewritten code
-  is kept; ``zygote``: whether to load the project's modules in one),
+  "rewritten": dir|null, "zygote": bool, "sessions": bool, "grace": seconds}`` (``rewritten``:
+  where test modules' rewritten code is kept; ``zygote``: whether to load the project's
+  modules in one; ``sessions``: whether it keeps pytest sessions; ``grace``: how long apr
+  waits for an answer beyond the run's timeout),
   answered ``{"ok": true, "pid", "modules", "seconds"}``, or ``{"ok": false, "why"}`` when the
   server cannot serve this project safely (then it exits);
 - then per run ``{"args", "cwd", "env", "output", "timeout"}``, answered ``{"returncode",
-  "timed_out", "seconds", "path"}`` (``path``: ``zygote`` or ``plain``; with ``unsafe``, why
-  the zygote refused); the run's stdout and stderr go to the file ``output``.
+  "timed_out", "seconds", "path"}`` (``path``: ``session``, ``zygote`` or ``plain``; with
+  ``unsafe``, why the zygote refused); the run's stdout and stderr go to the file ``output``.
 
 End of stdin (apr closed it, or died) ends the server, killing a run in progress. The code
 must run on Python 3.8+, like the plugin: the standard library and pytest only.
