@@ -534,8 +534,7 @@ class _Server:
         if self.swapping is not None:
             why = sys.modules[_SWAP].swap(*self.swapping)
             if why:
-                os.write(status, b"U" + why.encode("utf-8", "replace")[:400] + b"\n")
-                os._exit(0)
+                _refuse_run(status, why)
         return request
 
     def _wait(self, pid: int, status: int, timeout: Any) -> tuple:
@@ -651,6 +650,13 @@ def _detach(parent: _Server, others: Any = ()) -> None:
         os._exit(1)
 
 
+def _refuse_run(status: int, why: str) -> None:
+    """A run's child that must not run (it would not be a cold run): say why, and end; the
+    server above runs the request its own way."""
+    os.write(status, b"U" + why.encode("utf-8", "replace")[:400] + b"\n")
+    os._exit(0)
+
+
 def _end_run(status: int, code: int) -> None:
     """A run's child ends: its output flushed, its exit status told before its memory is
     torn down."""
@@ -704,9 +710,13 @@ def _zygote_main(server: _Server, request: dict, modules: list, order: int,
         zygote = _Server(dict(server.hello, zygote=False), order, answers)
         zygote.swapping = (loaded, ran)
         sessions = _Sessions(zygote) if _SESSION in sys.modules else None
+
+        def answer(message: dict) -> dict:
+            kept = sessions.answer(message) if sessions is not None else None
+            return kept or zygote.serve(message)
+
         _send(answers, {"ready": True, "modules": len(loaded)})
-        _serve_forever(zygote, answers, lambda message: (
-            sessions is not None and sessions.answer(message)) or zygote.serve(message))
+        _serve_forever(zygote, answers, answer)
     except BaseException:  # noqa: BLE001 -- the server sees it end, and goes plain
         traceback.print_exc()
         os._exit(1)
@@ -849,8 +859,9 @@ def _session_main(zygote: _Server, request: dict, others: list, order: int,
         code = 1
     if run is not None:
         _end_run(run.status, int(code))
-    try:
-        _send(answers, {"ready": False, "why": f"pytest ended before its test loop ({code})"})
+    try:  # (a usage error, say: USAGE_ERROR)
+        status = getattr(code, "name", code)
+        _send(answers, {"ready": False, "why": f"pytest ended before its test loop: {status}"})
     finally:
         os._exit(0)
 
@@ -877,9 +888,8 @@ def _serve_session(zygote: _Server, session: Any, unfit: str, codes: list, order
         _become(run.request, zygote.path0)
         sys.modules[_SESSION].prepare(session, os.environ["APR_RESULTS"])
     except BaseException as exc:  # noqa: BLE001 -- not a cold run: say so, the zygote runs it
-        why = f"the kept session could not take the run: {type(exc).__name__}: {exc}"
-        os.write(run.status, b"U" + why.encode("utf-8", "replace")[:400] + b"\n")
-        os._exit(0)
+        _refuse_run(run.status, "the kept session could not take the run: "
+                    f"{type(exc).__name__}: {exc}")
     return run
 
 

@@ -89,8 +89,9 @@ def preload(modules: list, own: Callable[[Any], str]) -> tuple:
 
 class Watch:
     """Which functions' code runs between :meth:`start` and :meth:`stop`: cProfile's, a
-    profiler in C, at about half the cost of a profile function in Python (a whole-suite
-    collection of 370 tests: 0.3 s more against 0.5 s)."""
+    profiler in C, at under half the cost of a profile function in Python (a kept session's
+    collection of 370 tests: 0.68 s watched, 1.00 s with a Python profile function, 0.48 s
+    not watched)."""
 
     def __init__(self) -> None:
         import cProfile

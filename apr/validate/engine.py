@@ -74,6 +74,13 @@ class CheckedDriver:
                 self.compared += 1
         return cold
 
+    def prepare(self, project_dir: Path, repo_root: Path) -> None:
+        """Start the warm driver's worker ahead (the cold one keeps none), as the pipeline
+        does for a plain warm engine: the check covers runs of workers started so."""
+        prepare = getattr(self.warm, "prepare", None)
+        if callable(prepare):
+            prepare(project_dir, repo_root)
+
     def zygote_runs(self) -> tuple[int, int]:
         """How many of the warm runs went through the pytest worker's project zygote (their
         candidate's functions swapped into modules already loaded: docs/warm.md), and how

@@ -13,8 +13,8 @@ not compile). Then it validates the same candidates, in this order:
 (c) apr's Validator, one worker, warm (the fork server; its start-up included);
 (c') the same without kept pytest sessions (each run starts pytest in its child);
 (c+) the same as (c), its warm worker started while a baseline run goes on, as ``apr repair``
-    does (``WorkspacePool.warm_up``), and only the validation timed: the server's start-up
-    hidden behind a run the naive loop does not make;
+    does (``WorkspacePool.warm_up``), and that baseline run's time subtracted: the server's
+    start-up hidden behind a run the naive loop does not make;
 (d) apr's Validator, warm, ``--workers`` workers;
 
 and prints candidates per second and each mode's speed-up over (a), checks that every mode
@@ -251,16 +251,18 @@ def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]]
              workers: int, sessions: bool = True, ahead: bool = False,
              ) -> tuple[list[Outcome], PytestDriver, float]:
     """(b)-(d): apr's Validator; every candidate validated (no early stop). With ``ahead``,
-    the workers start while a baseline run goes on, and only what follows is timed."""
-    started = time.monotonic()
+    the workers start while a baseline run goes on; the third value is how long that took
+    (not to be counted), else 0."""
     driver = PytestDriver(python=sys.executable, warm=warm)
     if driver.warm is not None:
         driver.warm.sessions = sessions
     pool = WorkspacePool(snapshot)
+    untimed = 0.0
     if ahead:
+        started = time.monotonic()
         pool.warm_up(driver, workers)
         baseline_plan(snapshot)
-        started = time.monotonic()
+        untimed = time.monotonic() - started
     limits = Limits(budget=len(cands), deadline=time.monotonic() + 7200,
                     max_patches=len(cands) + 1, test_timeout=30.0, run_timeout=300.0)
     validator = Validator(snapshot, driver, plan, limits, pool=pool)
@@ -281,7 +283,7 @@ def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]]
           + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())
           + f"; the rest (applying, restoring, judging, a warm server's start-up) {other:.1f}s"
           " (summed over workers)")
-    return outcomes, driver, time.monotonic() - started
+    return outcomes, driver, untimed
 
 
 @contextmanager
@@ -315,8 +317,8 @@ def run(project: Path, args: argparse.Namespace) -> None:
         plan = baseline_plan(snapshot)
         print(f"project: {args.modules} modules, {plan_size(plan)} tests; "
               f"{len(cands)} candidates, {sum(expected)} plausible; {args.workers} workers")
-        modes: list[tuple[str, Callable[[], list[bool]]]] = [
-            ("naive", lambda: naive(project, cands)),
+        modes: list[tuple[str, Callable[[], tuple[list[bool], float]]]] = [
+            ("naive", lambda: (naive(project, cands), 0.0)),
             ("cold", lambda: judged(project, plan, cands, False, 1)),
             ("warm", lambda: judged(project, plan, cands, True, 1)),
             ("nosession", lambda: judged(project, plan, cands, True, 1, sessions=False)),
@@ -327,8 +329,8 @@ def run(project: Path, args: argparse.Namespace) -> None:
             if name in args.skip:
                 continue
             with timed(name, times):
-                verdicts[name] = call()
-            times[name] = seconds.pop(name, times[name])  # (c+): the validation alone
+                verdicts[name], untimed = call()
+            times[name] -= untimed  # (c+): the validation alone
         if args.profile:
             profile(snapshot)
     report(times, verdicts, expected, len(cands))
@@ -349,18 +351,15 @@ def plan_size(plan: Plan) -> int:
 
 
 def judged(project: Path, plan: Plan, cands: list[tuple[Candidate, bool]], warm: bool,
-           workers: int, sessions: bool = True, ahead: bool = False) -> list[bool]:
+           workers: int, sessions: bool = True, ahead: bool = False,
+           ) -> tuple[list[bool], float]:
     """A mode of apr's, in a snapshot of its own (its workspaces made while timed, as in a
-    repair)."""
+    repair): its verdicts, and the seconds of it not to count (:func:`validate`'s)."""
     with Snapshot(UserRepo.locate(project)) as snapshot:
-        outcomes, driver, spent = validate(snapshot, plan, cands, warm, workers, sessions, ahead)
+        outcomes, driver, untimed = validate(snapshot, plan, cands, warm, workers, sessions,
+                                             ahead)
         driver.close()
-    if ahead:
-        seconds["ahead"] = spent
-    return [o is Outcome.PLAUSIBLE for o in outcomes]
-
-
-seconds: dict[str, float] = {}  # a mode's own timing, where it is not the whole call's
+    return [o is Outcome.PLAUSIBLE for o in outcomes], untimed
 
 
 def report(times: dict[str, float], verdicts: dict[str, list[bool]], expected: list[bool],
