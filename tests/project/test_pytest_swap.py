@@ -187,3 +187,23 @@ def test_preload_refuses_a_module_loaded_from_elsewhere(tmp_path: Path) -> None:
         sys.path.remove(str(elsewhere))
         sys.modules.pop("apr_swap_shadow", None)
     assert "not as in the runs" in why
+
+
+def test_inspects_index_holds_modules_loaded_after_it_was_first_filled(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kept session fills inspect's index after collection, though the zygote it was forked
+    from filled it before: the test modules collected since must be in it (else every
+    failing test's report has inspect look at every module in sys.modules)."""
+    import importlib
+    import inspect
+
+    from apr.project.pytest_forkserver import _index_modules
+
+    _index_modules()
+    (tmp_path / "apr_fresh_module.py").write_text("def f():\n    return 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "apr_fresh_module", raising=False)
+    module = importlib.import_module("apr_fresh_module")
+    assert inspect.getabsfile(module) not in inspect.modulesbyfile
+    _index_modules()
+    assert inspect.getabsfile(module) in inspect.modulesbyfile
