@@ -119,15 +119,18 @@ class PytestDriver:
 
     def prepare(self, project_dir: Path, repo_root: Path) -> None:
         """Start the warm worker of a workspace that will run candidates, ahead of its first
-        run (the pipeline does it while the baseline runs); nothing when tests run cold."""
+        run (the pipeline does it while the baseline runs), primed for the whole suite: the
+        modules its tests import loaded, its tests collected (the runs of the targets, not
+        known yet, collect theirs in the loaded worker); nothing when tests run cold."""
         if self.warm is None:
             return
-        tmp = Path(tempfile.gettempdir())  # no run's files: a server's start reads none
-        env = self._env(project_dir, tmp / "results.jsonl", None)
-        job = self._warm_job(project_dir, repo_root, self._full_argv(project_dir, [], False),
-                             env, tmp, None)
-        if job is not None:
-            self.warm.prepare(job)
+        with tempfile.TemporaryDirectory(prefix="apr-prime-") as name:
+            tmp = Path(name)
+            env = self._env(project_dir, tmp / "results.jsonl", None)
+            job = self._warm_job(project_dir, repo_root,
+                                 self._full_argv(project_dir, None, False), env, tmp, None)
+            if job is not None:
+                self.warm.prepare(job)
 
     def _warm_run(self, project_dir: Path, repo_root: Path, argv: list[str],
                   env: dict[str, str], tmp: Path, timeout: float | None,

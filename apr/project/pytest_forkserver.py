@@ -25,7 +25,10 @@ at stderr, so that whatever imported modules print cannot corrupt the answers):
   server cannot serve this project safely (then it exits);
 - then per run ``{"args", "cwd", "env", "output", "timeout"}``, answered ``{"returncode",
   "timed_out", "seconds", "path"}`` (``path``: ``session``, ``zygote`` or ``plain``; with
-  ``unsafe``, why the zygote refused); the run's stdout and stderr go to the file ``output``.
+  ``unsafe``, why the zygote refused); the run's stdout and stderr go to the file ``output``;
+- or, before the first run, ``{"prime": true, "args", ...}`` as a run's: learn the project's
+  modules from a collection of those tests, load the zygote, keep a session for those
+  arguments, run no test; answered ``{"primed": bool}`` (whether that session is kept).
 
 End of stdin (apr closed it, or died) ends the server, killing a run in progress. The code
 must run on Python 3.8+, like the plugin: the standard library and pytest only.
@@ -59,6 +62,8 @@ _ZYGOTE_FAILURES = 2  # then runs stay plain
 # module back: after this many refusals in a row it is loaded again (at most _RELOADS times)
 _REFUSALS = 5
 _RELOADS = 3
+_PER_RUN = ("APR_RESULTS", "APR_TEST_TIMEOUT")  # read by a kept session's run, not its setup
+_EXITFIRST = ("-x", "--exitfirst")
 _SIGKILL = 9
 _PR_SET_PDEATHSIG = 1
 
@@ -408,7 +413,9 @@ class _Server:
 
     def handle(self, request: dict) -> dict:
         """Run ``request`` in the project zygote when it can, else in a plain child (learning
-        which modules of the project it imports)."""
+        which modules of the project it imports); or prime for it (:meth:`prime`)."""
+        if request.get("prime"):
+            return self.prime(request)
         why = ""
         self._grow_zygote(request)
         learn = self.zygote_failures < _ZYGOTE_FAILURES
@@ -432,6 +439,23 @@ class _Server:
             answer["unsafe"] = why
         self._learn(report)
         return answer
+
+    def prime(self, request: dict) -> dict:
+        """Ahead of the first run (apr's baseline runs meanwhile): learn which modules of the
+        project ``request``'s tests import, from a plain child that only collects them; load
+        the zygote; have it keep a session for ``request``'s arguments. Runs nothing."""
+        if not self.learned and self.zygote_failures < _ZYGOTE_FAILURES:
+            report = request["output"] + ".modules"
+            self.serve(dict(request, args=[*request["args"], "--collect-only"], report=report))
+            self._learn(report)
+        self._grow_zygote(request)
+        if self.zygote is None:
+            return {"primed": False}
+        answer = self.zygote.ask(request, self.requests, self.grace / 4)
+        if answer is None:
+            self._drop_zygote("the project zygote ended")
+            return {"primed": False}
+        return {"primed": bool(answer.get("primed"))}
 
     def serve(self, request: dict) -> dict:
         started = time.monotonic()
@@ -713,6 +737,8 @@ def _zygote_main(server: _Server, request: dict, modules: list, order: int,
         sessions = _Sessions(zygote) if _SESSION in sys.modules else None
 
         def answer(message: dict) -> dict:
+            if message.get("prime"):
+                return {"primed": sessions is not None and sessions.prime(message)}
             kept = sessions.answer(message) if sessions is not None else None
             return kept or zygote.serve(message)
 
@@ -770,13 +796,28 @@ class _Sessions:
             session.close()
             self._failed(key, "it ended")
             return None
-        self.live[key] = session
-        while len(self.live) > _SESSIONS:
-            self.live.pop(next(iter(self.live))).close()
+        self._keep(key, session)
         if answer.get("unsafe"):
             return None
         answer["path"] = "session"
         return answer
+
+    def prime(self, request: dict) -> bool:
+        """Keep a session for ``request``'s arguments, ready for its first run; whether one
+        is kept."""
+        key = _session_key(request)
+        if key not in self.live and self.failures.get(key, 0) < _SESSION_FAILURES:
+            session = self._start(key, request)
+            if session is not None:
+                self._keep(key, session)
+        return key in self.live
+
+    def _keep(self, key: str, session: Any) -> None:
+        """``session`` the most recently used; the least recently used beyond
+        :data:`_SESSIONS` closed."""
+        self.live[key] = session
+        while len(self.live) > _SESSIONS:
+            self.live.pop(next(iter(self.live))).close()
 
     def _start(self, key: str, request: dict) -> Any:
         """A session for ``request`` (loaded while apr waits for its answer), or None. It
@@ -810,9 +851,19 @@ class _Sessions:
 
 
 def _session_key(request: dict) -> str:
-    """What runs of one kept session share: all of the request but its files."""
-    env = sorted((k, v) for k, v in request["env"].items() if k != "APR_RESULTS")
-    return json.dumps([request["args"], request["cwd"], env])
+    """What runs of one kept session share: all of the request but its files and what each
+    run sets for itself (:func:`_session_args`, :data:`_PER_RUN`)."""
+    env = sorted((k, v) for k, v in request["env"].items() if k not in _PER_RUN)
+    return json.dumps([_session_args(request["args"]), request["cwd"], env])
+
+
+def _session_args(args: list) -> list:
+    """The arguments a kept session is configured with: ``args`` less ``-x``, which a run
+    sets for itself (pytest reads it only when a test fails); all of them when ``--maxfail``
+    is among them too (then their order decides)."""
+    if any(arg.startswith("--maxfail") for arg in args):
+        return list(args)
+    return [arg for arg in args if arg not in _EXITFIRST]
 
 
 def _session_main(zygote: _Server, request: dict, others: list, order: int,
@@ -848,9 +899,10 @@ def _session_main(zygote: _Server, request: dict, others: list, order: int,
         if why:
             _send(answers, {"ready": False, "why": why})
             os._exit(0)
-        sys.argv = ["pytest", *request["args"]]
+        args = _session_args(request["args"])
+        sys.argv = ["pytest", *args]
         try:
-            code = pytest.main(list(request["args"]), plugins=[sys.modules[_SESSION].Loop(serve)])
+            code = pytest.main(args, plugins=[sys.modules[_SESSION].Loop(serve)])
         finally:
             watch.stop()
     except SystemExit as exc:
@@ -887,7 +939,11 @@ def _serve_session(zygote: _Server, session: Any, unfit: str, codes: list, order
         run = child
     try:
         _become(run.request, zygote.path0)
-        sys.modules[_SESSION].prepare(session, os.environ["APR_RESULTS"])
+        args = run.request["args"]
+        sys.argv = ["pytest", *args]
+        exitfirst = len(_session_args(args)) < len(args)
+        sys.modules[_SESSION].prepare(session, os.environ["APR_RESULTS"],
+                                      float(os.environ.get("APR_TEST_TIMEOUT") or 0), exitfirst)
     except BaseException as exc:  # noqa: BLE001 -- not a cold run: say so, the zygote runs it
         _refuse_run(run.status, "the kept session could not take the run: "
                     f"{type(exc).__name__}: {exc}")

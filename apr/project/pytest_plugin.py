@@ -230,9 +230,11 @@ class _Recorder:
     def emit(self, record: dict[str, Any]) -> None:
         os.write(self.out, (json.dumps(record) + "\n").encode("utf-8"))
 
-    def rebind(self, path: str) -> None:
-        """Write to ``path`` from now on, starting with the session record (a run forked from
-        a kept session, apr_pytest_session, whose configuration wrote to another file)."""
+    def rebind(self, path: str, timeout: float) -> None:
+        """Write to ``path`` from now on, starting with the session record, and give each test
+        ``timeout`` seconds (a run forked from a kept session, apr_pytest_session, whose
+        configuration wrote to another file and may have had another timeout)."""
+        self.timeout = timeout
         os.close(self.out)
         self.out = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.emit(self.session)

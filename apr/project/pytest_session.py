@@ -62,13 +62,17 @@ def unfit(session: Any) -> str:
     return ""
 
 
-def prepare(session: Any, results: str) -> None:
+def prepare(session: Any, results: str, timeout: float, exitfirst: bool) -> None:
     """In a run's child, its output already on fds 1 and 2: apr's recorder writes to
-    ``results``, pytest's global capture saves fds 1 and 2 as they are now (else, between
-    tests, it would put back the session's) in fresh files of its own (the session's are
-    shared with every run forked from it)."""
+    ``results`` and gives each test ``timeout`` seconds, pytest stops at the first failure
+    when ``exitfirst`` (``-x``: the session was configured without it), and pytest's global
+    capture saves fds 1 and 2 as they are now (else, between tests, it would put back the
+    session's) in fresh files of its own (the session's are shared with every run forked
+    from it)."""
     config = session.config
-    config.pluginmanager.get_plugin("apr-recorder").rebind(results)
+    config.pluginmanager.get_plugin("apr-recorder").rebind(results, timeout)
+    if exitfirst:
+        config.option.maxfail = 1
     _restart_clock(config.pluginmanager.getplugin("terminalreporter"))
     capture = config.pluginmanager.getplugin("capturemanager")
     if capture is None or capture._global_capturing is None:

@@ -44,6 +44,7 @@ from apr import proc
 SERVER = "apr_pytest_forkserver"
 MAX_LOSSES = 3
 START_SECONDS = 120.0  # loading heavy dependencies on a busy machine
+PRIME_SECONDS = 60.0  # collecting the tests once, to learn what they import
 ANSWER_GRACE = 30.0  # beyond a run's own timeout, which the server enforces (sent to it:
 # loading a project zygote, within a run's answer, takes at most half of it)
 _MAX_FILES = 5000
@@ -239,6 +240,19 @@ class _Server:
             returncode=answer["returncode"], output=output.decode("utf-8", "replace"),
             seconds=time.monotonic() - started, timed_out=bool(answer["timed_out"]))
 
+    def prime(self, job: WarmRun) -> bool:
+        """Have the server ready for ``job``'s tests without running them: the project's
+        modules learned from their collection and loaded in its zygote, a pytest session kept
+        for ``job``'s arguments. Whether that session is kept.
+
+        Raises:
+            WorkerLost: the server died or hung.
+        """
+        request = {"prime": True, "args": [*job.launch.args, *job.args],
+                   "cwd": str(job.project_dir), "env": proc.tests_env(job.env, job.project_dir),
+                   "output": str(job.output), "timeout": PRIME_SECONDS}
+        return bool(self.ask(request, PRIME_SECONDS + ANSWER_GRACE).get("primed"))
+
     def ask(self, message: dict[str, Any], wait: float | None) -> dict[str, Any]:
         """Send ``message``; its answer.
 
@@ -264,9 +278,12 @@ class _Server:
             left = None if deadline is None else deadline - time.monotonic()
             if left is not None and left <= 0:
                 return None
-            if not select.select([stdout], [], [], left)[0]:
+            try:
+                if not select.select([stdout], [], [], left)[0]:
+                    return None
+                chunk = os.read(stdout.fileno(), 65536)
+            except (OSError, ValueError):  # closed meanwhile (the pool closed, say)
                 return None
-            chunk = os.read(stdout.fileno(), 65536)
             if not chunk:
                 return None
             self.buffer += chunk
@@ -304,6 +321,7 @@ class WarmPool:
         self.paths: Counter[str] = Counter()
         self._servers: dict[Path, _Server] = {}
         self._starting: dict[Path, threading.Event] = {}  # servers being started, by folder
+        self._priming: set[_Server] = set()  # started, not yet registered: close() stops them
         self._cold: dict[Path, str] = {}
         self._losses: dict[Path, int] = {}
         self._scanned: tuple[list[str], list[str]] | None = None
@@ -355,6 +373,9 @@ class WarmPool:
         """Stop every server (safe to call twice)."""
         with self._lock:
             self._closed = True
+            priming = list(self._priming)
+        for server in priming:
+            server.close()
         self._finalizer()
 
     def pids(self) -> list[int]:
@@ -363,11 +384,13 @@ class WarmPool:
             return [s.popen.pid for s in self._servers.values()]
 
     def prepare(self, job: WarmRun) -> None:
-        """Start ``job``'s project folder's server now (apr's baseline runs meanwhile), so
-        that the first run finds it loaded; nothing when it runs cold."""
-        self._server(job)
+        """Start ``job``'s project folder's server now (apr's baseline runs meanwhile) and
+        prime it for ``job``'s tests (:meth:`_Server.prime`), so that the first runs find it
+        loaded; a run that comes meanwhile waits for that. Nothing when it runs cold.
+        ``paths["primed"]`` counts the servers that kept a session so."""
+        self._server(job, prime=True)
 
-    def _server(self, job: WarmRun) -> _Server | None:
+    def _server(self, job: WarmRun, prime: bool = False) -> _Server | None:
         while True:
             with self._lock:
                 if self._closed or job.project_dir in self._cold:
@@ -383,13 +406,13 @@ class WarmPool:
                     break
             other.wait()  # another thread starts it (prepare): take what it made
         try:
-            return self._start(job, count)
+            return self._start(job, count, prime)
         finally:
             with self._lock:
                 del self._starting[job.project_dir]
             mine.set()
 
-    def _start(self, job: WarmRun, count: int) -> _Server | None:
+    def _start(self, job: WarmRun, count: int, prime: bool) -> _Server | None:
         try:
             server = _Server.start(self.script, job, self._hello(job),
                                    self.script.parent / f"server-{count}.log", self.paths)
@@ -397,12 +420,32 @@ class WarmPool:
             if not self._closed:  # (a start ahead that outlived the repair: nothing to say)
                 self.refuse(job.project_dir, str(exc))
             return None
+        if prime and not self._prime(server, job):
+            return None
         with self._lock:
             if not self._closed:
                 self._servers[job.project_dir] = server
                 return server
         server.close()
         return None
+
+    def _prime(self, server: _Server, job: WarmRun) -> bool:
+        """Prime a server not yet registered (:meth:`close` stops it meanwhile); False when
+        it died or hung doing so (a loss: the next run starts another)."""
+        with self._lock:
+            self._priming.add(server)
+            closed = self._closed
+        try:
+            self.paths["primed"] += not closed and server.prime(job)
+        except WorkerLost as lost:
+            if not self._closed:
+                self._lost(job.project_dir, server, str(lost))
+            server.close()
+            return False
+        finally:
+            with self._lock:
+                self._priming.discard(server)
+        return True
 
     def _hello(self, job: WarmRun) -> dict[str, Any]:
         if self._scanned is None:

@@ -263,6 +263,7 @@ def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]]
         pool.warm_up(driver, workers)
         baseline_plan(snapshot)
         untimed = time.monotonic() - started
+        print(f"  (c+): the baseline run, not counted: {untimed:.2f}s")
     limits = Limits(budget=len(cands), deadline=time.monotonic() + 7200,
                     max_patches=len(cands) + 1, test_timeout=30.0, run_timeout=300.0)
     validator = Validator(snapshot, driver, plan, limits, pool=pool)
@@ -276,7 +277,8 @@ def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]]
     paths = ""
     if driver.warm is not None:
         runs = driver.warm.paths
-        paths = (f"; runs in a kept session {runs['session']}, in the project zygote "
+        primed = f", {runs['primed']} primed ahead" if ahead else ""
+        paths = (f"; runs in a kept session {runs['session']}{primed}, in the project zygote "
                  f"{runs['zygote']}, plain {runs['plain']} ({runs['unsafe']} could not swap)")
     kind = ("warm" if sessions else "warm, no kept sessions") if warm else "cold"
     print(f"  {kind}, {workers} worker(s){paths}: test runs "

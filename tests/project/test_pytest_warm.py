@@ -615,3 +615,81 @@ def test_a_server_started_ahead_serves_the_first_run(project: Path) -> None:
         assert imports(project) == 1  # one server's preload; no second start, no cold run
     finally:
         driver.close()
+
+
+PRIMED_TESTS = """
+    import time
+
+    from pkg.m import value
+
+
+    def test_one():
+        assert value() == 1
+
+
+    def test_two():
+        assert value() == 2
+
+
+    def test_three():
+        assert value() == 3
+
+
+    def test_slow():
+        time.sleep(1.5)
+    """
+P = "tests/test_p.py::"
+
+
+def sessions_made(pool: WarmPool) -> int:
+    return (pool.script.parent / "server-1.log").read_text().count("kept pytest session ready")
+
+
+def test_a_primed_server_serves_its_first_runs_from_kept_sessions(project: Path) -> None:
+    """``prepare`` primes the server for the whole suite (modules learned from a collection,
+    the zygote loaded, a session kept): no run is plain. ``-x`` and the per-test limit are
+    each run's own, so runs with and without them share that session."""
+    (project / "tests/test_m.py").unlink()
+    write_files(project, {"tests/test_p.py": PRIMED_TESTS})
+    warm, cold = PytestDriver(warm=True), PytestDriver(warm=False)
+    pool = warm.warm
+    assert pool is not None
+    try:
+        warm.prepare(project, project)
+        assert pool.paths["primed"] == 1 and sessions_made(pool) == 1
+        drivers = (warm, cold)
+        first, first_cold = both(drivers, project, None, timeout=60, fail_fast=True)
+        assert_same(first, first_cold)
+        assert list(first.outcomes) == [P + "test_one", P + "test_two"]
+        limited, limited_cold = both(drivers, project, None, timeout=60, test_timeout=0.5)
+        assert_same(limited, limited_cold)
+        assert limited.outcomes[P + "test_slow"] is TestStatus.TIMEOUT
+        whole, whole_cold = both(drivers, project, None, timeout=60, test_timeout=10)
+        assert_same(whole, whole_cold)
+        assert len(whole.outcomes) == 4 and whole.outcomes[P + "test_slow"] is TestStatus.PASSED
+        assert pool.paths["session"] == 3 and sessions_made(pool) == 1
+        target, target_cold = both(drivers, project, [P + "test_two"], timeout=60)
+        assert_same(target, target_cold)
+        assert pool.paths["session"] == 4 and sessions_made(pool) == 2
+        assert not pool.paths["plain"] and not pool.paths["zygote"]
+    finally:
+        warm.close()
+        cold.close()
+
+
+def test_a_prime_cut_short_by_close_leaves_nothing(project: Path) -> None:
+    driver = PytestDriver(warm=True)
+    pool = driver.warm
+    assert pool is not None
+    ahead = threading.Thread(target=driver.prepare, args=(project, project))
+    ahead.start()
+    deadline = time.monotonic() + 60
+    while not pool._priming and ahead.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    priming = list(pool._priming)
+    driver.close()
+    ahead.join(60)
+    assert not ahead.is_alive() and not pool.pids()
+    for server in priming:
+        assert server.popen.poll() is not None
+        assert not _descendants(server.popen.pid)
