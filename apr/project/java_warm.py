@@ -62,6 +62,8 @@ from apr.project.junit import (
 WARM_JVM = FAST_JVM
 #: Deaths during a run after which the warm path is given up for good.
 MAX_DEATHS = 2
+#: A warm-up's limit: a JVM start and one small compile, on a busy machine.
+WARM_UP_SECONDS = 60.0
 
 
 class WarmJVMDied(Exception):
@@ -133,6 +135,18 @@ class WarmJVM:
             if kind == "failed":
                 raise WarmJVMDied(str(answer.get("trace", ""))[:2000])
             records.append(answer)
+
+    def warm_up(self, deadline: float) -> None:
+        """Have javac and the test runner loaded and run once (the first compile of a fresh
+        JVM costs several times a later one): a class of no project compiled, no test run.
+        The current candidate is then that class, which no run uses: a candidate's run
+        compiles its own first."""
+        with tempfile.TemporaryDirectory(prefix="apr-warm-up-") as tmp:
+            source = Path(tmp) / "AprWarmUp.java"
+            source.write_text("final class AprWarmUp {\n    int next(int x) {\n"
+                              "        return x + 1;\n    }\n}\n", encoding="utf-8")
+            self.compile([str(source)], [], [], "warm-up", deadline)
+        self.run([], False, [], False, None, deadline)
 
     def _send(self, request: dict[str, object]) -> None:
         assert self.child.stdin is not None  # started with pipes
@@ -259,6 +273,22 @@ class WarmJUnit:
         with self._lock:
             return [jvm.child.pid for jvm in self._jvms.values() if jvm.alive()]
 
+    def prepare(self, project_dir: Path) -> None:
+        """Start the workspace's JVM now (apr's baseline runs meanwhile) and warm it up
+        (:meth:`WarmJVM.warm_up`), so that the first candidate's run pays for neither; a run
+        that comes meanwhile waits for it. A JVM that fails its warm-up is dropped (the next
+        run starts another)."""
+        if self.disabled is not None:
+            return
+        jvm = self._jvm(project_dir)
+        if jvm is None:
+            return
+        with jvm.lock:
+            try:
+                jvm.warm_up(time.monotonic() + WARM_UP_SECONDS)
+            except (WarmJVMDied, TimeoutError):
+                self._drop(project_dir, jvm)
+
     def run(self, project_dir: Path, compiler: IncrementalCompiler, tests: Sequence[str],
             classpath: Sequence[str], *, fail_fast: bool, deadline: float | None,
             test_timeout: float | None) -> WarmAnswer | None:
@@ -336,8 +366,12 @@ class WarmJUnit:
             self._give_up(f"the warm JVM does not start ({exc})")
             return None
         with self._lock:
-            self._jvms[project_dir] = jvm
-        return jvm
+            other = self._jvms.get(project_dir)
+            if other is None or not other.alive():
+                self._jvms[project_dir] = jvm
+                return jvm
+        jvm.close()  # another thread (prepare and a run) started one meanwhile: theirs
+        return other
 
     def _drop(self, project_dir: Path, jvm: WarmJVM) -> None:
         with self._lock:

@@ -589,6 +589,13 @@ class JUnitDriver:
             self._overhead = max(self._overhead, seconds - sum(result.durations.values()))
         return to_test_run(result, files, seconds)
 
+    def prepare(self, project_dir: Path, repo_root: Path) -> None:
+        """Start the warm JVM of a workspace that will run candidates, ahead of its first run
+        (the pipeline does it while the baseline runs), javac loaded in it; nothing when
+        tests run cold."""
+        if self.warm:
+            self._warm_runs().prepare(project_dir)
+
     def _classpath(self, project_dir: Path, compiler: IncrementalCompiler) -> list[str]:
         """The tests' class path: the built classes, resources, the project's and JUnit's jars."""
         resources = [str(project_dir / r) for r in RESOURCES if (project_dir / r).is_dir()]

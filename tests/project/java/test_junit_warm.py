@@ -165,6 +165,28 @@ def test_compile_errors_static_state_edits_and_dedupe(spaces: tuple[Workspace, W
 
 
 @needs_junit
+def test_a_jvm_started_ahead_serves_the_first_runs(spaces: tuple[Workspace, Workspace],
+                                                   drivers: tuple[JUnitDriver, JUnitDriver],
+                                                   ) -> None:
+    """``prepare`` (the pipeline's, while the baseline builds in another workspace) starts
+    the JVM and warms it up with a compile of its own: the candidates' runs use that JVM,
+    their outcomes and compile errors as cold."""
+    (ws, cws), (warm, cold) = spaces, drivers
+    warm.prepare(ws.project_dir, ws.root)
+    assert warm._warm is not None
+    (ahead,) = warm._warm.pids()
+    baseline = ws.snapshot.workspace("baseline")
+    run(warm, baseline, [f"{TEST}#small"])  # cold: builds, and its build is kept
+    calc = [f"{TEST}#big", f"{TEST}#small"]
+    for change in (FIX, BROKEN, None):
+        edit(ws, change)
+        edit(cws, change)
+        same(run(warm, ws, calc), run(cold, cws, calc))
+    assert warm._warm.pids() == [ahead]
+    assert warm._warm.counts.runs == 2 and warm._warm.counts.compiled == 2
+
+
+@needs_junit
 def test_run_timeout_restarts_and_exit_goes_cold(spaces: tuple[Workspace, Workspace],
                                                  drivers: tuple[JUnitDriver, JUnitDriver],
                                                  capfd: pytest.CaptureFixture[str]) -> None:
