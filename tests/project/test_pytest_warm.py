@@ -678,6 +678,9 @@ def test_a_primed_server_serves_its_first_runs_from_kept_sessions(project: Path)
 
 
 def test_a_prime_cut_short_by_close_leaves_nothing(project: Path) -> None:
+    """A test module whose import takes 5 s keeps the prime's collection busy: ``close()``
+    stops the server in the middle of it, at once, and leaves nothing behind."""
+    write_files(project, {"tests/test_slow.py": "import time\n\ntime.sleep(5)\n"})
     driver = PytestDriver(warm=True)
     pool = driver.warm
     assert pool is not None
@@ -687,9 +690,11 @@ def test_a_prime_cut_short_by_close_leaves_nothing(project: Path) -> None:
     while not pool._priming and ahead.is_alive() and time.monotonic() < deadline:
         time.sleep(0.01)
     priming = list(pool._priming)
+    assert priming
     driver.close()
-    ahead.join(60)
-    assert not ahead.is_alive() and not pool.pids()
-    for server in priming:
+    for server in priming:  # stopped by close(), not after the prime
         assert server.popen.poll() is not None
+    ahead.join(60)
+    assert not ahead.is_alive() and not pool.pids() and not pool.paths["primed"]
+    for server in priming:
         assert not _descendants(server.popen.pid)
