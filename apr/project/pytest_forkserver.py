@@ -282,7 +282,7 @@ def _index_modules() -> None:
     try:
         import inspect
 
-        inspect.getmodule(None, os.path.join(os.sep, "apr-no-such-file", str(time.time())))
+        inspect.getmodule(None, os.path.join(os.sep, "apr-no-such-file"))  # (never indexed)
     except Exception:  # noqa: BLE001, S110 -- a cache only
         pass
 

@@ -226,17 +226,14 @@ class _Server:
             WorkerLost: the server died or hung.
         """
         started = time.monotonic()
-        args = [*job.launch.args, *job.args]
-        request = {"args": args, "cwd": str(job.project_dir),
-                   "env": proc.tests_env(job.env, job.project_dir),
-                   "output": str(job.output), "timeout": job.timeout}
+        request = _request(job, job.timeout)
         grace = None if job.timeout is None else job.timeout + ANSWER_GRACE
         answer = self.ask(request, grace)
         self.paths[answer.get("path", "plain")] += 1
         self.paths["unsafe"] += "unsafe" in answer
         output = job.output.read_bytes() if job.output.exists() else b""
         return proc.ProcResult(
-            argv=(job.launch.python, "-m", "pytest", *args),
+            argv=(job.launch.python, "-m", "pytest", *request["args"]),
             returncode=answer["returncode"], output=output.decode("utf-8", "replace"),
             seconds=time.monotonic() - started, timed_out=bool(answer["timed_out"]))
 
@@ -248,9 +245,7 @@ class _Server:
         Raises:
             WorkerLost: the server died or hung.
         """
-        request = {"prime": True, "args": [*job.launch.args, *job.args],
-                   "cwd": str(job.project_dir), "env": proc.tests_env(job.env, job.project_dir),
-                   "output": str(job.output), "timeout": PRIME_SECONDS}
+        request = dict(_request(job, PRIME_SECONDS), prime=True)
         return bool(self.ask(request, PRIME_SECONDS + ANSWER_GRACE).get("primed"))
 
     def ask(self, message: dict[str, Any], wait: float | None) -> dict[str, Any]:
@@ -300,6 +295,14 @@ class _Server:
 
     def close(self) -> None:
         proc.stop(self.popen)
+
+
+def _request(job: WarmRun, timeout: float | None) -> dict[str, Any]:
+    """The server's request for ``job``: its pytest arguments, folder, environment, output
+    file and time limit."""
+    return {"args": [*job.launch.args, *job.args], "cwd": str(job.project_dir),
+            "env": proc.tests_env(job.env, job.project_dir), "output": str(job.output),
+            "timeout": timeout}
 
 
 class WarmPool:
@@ -438,9 +441,10 @@ class WarmPool:
         try:
             self.paths["primed"] += not closed and server.prime(job)
         except WorkerLost as lost:
-            if not self._closed:
-                self._lost(job.project_dir, server, str(lost))
-            server.close()
+            if self._closed:
+                server.close()
+            else:
+                self._lost(job.project_dir, server, str(lost))  # (closes it)
             return False
         finally:
             with self._lock:

@@ -14,7 +14,9 @@ not compile). Then it validates the same candidates, in this order:
 (c') the same without kept pytest sessions (each run starts pytest in its child);
 (c+) the same as (c), its warm worker started while a baseline run goes on, as ``apr repair``
     does (``WorkspacePool.warm_up``), and that baseline run's time subtracted: the server's
-    start-up hidden behind a run the naive loop does not make;
+    start-up hidden behind a run the naive loop does not make (the script prints that
+    baseline run's time beside the same run alone: the start-up and priming share the
+    cores with it, which a repair pays before validation);
 (d) apr's Validator, warm, ``--workers`` workers;
 
 and prints candidates per second and each mode's speed-up over (a), checks that every mode
@@ -263,7 +265,9 @@ def validate(snapshot: Snapshot, plan: Plan, cands: list[tuple[Candidate, bool]]
         pool.warm_up(driver, workers)
         baseline_plan(snapshot)
         untimed = time.monotonic() - started
-        print(f"  (c+): the baseline run, not counted: {untimed:.2f}s")
+        print(f"  (c+): the baseline run with the worker starting beside it, not counted: "
+              f"{untimed:.2f}s (against the baseline run alone, above: what starting ahead "
+              "costs the baseline)")
     limits = Limits(budget=len(cands), deadline=time.monotonic() + 7200,
                     max_patches=len(cands) + 1, test_timeout=30.0, run_timeout=300.0)
     validator = Validator(snapshot, driver, plan, limits, pool=pool)
@@ -316,9 +320,11 @@ def run(project: Path, args: argparse.Namespace) -> None:
     with Snapshot(UserRepo.locate(project)) as snapshot:
         cands = candidates(snapshot, args.candidates)
         expected = [plausible for _, plausible in cands]
+        started = time.monotonic()
         plan = baseline_plan(snapshot)
         print(f"project: {args.modules} modules, {plan_size(plan)} tests; "
-              f"{len(cands)} candidates, {sum(expected)} plausible; {args.workers} workers")
+              f"{len(cands)} candidates, {sum(expected)} plausible; {args.workers} workers; "
+              f"a baseline run alone {time.monotonic() - started:.2f}s")
         modes: list[tuple[str, Callable[[], tuple[list[bool], float]]]] = [
             ("naive", lambda: (naive(project, cands), 0.0)),
             ("cold", lambda: judged(project, plan, cands, False, 1)),
