@@ -273,8 +273,11 @@ class IncrementalCompiler:
         return [*extra, *map(str, self.tools.junit)]
 
     def _classpath_key(self, project_dir: Path) -> str:
-        return json.dumps([self.layout.release, self.layout.encoding,
-                           self.classpath(project_dir)])
+        """What the build's classes depend on besides the sources. The project's own class
+        path entries as the layout names them (relative to the project): a build copied into
+        another workspace of the same project is still good there."""
+        return json.dumps([self.layout.release, self.layout.encoding, list(self.layout.classpath),
+                           [str(j) for j in self.tools.junit]])
 
     def _javac(self, project_dir: Path, files: list[str], out: Path, classpath: list[Path],
                deadline: float | None) -> str | None:
@@ -523,6 +526,7 @@ class JUnitDriver:
         self._tools: JavaTools | None = None
         self._test_dirs: set[str] = set()
         self._layout: JavaLayout | None = None
+        self._incremental: IncrementalCompiler | None = None
         #: The longest time a run spent outside the tests (javac, JVM start-up): a time limit
         #: is extended by twice that, since callers size limits by test durations.
         self._overhead = 0.0
@@ -567,7 +571,7 @@ class JUnitDriver:
         deadline = None if timeout is None else started + timeout + 2 * self._overhead
         layout = self.layout(project_dir)
         self._remember_tests(project_dir, repo_root, layout)
-        compiler = IncrementalCompiler(self.tools, layout)
+        compiler = self._compiler(layout)
         entries = list(tests) if tests is not None else list_test_classes(project_dir, layout)
         files = source_index(project_dir, repo_root, layout.main_files(project_dir))
         warm = None if coverage else self._run_warm(project_dir, compiler, entries, fail_fast,
@@ -588,6 +592,13 @@ class JUnitDriver:
         if result.outcomes and not result.timed_out and not coverage:
             self._overhead = max(self._overhead, seconds - sum(result.durations.values()))
         return to_test_run(result, files, seconds)
+
+    def _compiler(self, layout: JavaLayout) -> IncrementalCompiler:
+        """One compiler for every run: the hashes of sources whose stat did not change since
+        are not read again (a warm run looks at every source to find the candidate's)."""
+        if self._incremental is None or self._incremental.layout is not layout:
+            self._incremental = IncrementalCompiler(self.tools, layout)
+        return self._incremental
 
     def prepare(self, project_dir: Path, repo_root: Path) -> None:
         """Start the warm JVM of a workspace that will run candidates, ahead of its first run

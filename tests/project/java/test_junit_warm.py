@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from apr.project.java_tools import JavaTools
 from apr.project.java_warm import WarmJUnit
 from apr.project.junit import BUILD_DIR, JUnitDriver
 from apr.project.workspace import Snapshot, UserRepo, Workspace
-from tests.conftest import RepoFactory
+from tests.conftest import RepoFactory, git
 from tests.project.java.conftest import needs_junit
 from tests.project.java.test_junit_driver import PROJECT as CALC_PROJECT
 from tests.project.java.test_junit_driver import TEST
@@ -237,3 +238,29 @@ def test_the_kept_build_goes_with_the_driver_even_unclosed(tmp_path: Path) -> No
     del warm
     gc.collect()
     assert not kept.parent.exists()
+
+
+@needs_junit
+def test_a_build_copied_to_another_workspace_stays_good_with_project_jars(
+        make_repo: RepoFactory, drivers: tuple[JUnitDriver, JUnitDriver]) -> None:
+    """The project's own jars (``lib/*.jar``) are on the class path as absolute paths, which
+    differ from workspace to workspace: the build kept from the baseline must still count as
+    good in a candidate's workspace, or its first run builds afresh, cold, with the
+    candidate's change in the build (every later run then compiles that file again)."""
+    root = make_repo(PROJECT, commit=False)
+    (root / "lib").mkdir()
+    with zipfile.ZipFile(root / "lib" / "dep.jar", "w") as jar:
+        jar.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "a jar")
+    warm = drivers[0]
+    with Snapshot(UserRepo.locate(root)) as snap:
+        base, ws = snap.workspace("baseline"), snap.workspace("candidate")
+        run(warm, base, [f"{TEST}#big"])  # cold: builds, and the build is kept
+        assert warm._warm is not None
+        runs = warm._warm.counts.runs
+        edit(ws, FIX)
+        assert run(warm, ws, [f"{TEST}#big"]).outcomes == {f"{TEST}#big": TestStatus.PASSED}
+        assert warm._warm.counts.runs == runs + 1  # warm, from the copied build
+        changes = warm._compiler(warm.layout(ws.project_dir)).changes(ws.project_dir)
+        assert changes is not None and changes.main == (MAIN,)
