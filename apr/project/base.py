@@ -20,6 +20,13 @@ class TestDriver(Protocol):
         raises for failing tests; it returns a :class:`TestRun` whose ``timed_out`` is set when
         the whole run passed its time limit. With ``coverage``, ``TestRun.coverage`` maps each
         test id to the lines it executed, per file relative to ``repo_root``.
+
+    Optional (looked up with ``getattr``): ``prepare(project_dir, repo_root)`` starts a
+    workspace's warm test workers ahead of its first run (:class:`~apr.validate.validator.
+    WorkspacePool.warm_up`); ``foresee(project_dir, repo_root, coming)`` is shown, before a
+    candidate's runs, the files the next candidates will write (``coming``: one mapping of
+    repository path to content per candidate), so that the driver can prepare them (the
+    junit driver compiles them ahead in batches).
     """
 
     name: str

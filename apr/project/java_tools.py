@@ -31,7 +31,8 @@ DEFAULT_LIB_DIRS = ("/usr/share/java",)
 JUNIT_JARS = ("junit4.jar", "hamcrest-core.jar")
 JACOCO_CORE_JARS = ("org.jacoco.core.jar", "asm.jar", "asm-commons.jar", "asm-tree.jar")
 JACOCO_AGENT_WRAPPER = "org.jacoco.agent.jar"
-RUNNER_SOURCES = ("JUnitRunner.java", "CoverageReport.java", "Json.java", "WarmServer.java")
+RUNNER_SOURCES = ("JUnitRunner.java", "CoverageReport.java", "Json.java", "WarmServer.java",
+                  "Batch.java")
 PLATFORM_LISTENER = "PlatformCoverageListener.java"
 PLATFORM_SERVICE = "META-INF/services/org.junit.platform.launcher.TestExecutionListener"
 PLATFORM_ARTIFACTS = ("junit-platform-launcher", "junit-platform-engine", "junit-platform-commons")

@@ -15,6 +15,18 @@ Never the same work twice: a run whose compiled classes (bytes), unchanged sourc
 equal an earlier run's is answered from it; a candidate that does not compile is answered with
 javac's messages and runs no test.
 
+Compiled ahead, many in one javac task: most of a small file's compile is a javac task's fixed
+cost (20-35 ms against 2-3 ms a file in a batch). The validator shows the driver the files the
+next candidates write (:meth:`WarmJUnit.foresee`); when a one-file compile has no answer yet,
+the JVM compiles it with the coming versions it was shown in one task, each version's
+top-level types renamed apart (``Calc`` -> ``Calc__apr3x``) and its class files renamed back
+(the suffix taken out of their constant pool), so every class file is byte for byte what the
+version's own compile gives, and the next compiles are answered from memory. A version that
+fails in the batch is compiled alone at its turn, so javac's messages are always a compile
+alone's. A type that other built classes know by type (a super type, or a name in a
+descriptor or signature: an overload for it) is never renamed: to them a renamed copy is
+another type. See ``apr/project/java/Batch.java``.
+
 Falls back to the cold path, with one line saying why (once):
 
 - for the run: no cold build yet (the first one is copied into every other workspace, so only
@@ -30,6 +42,7 @@ it starts (:func:`apr.proc.start_tests`), and exits when apr closes its stdin.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -64,6 +77,85 @@ WARM_JVM = FAST_JVM
 MAX_DEATHS = 2
 #: A warm-up's limit: a JVM start and one small compile, on a busy machine.
 WARM_UP_SECONDS = 60.0
+#: What a JVM's warm-up compiles (``%d``: a number that tells its versions apart) and runs:
+#: the usual shapes of Java code, and JUnit tests that pass, fail and throw.
+WARM_UP_SOURCE = """import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.Assert;
+import org.junit.Test;
+
+public final class AprWarmUp {
+    private static int calls;
+    private final Map<String, List<Integer>> seen = new HashMap<>();
+
+    int next(int x) {
+        calls++;
+        return x + %d;
+    }
+
+    String describe(List<Integer> xs) {
+        StringBuilder b = new StringBuilder();
+        for (int x : xs) {
+            if (x %% 2 == 0 && x > 0) {
+                b.append(x).append(',');
+            } else {
+                b.append("odd ").append(x);
+            }
+        }
+        return b.toString() + seen.size();
+    }
+
+    List<Integer> keep(List<Integer> xs, int lo) {
+        List<Integer> out = new ArrayList<>();
+        xs.stream().filter(x -> x >= lo).forEach(out::add);
+        seen.computeIfAbsent("k" + lo, k -> new ArrayList<>()).addAll(out);
+        return out;
+    }
+
+    int pick(String s) {
+        switch (s) {
+            case "a":
+                return 1;
+            case "b":
+                return 2;
+            default:
+                try {
+                    return Integer.parseInt(s.trim());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+        }
+    }
+
+    @Test
+    public void passes() {
+        Assert.assertEquals(Arrays.asList(2, 3), keep(Arrays.asList(1, 2, 3), 2));
+    }
+
+    @Test
+    public void fails() {
+        Assert.assertEquals("x", describe(Arrays.asList(1, next(1))));
+    }
+
+    @Test
+    public void throwsError() {
+        Assert.assertEquals(1, pick(null));
+    }
+%s}
+"""
+#: More tests for the warm-up to run (a suite's first run in a JVM is the slow one).
+WARM_UP_TESTS = "".join(f"""
+    @Test
+    public void case{k}() {{
+        Assert.assertEquals({-1 if k % 5 == 4 else 2},
+                keep(Arrays.asList({k}, {k + 1}), {k}).size());
+    }}
+""" for k in range(40))
+WARM_UP_OPTIONS = ("-nowarn", "-g", "-encoding", "UTF-8", "-proc:none", "-implicit:none")
 
 
 class WarmJVMDied(Exception):
@@ -72,10 +164,12 @@ class WarmJVMDied(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """What compiling a candidate's files gave: a digest of the class files, javac's errors."""
+    """What compiling a candidate's files gave: a digest of the class files, javac's errors;
+    ``trouble``: why compiling ahead failed (the files were then compiled alone)."""
 
     digest: str
     errors: str
+    trouble: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +187,16 @@ class WarmJVM:
 
     def __init__(self, tools: JavaTools, cwd: Path) -> None:
         runner = compiled_runner(tools)
+        self.junit = tools.junit
         classpath = os.pathsep.join([str(runner.classes), *map(str, tools.junit)])
         self.child = proc.start_tests([tools.java, *WARM_JVM, "-cp", classpath, WARM_MAIN],
                                       cwd=cwd, stderr=subprocess.STDOUT)
         self.lock = threading.Lock()
         self._pending = b""
         self._noise: list[str] = []
+        self._sent: set[tuple[str, int, int]] = set()  # versions this JVM was shown
+        #: how many compiles this JVM made alone, and how many versions in batches
+        self.compiles = (0, 0)
 
     def alive(self) -> bool:
         return self.child.poll() is None
@@ -107,14 +205,26 @@ class WarmJVM:
         proc.stop(self.child)
 
     def compile(self, files: Sequence[str], classpath: Sequence[str], options: Sequence[str],
-                build: str, deadline: float | None) -> Compiled:
-        """Compile ``files`` in memory; ``build`` changes when the class path's classes do."""
+                build: str, deadline: float | None,
+                coming: Sequence[tuple[str, bytes]] = ()) -> Compiled:
+        """Compile ``files`` in memory; ``build`` changes when the class path's classes do.
+        ``coming``: (path, content) of versions of one file each that later compiles will
+        ask for; the JVM compiles those it was not shown before in one task with the next
+        compile it has no answer for."""
+        ahead = []
+        for path, data in coming:
+            mark = (path, len(data), hash(data))
+            if mark not in self._sent:
+                self._sent.add(mark)
+                ahead.append({"path": path, "data": base64.b64encode(data).decode("ascii")})
         self._send({"op": "compile", "files": list(files), "classpath": list(classpath),
-                    "options": list(options), "build": build})
+                    "options": list(options), "build": build, "ahead": ahead})
         answer = self._next(deadline)
         if answer.get("kind") != "compiled":
             raise WarmJVMDied(str(answer.get("trace", answer))[:2000])
-        return Compiled(str(answer["digest"]), str(answer["errors"]))
+        self.compiles = (_int(answer.get("alone")), _int(answer.get("batched")))
+        return Compiled(str(answer["digest"]), str(answer["errors"]),
+                        str(answer.get("trouble", "")))
 
     def run(self, classpath: Sequence[str], memory: bool, tests: Sequence[str], fail_fast: bool,
             test_timeout: float | None, deadline: float | None) -> WarmRun:
@@ -137,16 +247,21 @@ class WarmJVM:
             records.append(answer)
 
     def warm_up(self, deadline: float) -> None:
-        """Have javac and the test runner loaded and run once (the first compile of a fresh
-        JVM costs several times a later one): a class of no project compiled, no test run.
-        The current candidate is then that class, which no run uses: a candidate's run
-        compiles its own first."""
+        """Have javac and the test runner loaded and their code compiled by the JIT (the
+        first compiles and runs of a fresh JVM cost many times a later one): versions of a
+        class of no project compiled in one batch, as candidates' versions are, then its
+        tests run (one passes, two fail). The current candidate is then that class, which no
+        run uses: a candidate's run compiles its own first."""
         with tempfile.TemporaryDirectory(prefix="apr-warm-up-") as tmp:
-            source = Path(tmp) / "AprWarmUp.java"
-            source.write_text("final class AprWarmUp {\n    int next(int x) {\n"
-                              "        return x + 1;\n    }\n}\n", encoding="utf-8")
-            self.compile([str(source)], [], [], "warm-up", deadline)
-        self.run([], False, [], False, None, deadline)
+            source = Path(tmp) / "src" / "AprWarmUp.java"
+            source.parent.mkdir()
+            (Path(tmp) / "classes").mkdir()
+            source.write_text(WARM_UP_SOURCE % (1, WARM_UP_TESTS), encoding="utf-8")
+            versions = [(str(source), (WARM_UP_SOURCE % (n, WARM_UP_TESTS)).encode())
+                        for n in range(2, 17)]
+            self.compile([str(source)], [str(Path(tmp) / "classes"), *map(str, self.junit)],
+                         WARM_UP_OPTIONS, "warm-up", deadline, versions)
+            self.run([], True, ["AprWarmUp"], False, None, deadline)
 
     def _send(self, request: dict[str, object]) -> None:
         assert self.child.stdin is not None  # started with pipes
@@ -193,6 +308,10 @@ class WarmJVM:
         return text
 
 
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, (int, float)) else 0
+
+
 def _answer(line: bytes) -> dict[str, object] | None:
     if not line.startswith(b'{"kind":'):
         return None
@@ -216,7 +335,9 @@ class WarmAnswer:
 class _Counts:
     runs: int = 0
     reused: int = 0
-    compiled: int = 0
+    compiled: int = 0  # compiles asked for (the candidates' changed files)
+    alone: int = 0  # javac tasks of one candidate's files
+    batched: int = 0  # versions compiled ahead, many in one javac task
     deaths: int = 0
     notes: set[str] = field(default_factory=set)
 
@@ -232,6 +353,7 @@ class WarmJUnit:
         self.counts = _Counts()
         self._jvms: dict[Path, WarmJVM] = {}
         self._known: dict[str, RunnerResult] = {}
+        self._coming: dict[Path, list[tuple[str, bytes]]] = {}
         self._seed: Path | None = None
         self._removal: weakref.finalize[..., object] | None = None
         self._lock = threading.Lock()
@@ -289,6 +411,12 @@ class WarmJUnit:
             except (WarmJVMDied, TimeoutError):
                 self._drop(project_dir, jvm)
 
+    def foresee(self, project_dir: Path, versions: list[tuple[str, bytes]]) -> None:
+        """The (path, content) of code files the workspace's next candidates will compile,
+        one file each: its JVM's next compile it has no answer for compiles them too."""
+        with self._lock:
+            self._coming[project_dir] = versions
+
     def run(self, project_dir: Path, compiler: IncrementalCompiler, tests: Sequence[str],
             classpath: Sequence[str], *, fail_fast: bool, deadline: float | None,
             test_timeout: float | None) -> WarmAnswer | None:
@@ -344,12 +472,21 @@ class WarmJUnit:
         main = project_dir / BUILD_DIR / "main"
         classpath = [str(main), *compiler.classpath(project_dir)]
         files = [str(project_dir / f) for f in changes.main]
+        with self._lock:
+            coming = self._coming.pop(project_dir, [])
+        before = jvm.compiles
         try:
-            compiled = jvm.compile(files, classpath, compiler.options(), changes.built, deadline)
+            compiled = jvm.compile(files, classpath, compiler.options(), changes.built, deadline,
+                                   coming)
         except TimeoutError:
             raise WarmJVMDied("javac ran past the time limit") from None
         with self._lock:
             self.counts.compiled += 1
+            self.counts.alone += jvm.compiles[0] - before[0]
+            self.counts.batched += jvm.compiles[1] - before[1]
+        if compiled.trouble:
+            first = compiled.trouble.strip().splitlines()[0]
+            self._note(f"compiling ahead failed ({first}); such files compile alone")
         return compiled
 
     def _jvm(self, project_dir: Path) -> WarmJVM | None:

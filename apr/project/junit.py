@@ -42,7 +42,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -606,6 +606,22 @@ class JUnitDriver:
         tests run cold."""
         if self.warm:
             self._warm_runs().prepare(project_dir)
+
+    def foresee(self, project_dir: Path, repo_root: Path,
+                coming: Sequence[Mapping[str, bytes]]) -> None:
+        """What the next candidates will write in this workspace (repository paths): the warm
+        JVM compiles the versions of one code file each in one javac task with the next
+        version it must compile (see :mod:`apr.project.java_warm`); nothing when cold."""
+        if not self.warm:
+            return
+        versions = []
+        for files in coming:
+            if len(files) != 1:  # one javac task holds one version of a file
+                continue
+            ((file, data),) = files.items()
+            if file.endswith(".java") and not self.is_test_file(file):
+                versions.append((str(repo_root / file), data))
+        self._warm_runs().foresee(project_dir, versions)
 
     def _classpath(self, project_dir: Path, compiler: IncrementalCompiler) -> list[str]:
         """The tests' class path: the built classes, resources, the project's and JUnit's jars."""

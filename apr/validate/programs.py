@@ -78,6 +78,18 @@ class Programs:
                 keys.append((file, found))
         return Examined(tuple(keys))
 
+    def version(self, candidate: Candidate) -> dict[str, bytes] | None:
+        """The files ``candidate`` writes, patched (None when an edit does not apply)."""
+        out = {}
+        with self._lock:
+            for file in candidate.files:
+                try:
+                    out[file] = apply_edits(self._original(file),
+                                            [e for e in candidate.edits if e.file == file])
+                except (ValueError, OSError):
+                    return None
+        return out
+
     def known(self, examined: Examined, candidate: Candidate, index: int,
               mode: Hashable) -> ValidationResult | None:
         """The result of an earlier candidate with the same program, validated the same way

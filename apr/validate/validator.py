@@ -32,8 +32,11 @@ from apr.project.base import TestDriver
 from apr.project.workspace import Snapshot, Workspace
 from apr.validate.cache import CacheScope
 from apr.validate.expect import Expectation, Verdict, expectation, judge
-from apr.validate.programs import Programs
+from apr.validate.programs import Examined, ProgramKey, Programs
 from apr.validate.selection import Selection
+
+#: How many coming candidates a driver that prepares ahead is shown (``TestDriver.foresee``).
+AHEAD = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +122,11 @@ class WorkspacePool:
         return thread
 
     def run(self, driver: TestDriver, candidate: Candidate, plan: Plan, limits: Limits,
-            index: int) -> ValidationResult:
+            index: int, coming: Sequence[dict[str, bytes]] = ()) -> ValidationResult:
         """:func:`validate_one` in a free workspace (made when none is free)."""
         ws = self.take()
         try:
-            return validate_one(ws, driver, candidate, plan, limits, index)
+            return validate_one(ws, driver, candidate, plan, limits, index, coming)
         finally:
             self.give(ws)
 
@@ -152,6 +155,8 @@ class Validator:
         self._stop_after: int | None = None
         self._plausible: list[int] = []
         self._lock = threading.Lock()
+        self._ahead = _Ahead(self.programs, remote is None and callable(
+            getattr(driver, "foresee", None)), [])
 
     def with_limits(self, limits: Limits, cache: CacheScope | None = None) -> Validator:
         """A validator under other ``limits`` (and ``cache``), sharing this one's workspaces:
@@ -160,12 +165,14 @@ class Validator:
         other = copy.copy(self)  # shallow: the pool of workspaces is shared
         other.limits, other.cache = limits, cache
         other._stop_after, other._plausible, other._lock = None, [], threading.Lock()
+        other._ahead = _Ahead(self.programs, self._ahead.enabled, [])
         return other
 
     def validate(self, candidates: Sequence[Candidate], workers: int,
                  executor: Executor | None = None) -> Iterator[ValidationResult]:
         """Validate up to ``budget`` candidates, in rank order, on ``workers`` threads."""
         todo = list(candidates[: self.limits.budget])
+        self._ahead = _Ahead(self.programs, self._ahead.enabled, todo)  # indexes are todo's
         own = executor is None
         pool = executor or ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apr-val")
         try:
@@ -209,7 +216,7 @@ class Validator:
     def _one(self, candidate: Candidate, index: int) -> ValidationResult | None:
         if not self._may_start(index):
             return None
-        examined = self.programs.examine(candidate)
+        examined = self._ahead.examined(index, candidate)
         if examined.broken:
             return ValidationResult(candidate, Outcome.COMPILE_FAILED, 0.0, 0, index=index,
                                     detail=examined.broken)
@@ -227,10 +234,75 @@ class Validator:
         if self.remote is not None:
             result = self.remote(candidate, self.plan, self.limits, index)
         else:
-            result = self.pool.run(self.driver, candidate, self.plan, self.limits, index)
+            result = self.pool.run(self.driver, candidate, self.plan, self.limits, index,
+                                   self._ahead.coming(index))
         if self.cache is not None:
             self.cache.put(candidate, result)
         return result
+
+
+class _Ahead:
+    """What the candidates after one will write, for a driver that prepares for them (the
+    warm JVM compiles them in one javac task: ``TestDriver.foresee``). Each coming program is
+    shown once per key (equal programs are answered from the first), never one that does not
+    parse; keys and versions are worked out once per candidate and dropped at its turn."""
+
+    def __init__(self, programs: Programs, enabled: bool, todo: list[Candidate]) -> None:
+        self.programs = programs
+        self.enabled = enabled
+        self.todo = todo
+        self._lock = threading.Lock()
+        self._examined: dict[int, Examined] = {}
+        self._versions: dict[int, dict[str, bytes] | None] = {}
+        self._first: dict[ProgramKey, int] = {}
+        self._taken: set[int] = set()
+
+    def examined(self, index: int, candidate: Candidate) -> Examined:
+        """``candidate``'s :meth:`Programs.examine` (worked out ahead, or now)."""
+        if not self.enabled:
+            return self.programs.examine(candidate)
+        with self._lock:
+            self._taken.add(index)
+            found = self._examined.pop(index, None)
+            self._versions.pop(index, None)
+        found = found if found is not None else self.programs.examine(candidate)
+        if found.key is not None:
+            with self._lock:
+                self._first.setdefault(found.key, index)
+        return found
+
+    def coming(self, index: int) -> list[dict[str, bytes]]:
+        """The files the next :data:`AHEAD` candidates after ``index`` write (none when the
+        driver does not prepare)."""
+        if not self.enabled:
+            return []
+        out = []
+        for j in range(index + 1, min(len(self.todo), index + 1 + AHEAD)):
+            version = self._version(j)
+            if version is not None:
+                out.append(version)
+        return out
+
+    def _version(self, index: int) -> dict[str, bytes] | None:
+        with self._lock:
+            if index in self._taken:
+                return None
+            if index in self._versions:
+                return self._versions[index]
+            examined = self._examined.get(index)
+        candidate = self.todo[index]
+        if examined is None:
+            examined = self.programs.examine(candidate)
+        version = None
+        if not examined.broken and examined.key is not None:
+            with self._lock:
+                first = self._first.setdefault(examined.key, index)
+            version = self.programs.version(candidate) if first == index else None
+        with self._lock:
+            if index not in self._taken:
+                self._examined.setdefault(index, examined)
+                self._versions.setdefault(index, version)
+        return version
 
 
 _Pending = dict[Future[ValidationResult | None], int]
@@ -242,8 +314,11 @@ def _wait_first(pending: _Pending) -> list[Future[ValidationResult | None]]:
 
 
 def validate_one(ws: Workspace, driver: TestDriver, candidate: Candidate, plan: Plan,
-                 limits: Limits, index: int = 0) -> ValidationResult:
-    """Apply ``candidate`` in ``ws``, test it, restore ``ws``; never raises for bad candidates."""
+                 limits: Limits, index: int = 0,
+                 coming: Sequence[dict[str, bytes]] = ()) -> ValidationResult:
+    """Apply ``candidate`` in ``ws``, test it, restore ``ws``; never raises for bad candidates.
+    ``coming``: what the next candidates will write (repository paths), for a driver that
+    prepares for them (``foresee``)."""
     started = time.monotonic()
     files = candidate.files
     timer: Callable[[], float] = lambda: time.monotonic() - started  # noqa: E731
@@ -255,6 +330,9 @@ def validate_one(ws: Workspace, driver: TestDriver, candidate: Candidate, plan: 
         ws.reset(files)
         return ValidationResult(candidate, Outcome.APPLY_FAILED, timer(), 0, index=index,
                                 detail=str(exc))
+    foresee = getattr(driver, "foresee", None)
+    if coming and callable(foresee):
+        foresee(ws.project_dir, ws.root, coming)
     try:
         tested = _Tested(ws, driver, plan, limits)
         outcome = tested.count(files) if not limits.fail_fast else tested.stages(files)

@@ -283,7 +283,9 @@ def main() -> int:
     print(f"warm outcomes equal to cold, candidate by candidate: {same}")
     if counts is not None:
         print(f"warm (1 worker): {counts.runs} warm runs, {counts.reused} answered from equal "
-              f"class bytes, {counts.compiled} in-memory compiles, {counts.deaths} JVM deaths")
+              f"class bytes, {counts.compiled} in-memory compiles ({counts.alone} javac tasks of "
+              f"one candidate, {counts.batched} versions compiled ahead in batches), "
+              f"{counts.deaths} JVM deaths")
     return 0 if same else 1
 
 

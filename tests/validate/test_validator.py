@@ -111,3 +111,39 @@ def test_warm_up_makes_the_workspaces_and_starts_their_workers(make_repo: RepoFa
     finally:
         driver.close()
         snap.close()
+
+
+class _Foreseeing(PytestDriver):
+    """The pytest driver, recording what the validator shows it of the coming candidates."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[list[dict[str, bytes]]] = []
+
+    def foresee(self, project_dir: object, repo_root: object,
+                coming: list[dict[str, bytes]]) -> None:
+        self.shown.append(coming)
+
+
+def test_a_driver_that_prepares_is_shown_each_coming_program_once(
+        setup: tuple[Snapshot, PytestDriver, TestRun]) -> None:
+    """What the next candidates will write, before each candidate's runs: each program once
+    (a candidate that makes the same program as an earlier one is answered from it), never
+    one that does not parse, never one whose turn has come."""
+    snap, _, baseline = setup
+    texts = ["        if low < v < high:", "        if low <= v <= high:",
+             "        if low <= v <= high", "        if (low <= v <= high):",
+             "        if low <= v  <=  high:", "        if low < v <= high:"]
+    cands = [edit(snap, BUGGY_LINE, t) for t in texts]
+    driver = _Foreseeing()
+    try:
+        validator = Validator(snap, driver, baseline, limits(max_patches=9))
+        results = sorted(validator.validate(cands, workers=1), key=lambda r: r.index)
+    finally:
+        driver.close()
+    original = snap.read("stats/summary.py")
+    patched = [original.replace(BUGGY_LINE, t.encode()) for t in texts]
+    shown = [[patched.index(v["stats/summary.py"]) for v in coming] for coming in driver.shown]
+    assert shown == [[1, 5], [5]]  # 2 does not parse; 3 and 4 make 1's program; 5 is last
+    assert [r.duplicate_of for r in results] == [None, None, None, 1, 1, None]
+    assert results[2].outcome is Outcome.COMPILE_FAILED

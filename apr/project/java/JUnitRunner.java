@@ -12,6 +12,7 @@ import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -209,7 +210,7 @@ public final class JUnitRunner {
         }, "apr-test");
         worker.setDaemon(true);
         worker.setContextClassLoader(loader);
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Set<Thread> before = liveThreads();
         resetCoverage();
         long started = System.nanoTime();
         worker.start();
@@ -247,11 +248,27 @@ public final class JUnitRunner {
      * thread keeps running buggy code that loops forever after it gave up on it).
      */
     private static void stopLeftovers(Set<Thread> before, Thread worker) throws InterruptedException {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
+        for (Thread t : liveThreads()) {
             if (t != worker && t.isAlive() && !before.contains(t) && t != Thread.currentThread()) {
                 stop(t);
             }
         }
+    }
+
+    /** The live threads of every group (as {@code Thread.getAllStackTraces()} finds them,
+     * without stopping each to take its stack). */
+    private static Set<Thread> liveThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] all = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(all, true);
+        while (n == all.length) {
+            all = new Thread[all.length * 2];
+            n = root.enumerate(all, true);
+        }
+        return new HashSet<>(Arrays.asList(all).subList(0, n));
     }
 
     @SuppressWarnings({"deprecation", "removal"})

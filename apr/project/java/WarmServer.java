@@ -16,18 +16,29 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TimeZone;
 import java.util.TreeMap;
 
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticListener;
 import javax.tools.FileObject;
 import javax.tools.ForwardingJavaFileManager;
 import javax.tools.JavaCompiler;
@@ -45,11 +56,16 @@ import javax.tools.ToolProvider;
  * {@code "kind"}). Requests:
  * <ul>
  * <li>{@code {"op":"compile","files":[PATH...],"classpath":[PATH...],"options":[...],
- *   "build":KEY}}: javac (javax.tools) of the files against the class path (whose class files
- *   change only when KEY does), the class files kept in memory as the
- *   current candidate; answer {@code {"kind":"compiled","digest":HEX,"errors":TEXT}}, TEXT empty
- *   when it compiled (then the candidate's classes replace the previous one's), else javac's
- *   messages as javac prints them. DIGEST covers the class files' names and bytes.
+ *   "build":KEY,"ahead":[{"path":PATH,"data":BASE64}...]}}: javac (javax.tools) of the files
+ *   against the class path (whose class files change only when KEY does), the class files kept
+ *   in memory as the current candidate; answer {@code {"kind":"compiled","digest":HEX,
+ *   "errors":TEXT,"alone":N,"batched":M,"trouble":TEXT}}, errors empty when it compiled (then
+ *   the candidate's classes replace the previous one's), else javac's messages as javac prints
+ *   them. DIGEST covers the class files' names and bytes. {@code ahead}: versions of one file
+ *   each that coming compiles will ask for; when a one-file compile has no answer yet, it and
+ *   the versions kept so far compile in one javac task (see {@link Batch}), and each answer is
+ *   kept for its own compile. N and M count the javac tasks of one compile and the versions
+ *   compiled in batches so far; trouble: why compiling ahead failed (then it compiled alone).
  * <li>{@code {"op":"run","classpath":[PATH...],"memory":BOOL,"tests":[...],"failFast":BOOL,
  *   "timeout":SECONDS}}: the tests run as {@link JUnitRunner} runs them, in a new class loader
  *   (the current candidate's classes first when {@code memory}, then the class path), so every
@@ -62,13 +78,30 @@ import javax.tools.ToolProvider;
  * stdin closes (its caller is gone).
  */
 public final class WarmServer {
-    private static final int CACHE = 16;
+    private static final int CACHE = 256;
+    /** At most this many versions compile in one task, and this many characters of them. */
+    private static final int BATCH = 24;
+    private static final int BATCH_CHARS = 400000;
+    private static final int PENDING = 512;
+    private static final long PENDING_BYTES = 32L << 20;
     private static final int MAX_OUTPUT = 20000;
 
     private final PrintStream protocol;
     private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     private StandardJavaFileManager files;
     private Map<String, byte[]> current = new TreeMap<>();
+    /** Versions coming candidates will compile, in the order they come (see #batch). */
+    private final Map<String, Variant> pending = new LinkedHashMap<String, Variant>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Variant> eldest) {
+            return size() > PENDING;
+        }
+    };
+    private final int[] counts = new int[2]; // compiled alone, compiled in a batch
+    /** Compiles that go alone: their versions failed in a batch, or cannot be renamed. */
+    private final Set<String> unbatched = new HashSet<>();
+    private String entangledId;
+    private Batch.Entangled entangledTypes;
     private final Map<String, Compiled> compiled = new LinkedHashMap<String, Compiled>(CACHE, 0.75f,
             true) {
         @Override
@@ -130,31 +163,239 @@ public final class WarmServer {
         List<String> paths = strings(request.get("files"));
         List<String> classpath = strings(request.get("classpath"));
         List<String> options = strings(request.get("options"));
-        MessageDigest key = MessageDigest.getInstance("SHA-256");
-        for (String item : concat(options, classpath, paths)) {
-            key.update(item.getBytes(StandardCharsets.UTF_8));
-            key.update((byte) 0);
-        }
+        String build = String.valueOf(request.get("build"));
+        remember(request.get("ahead"));
+        List<byte[]> contents = new ArrayList<>();
         for (String path : paths) {
-            key.update(Files.readAllBytes(new File(path).toPath()));
-            key.update((byte) 0);
+            contents.add(Files.readAllBytes(new File(path).toPath()));
         }
-        key.update(String.valueOf(request.get("build")).getBytes(StandardCharsets.UTF_8));
-        String id = hex(key.digest());
+        String id = key(options, classpath, paths, contents, build);
         Compiled result = compiled.get(id);
+        String trouble = "";
+        if (result == null && paths.size() == 1 && !unbatched.contains(id)) {
+            try {
+                batch(new Variant(paths.get(0), contents.get(0)), classpath, options, build);
+            } catch (Exception e) { // a class file or source it cannot read: compile alone
+                unbatched.add(id);
+                trouble = stackTrace(e);
+            }
+            result = compiled.get(id);
+        }
         if (result == null) {
             result = javac(paths, classpath, options);
             compiled.put(id, result);
+            counts[0]++;
         }
         if (result.errors.isEmpty()) {
             current = result.classes;
         }
         protocol.println("{\"kind\":\"compiled\",\"digest\":" + Json.quote(result.digest)
-                + ",\"errors\":" + Json.quote(result.errors) + "}");
+                + ",\"errors\":" + Json.quote(result.errors) + ",\"alone\":" + counts[0]
+                + ",\"batched\":" + counts[1] + ",\"trouble\":" + Json.quote(trouble) + "}");
     }
 
-    private Compiled javac(List<String> paths, List<String> classpath, List<String> options)
+    /** What identifies a compile: its options, class path, files and their bytes, the build. */
+    private static String key(List<String> options, List<String> classpath, List<String> paths,
+            List<byte[]> contents, String build) throws Exception {
+        MessageDigest key = MessageDigest.getInstance("SHA-256");
+        for (String item : concat(options, classpath, paths)) {
+            key.update(item.getBytes(StandardCharsets.UTF_8));
+            key.update((byte) 0);
+        }
+        for (byte[] content : contents) {
+            key.update(content);
+            key.update((byte) 0);
+        }
+        key.update(build.getBytes(StandardCharsets.UTF_8));
+        return hex(key.digest());
+    }
+
+    // --- compiling ahead, many versions in one task (see Batch) -------------------------------
+
+    /** One version of one source file that a coming candidate will ask to compile. */
+    private static final class Variant {
+        final String path;
+        final byte[] content;
+
+        Variant(String path, byte[] content) {
+            this.path = path;
+            this.content = content;
+        }
+
+        /** Tells versions apart in {@link #pending} (a clash only costs a compile ahead). */
+        String mark() {
+            return path + "\u0000" + content.length + "\u0000" + Arrays.hashCode(content);
+        }
+    }
+
+    /** Takes a request's {@code "ahead"}: [{"path":PATH,"data":BASE64}...], kept in order. */
+    private void remember(Object ahead) {
+        if (!(ahead instanceof List)) {
+            return;
+        }
+        long bytes = 0;
+        for (Variant v : pending.values()) {
+            bytes += v.content.length;
+        }
+        for (Object item : (List<?>) ahead) {
+            Map<?, ?> v = (Map<?, ?>) item;
+            byte[] content = Base64.getDecoder().decode(String.valueOf(v.get("data")));
+            if (bytes + content.length > PENDING_BYTES) {
+                return; // those are compiled alone when they come
+            }
+            bytes += content.length;
+            Variant variant = new Variant(String.valueOf(v.get("path")), content);
+            pending.put(variant.mark(), variant);
+        }
+    }
+
+    /**
+     * Compiles {@code first} and the coming versions kept so far in one javac task (up to
+     * {@link #BATCH} of them), each renamed apart, and keeps each one that compiled under the
+     * key its own compile would have. Those that do not compile in the batch are left to
+     * compile alone when asked, so javac's messages are always those of a compile alone.
+     */
+    private void batch(Variant first, List<String> classpath, List<String> options, String build)
             throws Exception {
+        Batch.Entangled entangled = entangled(classpath, build);
+        if (entangled == null) {
+            return;
+        }
+        Charset charset = charset(options);
+        Map<String, Src> todo = new LinkedHashMap<>();
+        int chars = 0;
+        List<Variant> candidates = new ArrayList<>();
+        candidates.add(first);
+        candidates.addAll(pending.values());
+        pending.clear();
+        for (Variant v : candidates) {
+            if (todo.size() >= BATCH || chars > BATCH_CHARS) {
+                pending.put(v.mark(), v);
+                continue;
+            }
+            String id = key(options, classpath, Collections.singletonList(v.path),
+                    Collections.singletonList(v.content), build);
+            if (compiled.containsKey(id) || todo.containsKey(id) || unbatched.contains(id)) {
+                continue;
+            }
+            String text = decoded(charset, v.content);
+            Batch.Unit unit = text == null || text.contains("__apr") ? null : Batch.unit(text);
+            if (unit == null || entangled.any(unit.internalNames())) {
+                unbatched.add(id);
+                continue;
+            }
+            String suffix = "__apr" + todo.size() + "x";
+            todo.put(id, new Src(v.path, Batch.rename(text, unit.types, suffix), suffix));
+            chars += text.length();
+        }
+        for (int round = 0; round < 3 && todo.size() > 1; round++) {
+            Set<Src> failed = batchRound(todo, classpath, options);
+            if (failed == null || failed.isEmpty()) {
+                return;
+            }
+            for (Iterator<Map.Entry<String, Src>> it = todo.entrySet().iterator(); it.hasNext();) {
+                Map.Entry<String, Src> e = it.next();
+                if (failed.contains(e.getValue())) {
+                    unbatched.add(e.getKey());
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** One javac task over {@code todo}: the sources with errors (null: errors of no source,
+     * or none compiled), or the empty set once every version's classes are kept. */
+    private Set<Src> batchRound(Map<String, Src> todo, List<String> classpath, List<String> options)
+            throws Exception {
+        Memory memory = new Memory(fileManager(classpath));
+        final Set<Src> failed = new HashSet<>();
+        final boolean[] stray = {false};
+        DiagnosticListener<JavaFileObject> listener = new DiagnosticListener<JavaFileObject>() {
+            @Override
+            public void report(Diagnostic<? extends JavaFileObject> d) {
+                if (d.getKind() != Diagnostic.Kind.ERROR) {
+                    return;
+                }
+                if (d.getSource() instanceof Src) {
+                    failed.add((Src) d.getSource());
+                } else {
+                    stray[0] = true;
+                }
+            }
+        };
+        Boolean ok = javac.getTask(new StringWriter(), memory, listener, options, null,
+                new ArrayList<>(todo.values())).call();
+        if (!Boolean.TRUE.equals(ok)) {
+            return stray[0] || failed.isEmpty() ? null : failed;
+        }
+        for (Map.Entry<String, Src> e : todo.entrySet()) {
+            String suffix = e.getValue().suffix;
+            Map<String, byte[]> classes = new TreeMap<>();
+            for (Map.Entry<String, ByteArrayOutputStream> out : memory.out.entrySet()) {
+                if (out.getKey().contains(suffix)) {
+                    classes.put(out.getKey().replace(suffix, ""),
+                            Batch.strip(out.getValue().toByteArray(), suffix));
+                }
+            }
+            compiled.put(e.getKey(), new Compiled(classes, digest(classes), ""));
+            counts[1]++;
+        }
+        return failed;
+    }
+
+    /** The build's types that a renamed copy must not stand in for, or null when the class
+     * path has no folder of built classes first (then nothing is batched). */
+    private Batch.Entangled entangled(List<String> classpath, String build) throws IOException {
+        if (classpath.isEmpty() || !new File(classpath.get(0)).isDirectory()) {
+            return null;
+        }
+        String id = classpath.get(0) + "\u0000" + build;
+        if (!id.equals(entangledId)) {
+            entangledTypes = new Batch.Entangled(new File(classpath.get(0)));
+            entangledId = id;
+        }
+        return entangledTypes;
+    }
+
+    /** {@code content} in {@code charset}, or null when it is not (javac would say so). */
+    private static String decoded(Charset charset, byte[] content) {
+        try {
+            return charset.newDecoder().decode(ByteBuffer.wrap(content)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static Charset charset(List<String> options) {
+        int at = options.indexOf("-encoding");
+        return at >= 0 && at + 1 < options.size() ? Charset.forName(options.get(at + 1))
+                : StandardCharsets.UTF_8;
+    }
+
+    /** A renamed version, in memory; javac reads it as the file at {@code path}. */
+    private static final class Src extends SimpleJavaFileObject {
+        final String text;
+        final String suffix;
+
+        Src(String path, String text, String suffix) {
+            super(new File(path).toURI(), JavaFileObject.Kind.SOURCE);
+            this.text = text;
+            this.suffix = suffix;
+        }
+
+        @Override
+        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+            return text;
+        }
+
+        @Override
+        public boolean isNameCompatible(String simpleName, JavaFileObject.Kind kind) {
+            return kind == JavaFileObject.Kind.SOURCE; // its public type is renamed apart
+        }
+    }
+
+    /** The file manager, its class path set to {@code classpath}. */
+    private StandardJavaFileManager fileManager(List<String> classpath) throws IOException {
         if (javac == null) {
             throw new IllegalStateException("no Java compiler in this JVM (a JRE, not a JDK)");
         }
@@ -166,14 +407,20 @@ public final class WarmServer {
             entries.add(new File(c));
         }
         files.setLocation(javax.tools.StandardLocation.CLASS_PATH, entries);
+        return files;
+    }
+
+    private Compiled javac(List<String> paths, List<String> classpath, List<String> options)
+            throws Exception {
+        StandardJavaFileManager manager = fileManager(classpath);
         List<File> sources = new ArrayList<>();
         for (String p : paths) {
             sources.add(new File(p));
         }
-        Memory memory = new Memory(files);
+        Memory memory = new Memory(manager);
         StringWriter messages = new StringWriter();
         Boolean ok = javac.getTask(messages, memory, null, options, null,
-                files.getJavaFileObjectsFromFiles(sources)).call();
+                manager.getJavaFileObjectsFromFiles(sources)).call();
         Map<String, byte[]> classes = new TreeMap<>();
         for (Map.Entry<String, ByteArrayOutputStream> e : memory.out.entrySet()) {
             classes.put(e.getKey(), e.getValue().toByteArray());
