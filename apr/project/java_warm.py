@@ -23,9 +23,11 @@ top-level types renamed apart (``Calc`` -> ``Calc__apr3x``) and its class files 
 (the suffix taken out of their constant pool), so every class file is byte for byte what the
 version's own compile gives, and the next compiles are answered from memory. A version that
 fails in the batch is compiled alone at its turn, so javac's messages are always a compile
-alone's. A type that other built classes know by type (a super type, or a name in a
-descriptor or signature: an overload for it) is never renamed: to them a renamed copy is
-another type. See ``apr/project/java/Batch.java``.
+alone's. To the classes already built a renamed copy is another type, so a version whose
+class files use a built declaration that names one of its types (an overload for it, a
+subtype of it, a super type with such members) is not kept from the batch but compiled
+alone, and a type whose name a built class uses for a member of its own is never renamed.
+See ``apr/project/java/Batch.java`` and docs/java-warm.md.
 
 Falls back to the cold path, with one line saying why (once):
 

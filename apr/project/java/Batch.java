@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,8 +20,8 @@ import java.util.Set;
  * (a task's fixed cost is most of a small file's compile): each version's top-level types are
  * renamed apart ({@code Part07} becomes {@code Part07__apr3x}), and the class files javac writes
  * are renamed back by taking the suffix out of their constant pool, the only place a class
- * file spells names. A renamed copy is only compiled in a batch when nothing already built can
- * tell the difference: see {@link Entangled}.
+ * file spells names. A renamed copy's classes are only kept when nothing already built can
+ * tell the difference: see {@link Known}.
  */
 final class Batch {
     private Batch() {
@@ -211,21 +212,101 @@ final class Batch {
 
     // --- class files ---------------------------------------------------------------------------
 
-    /** A class file's constant pool strings (by index) and where the pool ends. */
-    private static final class Pool {
-        final String[] utf8;
-        final int[] classNames; // for CONSTANT_Class entries: the index of their name, else 0
-        final int end;
+    /** What a class file says of names: its own, its super types, its constant pool's
+     * strings, the members it uses (owner and name) and the types its own members' descriptors
+     * and signatures name, by member name. */
+    static final class ClassInfo {
+        String name;
+        final List<String> supers = new ArrayList<>();
+        final List<String> strings = new ArrayList<>(); // constant pool strings, not class names
+        final List<String> classNames = new ArrayList<>();
+        final List<String[]> uses = new ArrayList<>(); // {owner, member name}
+        final Map<String, Set<String>> members = new HashMap<>();
 
-        Pool(String[] utf8, int[] classNames, int end) {
-            this.utf8 = utf8;
-            this.classNames = classNames;
-            this.end = end;
+        static ClassInfo read(byte[] cls) throws IOException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(cls));
+            in.skipBytes(8);
+            int count = in.readUnsignedShort();
+            int[] tags = new int[count];
+            int[] first = new int[count];
+            int[] second = new int[count];
+            String[] utf8 = new String[count];
+            for (int i = 1; i < count; i++) {
+                int tag = in.readUnsignedByte();
+                tags[i] = tag;
+                if (tag == 1) {
+                    int len = in.readUnsignedShort();
+                    byte[] data = new byte[len];
+                    in.readFully(data);
+                    utf8[i] = modifiedUtf8(len, data);
+                } else if (tag == 7 || tag == 9 || tag == 10 || tag == 11 || tag == 12) {
+                    first[i] = in.readUnsignedShort();
+                    second[i] = tag == 7 ? 0 : in.readUnsignedShort();
+                } else {
+                    in.skipBytes(entrySize(tag));
+                    i += tag == 5 || tag == 6 ? 1 : 0;
+                }
+            }
+            ClassInfo info = new ClassInfo();
+            boolean[] asClass = new boolean[count];
+            for (int i = 1; i < count; i++) {
+                if (tags[i] == 7) {
+                    asClass[first[i]] = true;
+                    info.classNames.add(utf8[first[i]]);
+                } else if (tags[i] == 9 || tags[i] == 10 || tags[i] == 11) {
+                    int nameAndType = second[i];
+                    info.uses.add(new String[] {utf8[first[first[i]]], utf8[first[nameAndType]]});
+                }
+            }
+            for (int i = 1; i < count; i++) {
+                if (utf8[i] != null && !asClass[i]) {
+                    info.strings.add(utf8[i]);
+                }
+            }
+            in.skipBytes(2);
+            info.name = utf8[first[in.readUnsignedShort()]];
+            int sup = in.readUnsignedShort();
+            if (sup != 0) {
+                info.supers.add(utf8[first[sup]]);
+            }
+            for (int n = in.readUnsignedShort(); n > 0; n--) {
+                info.supers.add(utf8[first[in.readUnsignedShort()]]);
+            }
+            for (int group = 0; group < 2; group++) { // fields, then methods
+                for (int n = in.readUnsignedShort(); n > 0; n--) {
+                    in.skipBytes(2);
+                    String member = utf8[in.readUnsignedShort()];
+                    Set<String> named = info.members.computeIfAbsent(member, k -> new HashSet<>());
+                    typesIn(utf8[in.readUnsignedShort()], named);
+                    for (int attrs = in.readUnsignedShort(); attrs > 0; attrs--) {
+                        String attr = utf8[in.readUnsignedShort()];
+                        int len = in.readInt();
+                        if ("Signature".equals(attr)) {
+                            typesIn(utf8[in.readUnsignedShort()], named);
+                            in.skipBytes(len - 2);
+                        } else {
+                            in.skipBytes(len);
+                        }
+                    }
+                }
+            }
+            return info;
         }
+    }
 
-        String className(int index) {
-            return index > 0 && index < classNames.length && classNames[index] > 0
-                    ? utf8[classNames[index]] : null;
+    /** The class names that {@code s}, read as a descriptor or signature, spells (more, from
+     * a string that is neither: a name too many only makes a check more careful). */
+    static void typesIn(String s, Set<String> out) {
+        int i = s.indexOf('L');
+        while (i >= 0) {
+            int end = i + 1;
+            while (end < s.length() && ";<.".indexOf(s.charAt(end)) < 0) {
+                end++;
+            }
+            if (end < s.length() && end > i + 1) {
+                out.add(s.substring(i + 1, end));
+            }
+            i = s.indexOf('L', i + 1);
         }
     }
 
@@ -242,37 +323,6 @@ final class Batch {
             default:
                 throw new IllegalArgumentException("constant pool tag " + tag);
         }
-    }
-
-    private static Pool pool(byte[] cls) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(cls, 8, cls.length - 8));
-        int count = in.readUnsignedShort();
-        String[] utf8 = new String[count];
-        int[] classNames = new int[count];
-        int at = 10;
-        for (int i = 1; i < count; i++) {
-            int tag = in.readUnsignedByte();
-            at++;
-            if (tag == 1) {
-                int len = in.readUnsignedShort();
-                byte[] data = new byte[len];
-                in.readFully(data);
-                utf8[i] = modifiedUtf8(len, data);
-                at += 2 + len;
-                continue;
-            }
-            int size = entrySize(tag);
-            if (tag == 7) {
-                classNames[i] = in.readUnsignedShort();
-            } else {
-                in.skipBytes(size);
-            }
-            at += size;
-            if (tag == 5 || tag == 6) {
-                i++;
-            }
-        }
-        return new Pool(utf8, classNames, at);
     }
 
     private static String modifiedUtf8(int len, byte[] data) throws IOException {
@@ -351,34 +401,131 @@ final class Batch {
     // --- what the build already knows of a type --------------------------------------------------
 
     /**
-     * The project's types that its other built classes know by type (as a super type or
-     * interface, or in a descriptor or generic signature of a member they declare or use):
-     * a renamed copy of such a type is not the type to them, so javac could resolve a call or
-     * an override differently, or fail where the real compile passes. Also the types whose
-     * simple name other built classes use as a name of their own (a field, method or nested
-     * type, or a string): a class of the unit inheriting that member would see it where the
-     * renamed source sees the renamed type. Their files are compiled alone. Types that others
-     * only call into (static calls, field reads) are safe.
+     * What the build's classes (the project's main classes, compiled) know of its types, and
+     * the check that a renamed version's class files compiled as its compile alone would have.
+     *
+     * <p>A renamed copy of a type {@code T} is another type to everything already built. Where
+     * a version's code meets a built declaration that names {@code T}, javac could take
+     * another road: a member whose descriptor or signature names {@code T} (an overload
+     * {@code f(T)} beside {@code f(Object)}, a field of type {@code T}), a built subtype of
+     * {@code T}, a built super type of the version's own classes that declares such members.
+     * A version whose class files use none of those compiled as it would alone; one that does
+     * is compiled alone ({@link #sameAlone}). And where a built class uses {@code T}'s simple
+     * name as a name of its own (a field, method or nested type, or a string), a class of the
+     * unit inheriting that member would see it where the renamed source sees the renamed
+     * type: such a type is never renamed ({@link #renamable}).
      */
-    static final class Entangled {
-        private final Set<String> types = new HashSet<>();
+    static final class Known {
+        /** Each built class's super types. */
+        private final Map<String, List<String>> supers = new HashMap<>();
+        /** Each built class's members, by name: the types their descriptors and signatures name. */
+        private final Map<String, Map<String, Set<String>>> members = new HashMap<>();
         /** Names used in some built class other than as a class name, by the top-level type
          * of the unit that uses them ({@code "*"}: more than one). */
         private final Map<String, String> names = new HashMap<>();
 
         /** Reads every class file under {@code folder} (the build's main classes). */
-        Entangled(File folder) throws IOException {
+        Known(File folder) throws IOException {
             List<File> files = new ArrayList<>();
             collect(folder, files);
             for (File f : files) {
-                read(Files.readAllBytes(f.toPath()));
+                ClassInfo info = ClassInfo.read(Files.readAllBytes(f.toPath()));
+                supers.put(info.name, info.supers);
+                members.put(info.name, info.members);
+                String own = topLevel(info.name);
+                for (String s : info.strings) {
+                    if (isIdentifier(s)) {
+                        String user = names.get(s);
+                        names.put(s, user == null || user.equals(own) ? own : "*");
+                    }
+                }
             }
         }
 
-        boolean any(List<String> internalNames) {
+        /** Whether the unit's types may be renamed: no built class of another unit uses one's
+         * simple name as a name of its own. */
+        boolean renamable(List<String> internalNames) {
             for (String name : internalNames) {
                 String user = names.get(name.substring(name.lastIndexOf('/') + 1));
-                if (types.contains(name) || user != null && !user.equals(name)) {
+                if (user != null && !user.equals(name)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Whether {@code classes} (a version of the unit declaring {@code types}, compiled
+         * renamed, renamed back) are what its compile alone gives: none of them uses a built
+         * declaration that names one of the types (see the class doc).
+         */
+        boolean sameAlone(Map<String, byte[]> classes, List<String> types) throws IOException {
+            Set<String> own = new HashSet<>(types);
+            Set<String> named = new HashSet<>(types);
+            for (String cls : supers.keySet()) { // built subtypes of the unit's types
+                if (!own.contains(topLevel(cls)) && reaches(cls, own, new HashSet<String>())) {
+                    named.add(cls);
+                }
+            }
+            for (byte[] bytes : classes.values()) {
+                ClassInfo info = ClassInfo.read(bytes);
+                Set<String> mentioned = new HashSet<>();
+                for (String s : info.strings) {
+                    typesIn(s, mentioned);
+                }
+                mentioned.addAll(info.classNames);
+                for (String m : mentioned) {
+                    if (named.contains(m) && !own.contains(topLevel(m))) {
+                        return false;
+                    }
+                }
+                for (String[] use : info.uses) {
+                    if (!own.contains(topLevel(use[0])) && declares(use[0], use[1], named)) {
+                        return false;
+                    }
+                }
+                for (String up : info.supers) {
+                    if (!own.contains(topLevel(up)) && declares(up, null, named)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** Whether built class {@code cls} or a built super type of it has a member named
+         * {@code member} (any member, when null) whose types include one of {@code named}. */
+        private boolean declares(String cls, String member, Set<String> named) {
+            for (String c = cls; c != null; ) {
+                Map<String, Set<String>> declared = members.get(c);
+                if (declared == null) {
+                    return false; // not built here: a library class cannot name a project type
+                }
+                for (Map.Entry<String, Set<String>> e : declared.entrySet()) {
+                    if ((member == null || member.equals(e.getKey()))
+                            && !Collections.disjoint(e.getValue(), named)) {
+                        return true;
+                    }
+                }
+                List<String> ups = supers.get(c);
+                for (int i = 1; i < ups.size(); i++) { // interfaces
+                    if (declares(ups.get(i), member, named)) {
+                        return true;
+                    }
+                }
+                c = ups.isEmpty() ? null : ups.get(0);
+            }
+            return false;
+        }
+
+        /** Whether built class {@code cls} has a super type (transitively) in {@code types}. */
+        private boolean reaches(String cls, Set<String> types, Set<String> seen) {
+            List<String> ups = supers.get(cls);
+            if (ups == null || !seen.add(cls)) {
+                return false;
+            }
+            for (String up : ups) {
+                if (types.contains(up) || reaches(up, types, seen)) {
                     return true;
                 }
             }
@@ -396,59 +543,6 @@ final class Batch {
                 } else if (f.getName().endsWith(".class")) {
                     out.add(f);
                 }
-            }
-        }
-
-        private void read(byte[] cls) throws IOException {
-            Pool pool = pool(cls);
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(cls, pool.end,
-                    cls.length - pool.end));
-            in.skipBytes(2);
-            String self = pool.className(in.readUnsignedShort());
-            if (self == null) {
-                return;
-            }
-            String own = topLevel(self);
-            Map<String, Boolean> known = new HashMap<>();
-            known.put(pool.className(in.readUnsignedShort()), true);
-            int interfaces = in.readUnsignedShort();
-            for (int i = 0; i < interfaces; i++) {
-                known.put(pool.className(in.readUnsignedShort()), true);
-            }
-            boolean[] classNames = new boolean[pool.utf8.length];
-            for (int index : pool.classNames) {
-                classNames[index] = true;
-            }
-            for (int i = 0; i < pool.utf8.length; i++) {
-                String s = pool.utf8[i];
-                if (s == null) {
-                    continue;
-                }
-                described(s, known);
-                if (!classNames[i] && isIdentifier(s)) {
-                    String user = names.get(s);
-                    names.put(s, user == null || user.equals(own) ? own : "*");
-                }
-            }
-            for (String name : known.keySet()) {
-                if (name != null && !topLevel(name).equals(own)) {
-                    types.add(topLevel(name));
-                }
-            }
-        }
-
-        /** The class names that {@code s}, read as a descriptor or signature, spells. */
-        private static void described(String s, Map<String, Boolean> out) {
-            int i = s.indexOf('L');
-            while (i >= 0) {
-                int end = i + 1;
-                while (end < s.length() && ";<.".indexOf(s.charAt(end)) < 0) {
-                    end++;
-                }
-                if (end < s.length() && end > i + 1) {
-                    out.put(s.substring(i + 1, end), true);
-                }
-                i = s.indexOf('L', i + 1);
             }
         }
 

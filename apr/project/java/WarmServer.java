@@ -100,8 +100,8 @@ public final class WarmServer {
     private final int[] counts = new int[2]; // compiled alone, compiled in a batch
     /** Compiles that go alone: their versions failed in a batch, or cannot be renamed. */
     private final Set<String> unbatched = new HashSet<>();
-    private String entangledId;
-    private Batch.Entangled entangledTypes;
+    private String knownId;
+    private Batch.Known known;
     private final Map<String, Compiled> compiled = new LinkedHashMap<String, Compiled>(CACHE, 0.75f,
             true) {
         @Override
@@ -257,8 +257,8 @@ public final class WarmServer {
      */
     private void batch(Variant first, List<String> classpath, List<String> options, String build)
             throws Exception {
-        Batch.Entangled entangled = entangled(classpath, build);
-        if (entangled == null) {
+        Batch.Known known = known(classpath, build);
+        if (known == null) {
             return;
         }
         Charset charset = charset(options);
@@ -280,16 +280,17 @@ public final class WarmServer {
             }
             String text = decoded(charset, v.content);
             Batch.Unit unit = text == null || text.contains("__apr") ? null : Batch.unit(text);
-            if (unit == null || entangled.any(unit.internalNames())) {
+            if (unit == null || !known.renamable(unit.internalNames())) {
                 unbatched.add(id);
                 continue;
             }
             String suffix = "__apr" + todo.size() + "x";
-            todo.put(id, new Src(v.path, Batch.rename(text, unit.types, suffix), suffix));
+            todo.put(id, new Src(v.path, Batch.rename(text, unit.types, suffix), suffix,
+                    unit.internalNames()));
             chars += text.length();
         }
         for (int round = 0; round < 3 && todo.size() > 1; round++) {
-            Set<Src> failed = batchRound(todo, classpath, options);
+            Set<Src> failed = batchRound(todo, classpath, options, known);
             if (failed == null || failed.isEmpty()) {
                 return;
             }
@@ -305,8 +306,8 @@ public final class WarmServer {
 
     /** One javac task over {@code todo}: the sources with errors (null: errors of no source,
      * or none compiled), or the empty set once every version's classes are kept. */
-    private Set<Src> batchRound(Map<String, Src> todo, List<String> classpath, List<String> options)
-            throws Exception {
+    private Set<Src> batchRound(Map<String, Src> todo, List<String> classpath, List<String> options,
+            Batch.Known known) throws Exception {
         Memory memory = new Memory(fileManager(classpath));
         final Set<Src> failed = new HashSet<>();
         final boolean[] stray = {false};
@@ -337,24 +338,28 @@ public final class WarmServer {
                             Batch.strip(out.getValue().toByteArray(), suffix));
                 }
             }
-            compiled.put(e.getKey(), new Compiled(classes, digest(classes), ""));
-            counts[1]++;
+            if (known.sameAlone(classes, e.getValue().types)) {
+                compiled.put(e.getKey(), new Compiled(classes, digest(classes), ""));
+                counts[1]++;
+            } else {
+                unbatched.add(e.getKey());
+            }
         }
         return failed;
     }
 
-    /** The build's types that a renamed copy must not stand in for, or null when the class
-     * path has no folder of built classes first (then nothing is batched). */
-    private Batch.Entangled entangled(List<String> classpath, String build) throws IOException {
+    /** What the build's classes know of its types (read once per build), or null when the
+     * class path has no folder of built classes first (then nothing is batched). */
+    private Batch.Known known(List<String> classpath, String build) throws IOException {
         if (classpath.isEmpty() || !new File(classpath.get(0)).isDirectory()) {
             return null;
         }
         String id = classpath.get(0) + "\u0000" + build;
-        if (!id.equals(entangledId)) {
-            entangledTypes = new Batch.Entangled(new File(classpath.get(0)));
-            entangledId = id;
+        if (!id.equals(knownId)) {
+            known = new Batch.Known(new File(classpath.get(0)));
+            knownId = id;
         }
-        return entangledTypes;
+        return known;
     }
 
     /** {@code content} in {@code charset}, or null when it is not (javac would say so). */
@@ -376,11 +381,13 @@ public final class WarmServer {
     private static final class Src extends SimpleJavaFileObject {
         final String text;
         final String suffix;
+        final List<String> types; // the unit's top-level types (internal names)
 
-        Src(String path, String text, String suffix) {
+        Src(String path, String text, String suffix, List<String> types) {
             super(new File(path).toURI(), JavaFileObject.Kind.SOURCE);
             this.text = text;
             this.suffix = suffix;
+            this.types = types;
         }
 
         @Override

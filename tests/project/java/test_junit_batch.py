@@ -245,10 +245,54 @@ INHERITS_THE_NAME = {
 }
 
 
+#: ``Factory.make()`` returns a ``Sub`` of ``Part``: to a renamed copy of ``Part``, ``Sub`` is
+#: not a ``Part``, and javac would pick ``which(Object)``.
+A_SUBTYPE_COMES_IN = {
+    **{k: v for k, v in KNOWN_BY_TYPE.items() if "Util" not in k},
+    PART: """
+        package demo;
+
+        public class Part {
+            public static String which(Object o) {
+                return "object";
+            }
+
+            public static String which(Part p) {
+                return "part";
+            }
+
+            public String kind() {
+                return which(Factory.make());
+            }
+
+            public static int inc(int x) {
+                return x - 1;
+            }
+        }
+        """,
+    "src/main/java/demo/Sub.java": """
+        package demo;
+
+        public class Sub extends Part {
+        }
+        """,
+    "src/main/java/demo/Factory.java": """
+        package demo;
+
+        public final class Factory {
+            public static Sub make() {
+                return new Sub();
+            }
+        }
+        """,
+}
+
+
 @needs_junit
 @pytest.mark.parametrize(("project", "main"), [(KNOWN_BY_TYPE, PART),
-                                               (INHERITS_THE_NAME, PART.replace("Part", "Shape"))],
-                         ids=["an overload for it", "its name inherited"])
+                                               (INHERITS_THE_NAME, PART.replace("Part", "Shape")),
+                                               (A_SUBTYPE_COMES_IN, PART)],
+                         ids=["an overload for it", "its name inherited", "a subtype comes in"])
 def test_a_type_built_classes_know_compiles_alone(make_repo: RepoFactory, project: dict[str, str],
                                                   main: str) -> None:
     warm, cold = JUnitDriver(warm=True), JUnitDriver(warm=False)
@@ -277,10 +321,10 @@ def test_a_type_built_classes_know_compiles_alone(make_repo: RepoFactory, projec
 @needs_junit
 def test_the_validator_shows_the_driver_what_comes(make_repo: RepoFactory) -> None:
     """Validation with the warm driver compiles the candidates ahead in batches (fewer javac
-    tasks than candidates) and gives every candidate the cold driver's outcome."""
+    tasks than candidates) and gives every candidate the cold driver's outcome. ``Util`` still
+    has an overload for ``Part``, but no version of ``Part`` calls it: they are batched."""
     main = "src/main/java/demo/Part.java"
-    repo = make_repo({k: v.replace("Util.f(this)", '"part"') for k, v in KNOWN_BY_TYPE.items()
-                      if "Util" not in k})
+    repo = make_repo({k: v.replace("Util.f(this)", '"part"') for k, v in KNOWN_BY_TYPE.items()})
     outcomes = []
     counts = None
     texts = ["x + 1", "x - 2", "1 + x", "x -* 1", "x + 0 + 1", "(x + 1)", '"s"', "x * 1 + 1", "x"]
