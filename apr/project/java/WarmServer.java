@@ -175,7 +175,7 @@ public final class WarmServer {
         if (result == null && paths.size() == 1 && !unbatched.contains(id)) {
             try {
                 batch(new Variant(paths.get(0), contents.get(0)), classpath, options, build);
-            } catch (Exception e) { // a class file or source it cannot read: compile alone
+            } catch (Exception | AssertionError e) { // a class file it cannot read, javac failing: alone
                 unbatched.add(id);
                 trouble = stackTrace(e);
             }
