@@ -197,6 +197,8 @@ class WarmJVM:
         self._pending = b""
         self._noise: list[str] = []
         self._sent: set[tuple[str, int, int]] = set()  # versions this JVM was shown
+        #: set when a candidate's run waits for this JVM: a warm-up under way stops early
+        self.wanted = threading.Event()
         #: how many compiles this JVM made alone, and how many versions in batches
         self.compiles = (0, 0)
 
@@ -250,20 +252,19 @@ class WarmJVM:
 
     def warm_up(self, deadline: float) -> None:
         """Have javac and the test runner loaded and their code compiled by the JIT (the
-        first compiles and runs of a fresh JVM cost many times a later one): versions of a
-        class of no project compiled in one batch, as candidates' versions are, then its
-        tests run (one passes, two fail). The current candidate is then that class, which no
-        run uses: a candidate's run compiles its own first."""
+        first compiles and runs of a fresh JVM cost many times a later one): a class of no
+        project compiled, then its tests run (some pass, some fail), unless a candidate's run
+        is waiting by then (:attr:`wanted`). The current candidate is then that class, which
+        no run uses: a candidate's run compiles its own first."""
         with tempfile.TemporaryDirectory(prefix="apr-warm-up-") as tmp:
             source = Path(tmp) / "src" / "AprWarmUp.java"
             source.parent.mkdir()
             (Path(tmp) / "classes").mkdir()
             source.write_text(WARM_UP_SOURCE % (1, WARM_UP_TESTS), encoding="utf-8")
-            versions = [(str(source), (WARM_UP_SOURCE % (n, WARM_UP_TESTS)).encode())
-                        for n in range(2, 17)]
             self.compile([str(source)], [str(Path(tmp) / "classes"), *map(str, self.junit)],
-                         WARM_UP_OPTIONS, "warm-up", deadline, versions)
-            self.run([], True, ["AprWarmUp"], False, None, deadline)
+                         WARM_UP_OPTIONS, "warm-up", deadline)
+            if not self.wanted.is_set():
+                self.run([], True, ["AprWarmUp"], False, None, deadline)
 
     def _send(self, request: dict[str, object]) -> None:
         assert self.child.stdin is not None  # started with pipes
@@ -436,6 +437,7 @@ class WarmJUnit:
         jvm = self._jvm(project_dir)
         if jvm is None:
             return None
+        jvm.wanted.set()
         with jvm.lock:
             try:
                 return self._run(jvm, project_dir, compiler, changes, tests, classpath,

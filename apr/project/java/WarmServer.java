@@ -79,7 +79,8 @@ import javax.tools.ToolProvider;
  */
 public final class WarmServer {
     private static final int CACHE = 256;
-    /** At most this many versions compile in one task, and this many characters of them. */
+    /** At most this many versions compile in one task, and this many characters of them
+     * (see also {@link #batchSize}). */
     private static final int BATCH = 24;
     private static final int BATCH_CHARS = 400000;
     private static final int PENDING = 512;
@@ -100,6 +101,10 @@ public final class WarmServer {
     private final int[] counts = new int[2]; // compiled alone, compiled in a batch
     /** Compiles that go alone: their versions failed in a batch, or cannot be renamed. */
     private final Set<String> unbatched = new HashSet<>();
+    /** How many versions the next batch may hold; reset to 1 for each build, doubled at
+     * each compile without an answer: the first candidates, often the fix, wait for no batch. */
+    private int batchSize = 1;
+    private String batchBuild = "";
     private String knownId;
     private Batch.Known known;
     private final Map<String, Compiled> compiled = new LinkedHashMap<String, Compiled>(CACHE, 0.75f,
@@ -172,7 +177,12 @@ public final class WarmServer {
         String id = key(options, classpath, paths, contents, build);
         Compiled result = compiled.get(id);
         String trouble = "";
-        if (result == null && paths.size() == 1 && !unbatched.contains(id)) {
+        if (!build.equals(batchBuild)) { // another build (the warm-up's, a rebuilt project)
+            batchBuild = build;
+            batchSize = 1;
+        }
+        boolean miss = result == null;
+        if (miss && paths.size() == 1 && !unbatched.contains(id) && batchSize > 1) {
             try {
                 batch(new Variant(paths.get(0), contents.get(0)), classpath, options, build);
             } catch (Exception | AssertionError e) { // a class file it cannot read, javac failing: alone
@@ -185,6 +195,9 @@ public final class WarmServer {
             result = javac(paths, classpath, options);
             compiled.put(id, result);
             counts[0]++;
+        }
+        if (miss) { // the first compile goes alone, then batches grow: 2, 4, 8... versions
+            batchSize = Math.min(BATCH, batchSize * 2);
         }
         if (result.errors.isEmpty()) {
             current = result.classes;
@@ -269,7 +282,7 @@ public final class WarmServer {
         candidates.addAll(pending.values());
         pending.clear();
         for (Variant v : candidates) {
-            if (todo.size() >= BATCH || chars > BATCH_CHARS) {
+            if (todo.size() >= batchSize || chars > BATCH_CHARS) {
                 pending.put(v.mark(), v);
                 continue;
             }
