@@ -67,9 +67,12 @@ if TYPE_CHECKING:
     from apr.project.java_warm import WarmAnswer, WarmJUnit
 
 BUILD_DIR = ".apr-build"
+#: The cold driver's build when ``--engine check`` runs both drivers in one workspace: kept
+#: apart, the cold build never holds the candidate that the warm JVM must compile itself.
+CHECK_BUILD_DIR = ".apr-build-cold"
 _SETTLED_NS = 2_000_000_000  # a file older than this keeps its hash while its stat holds
-_SKIP_DIRS = frozenset({".git", BUILD_DIR, "target", "build", "out", "bin", ".gradle", ".idea",
-                        "node_modules", ".venv"})
+_SKIP_DIRS = frozenset({".git", BUILD_DIR, CHECK_BUILD_DIR, "target", "build", "out", "bin",
+                        ".gradle", ".idea", "node_modules", ".venv"})
 _PACKAGE = re.compile(rb"^\s*package\s+([\w.]+)\s*;", re.M)
 _TEST_NAME = re.compile(r"(^Test.*|.*(Test|Tests|TestCase|_TEST))\.java$")
 _OPTIONS = ("main", "test", "classpath", "release", "encoding")
@@ -201,14 +204,15 @@ class IncrementalCompiler:
     A removed file, a new class path or a failure to compile incrementally start from scratch.
     """
 
-    def __init__(self, tools: JavaTools, layout: JavaLayout) -> None:
+    def __init__(self, tools: JavaTools, layout: JavaLayout, build_dir: str = BUILD_DIR) -> None:
         self.tools = tools
         self.layout = layout
+        self.build_dir = build_dir
         self._hashes = _Hashes()
 
     def build(self, project_dir: Path, deadline: float | None = None) -> Build:
         started = time.monotonic()
-        root = project_dir / BUILD_DIR
+        root = project_dir / self.build_dir
         main_dir, test_dir = root / "main", root / "test"
         files, hashes = self._sources(project_dir)
         built, fresh = self._built(project_dir, hashes)
@@ -234,7 +238,7 @@ class IncrementalCompiler:
     def changes(self, project_dir: Path) -> Changes | None:
         """What differs from what the last build compiled, or None when there is no build or
         the next one would start from scratch (a removed file, another class path)."""
-        if not (project_dir / BUILD_DIR / "state.json").is_file():
+        if not (project_dir / self.build_dir / "state.json").is_file():
             return None
         files, hashes = self._sources(project_dir)
         built, fresh = self._built(project_dir, hashes)
@@ -254,7 +258,7 @@ class IncrementalCompiler:
 
     def _built(self, project_dir: Path, hashes: dict[str, str]) -> tuple[dict[str, str], bool]:
         """The hashes the last build compiled, and whether the next build starts afresh."""
-        state = self._load(project_dir / BUILD_DIR)
+        state = self._load(project_dir / self.build_dir)
         built = state.get("files")
         built = dict(built) if isinstance(built, dict) else {}
         fresh = state.get("classpath") != self._classpath_key(project_dir) or bool(
@@ -527,6 +531,8 @@ class JUnitDriver:
         self._test_dirs: set[str] = set()
         self._layout: JavaLayout | None = None
         self._incremental: IncrementalCompiler | None = None
+        #: where builds go, relative to the project (``--engine check`` moves the cold one)
+        self.build_dir = BUILD_DIR
         #: The longest time a run spent outside the tests (javac, JVM start-up): a time limit
         #: is extended by twice that, since callers size limits by test durations.
         self._overhead = 0.0
@@ -597,7 +603,7 @@ class JUnitDriver:
         """One compiler for every run: the hashes of sources whose stat did not change since
         are not read again (a warm run looks at every source to find the candidate's)."""
         if self._incremental is None or self._incremental.layout is not layout:
-            self._incremental = IncrementalCompiler(self.tools, layout)
+            self._incremental = IncrementalCompiler(self.tools, layout, self.build_dir)
         return self._incremental
 
     def prepare(self, project_dir: Path, repo_root: Path) -> None:
@@ -626,7 +632,8 @@ class JUnitDriver:
     def _classpath(self, project_dir: Path, compiler: IncrementalCompiler) -> list[str]:
         """The tests' class path: the built classes, resources, the project's and JUnit's jars."""
         resources = [str(project_dir / r) for r in RESOURCES if (project_dir / r).is_dir()]
-        return [str(project_dir / BUILD_DIR / "test"), str(project_dir / BUILD_DIR / "main"),
+        return [str(project_dir / self.build_dir / "test"),
+                str(project_dir / self.build_dir / "main"),
                 *resources, *compiler.classpath(project_dir)]
 
     def _warm_runs(self) -> WarmJUnit:

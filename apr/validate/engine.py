@@ -9,7 +9,10 @@
 - ``check``: every validation run goes both ways and the outcomes must agree, test by test;
   the first difference stops the run (:class:`EngineMismatch`, exit 4) with the tests that
   differ and the candidate's diff. Size the sample with ``--budget``. The baseline and coverage
-  runs are cold in every mode.
+  runs are cold in every mode. The junit driver's cold side builds into a folder of its own
+  (``.apr-build-cold``): in the warm side's build it would leave each candidate compiled, and
+  the warm JVM would run those classes instead of compiling (and compiling ahead) its own.
+  The warm side is shown the coming candidates (``foresee``) as a warm engine's driver is.
 
 A difference where either run hit a time limit is not counted (a timeout measures the
 machine's load as much as the code); the count of runs compared is kept in ``compared``.
@@ -18,7 +21,7 @@ machine's load as much as the code); the count of runs compared is kept in ``com
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from apr import proc
@@ -45,6 +48,10 @@ class CheckedDriver:
 
     def __init__(self, warm: TestDriver, cold: TestDriver) -> None:
         self.warm, self.cold = warm, cold
+        if hasattr(cold, "build_dir"):  # the junit driver: its own build, apart from warm's
+            from apr.project.junit import CHECK_BUILD_DIR
+
+            cold.build_dir = CHECK_BUILD_DIR
         self.name = cold.name
         self.compared = 0
         self._lock = threading.Lock()
@@ -80,6 +87,14 @@ class CheckedDriver:
         prepare = getattr(self.warm, "prepare", None)
         if callable(prepare):
             prepare(project_dir, repo_root)
+
+    def foresee(self, project_dir: Path, repo_root: Path,
+                coming: Sequence[Mapping[str, bytes]]) -> None:
+        """Show the warm driver what the next candidates write (the junit driver compiles
+        them ahead in batches): the check covers runs answered so."""
+        foresee = getattr(self.warm, "foresee", None)
+        if callable(foresee):
+            foresee(project_dir, repo_root, coming)
 
     def zygote_runs(self) -> tuple[int, int]:
         """How many of the warm runs went through the pytest worker's project zygote (their

@@ -16,6 +16,7 @@ from apr.project.java_tools import JavaTools
 from apr.project.java_warm import WARM_UP_OPTIONS, WarmJVM
 from apr.project.junit import JUnitDriver
 from apr.project.workspace import Snapshot, UserRepo
+from apr.validate.engine import CheckedDriver
 from apr.validate.validator import Limits, Plan, Validator, WorkspacePool
 from tests.conftest import RepoFactory
 from tests.project.java.conftest import needs_junit
@@ -322,32 +323,30 @@ def test_a_type_built_classes_know_compiles_alone(make_repo: RepoFactory, projec
 @needs_junit
 def test_the_validator_shows_the_driver_what_comes(make_repo: RepoFactory) -> None:
     """Validation with the warm driver compiles the candidates ahead in batches (fewer javac
-    tasks than candidates) and gives every candidate the cold driver's outcome. ``Util`` still
-    has an overload for ``Part``, but no version of ``Part`` calls it: they are batched."""
+    tasks than candidates), every run checked against the cold driver's (``--engine check``,
+    which raises on the first difference). ``Util`` still has an overload for ``Part``, but
+    no version of ``Part`` calls it: they are batched."""
     main = "src/main/java/demo/Part.java"
     repo = make_repo({k: v.replace("Util.f(this)", '"part"') for k, v in KNOWN_BY_TYPE.items()})
-    outcomes = []
-    counts = None
-    texts = ["x + 1", "x - 2", "1 + x", "x -* 1", "x + 0 + 1", "(x + 1)", '"s"', "x * 1 + 1", "x"]
-    for warm in (True, False):
-        driver = JUnitDriver(warm=warm)
-        with Snapshot(UserRepo.locate(repo)) as snap:
-            start = snap.read(main).index(b"x - 1")
-            cands = [Candidate((Edit(main, start, start + 5, t),), "t", "t", 1.0 - i / 10, t)
-                     for i, t in enumerate(texts)]
-            try:
-                base = snap.workspace("baseline")
-                baseline = driver.run(base.project_dir, base.root, timeout=120)
-                limits = Limits(budget=len(cands), deadline=time.monotonic() + 600,
-                                max_patches=len(cands), test_timeout=5.0, run_timeout=120.0)
-                validator = Validator(snap, driver, Plan.of(baseline), limits,
-                                      pool=WorkspacePool(snap))
-                results = sorted(validator.validate(cands, 1), key=lambda r: r.index)
-                outcomes.append([r.outcome for r in results])
-                if warm:
-                    counts = driver._warm.counts if driver._warm is not None else None
-            finally:
-                driver.close()
-    assert outcomes[0] == outcomes[1]
-    assert [o.value for o in outcomes[0]].count("plausible") == 5
-    assert counts is not None and counts.batched >= 4 and counts.alone <= 3
+    texts = ["x + 1", "x - 2", "1 + x", "x -* 1", "x + 0 + 1", "(x + 1)", '"s"', "x * 1 + 1", "x",
+             "x + 2 - 1", "2 * x - 1 + 0", "x / 1 + 1"]
+    warm = JUnitDriver(warm=True)
+    checked = CheckedDriver(warm, JUnitDriver(warm=False))
+    with Snapshot(UserRepo.locate(repo)) as snap:
+        start = snap.read(main).index(b"x - 1")
+        cands = [Candidate((Edit(main, start, start + 5, t),), "t", "t", 1.0 - i / 20, t)
+                 for i, t in enumerate(texts)]
+        try:
+            base = snap.workspace("baseline")
+            baseline = checked.run(base.project_dir, base.root, timeout=120)
+            limits = Limits(budget=len(cands), deadline=time.monotonic() + 600,
+                            max_patches=len(cands), test_timeout=5.0, run_timeout=120.0)
+            validator = Validator(snap, checked, Plan.of(baseline), limits,
+                                  pool=WorkspacePool(snap))
+            results = sorted(validator.validate(cands, 1), key=lambda r: r.index)
+        finally:
+            checked.close()
+    assert [r.outcome.value for r in results].count("plausible") == 7
+    assert checked.compared >= len(cands)
+    counts = warm._warm.counts if warm._warm is not None else None
+    assert counts is not None and counts.batched >= 6 and counts.alone <= 4
