@@ -423,6 +423,7 @@ final class Batch {
         /** Names used in some built class other than as a class name, by the top-level type
          * of the unit that uses them ({@code "*"}: more than one). */
         private final Map<String, String> names = new HashMap<>();
+        private final Map<List<String>, Set<String>> subtypes = new HashMap<>();
 
         /** Reads every class file under {@code folder} (the build's main classes). */
         Known(File folder) throws IOException {
@@ -461,11 +462,15 @@ final class Batch {
          */
         boolean sameAlone(Map<String, byte[]> classes, List<String> types) throws IOException {
             Set<String> own = new HashSet<>(types);
-            Set<String> named = new HashSet<>(types);
-            for (String cls : supers.keySet()) { // built subtypes of the unit's types
-                if (!own.contains(topLevel(cls)) && reaches(cls, own, new HashSet<String>())) {
-                    named.add(cls);
+            Set<String> named = subtypes.get(types);
+            if (named == null) { // the types and their built subtypes, once per unit
+                named = new HashSet<>(types);
+                for (String cls : supers.keySet()) {
+                    if (!own.contains(topLevel(cls)) && reaches(cls, own, new HashSet<String>())) {
+                        named.add(cls);
+                    }
                 }
+                subtypes.put(types, named);
             }
             for (byte[] bytes : classes.values()) {
                 ClassInfo info = ClassInfo.read(bytes);
