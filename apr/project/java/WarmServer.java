@@ -185,8 +185,8 @@ public final class WarmServer {
         if (miss && paths.size() == 1 && !unbatched.contains(id) && batchSize > 1) {
             try {
                 batch(new Variant(paths.get(0), contents.get(0)), classpath, options, build);
-            } catch (Exception | AssertionError e) { // a class file it cannot read, javac failing: alone
-                unbatched.add(id);
+            } catch (Exception | AssertionError e) { // a class file it cannot read, javac failing
+                batchSize = 0; // alone from now on, until another build
                 trouble = stackTrace(e);
             }
             result = compiled.get(id);
@@ -196,7 +196,7 @@ public final class WarmServer {
             compiled.put(id, result);
             counts[0]++;
         }
-        if (miss) { // the first compile goes alone, then batches grow: 2, 4, 8... versions
+        if (miss) { // the first compile goes alone, then batches grow: 2, 4, 8... (0 stays 0)
             batchSize = Math.min(BATCH, batchSize * 2);
         }
         if (result.errors.isEmpty()) {

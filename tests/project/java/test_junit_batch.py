@@ -140,6 +140,32 @@ def test_versions_compiled_ahead_equal_each_compiled_alone(jvms: tuple[WarmJVM, 
     assert batched.compiles == (1 + len(FAILING), len(VERSIONS) - len(FAILING) - 1)
 
 
+@needs_junit
+def test_a_build_it_cannot_read_compiles_alone_and_says_why(jvms: tuple[WarmJVM, WarmJVM],
+                                                            tmp_path: Path) -> None:
+    """A class file in the build that is not one (the batch reads the build's class files):
+    the compile goes alone with the same classes, the reason comes back once, and that build
+    is not batched again."""
+    alone, batched = jvms
+    classes = tmp_path / "classes"
+    (classes / "demo").mkdir(parents=True)
+    (classes / "demo" / "Broken.class").write_bytes(b"\xca\xfe\xba\xbe not a class file")
+    source = tmp_path / "src" / "demo" / "Calc.java"
+    source.parent.mkdir(parents=True)
+    texts = [UNIT.replace("CHANGE", v).encode() for v in ("x + 1", "x + 2", "x + 3")]
+    deadline = time.monotonic() + 120
+    got = []
+    for n, text in enumerate(texts):
+        source.write_bytes(text)
+        coming = [(str(source), t) for t in texts[n + 1:]]
+        got.append(batched.compile([str(source)], [str(classes)], WARM_UP_OPTIONS, "b", deadline,
+                                   coming))
+        assert got[-1].digest == alone.compile([str(source)], [str(classes)], WARM_UP_OPTIONS,
+                                               "b", deadline).digest
+    assert [bool(c.trouble) for c in got] == [False, True, False]
+    assert batched.compiles == (3, 0)
+
+
 #: ``Util.f`` has an overload for ``Part``: a renamed copy of ``Part`` is not one, and javac
 #: would pick ``f(Object)`` for it. Util's class file names ``Part`` in a descriptor, so
 #: ``Part``'s versions must compile alone.
