@@ -24,6 +24,7 @@ import posixpath
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from importlib import resources
@@ -65,6 +66,7 @@ from apr.model import (
 from apr.project import TestDriver, make_driver
 from apr.project.workspace import Snapshot, UserRepo, Workspace
 from apr.rank import Estimator, rank_plausible
+from apr.rank.behaviour import Behaviour, compare
 from apr.validate.cache import CacheScope, ValidationCache
 from apr.validate.engine import CheckedDriver, engine_driver
 from apr.validate.expect import Expectation, expectation
@@ -442,7 +444,8 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
     results = run.results
     if _plausible(results) and config.rank_patches:
         with record.stage("rank"):
-            results = estimated(results, generated, lang, snapshot.repo_dir)
+            behaviours = observed(run, baseline, generated.sources)
+            results = estimated(results, generated, lang, snapshot.repo_dir, behaviours)
     if not _plausible(results) and _partial(results):
         with record.stage("validate"):
             progress.stage("validate", "the whole suite on the best partial patches")
@@ -452,10 +455,47 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
                    first_plausible=first[0] if first else None, expect=expect)
 
 
+def observed(run: ValidationRun, baseline: TestRun, sources: Mapping[str, bytes],
+             ) -> dict[Candidate, Behaviour]:
+    """The behaviour of each plausible patch (:mod:`apr.rank.behaviour`) when there are
+    several to order: the tests it fixed and the passing tests covering its files, run once
+    more with coverage on the patched program, and compared with the baseline's runs. All or
+    none: empty when the baseline has no coverage, or when the time limit leaves no room to
+    observe every patch (so that no patch is ranked on a feature another lacks)."""
+    patches = _plausible(run.results)
+    selection = run.validator.plan.selection
+    if len(patches) < 2 or selection is None or not selection.available:
+        return {}
+    validator, limits = run.validator, run.limits
+
+    def observe(patch: ValidationResult) -> Behaviour | None:
+        left = limits.deadline - time.monotonic()
+        if left <= 0:
+            return None
+        tests = [*patch.fixed_tests, *(selection.tests_for(patch.candidate.files) or [])]
+        try:
+            seen = validator.pool.observe(validator.driver, patch.candidate, tests,
+                                          min(limits.run_timeout, left), limits.test_timeout)
+        except (ValueError, OSError):
+            return None
+        if seen.timed_out:
+            return None
+        return compare(baseline, seen, patch.candidate.edits, sources, patch.fixed_tests)
+
+    with ThreadPoolExecutor(max_workers=run.workers, thread_name_prefix="apr-observe") as pool:
+        found = list(pool.map(observe, patches))
+    if any(b is None for b in found):
+        return {}
+    return {p.candidate: b for p, b in zip(patches, found, strict=True) if b is not None}
+
+
 def estimated(results: Sequence[ValidationResult], generated: Generated,
-              lang: LanguageSupport, root: Path) -> list[ValidationResult]:
+              lang: LanguageSupport, root: Path,
+              behaviours: Mapping[Candidate, Behaviour] | None = None,
+              ) -> list[ValidationResult]:
     """``results`` with a correctness estimate on each plausible one (:mod:`apr.rank`), which
-    :func:`_plausible` then orders them by."""
+    :func:`_plausible` then orders them by; ``behaviours``: the plausible patches' behaviour
+    on the tests (:func:`observed`), when known for all of them."""
     hunks = generated.hunks
     top = max((h.score for h in hunks), default=0.0) or 1.0
 
@@ -471,7 +511,7 @@ def estimated(results: Sequence[ValidationResult], generated: Generated,
         return sum(scores) / len(scores) / top if scores else 0.0
 
     est = Estimator(generated.sources, lang, tokens, suspiciousness,
-                    Naturalness(root, generated.sources, lang))
+                    Naturalness(root, generated.sources, lang), dict(behaviours or {}))
     ranked = {r.index: r for r in rank_plausible(_plausible(results), est)}
     return [ranked.get(r.index, r) if r.outcome is Outcome.PLAUSIBLE else r for r in results]
 

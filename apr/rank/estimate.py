@@ -2,7 +2,7 @@
 
 Tests that a patch passes do not make it correct: search-based repair overfits weak tests in a
 few typical ways. The estimate adds up, for one plausible patch, weighted features read from
-the patch itself and from the run (nothing is executed):
+the patch itself, from the run and (behaviour) from the patches' own runs of the tests:
 
 - **anti-patterns** (Tan et al., FSE 2016, "Anti-patterns in search-based program repair"),
   each found one costs :data:`ANTI_PATTERN`: a condition weakened (an ``and``/``&&`` clause
@@ -22,6 +22,14 @@ the patch itself and from the run (nothing is executed):
   under the project's token language model, in mean log-probability per token, clipped to
   [-2, 2], times :data:`NATURALNESS` (buggy lines are less natural than their fixes: Ray et
   al., ICSE 2016);
+- **behaviour** (only when every plausible patch of the run was observed: see
+  :mod:`apr.rank.behaviour`, and :func:`apr.pipeline.observed`, which runs them): how far the
+  patch moves the tests' executions (line coverage) from the buggy program's, 0 to 1, the mean
+  over the passing tests covering the changed files times :data:`BEHAVIOUR_PASSING`
+  (``behaviour_passing``: PATCH-SIM's signal, a correct patch leaves them on their paths) and
+  over the failing tests it fixed times :data:`BEHAVIOUR_FIXED` (``behaviour_fixed``: of two
+  patches that fix a test, the one that leaves its run on the buggy program's path, but for the
+  fault, is the smaller change);
 - **order**: ``log(1 + i)`` times :data:`ORDER` (negative), ``i`` the patch's 0-based position in
   the order candidates were offered to validation (the generators' ranking, then the search for
   more patches): the ranking already holds the families' priors, and a patch found first should
@@ -37,17 +45,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from apr.lang.base import LanguageSupport
 from apr.lang.text import decode_source
 from apr.model import Candidate, Edit, ValidationResult
+from apr.rank.behaviour import Behaviour
 
 ANTI_PATTERN = -1.0
 LOCALIZATION = 1.0
 SIZE = -0.15
 NATURALNESS = 0.5
 ORDER = -0.05
+ANTI_PATTERN_NAMES = ("weaken_condition", "delete_statement", "early_exit", "shorten_string",
+                      "null_value", "identity_operation")
+BEHAVIOUR_PASSING = -1.0
+BEHAVIOUR_FIXED = -0.5
 
 Tokenize = Callable[[str, LanguageSupport], list[str]]
 Naturalness = Callable[[str, bytes, tuple[int, int], tuple[int, int]], float]
@@ -90,6 +103,7 @@ class Estimator:
     tokenize: Tokenize
     suspiciousness: Callable[[Candidate], float] = lambda _: 0.0
     naturalness: Naturalness | None = None
+    behaviours: Mapping[Candidate, Behaviour] = field(default_factory=dict)
 
 
 def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, float]:
@@ -105,6 +119,9 @@ def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, 
     parts["size"] = SIZE * math.log1p(changed_tokens(old, new))
     if est.naturalness is not None and regions:
         parts["naturalness"] = NATURALNESS * _naturalness_gain(regions, est)
+    if (seen := est.behaviours.get(candidate)) is not None:
+        parts["behaviour_passing"] = BEHAVIOUR_PASSING * seen.passing
+        parts["behaviour_fixed"] = BEHAVIOUR_FIXED * seen.failing
     parts["order"] = order_part(index)
     parts = {k: round(v, 4) for k, v in parts.items()}
     parts["total"] = round(sum(parts.values()), 4)

@@ -130,6 +130,22 @@ class WorkspacePool:
         finally:
             self.give(ws)
 
+    def observe(self, driver: TestDriver, candidate: Candidate, tests: Sequence[str],
+                timeout: float, test_timeout: float) -> TestRun:
+        """``tests`` run with coverage on ``candidate`` applied in a free workspace, which is
+        restored afterwards (for the behaviour of plausible patches: :mod:`apr.rank.behaviour`).
+        Raises ``ValueError`` or ``OSError`` when the candidate does not apply."""
+        ws = self.take()
+        try:
+            for file in candidate.files:
+                mine = [e for e in candidate.edits if e.file == file]
+                ws.write(file, apply_edits(ws.snapshot.read(file), mine))
+            return driver.run(ws.project_dir, ws.root, list(tests), coverage=True,
+                              timeout=timeout, test_timeout=test_timeout)
+        finally:
+            ws.reset(candidate.files)
+            self.give(ws)
+
 
 class Validator:
     """Runs candidates against the tests; yields results in completion order."""

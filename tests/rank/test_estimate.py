@@ -12,6 +12,7 @@ from apr.generate.tokenlm import tokens
 from apr.lang import get_language
 from apr.model import Candidate, Edit, Outcome, ValidationResult
 from apr.rank.estimate import (
+    ANTI_PATTERN_NAMES,
     Estimator,
     anti_patterns,
     changed_regions,
@@ -76,6 +77,7 @@ def toks(text: str) -> list[str]:
 ])
 def test_anti_patterns(old: str, new: str, found: list[str]) -> None:
     assert anti_patterns(toks(old), toks(new)) == found
+    assert set(found) <= set(ANTI_PATTERN_NAMES)  # what rerank.py finds again
 
 
 def test_changed_tokens_ignore_the_common_prefix_and_suffix() -> None:

@@ -1,0 +1,166 @@
+"""Behaviour on the tests: how far a patch moves each test's lines from the buggy program's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from apr.cli import main
+from apr.generate.tokenlm import tokens
+from apr.lang import get_language
+from apr.model import Candidate, Edit, TestRun, TestStatus
+from apr.project.pytest_driver import PytestDriver
+from apr.project.workspace import Snapshot, UserRepo
+from apr.rank.behaviour import REGION, Behaviour, compare, distance, shifts
+from apr.rank.estimate import BEHAVIOUR_FIXED, BEHAVIOUR_PASSING, Estimator, estimate
+from apr.validate.validator import WorkspacePool
+from tests.conftest import RepoFactory
+
+SOURCE = b"a = 1\nb = 2\nc = 3\nd = 4\n"
+
+
+def edit(old: bytes, new: str, source: bytes = SOURCE, file: str = "m.py") -> Edit:
+    start = source.index(old)
+    return Edit(file, start, start + len(old), new)
+
+
+def test_lines_after_the_region_shift_back_and_the_region_is_one_mark() -> None:
+    shift = shifts([edit(b"b = 2\n", "b = 2\nb += 1\nb *= 2\n")], {"m.py": SOURCE})["m.py"]
+    assert [shift.original(n) for n in (1, 2, 3, 4)] == [1, REGION, 3, 4]
+    assert [shift.patched(n) for n in (1, 2, 3, 4, 5, 6)] == [1, REGION, REGION, REGION, 3, 4]
+
+
+def test_a_deleted_line_shifts_the_rest_up() -> None:
+    shift = shifts([edit(b"b = 2\nc = 3\n", "")], {"m.py": SOURCE})["m.py"]
+    assert [shift.patched(n) for n in (1, 2)] == [1, 4]  # line 2 is now the old line 4
+    assert shift.original(3) == REGION
+
+
+def test_the_same_path_through_a_rewritten_line_is_no_change() -> None:
+    regions = shifts([edit(b"b = 2", "b = 20")], {"m.py": SOURCE})
+    assert distance({"m.py": [1, 2, 4]}, {"m.py": [1, 2, 4]}, regions) == 0.0
+    # another path: line 3 instead of line 4 (the union has 4 lines, 2 are shared)
+    assert distance({"m.py": [1, 2, 4]}, {"m.py": [1, 2, 3]}, regions) == pytest.approx(0.5)
+    assert distance({}, {}, regions) == 0.0
+
+
+def test_lines_of_other_files_compare_as_they_are() -> None:
+    regions = shifts([edit(b"b = 2\n", "")], {"m.py": SOURCE})
+    assert distance({"t.py": [5]}, {"t.py": [5]}, regions) == 0.0
+    assert distance({"t.py": [5], "m.py": [4]}, {"t.py": [5], "m.py": [3]}, regions) == 0.0
+
+
+def run(outcomes: dict[str, TestStatus], coverage: dict[str, dict[str, tuple[int, ...]]],
+        ) -> TestRun:
+    return TestRun(outcomes, 1.0, 0, coverage=coverage)
+
+
+def test_compare_means_passing_and_fixed_tests_apart() -> None:
+    ok, bad = TestStatus.PASSED, TestStatus.FAILED
+    baseline = run({"p1": ok, "p2": ok, "f": bad, "other": ok},
+                   {"p1": {"m.py": (1, 4)}, "p2": {"m.py": (1,)}, "f": {"m.py": (1, 2)},
+                    "other": {"m.py": (1,)}})
+    patched = run({"p1": ok, "p2": ok, "f": ok, "new": ok},
+                  {"p1": {"m.py": (1, 3)}, "p2": {"m.py": (1,)}, "f": {"m.py": (1, 2, 4)},
+                   "new": {"m.py": (1,)}})
+    edits = [edit(b"b = 2", "b = 20")]
+    seen = compare(baseline, patched, edits, {"m.py": SOURCE}, fixed={"f"})
+    assert seen is not None
+    assert (seen.passing_tests, seen.failing_tests) == (2, 1)  # "other" was not run again
+    assert seen.passing == pytest.approx((2 / 3 + 0) / 2)
+    assert seen.failing == pytest.approx(1 / 3)
+
+
+def test_a_test_failing_in_the_patched_run_or_unknown_to_the_baseline_is_left_out() -> None:
+    baseline = run({"p": TestStatus.PASSED}, {"p": {"m.py": (1,)}})
+    patched = run({"p": TestStatus.FAILED, "q": TestStatus.PASSED},
+                  {"p": {"m.py": (1,)}, "q": {"m.py": (1,)}})
+    assert compare(baseline, patched, [edit(b"b = 2", "b")], {"m.py": SOURCE}, set()) is None
+
+
+PRIME = {
+    "conftest.py": "",
+    "calc.py": '''
+        def smallest_factor(n):
+            """The smallest factor of n above 1: n itself for a prime."""
+            i = 2
+            while i * i <= n:
+                if n % i == 0:
+                    return i
+                i += 1
+            return 1
+        ''',
+    "test_calc.py": '''
+        from calc import smallest_factor
+
+
+        def test_composite():
+            assert smallest_factor(15) == 3
+
+
+        def test_prime():
+            assert smallest_factor(7) == 7
+        ''',
+}
+
+
+def test_observed_on_the_real_runner_the_fix_keeps_the_paths(make_repo: RepoFactory,
+                                                             tmp_path: Path) -> None:
+    """Two patches that pass both tests: the developer's ``return n`` runs the failing test
+    down the buggy program's path; widening the loop's bound runs it through the loop body."""
+    snap = Snapshot(UserRepo.locate(make_repo(PRIME)))
+    driver = PytestDriver()
+    try:
+        ws = snap.workspace("baseline")
+        baseline = driver.run(ws.project_dir, ws.root, coverage=True, test_timeout=10)
+        assert baseline.failing == ("test_calc.py::test_prime",)
+        source = snap.read("calc.py")
+        fix = Candidate((edit(b"return 1", "return n", source, "calc.py"),), "t", "t", 1.0)
+        wide = Candidate((edit(b"i * i <= n", "i <= n", source, "calc.py"),), "t", "t", 1.0)
+        pool = WorkspacePool(snap)
+        seen = {}
+        for name, patch in (("fix", fix), ("wide", wide)):
+            patched = pool.observe(driver, patch, list(baseline.outcomes), 60.0, 10.0)
+            assert patched.passing == tuple(sorted(baseline.outcomes))
+            seen[name] = compare(baseline, patched, patch.edits, {"calc.py": source},
+                                 {"test_calc.py::test_prime"})
+        assert seen["fix"] is not None and seen["wide"] is not None
+        assert seen["fix"].failing == 0.0 < seen["wide"].failing
+        assert seen["fix"].passing == seen["wide"].passing == 0.0
+        assert snap.read("calc.py") == source
+        assert (pool.take().root / "calc.py").read_bytes() == source  # restored
+    finally:
+        driver.close()
+        snap.close()
+
+
+def test_the_estimate_weighs_the_behaviour_when_it_is_known() -> None:
+    patch = Candidate((edit(b"b = 2", "b = 3"),), "t", "t", 1.0)
+    known = Estimator({"m.py": SOURCE}, get_language("python"), tokens,
+                      behaviours={patch: Behaviour(0.5, 0.25, 3, 1)})
+    parts = estimate(patch, known)
+    assert parts["behaviour_passing"] == BEHAVIOUR_PASSING * 0.5
+    assert parts["behaviour_fixed"] == BEHAVIOUR_FIXED * 0.25
+    unknown = estimate(patch, Estimator({"m.py": SOURCE}, get_language("python"), tokens))
+    assert "behaviour_passing" not in unknown
+    assert unknown["total"] - parts["total"] == pytest.approx(-BEHAVIOUR_PASSING * 0.5
+                                                              - BEHAVIOUR_FIXED * 0.25)
+
+
+def test_repair_observes_its_plausible_patches_and_reports_their_behaviour(
+        make_repo: RepoFactory, tmp_path: Path) -> None:
+    """End to end: several plausible patches, each observed once more with coverage, and the
+    behaviour in each one's estimate. The first patch found widens the loop's bound, and so do
+    the variants the search tries next (same place and family first): each runs the prime
+    through the loop body, which the buggy program skipped."""
+    repo = make_repo(PRIME)
+    report = tmp_path / "report.json"
+    assert main(["repair", str(repo), "--workers", "2", "--quiet", "--max-patches", "3",
+                 "--report", str(report)]) == 0
+    patches = json.loads(report.read_text())["patches"]
+    assert len(patches) == 3
+    assert all("+    while" in p["diff"] for p in patches)
+    assert all(p["estimate"]["behaviour_fixed"] < 0 for p in patches)
+    assert all(p["estimate"]["behaviour_passing"] == 0 for p in patches)
