@@ -10,8 +10,12 @@ docstring is part of the program: ``__doc__`` and doctests see it).
   control statement's one-statement body dropped (``if (c) { s; }`` == ``if (c) s;``), and a
   ``>``/``>=`` comparison of two operands without calls or assignments written as the mirrored
   ``<``/``<=`` (``a > b`` == ``b < a``: the same values compared; with a call in an operand the
-  order of evaluation would change, so those stay as written). Layout that means something
-  (Python's indentation) is in the tree's shape, so equal trees are equal programs.
+  order of evaluation would change, so those stay as written), and the operands of such an
+  equality or identity comparison (``==``, ``!=``, ``===``, ``!==``, ``is``, ``is not``) in one
+  order (``null == x`` == ``x == null``). As for the mirror, Python's ``==`` asks the left
+  operand's ``__eq__`` first: the two agree unless a class's equality is not symmetric.
+  Layout that means something (Python's indentation) is in the tree's shape, so equal trees
+  are equal programs.
 """
 
 from __future__ import annotations
@@ -68,6 +72,8 @@ _CONTROL = frozenset({"if_statement", "else_clause", "for_statement", "enhanced_
 
 
 _MIRRORED = {">": "<", ">=": "<="}
+#: Comparisons whose operands may swap: equality and identity (``null == x`` == ``x == null``).
+_SYMMETRIC = frozenset({"==", "!=", "===", "!==", "is", "is not"})
 _COMPARISONS = frozenset({"comparison_operator", "binary_expression"})
 #: Node kinds (by a word of their name, in every grammar) that may change state or suspend:
 #: calls, method invocations, assignments, ++/--, walrus, await, yield, new.
@@ -104,10 +110,14 @@ def _sexp(node: Node, lang: LanguageSupport, docstrings: bool) -> str:
     children = [c for c in node.children if not _skip(c, lang, docstrings)]
     if not children or kind in lang.grammar.atomic_types:
         return node_text(node)
-    if (mirror := _MIRRORED.get(_comparison(kind, children))) is not None:
+    operator = _comparison(kind, children)
+    if (mirror := _MIRRORED.get(operator)) is not None:
         left, _, right = children
         return f"({kind} {_sexp(right, lang, docstrings)} {mirror} " \
                f"{_sexp(left, lang, docstrings)})"
+    if operator in _SYMMETRIC:
+        one, other = sorted(_sexp(side, lang, docstrings) for side in (children[0], children[2]))
+        return f"({kind} {one} {operator} {other})"
     inner = " ".join(_sexp(c, lang, docstrings) for c in children
                      if c.is_named or c.type not in ("(", ")"))
     return f"({kind} {inner})"

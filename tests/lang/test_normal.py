@@ -40,6 +40,13 @@ def test_different_programs_stay_different(language: str, one: bytes, other: byt
     ("java", b"class A { boolean f(int a, int b) { return a > b; } }",
      b"class A { boolean f(int a, int b) { return b < a; } }"),
     ("c", b"int f(int n) { return n >= 10; }", b"int f(int n) { return 10 <= n; }"),
+    ("java", b"class A { boolean f(Node h) { return h == null || h.next() == null; } }",
+     b"class A { boolean f(Node h) { return null==h || h.next() == null; } }"),
+    ("python", b"if hare is None or x != y:\n    pass\n",
+     b"if None is hare or y != x:\n    pass\n"),
+    ("python", b"ok = a is not b\n", b"ok = b is not a\n"),
+    ("javascript", b"const same = a.b === 0;", b"const same = 0 === a.b;"),
+    ("c", b"int f(int *p) { return p != NULL; }", b"int f(int *p) { return NULL != p; }"),
 ])
 def test_a_mirrored_comparison_is_the_same_program(language: str, written: bytes,
                                                    mirrored: bytes) -> None:
@@ -59,6 +66,10 @@ def test_a_mirrored_comparison_is_the_same_program(language: str, written: bytes
      b"async function f() { return b < (await a); }"),
     ("java", b"class A { int f(int a, int b) { return a - b; } }",
      b"class A { int f(int a, int b) { return b - a; } }"),
+    ("java", b"class A { boolean f() { return next() == x; } }",
+     b"class A { boolean f() { return x == next(); } }"),
+    ("python", b"ok = a == b\n", b"ok = a != b\n"),
+    ("python", b"ok = a == b == c\n", b"ok = c == b == a\n"),
 ])
 def test_comparisons_that_are_not_mirrors_stay_apart(language: str, one: bytes,
                                                       other: bytes) -> None:
