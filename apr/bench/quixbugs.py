@@ -11,7 +11,8 @@ is not part of the fix. Both files are compared without docstrings, comments and
 
 Java: ``java_programs/X.java`` (package ``java_programs``) is the buggy program,
 ``correct_java_programs/X.java`` the fixed one (package ``correct_java_programs``, renamed before
-diffing), ``java_testcases/junit/X_TEST.java`` its JUnit 4 tests, which need
+diffing, and its imports of ``java_programs`` types dropped: in that package they import
+nothing), ``java_testcases/junit/X_TEST.java`` its JUnit 4 tests, which need
 ``java_testcases/junit/QuixFixOracleHelper.java``; graph programs need ``java_programs/Node.java``
 and ``WeightedEdge.java``. A checkout holds those files; the ``junit`` driver finds the layout
 (``java_testcases`` holds the tests, the rest is code).
@@ -19,6 +20,7 @@ and ``WeightedEdge.java``. A checkout holds those files; the ``junit`` driver fi
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -96,9 +98,20 @@ class QuixBugsSuite:
         if bug.language == "java":
             file = f"java_programs/{bug.id}.java"
             fixed = (self.root / "correct_java_programs" / f"{bug.id}.java").read_bytes()
-            fixed = fixed.replace(b"package correct_java_programs;", b"package java_programs;")
-            return code_diff(file, (self.root / file).read_bytes(), fixed, "java")
+            return code_diff(file, (self.root / file).read_bytes(), transplanted(fixed), "java")
         file = f"python_programs/{bug.id}.py"
         buggy = (self.root / file).read_bytes()
         fixed = (self.root / "correct_python_programs" / f"{bug.id}.py").read_bytes()
         return code_diff(file, buggy, fixed, "python")
+
+
+_OWN_IMPORT = re.compile(rb"^import\s+java_programs\.\w+\s*;[ \t]*\r?\n", re.MULTILINE)
+
+
+def transplanted(fixed: bytes) -> bytes:
+    """A correct Java program moved into the buggy program's package ``java_programs``: its
+    ``package`` line renamed, and its imports of that package's types (``Node``,
+    ``WeightedEdge``), which there import nothing, dropped, so that the ground truth is the fix
+    and not the move."""
+    fixed = fixed.replace(b"package correct_java_programs;", b"package java_programs;")
+    return _OWN_IMPORT.sub(b"", fixed)

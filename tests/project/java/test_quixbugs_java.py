@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from apr.bench.quixbugs import QuixBugsSuite
+from apr.bench.quixbugs import QuixBugsSuite, transplanted
 from apr.bench.runner import BenchSettings, run_bug
 from apr.errors import UsageError
 from tests.project.java.conftest import needs_jacoco
@@ -15,6 +15,7 @@ from tests.project.java.conftest import needs_jacoco
 PROGRAM = """\
 package {package};
 import java.util.*;
+{imports}
 
 /*
  * To change this template, choose Tools | Templates
@@ -53,9 +54,10 @@ public class MAX_OF_TEST {
 def quixbugs(tmp_path: Path) -> Path:
     root = tmp_path / "qb"
     files = {
-        "java_programs/MAX_OF.java": PROGRAM.format(package="java_programs", op="<"),
+        "java_programs/MAX_OF.java": PROGRAM.format(package="java_programs", op="<",
+                                                    imports=""),
         "correct_java_programs/MAX_OF.java": PROGRAM.format(package="correct_java_programs",
-                                                            op=">"),
+                                                            op=">", imports=IMPORTS),
         "java_programs/Node.java": "package java_programs;\npublic class Node {}\n",
         "java_testcases/junit/MAX_OF_TEST.java": TEST,
         "java_testcases/junit/QuixFixOracleHelper.java": textwrap.dedent("""\
@@ -82,6 +84,19 @@ def test_bugs_checkout_and_developer_patch(quixbugs: Path, tmp_path: Path) -> No
     patch = suite.developer_patch(bugs[0])
     assert "-        if (a < b) {\n+        if (a > b) {" in patch
     assert "package" not in patch  # the correct program's package is renamed, not diffed
+    assert "java_programs." not in patch  # nor its imports of the buggy program's package
+
+
+IMPORTS = "import java_programs.Node;\nimport java_programs.WeightedEdge ;\n"
+
+
+def test_the_ground_truth_is_the_fix_not_the_move() -> None:
+    fixed = PROGRAM.format(package="correct_java_programs", op=">", imports=IMPORTS).encode()
+    moved = transplanted(fixed).decode()
+    assert moved.startswith("package java_programs;\nimport java.util.*;\n")
+    assert "Node" not in moved and "WeightedEdge" not in moved and "class MAX_OF" in moved
+    kept = "package correct_java_programs;\nimport java_programs_extra.Node;\n"
+    assert transplanted(kept.encode()).decode() == kept.replace("correct_", "")
 
 
 def test_unknown_language(quixbugs: Path) -> None:
