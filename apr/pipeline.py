@@ -444,6 +444,9 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
     results = run.results
     if _plausible(results) and config.rank_patches:
         with record.stage("rank"):
+            if len(_plausible(results)) > 1:
+                progress.stage("rank", f"{len(_plausible(results))} plausible patches: their "
+                               "tests once more, with coverage")
             behaviours = observed(run, baseline, generated.sources)
             results = estimated(results, generated, lang, snapshot.repo_dir, behaviours)
     if not _plausible(results) and _partial(results):
