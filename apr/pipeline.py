@@ -485,7 +485,8 @@ def observed(run: ValidationRun, baseline: TestRun, sources: Mapping[str, bytes]
             return None
         return compare(baseline, seen, patch.candidate.edits, sources, patch.fixed_tests)
 
-    with ThreadPoolExecutor(max_workers=run.workers, thread_name_prefix="apr-observe") as pool:
+    threads = min(run.workers, len(patches))
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="apr-observe") as pool:
         found = list(pool.map(observe, patches))
     if any(b is None for b in found):
         return {}

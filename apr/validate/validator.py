@@ -137,9 +137,7 @@ class WorkspacePool:
         Raises ``ValueError`` or ``OSError`` when the candidate does not apply."""
         ws = self.take()
         try:
-            for file in candidate.files:
-                mine = [e for e in candidate.edits if e.file == file]
-                ws.write(file, apply_edits(ws.snapshot.read(file), mine))
+            write_candidate(ws, candidate)
             return driver.run(ws.project_dir, ws.root, list(tests), coverage=True,
                               timeout=timeout, test_timeout=test_timeout)
         finally:
@@ -329,6 +327,14 @@ def _wait_first(pending: _Pending) -> list[Future[ValidationResult | None]]:
     return sorted(done, key=lambda f: pending[f])
 
 
+def write_candidate(ws: Workspace, candidate: Candidate) -> None:
+    """Write the files ``candidate`` changes, edited, into ``ws`` (``ws.reset`` undoes it).
+    Raises ``ValueError`` (edits that do not apply) or ``OSError``."""
+    for file in candidate.files:
+        mine = [e for e in candidate.edits if e.file == file]
+        ws.write(file, apply_edits(ws.snapshot.read(file), mine))
+
+
 def validate_one(ws: Workspace, driver: TestDriver, candidate: Candidate, plan: Plan,
                  limits: Limits, index: int = 0,
                  coming: Sequence[dict[str, bytes]] = ()) -> ValidationResult:
@@ -339,9 +345,7 @@ def validate_one(ws: Workspace, driver: TestDriver, candidate: Candidate, plan: 
     files = candidate.files
     timer: Callable[[], float] = lambda: time.monotonic() - started  # noqa: E731
     try:
-        for file in files:
-            mine = [e for e in candidate.edits if e.file == file]
-            ws.write(file, apply_edits(ws.snapshot.read(file), mine))
+        write_candidate(ws, candidate)
     except (ValueError, OSError) as exc:
         ws.reset(files)
         return ValidationResult(candidate, Outcome.APPLY_FAILED, timer(), 0, index=index,
