@@ -461,10 +461,11 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
 def observed(run: ValidationRun, baseline: TestRun, sources: Mapping[str, bytes],
              ) -> dict[Candidate, Behaviour]:
     """The behaviour of each plausible patch (:mod:`apr.rank.behaviour`) when there are
-    several to order: the tests it fixed and the passing tests covering its files, run once
-    more with coverage on the patched program, and compared with the baseline's runs. All or
-    none: empty when the baseline has no coverage, or when the time limit leaves no room to
-    observe every patch (so that no patch is ranked on a feature another lacks)."""
+    several to order: the passing tests covering its files, run once more with coverage on the
+    patched program, and compared with the baseline's runs. All or none: empty when the
+    baseline has no coverage, when a patch's files are covered by no passing test, or when the
+    time limit leaves no room to observe every patch (so that no patch is ranked on a feature
+    another lacks)."""
     patches = _plausible(run.results)
     selection = run.validator.plan.selection
     if len(patches) < 2 or selection is None or not selection.available:
@@ -475,7 +476,9 @@ def observed(run: ValidationRun, baseline: TestRun, sources: Mapping[str, bytes]
         left = limits.deadline - time.monotonic()
         if left <= 0:
             return None
-        tests = [*patch.fixed_tests, *(selection.tests_for(patch.candidate.files) or [])]
+        tests = selection.tests_for(patch.candidate.files)
+        if not tests:  # no passing test covers its files: nothing to compare
+            return None
         try:
             seen = validator.pool.observe(validator.driver, patch.candidate, tests,
                                           min(limits.run_timeout, left), limits.test_timeout)
@@ -483,7 +486,7 @@ def observed(run: ValidationRun, baseline: TestRun, sources: Mapping[str, bytes]
             return None
         if seen.timed_out:
             return None
-        return compare(baseline, seen, patch.candidate.edits, sources, patch.fixed_tests)
+        return compare(baseline, seen, patch.candidate.edits, sources)
 
     threads = min(run.workers, len(patches))
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="apr-observe") as pool:

@@ -24,12 +24,9 @@ the patch itself, from the run and (behaviour) from the patches' own runs of the
   al., ICSE 2016);
 - **behaviour** (only when every plausible patch of the run was observed: see
   :mod:`apr.rank.behaviour`, and :func:`apr.pipeline.observed`, which runs them): how far the
-  patch moves the tests' executions (line coverage) from the buggy program's, 0 to 1, the mean
-  over the passing tests covering the changed files times :data:`BEHAVIOUR_PASSING`
-  (``behaviour_passing``: PATCH-SIM's signal, a correct patch leaves them on their paths) and
-  over the failing tests it fixed times :data:`BEHAVIOUR_FIXED` (``behaviour_fixed``: of two
-  patches that fix a test, the one that leaves its run on the buggy program's path, but for the
-  fault, is the smaller change);
+  patch moves the passing tests that cover its files off the buggy program's paths (their line
+  coverage), 0 to 1 on average, times :data:`BEHAVIOUR` (PATCH-SIM's signal: a correct patch
+  leaves them on their paths);
 - **order**: ``log(1 + i)`` times :data:`ORDER` (negative), ``i`` the patch's 0-based position in
   the order candidates were offered to validation (the generators' ranking, then the search for
   more patches): the ranking already holds the families' priors, and a patch found first should
@@ -59,8 +56,7 @@ NATURALNESS = 0.5
 ORDER = -0.05
 ANTI_PATTERN_NAMES = ("weaken_condition", "delete_statement", "early_exit", "shorten_string",
                       "null_value", "identity_operation")
-BEHAVIOUR_PASSING = -1.0
-BEHAVIOUR_FIXED = -0.5
+BEHAVIOUR = -1.0
 
 Tokenize = Callable[[str, LanguageSupport], list[str]]
 Naturalness = Callable[[str, bytes, tuple[int, int], tuple[int, int]], float]
@@ -120,8 +116,7 @@ def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, 
     if est.naturalness is not None and regions:
         parts["naturalness"] = NATURALNESS * _naturalness_gain(regions, est)
     if (seen := est.behaviours.get(candidate)) is not None:
-        parts["behaviour_passing"] = BEHAVIOUR_PASSING * seen.passing
-        parts["behaviour_fixed"] = BEHAVIOUR_FIXED * seen.failing
+        parts["behaviour"] = BEHAVIOUR * seen.passing
     parts["order"] = order_part(index)
     parts = {k: round(v, 4) for k, v in parts.items()}
     parts["total"] = round(sum(parts.values()), 4)
