@@ -118,7 +118,7 @@ def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, 
     if (seen := est.behaviours.get(candidate)) is not None:
         parts["behaviour"] = BEHAVIOUR * seen.passing
     parts["order"] = order_part(index)
-    parts = {k: round(v, 4) for k, v in parts.items()}
+    parts = {k: round(v, 4) + 0.0 for k, v in parts.items()}  # + 0.0: no -0.0
     parts["total"] = round(sum(parts.values()), 4)
     return parts
 
