@@ -13,8 +13,8 @@ family                  prior  rewrites
 ======================  =====  ===========================================================
 mutate_operator         0.9    ``<`` -> ``<=``, ``+`` -> ``-``, ``&&`` -> ``||``, ``+=`` -> ``-=``,
                                ``++`` <-> ``--``; a unary ``!``/``-`` dropped
-mutate_literal          0.8    integers +/- 1 (``a - 1`` -> ``a``, not ``a - 0``), ``true`` <->
-                               ``false``, donor literals of the same kind
+mutate_literal          0.8    integers +/- 1 (``a - 1`` -> ``a``, not ``a - 0``; ``1 + a``
+                               -> ``a``), ``true`` <-> ``false``, donor literals of the same kind
 mutate_condition        0.8    negate; drop an ``&&``/``||`` operand; add ``&& donor`` /
                                ``|| donor`` (conditions of the method, class, file) or a null
                                check of a variable the condition dereferences
@@ -153,16 +153,22 @@ def _divided(site: BraceSite, node: Node) -> bool:
 
 
 def _dropped_term(site: BraceSite, node: Node) -> Rewrite | None:
-    """``a + 1`` / ``a - 1`` -> ``a`` (rather than ``a - 0``) when ``node`` is that ``1``."""
+    """``a + 1`` / ``a - 1`` / ``1 + a`` -> ``a`` (rather than ``a - 0`` or ``0 + a``) when
+    ``node`` is that ``1`` (``1 - a`` keeps its sign: ``0 - a``)."""
     parent = node.parent
-    if parent is None or parent.type != "binary_expression" or field_of(node) != "right":
+    side = field_of(node)
+    if parent is None or parent.type != "binary_expression" or side not in ("left", "right"):
         return None
-    token, left = operator_of(site, parent), parent.child_by_field_name("left")
-    if token is None or left is None or site.text(token) not in ("+", "-"):
+    token = operator_of(site, parent)
+    other = parent.child_by_field_name("right" if side == "left" else "left")
+    allowed = ("+", "-") if side == "right" else ("+",)
+    if token is None or other is None or site.text(token) not in allowed:
         return None
     if site.syntax.string_type and site.type_of(parent) == site.syntax.string_type:
         return None
-    return replace(site, parent, site.text(left), f"drop `{site.text(token)} {site.text(node)}`")
+    dropped = f"{site.text(token)} {site.text(node)}" if side == "right" else \
+        f"{site.text(node)} {site.text(token)}"
+    return replace(site, parent, site.text(other), f"drop `{dropped}`")
 
 
 def _literal_kind(site: BraceSite, node: Node) -> str:

@@ -16,7 +16,7 @@ the list of the hunk it lies in ("-" when no candidate makes it).
 
 The optional third argument is the generators (default: those of the default pipeline); then
 ``KEY=VALUE`` settings of the run's config, e.g. ``mask_retrieval=false`` (donors without
-retrieval), and ``bugs=ID,ID`` to rank only those bugs (``bugs=@FILE``: one id a line, ``#``
+retrieval), ``suite_language=java`` (QuixBugs' Java programs), and ``bugs=ID,ID`` to rank only those bugs (``bugs=@FILE``: one id a line, ``#``
 comments, as in benchmarks/realbugs/python-bugs.txt):
 
     python benchmarks/scripts/oracle_rank.py manifest benchmarks/python "" mask_retrieval=false
@@ -44,9 +44,9 @@ from apr.project.workspace import Snapshot, UserRepo
 
 
 def oracle_rank(suite_name: str, path: str, generators: str = "", *settings: str) -> None:
-    suite = open_suite(suite_name, path)
-    names = generators.split(",") if generators else load_pipeline("default")["generators"]
     overrides = dict(s.split("=", 1) for s in settings)
+    suite = open_suite(suite_name, path, overrides.pop("suite_language", "python"))
+    names = generators.split(",") if generators else load_pipeline("default")["generators"]
     wanted = _bug_ids(overrides.pop("bugs", ""))
     config = dataclasses.replace(settings_of(names, overrides), workers=1)
     print(f"generators: {', '.join(names)}")

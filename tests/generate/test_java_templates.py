@@ -119,6 +119,19 @@ def test_literals_and_dropped_terms() -> None:
     assert "int sum = 1;" in rewritten("mutate_literal", "int sum = 0;")
 
 
+def test_a_term_of_one_on_the_left_is_dropped_too() -> None:
+    java = get_language("java")
+    for op, expected, absent in (("+", b"return f(n - 1);", b"return 0 + f(n - 1);"),
+                                 ("-", b"return 0 - f(n - 1);", b"return f(n - 1);")):
+        source = f"class T {{ int f(int n) {{ return 1 {op} f(n - 1); }} }}".encode()
+        start = source.index(b"return")
+        found = [source[:r.start] + r.text.encode() + source[r.end:] for r in
+                 JAVA_FAMILIES["mutate_literal"](JavaSite(source, java, start,
+                                                          source.index(b" }")))]
+        statements = {f[f.index(b"return"):f.index(b";") + 1] for f in found}
+        assert expected in statements and absent not in statements
+
+
 def test_an_integer_division_of_literals_becomes_floating() -> None:
     java = get_language("java")
     source = b"class T { double f(double c) { return 9 / 5 * c + 32; } }"
