@@ -95,14 +95,16 @@ def distance(before: Mapping[str, Collection[int]], after: Mapping[str, Collecti
     return 1.0 - len(old & new) / len(union) if union else 0.0
 
 
-def compare(baseline: TestRun, patched: TestRun, edits: Sequence[Edit],
+def compare(original: TestRun, patched: TestRun, edits: Sequence[Edit],
             sources: Mapping[str, bytes]) -> Behaviour | None:
-    """The distances between the baseline's executions and the patched program's, over the
-    tests that passed in both runs and that both covered. None when no test compares."""
+    """The distances between the original program's executions and the patched program's,
+    over the tests that passed in both runs and that both covered. None when no test compares.
+    Both runs should be of the same tests in the same order: a test's lines depend on what ran
+    before it in the process (initializers and caches run once)."""
     regions = shifts(edits, sources)
-    passed = set(baseline.passing)
+    passed = set(original.passing)
     found = [distance(before, after, regions) for test, after in patched.coverage.items()
-             if test in passed and (before := baseline.coverage.get(test)) is not None
+             if test in passed and (before := original.coverage.get(test)) is not None
              and patched.outcomes.get(test) is TestStatus.PASSED]
     if not found:
         return None

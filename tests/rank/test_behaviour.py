@@ -11,6 +11,7 @@ from apr.cli import main
 from apr.generate.tokenlm import tokens
 from apr.lang import get_language
 from apr.model import Candidate, Edit, TestRun, TestStatus
+from apr.pipeline import ORIGINAL
 from apr.project.pytest_driver import PytestDriver
 from apr.project.workspace import Snapshot, UserRepo
 from apr.rank.behaviour import REGION, Behaviour, compare, distance, shifts
@@ -120,11 +121,14 @@ def test_observed_on_the_real_runner(make_repo: RepoFactory) -> None:
         skip = Candidate((edit(b"n % i == 0", "n % i == 0 and i > 3", source, "calc.py"),),
                          "t", "t", 1.0)
         pool = WorkspacePool(snap)
+        composite = ["test_calc.py::test_composite"]
+        original = pool.observe(driver, ORIGINAL, composite, 60.0, 10.0)
+        assert original.coverage[composite[0]] == baseline.coverage[composite[0]]
         seen = {}
         for name, patch in (("fix", fix), ("skip", skip)):
-            patched = pool.observe(driver, patch, ["test_calc.py::test_composite"], 60.0, 10.0)
-            assert patched.passing == ("test_calc.py::test_composite",)
-            seen[name] = compare(baseline, patched, patch.edits, {"calc.py": source})
+            patched = pool.observe(driver, patch, composite, 60.0, 10.0)
+            assert patched.passing == tuple(composite)
+            seen[name] = compare(original, patched, patch.edits, {"calc.py": source})
         assert seen["fix"] == Behaviour(0.0, 1)
         assert seen["skip"] is not None and seen["skip"].passing > 0.1
         assert (pool.take().root / "calc.py").read_bytes() == source  # restored
