@@ -447,7 +447,7 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
             if len(_plausible(results)) > 1:
                 progress.stage("rank", f"{len(_plausible(results))} plausible patches: their "
                                "tests once more, with coverage")
-            behaviours = observed(run, generated.sources)
+            behaviours = observed(run, generated.sources, deadline)
             results = estimated(results, generated, lang, snapshot.repo_dir, behaviours)
     if not _plausible(results) and _partial(results):
         with record.stage("validate"):
@@ -458,7 +458,8 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
                    first_plausible=first[0] if first else None, expect=expect)
 
 
-def observed(run: ValidationRun, sources: Mapping[str, bytes]) -> dict[Candidate, Behaviour]:
+def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
+             ) -> dict[Candidate, Behaviour]:
     """The behaviour of each plausible patch (:mod:`apr.rank.behaviour`) when there are
     several to order: the passing tests covering its files run with coverage on the patched
     program and on the original one, and compared. The original program runs the same tests,
@@ -467,8 +468,9 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes]) -> dict[Candidate
     initializers, caches, lazy set-up run once: on a real Java project, a patch that changed
     nothing moved the passing tests by 0.72 against the baseline's lines). All or none: empty
     when the baseline has no coverage, when a patch's files are covered by no passing test, or
-    when the time limit leaves no room to observe every patch (so that no patch is ranked on a
-    feature another lacks)."""
+    when the time limit (``deadline``, the run's: the search for more patches kept a shorter
+    one in ``run.limits``) leaves no room to observe every patch (so that no patch is ranked on
+    a feature another lacks)."""
     patches = [p.candidate for p in _plausible(run.results)]
     selection = run.validator.plan.selection
     if len(patches) < 2 or selection is None or not selection.available:
@@ -480,7 +482,7 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes]) -> dict[Candidate
     validator, limits = run.validator, run.limits
 
     def observe(job: tuple[Candidate, tuple[str, ...]]) -> TestRun | None:
-        left = limits.deadline - time.monotonic()
+        left = deadline - time.monotonic()
         if left <= 0:
             return None
         try:

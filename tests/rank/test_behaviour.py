@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,14 @@ import pytest
 from apr.cli import main
 from apr.generate.tokenlm import tokens
 from apr.lang import get_language
-from apr.model import Candidate, Edit, TestRun, TestStatus
-from apr.pipeline import ORIGINAL
+from apr.model import Candidate, Edit, Outcome, TestRun, TestStatus, ValidationResult
+from apr.pipeline import ORIGINAL, observed
 from apr.project.pytest_driver import PytestDriver
 from apr.project.workspace import Snapshot, UserRepo
 from apr.rank.behaviour import REGION, Behaviour, compare, distance, shifts
 from apr.rank.estimate import BEHAVIOUR, Estimator, estimate
-from apr.validate.validator import WorkspacePool
+from apr.validate.multihunk import ValidationRun
+from apr.validate.validator import Limits, Plan, Validator, WorkspacePool
 from tests.conftest import RepoFactory
 
 SOURCE = b"a = 1\nb = 2\nc = 3\nd = 4\n"
@@ -159,3 +161,30 @@ def test_repair_observes_its_plausible_patches_and_reports_their_behaviour(
     patches = json.loads(report.read_text())["patches"]
     assert len(patches) == 3
     assert all(-1 <= p["estimate"]["behaviour"] <= 0 for p in patches)
+
+
+def test_observed_keeps_to_the_runs_deadline_not_the_searchs(make_repo: RepoFactory) -> None:
+    """The search for more patches leaves its own, shorter deadline in the run's limits;
+    observing the patches afterwards goes by the run's (a past one there observed nothing)."""
+    snap = Snapshot(UserRepo.locate(make_repo(PRIME)))
+    driver = PytestDriver()
+    try:
+        ws = snap.workspace("baseline")
+        baseline = driver.run(ws.project_dir, ws.root, coverage=True, test_timeout=10)
+        source = snap.read("calc.py")
+        fix = Candidate((edit(b"return 1", "return n", source, "calc.py"),), "t", "t", 1.0)
+        skip = Candidate((edit(b"n % i == 0", "n % i == 0 and i > 3", source, "calc.py"),),
+                         "t", "t", 1.0)
+        past = Limits(budget=10, deadline=time.monotonic() - 1, max_patches=5,
+                      test_timeout=10.0, run_timeout=60.0)
+        run = ValidationRun(Validator(snap, driver, Plan.of(baseline), past), workers=2)
+        run.results = [ValidationResult(c, Outcome.PLAUSIBLE, 0.1, 2, index=i)
+                       for i, c in enumerate((fix, skip))]
+        sources = {"calc.py": source}
+        assert observed(run, sources, time.monotonic() - 1) == {}  # no time: nothing
+        seen = observed(run, sources, time.monotonic() + 120)
+        assert seen[fix] == Behaviour(0.0, 1)
+        assert seen[skip].passing > 0.1
+    finally:
+        driver.close()
+        snap.close()
