@@ -41,6 +41,10 @@ class RepairConfig:
     # plausible patches ordered by the correctness estimate (apr.rank: anti-patterns,
     # localization, size, naturalness); off: in the order validation found them
     rank_patches: bool = True
+    # with two plausible patches or more, each runs the passing tests covering its files once
+    # more with coverage, beside the original program (apr.pipeline.observed): the estimate's
+    # behaviour part; off: no such runs (they cost seconds a patch on a large Java project)
+    observe_patches: bool = True
     max_hunks: int = 30  # suspicious statements considered for generation
     max_candidates: int = 5000  # candidates kept after ranking, before validation
     test_timeout: float = 60.0  # one test, during the baseline run

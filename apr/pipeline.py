@@ -444,10 +444,11 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
     results = run.results
     if _plausible(results) and config.rank_patches:
         with record.stage("rank"):
-            if len(_plausible(results)) > 1:
+            behaviours: dict[Candidate, Behaviour] = {}
+            if config.observe_patches and len(_plausible(results)) > 1:
                 progress.stage("rank", f"{len(_plausible(results))} plausible patches: their "
                                "tests once more, with coverage")
-            behaviours = observed(run, generated.sources, deadline)
+                behaviours = observed(run, generated.sources, deadline)
             results = estimated(results, generated, lang, snapshot.repo_dir, behaviours)
     if not _plausible(results) and _partial(results):
         with record.stage("validate"):

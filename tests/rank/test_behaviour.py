@@ -163,6 +163,17 @@ def test_repair_observes_its_plausible_patches_and_reports_their_behaviour(
     assert all(-1 <= p["estimate"]["behaviour"] <= 0 for p in patches)
 
 
+def test_observe_patches_off_ranks_without_running_them_again(make_repo: RepoFactory,
+                                                             tmp_path: Path) -> None:
+    repo = make_repo({**PRIME, "apr.toml": "observe_patches = false\n"})
+    report = tmp_path / "report.json"
+    assert main(["repair", str(repo), "--workers", "2", "--quiet", "--max-patches", "2",
+                 "--report", str(report)]) == 0
+    data = json.loads(report.read_text())
+    assert len(data["patches"]) == 2
+    assert not any("behaviour" in p["estimate"] for p in data["patches"])
+
+
 def test_observed_keeps_to_the_runs_deadline_not_the_searchs(make_repo: RepoFactory) -> None:
     """The search for more patches leaves its own, shorter deadline in the run's limits;
     observing the patches afterwards goes by the run's (a past one there observed nothing)."""
