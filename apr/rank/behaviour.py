@@ -17,7 +17,9 @@ The mean over the passing tests that cover the changed files is PATCH-SIM's sign
 tests the patch fixes are left out: their runs must change, and by how much says little. (Their
 distance was weighed at first, as a behavioural "smaller change": on QuixBugs-Python, at d30e142,
 it told the first two patches apart in two bugs, and in both, depth_first_search and
-detect_cycle, the developer's fix moved the fixed tests further than the wrong patch.)
+detect_cycle, the developer's fix moved the fixed tests further than the wrong patch; so it did
+in QuixBugs-Java's DETECT_CYCLE.) The runs compared are the original's and the patch's of the
+same tests in the same order (:func:`apr.pipeline.observed`), not the baseline's lines.
 """
 
 from __future__ import annotations
@@ -106,10 +108,4 @@ def compare(original: TestRun, patched: TestRun, edits: Sequence[Edit],
     found = [distance(before, after, regions) for test, after in patched.coverage.items()
              if test in passed and (before := original.coverage.get(test)) is not None
              and patched.outcomes.get(test) is TestStatus.PASSED]
-    if not found:
-        return None
-    return Behaviour(_mean(found), len(found))
-
-
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
+    return Behaviour(sum(found) / len(found), len(found)) if found else None
