@@ -16,8 +16,9 @@ the list of the hunk it lies in ("-" when no candidate makes it).
 
 The optional third argument is the generators (default: those of the default pipeline); then
 ``KEY=VALUE`` settings of the run's config, e.g. ``mask_retrieval=false`` (donors without
-retrieval), ``suite_language=java`` (QuixBugs' Java programs), and ``bugs=ID,ID`` to rank only those bugs (``bugs=@FILE``: one id a line, ``#``
-comments, as in benchmarks/realbugs/python-bugs.txt):
+retrieval), ``suite_language=java`` (QuixBugs' Java programs), and ``bugs=ID,ID`` to rank
+only those bugs (``bugs=@FILE``: one id a line, ``#`` comments, as in
+benchmarks/realbugs/python-bugs.txt):
 
     python benchmarks/scripts/oracle_rank.py manifest benchmarks/python "" mask_retrieval=false
 """
