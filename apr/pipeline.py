@@ -34,7 +34,14 @@ from typing import Any, Protocol
 from apr import config as config_mod
 from apr import proc, runfolder
 from apr.config import RepairConfig
-from apr.errors import CannotReproduce, NoTestsFound, ProjectBroken, TestCommandTimeout, UsageError
+from apr.errors import (
+    AprError,
+    CannotReproduce,
+    NoTestsFound,
+    ProjectBroken,
+    TestCommandTimeout,
+    UsageError,
+)
 from apr.fence import Fence, fair_memory_mb
 from apr.generate import GENERATORS, BatchGenerator
 from apr.generate.base import Context, Generator
@@ -489,7 +496,7 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
         try:
             seen = validator.pool.observe(validator.driver, job[0], job[1],
                                           min(limits.run_timeout, left), limits.test_timeout)
-        except (ValueError, OSError):
+        except (ValueError, OSError, AprError):  # the patches found are kept, unranked by it
             return None
         return None if seen.timed_out else seen
 
