@@ -42,7 +42,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -110,12 +110,55 @@ def _java_files(project_dir: Path, folders: Iterable[str]) -> list[str]:
     """``.java`` files under ``folders`` (POSIX, relative to the project), sorted."""
     found: set[str] = set()
     for folder in folders:
-        base = project_dir / folder
-        for dirpath, dirs, files in os.walk(base):
+        found.update(_LISTINGS.files(project_dir, folder))
+    return sorted(found)
+
+
+class _Listings:
+    """The ``.java`` files under a folder, walked again only when one of its folders' stat
+    changed (a warm run lists the sources to find the few a candidate changed; candidates
+    rewrite files in place, which leaves their folders' stat alone, while adding, removing or
+    renaming a file or folder changes its parent's). A listing holding a folder changed less
+    than two seconds before it was walked is not kept: an addition within the file system's
+    clock tick keeps the folder's stat."""
+
+    def __init__(self, settle_ns: int = _SETTLED_NS) -> None:
+        self._settle_ns = settle_ns
+        self._known: dict[tuple[Path, str], tuple[tuple[tuple[str, tuple[int, ...]], ...],
+                                                  tuple[str, ...]]] = {}
+
+    def files(self, project_dir: Path, folder: str) -> tuple[str, ...]:
+        known = self._known.get((project_dir, folder))
+        if known is not None and all(_stat_key(d) == key for d, key in known[0]):
+            return known[1]
+        folders: list[tuple[str, tuple[int, ...]]] = []
+        found: list[str] = []
+        for dirpath, dirs, files in os.walk(project_dir / folder):
+            folders.append((dirpath, _stat_key(dirpath)))
             dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
             rel = Path(dirpath).relative_to(project_dir)
-            found.update((rel / f).as_posix() for f in files if f.endswith(".java"))
-    return sorted(found)
+            found.extend((rel / f).as_posix() for f in files if f.endswith(".java"))
+        listing = (tuple(folders), tuple(found))
+        if folders and all(_settled(key, self._settle_ns) for _, key in folders):
+            self._known[(project_dir, folder)] = listing
+        return listing[1]
+
+
+def _stat_key(path: str | Path) -> tuple[int, ...]:
+    """What tells a file's (or folder's) change: mtime, ctime, size, inode; () when gone."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ()
+    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+
+
+def _settled(key: tuple[int, ...], settle_ns: int) -> bool:
+    """Whether a stat is old enough to be trusted to change with the next write."""
+    return bool(key) and time.time_ns() - max(key[0], key[1]) > settle_ns
+
+
+_LISTINGS = _Listings()
 
 
 def parse_options(command: str | None) -> dict[str, str]:
@@ -176,11 +219,14 @@ def is_java_test_file(file: str) -> bool:
 
 
 def package_key(project_dir: Path, file: str) -> str:
-    """``pkg/path/Name.java`` for a source file: how JaCoCo and stack traces name it."""
-    head = (project_dir / file).read_bytes()[:20000]
-    match = _PACKAGE.search(head)
-    name = PurePosixPath(file).name
-    return f"{match.group(1).decode().replace('.', '/')}/{name}" if match else name
+    """``pkg/path/Name.java`` for a source file: how JaCoCo and stack traces name it (read
+    again only when the file's stat changed)."""
+    return _PACKAGE_KEYS.of(project_dir / file)
+
+
+def _package_key(path: Path) -> str:
+    match = _PACKAGE.search(path.read_bytes()[:20000])
+    return f"{match.group(1).decode().replace('.', '/')}/{path.name}" if match else path.name
 
 
 # --- building -------------------------------------------------------------------------------
@@ -208,7 +254,7 @@ class IncrementalCompiler:
         self.tools = tools
         self.layout = layout
         self.build_dir = build_dir
-        self._hashes = _Hashes()
+        self._hashes = _StatMemo(_content_hash)
 
     def build(self, project_dir: Path, deadline: float | None = None) -> Build:
         started = time.monotonic()
@@ -352,25 +398,35 @@ def _quote_arg(path: str) -> str:
     return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class _Hashes:
-    """Content hashes of source files, read again only for a file whose stat changed since
-    (a warm run asks for every source's hash, to find the few a candidate changed). A file
-    written less than two seconds before it was hashed is always read again: an edit of the
-    same size within the file system's clock tick keeps its stat."""
+class _StatMemo:
+    """``read(path)`` of files, read again only for a file whose stat changed since (a warm
+    run asks for every source's hash, to find the few a candidate changed). A file written
+    less than two seconds before it was read is always read again: an edit of the same size
+    within the file system's clock tick keeps its stat."""
 
-    def __init__(self) -> None:
+    def __init__(self, read: Callable[[Path], str], settle_ns: int = _SETTLED_NS) -> None:
+        self._read = read
+        self._settle_ns = settle_ns
         self._known: dict[Path, tuple[tuple[int, ...], str]] = {}
 
     def of(self, path: Path) -> str:
-        stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+        key = _stat_key(path)
+        if not key:
+            raise FileNotFoundError(path)
         known = self._known.get(path)
         if known is not None and known[0] == key:
             return known[1]
-        digest = hashlib.sha1(path.read_bytes()).hexdigest()
-        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > _SETTLED_NS:
-            self._known[path] = (key, digest)
-        return digest
+        value = self._read(path)
+        if _settled(key, self._settle_ns):
+            self._known[path] = (key, value)
+        return value
+
+
+def _content_hash(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+_PACKAGE_KEYS = _StatMemo(_package_key)
 
 
 def _clear(root: Path) -> None:
@@ -579,7 +635,9 @@ class JUnitDriver:
         self._remember_tests(project_dir, repo_root, layout)
         compiler = self._compiler(layout)
         entries = list(tests) if tests is not None else list_test_classes(project_dir, layout)
-        files = source_index(project_dir, repo_root, layout.main_files(project_dir))
+        # coverage's keys to the repository's paths (no coverage: nothing to key)
+        files = (source_index(project_dir, repo_root, layout.main_files(project_dir))
+                 if coverage else {})
         warm = None if coverage else self._run_warm(project_dir, compiler, entries, fail_fast,
                                                      deadline, test_timeout)
         if warm is not None and warm.errors:

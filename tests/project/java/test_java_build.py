@@ -29,7 +29,15 @@ from apr.project.java_fallback import (
     newest_local_plugin,
     unresolved,
 )
-from apr.project.junit import _Hashes, detect_layout, parse_options
+from apr.project.junit import (
+    _content_hash,
+    _java_files,
+    _Listings,
+    _StatMemo,
+    detect_layout,
+    package_key,
+    parse_options,
+)
 from tests.conftest import RepoFactory
 from tests.project.java.conftest import java_tools, needs_junit
 
@@ -269,14 +277,75 @@ def test_source_hashes_follow_every_edit(tmp_path: Path) -> None:
     source.write_text("class A { int x = 1; }")
     old = time.time() - 3600
     os.utime(source, (old, old))
-    hashes = _Hashes()
+    reads: list[Path] = []
+    # trusting any stat (its change time is now: the clock's tick is tried below)
+    hashes = _StatMemo(lambda path: reads.append(path) or _content_hash(path), settle_ns=0)
     first = hashes.of(source)
-    assert hashes.of(source) == first
+    assert hashes.of(source) == first and len(reads) == 1  # the second answer is kept
     source.write_text("class A { int x = 2; }")
     os.utime(source, (old, old))
     assert hashes.of(source) != first
     fresh = tmp_path / "B.java"  # written just now: read again every time
     fresh.write_text("class B {}")
-    assert hashes.of(fresh) == hashes.of(fresh)
+    ticked = _StatMemo(lambda path: reads.append(path) or _content_hash(path))
+    assert ticked.of(fresh) == ticked.of(fresh)
+    assert reads.count(fresh) == 2
     fresh.write_text("class C {}")
-    assert hashes.of(fresh) != hashes.of(tmp_path / "A.java")
+    assert ticked.of(fresh) != hashes.of(tmp_path / "A.java")
+
+
+def test_package_keys_follow_an_edited_package_line(tmp_path: Path) -> None:
+    source = tmp_path / "src" / "A.java"
+    source.parent.mkdir()
+    source.write_text("package a.b;\nclass A {}\n")
+    old = time.time() - 3600
+    os.utime(source, (old, old))
+    assert package_key(tmp_path, "src/A.java") == "a/b/A.java"
+    source.write_text("package a.c;\nclass A {}\n")
+    os.utime(source, (old, old))
+    assert package_key(tmp_path, "src/A.java") == "a/c/A.java"
+
+
+def _age(root: Path) -> None:
+    """Every folder and file under ``root`` (and ``root``) last changed an hour ago."""
+    old = time.time() - 3600
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (old, old))
+
+
+def test_source_listings_are_kept_and_follow_added_and_removed_files(tmp_path: Path) -> None:
+    """A listing is walked again only when a folder's stat changed: rewriting a file in place
+    keeps it; adding or removing a file or a folder, at any depth, is seen."""
+    (tmp_path / "src" / "a").mkdir(parents=True)
+    (tmp_path / "src" / "a" / "A.java").write_text("class A {}")
+    (tmp_path / "src" / "a" / "notes.txt").write_text("")
+    _age(tmp_path)
+    listings = _Listings(settle_ns=0)  # trusting any stat: the clock's tick is tried below
+    assert listings.files(tmp_path, "src") == ("src/a/A.java",)
+    kept = listings.files(tmp_path, "src")
+    (tmp_path / "src" / "a" / "A.java").write_text("class A { int x; }")  # in place
+    assert listings.files(tmp_path, "src") is kept
+    (tmp_path / "src" / "a" / "B.java").write_text("class B {}")
+    assert sorted(listings.files(tmp_path, "src")) == ["src/a/A.java", "src/a/B.java"]
+    _age(tmp_path)
+    (tmp_path / "src" / "a" / "deep").mkdir()
+    (tmp_path / "src" / "a" / "deep" / "C.java").write_text("class C {}")
+    assert "src/a/deep/C.java" in listings.files(tmp_path, "src")
+    _age(tmp_path)
+    (tmp_path / "src" / "a" / "A.java").unlink()
+    assert "src/a/A.java" not in listings.files(tmp_path, "src")
+    assert _java_files(tmp_path, ["src"]) == ["src/a/B.java", "src/a/deep/C.java"]
+
+
+def test_a_listing_of_folders_changed_just_now_is_walked_again(tmp_path: Path) -> None:
+    """Within the file system's clock tick an added file may leave its folder's stat as it
+    was: a folder changed less than two seconds ago is not trusted."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "A.java").write_text("class A {}")
+    listings = _Listings()
+    first = listings.files(tmp_path, "src")
+    stat = (tmp_path / "src").stat()
+    (tmp_path / "src" / "B.java").write_text("class B {}")
+    os.utime(tmp_path / "src", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same tick
+    assert first == ("src/A.java",)
+    assert "src/B.java" in listings.files(tmp_path, "src")
