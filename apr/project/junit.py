@@ -22,10 +22,10 @@ compiled again next time. Limitation: a changed compile-time constant (``static 
 propagated into other files' classes, which javac inlined.
 
 Tests: every class compiled from the test folders that has JUnit 4 tests; each test method runs
-alone (its own ``Request``, so ``@BeforeClass`` runs per test) in a thread with the per-test time
-limit. Test ids are ``pkg.ClassTest#method`` (for parameterized tests ``method[0]``); ``tests``
-may name ids or whole classes (``pkg.ClassTest``). Compile errors become ``TestRun.errors``
-(validation: COMPILE_FAILED; baseline: ProjectBroken).
+alone (its own ``Request``, so ``@BeforeClass`` runs per test), consecutive tests in one thread
+watched for the per-test time limit. Test ids are ``pkg.ClassTest#method`` (for parameterized
+tests ``method[0]``); ``tests`` may name ids or whole classes (``pkg.ClassTest``). Compile
+errors become ``TestRun.errors`` (validation: COMPILE_FAILED; baseline: ProjectBroken).
 
 Coverage (JaCoCo's agent, when Debian's ``libjacoco-java`` is installed): execution data is
 dumped after each test, then analysed against the code's classes; lines map back to source files

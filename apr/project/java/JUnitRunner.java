@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.runner.Description;
 import org.junit.runner.JUnitCore;
@@ -102,17 +101,176 @@ public final class JUnitRunner {
                 skip.add(entry.substring(1).trim());
             }
         }
+        List<Planned> todo = new ArrayList<>();
         for (Map.Entry<Class<?>, List<String>> e : group(entries).entrySet()) {
             for (Description test : leaves(e.getKey(), e.getValue())) {
-                if (skip.contains(idOf(test))) {
-                    continue;
-                }
-                String outcome = runOne(e.getKey(), test);
-                if (failFast && ("failed".equals(outcome) || "timeout".equals(outcome))) {
-                    return;
+                if (!skip.contains(idOf(test))) {
+                    todo.add(new Planned(e.getKey(), test));
                 }
             }
         }
+        int next = 0;
+        while (next < todo.size()) {
+            next = new Worker(todo, next, failFast).watch();
+        }
+    }
+
+    /** A test to run: its class and its description. */
+    private static final class Planned {
+        final Class<?> cls;
+        final Description test;
+
+        Planned(Class<?> cls, Description test) {
+            this.cls = cls;
+            this.test = test;
+        }
+    }
+
+    /**
+     * One thread that runs planned tests in order, from {@code first}, while the calling
+     * thread watches each test's time ({@link #watch}). A test that runs past its time is
+     * reported by the watcher, its thread stopped, and the tests after it go on in a new
+     * thread. One thread for a run of tests, not one per test: a thread's start and end cost
+     * more than a small test does (0.25 ms a test on 2 cores), and JUnit itself runs a class's
+     * tests in one thread. A test's interrupt status and the threads it left running do not
+     * reach the next test.
+     */
+    private final class Worker implements Runnable {
+        private final List<Planned> todo;
+        private final boolean failFast;
+        // guarded by this:
+        private int current;
+        private long startedAt = System.nanoTime();
+        private Set<Thread> before = new HashSet<>();
+        private boolean finished;
+        private boolean cancelled;
+        private Throwable crash;
+
+        Worker(List<Planned> todo, int first, boolean failFast) {
+            this.todo = todo;
+            this.current = first;
+            this.failFast = failFast;
+        }
+
+        /** Runs the tests from the first; returns the index to go on from. */
+        int watch() throws Exception {
+            Thread worker = new Thread(this, "apr-test");
+            worker.setDaemon(true);
+            worker.setContextClassLoader(loader);
+            worker.start();
+            int late;
+            double seconds;
+            Set<Thread> live;
+            synchronized (this) {
+                while (!finished && !cancelled) {
+                    long left = timeoutMillis - (System.nanoTime() - startedAt) / 1_000_000;
+                    if (timeoutMillis <= 0) {
+                        wait();
+                    } else if (left > 0) {
+                        wait(left);
+                    } else {
+                        cancelled = true; // the current test ran past its time: the worker reports nothing more
+                    }
+                }
+                late = current;
+                seconds = (System.nanoTime() - startedAt) / 1e9;
+                live = before;
+            }
+            if (!cancelled) {
+                worker.join();
+                if (crash instanceof Exception) {
+                    throw (Exception) crash;
+                } else if (crash != null) {
+                    throw new IllegalStateException(crash);
+                }
+                return todo.size();
+            }
+            timedOut(worker, todo.get(late).test, seconds, live);
+            return failFast ? todo.size() : late + 1;
+        }
+
+        /** Reports a test that ran past its time and stops its thread. */
+        private void timedOut(Thread worker, Description test, double seconds, Set<Thread> live)
+                throws Exception {
+            stop(worker);
+            stopLeftovers(live, worker);
+            dumpCoverage(idOf(test));
+            emit("test", idOf(test), "timeout", seconds, "test ran past " + timeoutMillis / 1000.0 + " s");
+            if (worker.isAlive()) {
+                emit("abort", idOf(test), "timeout", seconds, "the test could not be stopped");
+                out.flush();
+                if (exitOnAbort) {
+                    System.exit(3);
+                }
+                aborted = true;
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    Planned planned;
+                    synchronized (this) {
+                        if (cancelled || current >= todo.size()) {
+                            return;
+                        }
+                        planned = todo.get(current);
+                    }
+                    Set<Thread> live = liveThreads();
+                    resetCoverage();
+                    long started = System.nanoTime();
+                    synchronized (this) {
+                        if (cancelled) {
+                            return;
+                        }
+                        before = live;
+                        startedAt = started;
+                    }
+                    Recorder recorder = runOne(planned);
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    stopLeftovers(live, Thread.currentThread()); // within the test's time
+                    Thread.interrupted(); // a test's interrupt status is its own
+                    synchronized (this) {
+                        if (cancelled) {
+                            return;
+                        }
+                        dumpCoverage(idOf(planned.test));
+                        emit("test", idOf(planned.test), recorder.outcome, seconds, recorder.trace);
+                        current++;
+                        startedAt = System.nanoTime(); // the watcher's clock: the next test's
+                        if (failFast && ("failed".equals(recorder.outcome) || "timeout".equals(recorder.outcome))) {
+                            current = todo.size();
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                synchronized (this) {
+                    crash = cancelled ? null : t; // stopped by the watcher: nothing to say
+                }
+            } finally {
+                synchronized (this) {
+                    finished = true;
+                    notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Runs one test in the calling thread; what JUnit said of it. */
+    private static Recorder runOne(Planned planned) {
+        Recorder recorder = new Recorder();
+        try {
+            JUnitCore core = new JUnitCore();
+            core.addListener(recorder);
+            core.run(Request.aClass(planned.cls).filterWith(planned.test));
+        } catch (ThreadDeath death) {
+            throw death; // stopped by the watcher
+        } catch (Throwable t) {
+            recorder.outcome = "failed";
+            recorder.trace = stackTrace(t);
+        }
+        return recorder;
     }
 
     /** Entries by test class, in order; a class entry means all of its methods (empty list). */
@@ -192,55 +350,6 @@ public final class JUnitRunner {
 
     private static String idOf(Description d) {
         return d.getClassName() + "#" + d.getMethodName();
-    }
-
-    /** Runs one test in its own thread under the time limit; returns its outcome. */
-    private String runOne(Class<?> cls, Description test) throws Exception {
-        final Request request = Request.aClass(cls).filterWith(test);
-        final Recorder recorder = new Recorder();
-        final AtomicReference<Throwable> crash = new AtomicReference<>();
-        Thread worker = new Thread(() -> {
-            try {
-                JUnitCore core = new JUnitCore();
-                core.addListener(recorder);
-                core.run(request);
-            } catch (Throwable t) {
-                crash.set(t);
-            }
-        }, "apr-test");
-        worker.setDaemon(true);
-        worker.setContextClassLoader(loader);
-        Set<Thread> before = liveThreads();
-        resetCoverage();
-        long started = System.nanoTime();
-        worker.start();
-        worker.join(timeoutMillis > 0 ? timeoutMillis : 0);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        stopLeftovers(before, worker);
-        String outcome;
-        String trace;
-        if (worker.isAlive()) {
-            outcome = "timeout";
-            trace = "test ran past " + timeoutMillis / 1000.0 + " s";
-            stop(worker);
-        } else if (crash.get() != null) {
-            outcome = "failed";
-            trace = stackTrace(crash.get());
-        } else {
-            outcome = recorder.outcome;
-            trace = recorder.trace;
-        }
-        dumpCoverage(idOf(test));
-        emit("test", idOf(test), outcome, seconds, trace);
-        if (worker.isAlive()) {
-            emit("abort", idOf(test), "timeout", seconds, "the test could not be stopped");
-            out.flush();
-            if (exitOnAbort) {
-                System.exit(3);
-            }
-            aborted = true;
-        }
-        return outcome;
     }
 
     /**

@@ -195,3 +195,76 @@ def test_compile_errors_are_errors_and_recover(workspace: Workspace) -> None:
     workspace.reset([main])
     again = driver.run(root, workspace.root, [f"{TEST}#small"], timeout=120)
     assert again.outcomes == {f"{TEST}#small": TestStatus.PASSED} and again.errors == ()
+
+
+ISOLATION = {
+    "src/main/java/demo/Spin.java": """
+        package demo;
+
+        public class Spin {
+            public static void forever() {
+                while (true) {
+                }
+            }
+        }
+        """,
+    "src/test/java/demo/IsolationTest.java": """
+        package demo;
+
+        import static org.junit.Assert.assertFalse;
+
+        import org.junit.FixMethodOrder;
+        import org.junit.Test;
+        import org.junit.runners.MethodSorters;
+
+        @FixMethodOrder(MethodSorters.NAME_ASCENDING)
+        public class IsolationTest {
+            @Test
+            public void a1LeavesInterruptedAndAThread() {
+                Thread t = new Thread(Spin::forever, "left-behind");
+                t.start();
+                Thread.currentThread().interrupt();
+            }
+
+            @Test
+            public void a2SeesNeither() throws Exception {
+                assertFalse(Thread.currentThread().isInterrupted());
+                Thread.sleep(1);
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    assertFalse(t.getName(), "left-behind".equals(t.getName()) && t.isAlive());
+                }
+            }
+
+            @Test
+            public void a3Hangs() {
+                Spin.forever();
+            }
+
+            @Test
+            public void a4RunsAfterTheHang() {
+            }
+        }
+        """,
+}
+
+
+@needs_junit
+@pytest.mark.parametrize("warm", [False, True])
+def test_tests_share_a_thread_but_not_its_state(make_repo: RepoFactory, warm: bool) -> None:
+    """The runner runs consecutive tests in one thread: the threads a test left running and
+    its interrupt status (JUnit 4.13 clears that too) do not reach the next test, and the
+    tests after one that ran past its time run in a new thread."""
+    test = "demo.IsolationTest"
+    with Snapshot(UserRepo.locate(make_repo(ISOLATION))) as snap:
+        ws = snap.workspace("w")
+        driver = JUnitDriver(warm=warm)
+        try:
+            for _ in range(2 if warm else 1):  # warm: the first run builds cold
+                run = driver.run(ws.project_dir, ws.root, [test], test_timeout=1.5,
+                                 timeout=120)
+        finally:
+            driver.close()
+    assert run.outcomes == {f"{test}#a1LeavesInterruptedAndAThread": TestStatus.PASSED,
+                            f"{test}#a2SeesNeither": TestStatus.PASSED,
+                            f"{test}#a3Hangs": TestStatus.TIMEOUT,
+                            f"{test}#a4RunsAfterTheHang": TestStatus.PASSED}
