@@ -134,6 +134,10 @@ def test_bad_flag_values(buggy_repo: Path, capsys: pytest.CaptureFixture[str]) -
     assert exc.value.code == 2
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_interrupt_leaves_nothing_behind(buggy_repo: Path, tmp_path: Path) -> None:
     """Ctrl-C in the middle of a run: the tree is untouched and apr's temp files are gone."""
     slow = {**BUGGY_STATS, "tests/test_slow.py": "import time\n\ndef test_slow():\n"
@@ -147,9 +151,12 @@ def test_interrupt_leaves_nothing_behind(buggy_repo: Path, tmp_path: Path) -> No
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp)}
+    # Ctrl-C as a terminal gives it, even when this test process ignores SIGINT (a shell's
+    # background job does; a child inherits the ignoring, and Python then never raises
+    # KeyboardInterrupt)
     proc = subprocess.Popen([sys.executable, "-m", "apr.cli", "repair", str(buggy_repo),
                              "--quiet"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=_default_sigint)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not list(tmp.glob("apr-runs/*/apr-*/baseline")):
         time.sleep(0.1)
