@@ -21,7 +21,7 @@ import shutil
 import sys
 import tempfile
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
@@ -110,7 +110,9 @@ class PytestDriver:
             cold = functools.partial(_cold, argv, project_dir, timeout, env)
             res = None
             if not coverage:
-                res = self._warm_run(project_dir, repo_root, argv, env, Path(tmp), timeout, cold)
+                job = self._warm_job(project_dir, repo_root, argv, env, Path(tmp), timeout,
+                                     len(tests) if tests is not None else 0)
+                res = None if job is None or self.warm is None else self.warm.run(job, cold)
             if res is None:
                 res = cold()
             _check_pytest(argv, results, res)
@@ -132,16 +134,11 @@ class PytestDriver:
             if job is not None:
                 self.warm.prepare(job)
 
-    def _warm_run(self, project_dir: Path, repo_root: Path, argv: list[str],
-                  env: dict[str, str], tmp: Path, timeout: float | None,
-                  cold: Callable[[], proc.ProcResult]) -> proc.ProcResult | None:
-        """The run in the workspace's warm worker; None when it runs cold."""
-        job = self._warm_job(project_dir, repo_root, argv, env, tmp, timeout)
-        return None if job is None or self.warm is None else self.warm.run(job, cold)
-
     def _warm_job(self, project_dir: Path, repo_root: Path, argv: list[str],
-                  env: dict[str, str], tmp: Path, timeout: float | None) -> WarmRun | None:
-        """A run's request for the warm worker; None when it runs cold."""
+                  env: dict[str, str], tmp: Path, timeout: float | None,
+                  tests: int = 0) -> WarmRun | None:
+        """A run's request for the warm worker (``tests``: how many of ``argv``, at its end,
+        are test ids); None when it runs cold."""
         if self.warm is None:
             return None
         command = self.argv(project_dir)
@@ -150,7 +147,7 @@ class PytestDriver:
             self.warm.note(launch)
             return None
         return WarmRun(project_dir, repo_root, launch, tuple(argv[len(command):]), env,
-                       tmp / "results.jsonl", tmp / "output", timeout)
+                       tmp / "results.jsonl", tmp / "output", timeout, tests)
 
     def _full_argv(self, project_dir: Path, tests: Sequence[str] | None,
                    fail_fast: bool) -> list[str]:

@@ -55,7 +55,8 @@ _NEVER = ("this", "antigravity", "__main__", "__future__")  # imports with side 
 _PLUGIN = "apr_pytest_plugin"
 _SWAP = "apr_pytest_swap"  # the project zygote's side (apr/project/pytest_swap.py)
 _SESSION = "apr_pytest_session"  # kept sessions' pytest side (apr/project/pytest_session.py)
-_SESSIONS = 3  # kept sessions per zygote (the target tests', the whole suite's, one more)
+_SESSIONS = 3  # kept sessions per zygote (the whole suite's, which runs named tests too, and more)
+_NOT_COLLECTED = "a named test is not among the whole suite's items"
 _SESSION_FAILURES = 2  # per set of test arguments; then its runs start pytest in the child
 _ZYGOTE_FAILURES = 2  # then runs stay plain
 # A zygote loaded while a candidate changed a module outside its functions cannot swap that
@@ -791,6 +792,7 @@ class _Sessions:
         self.zygote = zygote
         self.live: dict = {}  # key -> _Zygote (the session's process), the last used last
         self.failures: dict = {}  # key -> how many sessions for it failed
+        self.own: set = set()  # keys of runs of named tests the suite's session lacks
 
     def answer(self, request: dict) -> Any:
         """The answer of ``request``'s kept session, started if there is none; None when
@@ -799,6 +801,9 @@ class _Sessions:
         key = _session_key(request)
         if self.failures.get(key, 0) >= _SESSION_FAILURES:
             return None
+        named, suite = key, _suite_key(request)
+        if key not in self.live and suite in self.live and key not in self.own:
+            key, request = suite, dict(request, only=request["args"][-request["tests"]:])
         session = self.live.pop(key, None) or self._start(key, request)
         if session is None:
             return None
@@ -809,6 +814,8 @@ class _Sessions:
             return None
         self._keep(key, session)
         if answer.get("unsafe"):
+            if request.get("only") and str(answer["unsafe"]).startswith(_NOT_COLLECTED):
+                self.own.add(named)  # the next runs of these tests: a session of their own
             return None
         answer["path"] = "session"
         return answer
@@ -866,6 +873,18 @@ def _session_key(request: dict) -> str:
     run sets for itself (:func:`_session_args`, :data:`_PER_RUN`)."""
     env = sorted((k, v) for k, v in request["env"].items() if k not in _PER_RUN)
     return json.dumps([_session_args(request["args"]), request["cwd"], env])
+
+
+def _suite_key(request: dict) -> Any:
+    """The key of the session of ``request``'s whole suite, when ``request`` names tests
+    (``tests``: how many of its arguments, at their end): a run of named tests forks that
+    session, if it is kept, and runs only those of its items (:func:`_serve_session`),
+    rather than configuring and collecting a session of its own (0.1 s and more a new set
+    of tests); None when it names none."""
+    count = request.get("tests") or 0
+    if count <= 0 or count > len(request["args"]):
+        return None
+    return _session_key(dict(request, args=request["args"][:-count]))
 
 
 def _session_args(args: list) -> list:
@@ -955,6 +974,10 @@ def _serve_session(zygote: _Server, session: Any, unfit: str, watch: Any, order:
         args = run.request["args"]
         sys.argv = ["pytest", *args]
         exitfirst = len(_session_args(args)) < len(args)
+        if run.request.get("only"):
+            missing = sys.modules[_SESSION].narrow(session, run.request["only"])
+            if missing:
+                _refuse_run(run.status, f"{_NOT_COLLECTED}: {missing}")
         sys.modules[_SESSION].prepare(session, os.environ["APR_RESULTS"],
                                       float(os.environ.get("APR_TEST_TIMEOUT") or 0), exitfirst)
     except BaseException as exc:  # noqa: BLE001 -- not a cold run: say so, the zygote runs it

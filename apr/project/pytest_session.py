@@ -88,6 +88,24 @@ def prepare(session: Any, results: str, timeout: float, exitfirst: bool) -> None
     capture.suspend_global_capture()  # as pytest leaves it between collection and the loop
 
 
+def narrow(session: Any, ids: list) -> str:
+    """In a run's child forked from the whole suite's session: run only the items ``ids``
+    name, in their order, as pytest runs test ids named on its command line (duplicates
+    once); the first id that names no collected item ("" if none), and then nothing
+    changes (the run goes elsewhere)."""
+    by_id: dict = {}
+    for item in session.items:
+        by_id.setdefault(item.nodeid, item)
+    chosen: dict = {}
+    for test in ids:
+        if test not in by_id:
+            return str(test)
+        chosen.setdefault(test, by_id[test])
+    session.items[:] = list(chosen.values())
+    session.testscollected = len(session.items)
+    return ""
+
+
 def _restart_clock(reporter: Any) -> None:
     """The summary's "in 0.12s" counts from this run's start, not the session's."""
     if hasattr(reporter, "_session_start"):  # pytest 8.4+: a timing.Instant

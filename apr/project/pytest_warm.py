@@ -86,6 +86,7 @@ class WarmRun:
     results: Path
     output: Path
     timeout: float | None
+    tests: int = 0  # how many of ``args``, at their end, name test ids
 
 
 def launch_of(command: Sequence[str], env: Mapping[str, str]) -> Launch | str:
@@ -302,7 +303,7 @@ def _request(job: WarmRun, timeout: float | None) -> dict[str, Any]:
     file and time limit."""
     return {"args": [*job.launch.args, *job.args], "cwd": str(job.project_dir),
             "env": proc.tests_env(job.env, job.project_dir), "output": str(job.output),
-            "timeout": timeout}
+            "timeout": timeout, "tests": job.tests}
 
 
 class WarmPool:

@@ -648,7 +648,8 @@ def sessions_made(pool: WarmPool) -> int:
 def test_a_primed_server_serves_its_first_runs_from_kept_sessions(project: Path) -> None:
     """``prepare`` primes the server for the whole suite (modules learned from a collection,
     the zygote loaded, a session kept): no run is plain. ``-x`` and the per-test limit are
-    each run's own, so runs with and without them share that session."""
+    each run's own, so runs with and without them share that session, and so do runs of
+    named tests (only those of its items run), in the order named."""
     (project / "tests/test_m.py").unlink()
     write_files(project, {"tests/test_p.py": PRIMED_TESTS})
     warm, cold = PytestDriver(warm=True), PytestDriver(warm=False)
@@ -670,8 +671,42 @@ def test_a_primed_server_serves_its_first_runs_from_kept_sessions(project: Path)
         assert pool.paths["session"] == 3 and sessions_made(pool) == 1
         target, target_cold = both(drivers, project, [P + "test_two"], timeout=60)
         assert_same(target, target_cold)
-        assert pool.paths["session"] == 4 and sessions_made(pool) == 2
+        assert list(target.outcomes) == [P + "test_two"]
+        named = [P + "test_three", P + "test_one", P + "test_three"]
+        some, some_cold = both(drivers, project, named, timeout=60, fail_fast=True)
+        assert_same(some, some_cold)
+        assert list(some.outcomes) == [P + "test_three"]  # -x: test_three fails first
+        assert pool.paths["session"] == 5 and sessions_made(pool) == 1
         assert not pool.paths["plain"] and not pool.paths["zygote"]
+    finally:
+        warm.close()
+        cold.close()
+
+
+def test_a_named_test_the_suite_does_not_collect_gets_a_session_of_its_own(
+        project: Path) -> None:
+    """A test outside the whole suite's items (here: outside ``testpaths``) cannot be run
+    from the suite's session: that run goes to the zygote, the next ones of that kind get a
+    session of their own, and every outcome is the cold run's."""
+    (project / "tests/test_m.py").unlink()
+    write_files(project, {"tests/test_p.py": PRIMED_TESTS,
+                          "extra/test_x.py": "def test_x():\n    assert False\n",
+                          "pytest.ini": "[pytest]\ntestpaths = tests\n"})
+    warm, cold = PytestDriver(warm=True), PytestDriver(warm=False)
+    pool = warm.warm
+    assert pool is not None
+    try:
+        warm.prepare(project, project)
+        drivers = (warm, cold)
+        for _ in range(2):
+            outside, outside_cold = both(drivers, project, ["extra/test_x.py::test_x"],
+                                         timeout=60)
+            assert_same(outside, outside_cold)
+            assert outside.outcomes == {"extra/test_x.py::test_x": TestStatus.FAILED}
+        inside, inside_cold = both(drivers, project, [P + "test_one"], timeout=60)
+        assert_same(inside, inside_cold)
+        assert pool.paths["zygote"] == 1 and pool.paths["session"] == 2
+        assert sessions_made(pool) == 2  # the suite's, and one for the outside test
     finally:
         warm.close()
         cold.close()
