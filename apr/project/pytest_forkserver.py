@@ -880,11 +880,17 @@ def _suite_key(request: dict) -> Any:
     (``tests``: how many of its arguments, at their end): a run of named tests forks that
     session, if it is kept, and runs only those of its items (:func:`_serve_session`),
     rather than configuring and collecting a session of its own (0.1 s and more a new set
-    of tests); None when it names none."""
+    of tests); None when it names none, or when the other arguments name tests or folders
+    too (a command's own ``tests/unit``): pytest then runs those besides the named tests."""
     count = request.get("tests") or 0
     if count <= 0 or count > len(request["args"]):
         return None
-    return _session_key(dict(request, args=request["args"][:-count]))
+    suite = request["args"][:-count]
+    for arg in suite:
+        if not arg.startswith("-") and (
+                "::" in arg or os.path.exists(os.path.join(request["cwd"], arg))):
+            return None
+    return _session_key(dict(request, args=suite))
 
 
 def _session_args(args: list) -> list:

@@ -712,6 +712,23 @@ def test_a_named_test_the_suite_does_not_collect_gets_a_session_of_its_own(
         cold.close()
 
 
+def test_named_tests_after_a_commands_own_test_folder_run_with_it(project: Path) -> None:
+    """A test command that names a folder runs it besides the named tests (pytest runs both):
+    such runs are not narrowed from the suite's session."""
+    (project / "tests/test_m.py").unlink()
+    write_files(project, {"tests/test_p.py": PRIMED_TESTS})
+    command = [sys.executable, "-m", "pytest", "tests"]
+    warm, cold = PytestDriver(command, warm=True), PytestDriver(command, warm=False)
+    try:
+        warm.prepare(project, project)
+        named, named_cold = both((warm, cold), project, [P + "test_one"], timeout=60)
+        assert_same(named, named_cold)
+        assert len(named.outcomes) == 4  # the folder's tests, the named one among them
+    finally:
+        warm.close()
+        cold.close()
+
+
 def test_a_prime_cut_short_by_close_leaves_nothing(project: Path) -> None:
     """A test module whose import takes 5 s keeps the prime's collection busy: ``close()``
     stops the server in the middle of it, at once, and leaves nothing behind."""
