@@ -166,8 +166,8 @@ public final class JUnitRunner {
                     long left = timeoutMillis - (System.nanoTime() - startedAt) / 1_000_000;
                     if (timeoutMillis <= 0) {
                         wait();
-                    } else if (left > 0) {
-                        wait(left);
+                    } else if (left > 0 || current >= todo.size()) {
+                        wait(Math.max(left, 1)); // (past the last test: the worker is ending)
                     } else {
                         cancelled = true; // the current test ran past its time: the worker reports nothing more
                     }
