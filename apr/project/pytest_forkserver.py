@@ -792,7 +792,7 @@ class _Sessions:
         self.zygote = zygote
         self.live: dict = {}  # key -> _Zygote (the session's process), the last used last
         self.failures: dict = {}  # key -> how many sessions for it failed
-        self.own: set = set()  # keys of runs of named tests the suite's session lacks
+        self.own: set = set()  # keys of runs of named tests the suite's session could not take
 
     def answer(self, request: dict) -> Any:
         """The answer of ``request``'s kept session, started if there is none; None when
@@ -814,8 +814,8 @@ class _Sessions:
             return None
         self._keep(key, session)
         if answer.get("unsafe"):
-            if request.get("only") and str(answer["unsafe"]).startswith(_NOT_COLLECTED):
-                self.own.add(named)  # the next runs of these tests: a session of their own
+            if request.get("only"):  # a test it lacks, or a candidate it cannot swap in (its
+                self.own.add(named)  # collection ran more code): these tests' own session next
             return None
         answer["path"] = "session"
         return answer
