@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from apr.generate.methods import MethodTable, method_table
 from apr.generate.site import Node, Site, contains, is_variable, walk
 from apr.generate.syntax import JAVA, Syntax
 
@@ -153,6 +154,16 @@ class BraceSite(Site):
             if name is not None:
                 out.append((self.text(name), len(call_arguments(node)), owner is not None))
         return tuple(out)
+
+    @cached_property
+    def method_table(self) -> MethodTable | None:
+        """The methods the project's classes declare side by side, when the project is known
+        and the language has classes."""
+        syntax = self.syntax
+        if self.project is None or not syntax.classes:
+            return None
+        return method_table(self.project, self.source, self.language, syntax.classes,
+                            syntax.function_declarations)
 
     # --- for the core families ------------------------------------------------------------------
 

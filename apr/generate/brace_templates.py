@@ -26,6 +26,9 @@ mutate_variable         0.6    a variable -> another of the same declared type i
 mutate_call             0.6    a method name -> its counterpart (``min``/``max``...) or another
                                method of the file with the same number of arguments; ``f(x)``
                                -> ``x``; ``v = e`` -> ``v = Math.max(v, e)`` (min, max(0, e))
+sibling_call            0.5    ``a.m(x)`` -> ``a.s(x)``: a method the project's classes that
+                               declare ``m`` declare beside it (all of ``m``'s calls in the
+                               hunk at once first); Java and JavaScript, the project known
 mutate_return           0.5    the returned expression -> another return value, a variable of
                                the return type, or the type's default
 insert_range_check      0.5    ``if (i < a.length) { stmt }`` / ``i < list.size()``, or an early
@@ -594,6 +597,44 @@ def _call_site(site: BraceSite, call: Node) -> Iterator[Rewrite]:
                       UNWRAP_WEIGHT)
 
 
+def sibling_call(site: BraceSite) -> Iterator[Rewrite]:
+    """``a.m(x)`` -> ``a.s(x)``: a method declared beside ``m`` (as many parameters) by the
+    project's classes that declare ``m``, those that most of them declare first
+    (:class:`~apr.generate.methods.MethodTable`). Calls on a receiver only: the bare ones are
+    :func:`mutate_call`'s. When the hunk calls ``m`` so more than once, all of them are renamed
+    at once first (``f(a.m(x), b.m(x))`` -> ``f(a.s(x), b.s(x))``), then each alone."""
+    table = site.method_table
+    if table is None:
+        return iter(())
+    groups: dict[tuple[str, int], list[Node]] = {}
+    for call in site.of_type(site.syntax.call):
+        name, owner = site.callee(call)
+        if name is not None and owner is not None:
+            key = (site.text(name), len(call_arguments(call)))
+            groups.setdefault(key, []).append(name)
+    return interleave(_siblings(site, names, table.siblings(*key)[:DONORS_PER_SITE])
+                      for key, names in groups.items())
+
+
+def _siblings(site: BraceSite, names: list[Node], donors: list[str]) -> Iterator[Rewrite]:
+    for donor in donors:
+        if len(names) > 1:
+            yield _renamed(site, names, donor)
+        for name in names:
+            yield replace(site, name, donor)
+
+
+def _renamed(site: BraceSite, names: list[Node], donor: str) -> Rewrite:
+    """Every one of ``names`` (disjoint, in document order) replaced by ``donor``."""
+    start, end = names[0].start_byte, names[-1].end_byte
+    parts, at = [], start
+    for name in names:
+        parts += [site.slice(at, name.start_byte), donor]
+        at = name.end_byte
+    old = site.text(names[0])
+    return Rewrite(start, end, "".join(parts), f"`{old}` -> `{donor}` ({len(names)} calls)")
+
+
 def _bounded(site: BraceSite, call: Node, bounded: str) -> Iterator[Rewrite]:
     """``strcmp(a, b)`` -> ``strncmp(a, b, n)``: the counterpart that takes a length last, with
     an integer variable in scope, or the length of the last argument, as that length."""
@@ -735,6 +776,7 @@ FAMILIES: dict[str, BraceFamily] = {
     "mutate_range": mutate_range,
     "mutate_variable": mutate_variable,
     "mutate_call": mutate_call,
+    "sibling_call": sibling_call,
     "mutate_return": mutate_return,
     "insert_range_check": insert_range_check,
     "mutate_data_type": mutate_data_type,
@@ -752,6 +794,7 @@ PRIORS: dict[str, float] = {
     "mutate_range": 0.6,
     "mutate_variable": 0.6,
     "mutate_call": 0.6,
+    "sibling_call": 0.5,
     "mutate_return": 0.5,
     "insert_range_check": 0.5,
     "mutate_data_type": 0.4,

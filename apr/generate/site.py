@@ -16,12 +16,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import tree_sitter
 
 from apr.generate.syntax import PYTHON, Words
 from apr.lang.base import LanguageSupport
 from apr.lang.text import decode_source
+
+if TYPE_CHECKING:
+    from apr.generate.methods import Project
 
 Node = tree_sitter.Node
 
@@ -231,7 +235,9 @@ class Site:
     """The hunk ``[start, end)`` of ``source``, with lazily computed syntactic views.
 
     ``index`` is the :class:`FileIndex` of ``source`` when the caller keeps one across hunks
-    (it must index that very content); a new one is built otherwise. ``syntax`` is the table
+    (it must index that very content); a new one is built otherwise. ``project`` is where the
+    file lives (:class:`~apr.generate.methods.Project`), for the families that read the
+    project's other files; None when unknown. ``syntax`` is the table
     the core families read (:mod:`apr.generate.core`); the methods under "for the core
     families" answer what a table cannot (Python's answers here, the brace languages' in
     :class:`~apr.generate.brace_site.BraceSite`).
@@ -241,9 +247,10 @@ class Site:
 
     def __init__(
         self, source: bytes, language: LanguageSupport, start: int, end: int,
-        index: FileIndex | None = None,
+        index: FileIndex | None = None, project: Project | None = None,
     ) -> None:
         self.index = index if index is not None else FileIndex(source, language)
+        self.project = project
         self.source = source
         self.language = language
         self.root = self.index.root

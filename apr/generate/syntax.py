@@ -220,8 +220,9 @@ class Syntax(Words):
 
 ALL_FAMILIES = (
     "mutate_operator", "mutate_literal", "mutate_condition", "insert_null_check", "mutate_range",
-    "mutate_variable", "mutate_call", "mutate_return", "insert_range_check", "mutate_data_type",
-    "insert_cast_check", "mutate_arguments", "insert_call", "delete_statement", "move_statement",
+    "mutate_variable", "mutate_call", "sibling_call", "mutate_return", "insert_range_check",
+    "mutate_data_type", "insert_cast_check", "mutate_arguments", "insert_call",
+    "delete_statement", "move_statement",
 )
 
 JAVA = Syntax(
@@ -480,7 +481,8 @@ C = Syntax(
     int_type="int",
     function_declarations=frozenset({"function_definition"}),
     member_donors=True,
-    families=tuple(f for f in ALL_FAMILIES if f not in ("insert_cast_check", "insert_call")),
+    families=tuple(f for f in ALL_FAMILIES if f not in ("insert_cast_check", "insert_call",
+                                                     "sibling_call")),
 )
 
 # --- Python ------------------------------------------------------------------------------------

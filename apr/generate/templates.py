@@ -64,9 +64,11 @@ from apr.generate.core import (
     mutate_return,
 )
 from apr.generate.expressions import mutate_call, mutate_literal, mutate_range, mutate_variable
+from apr.generate.methods import Project
 from apr.generate.mutations import insert_statement, mutate_expression
 from apr.generate.site import FileIndex, Rewrite, Site
 from apr.generate.statements import insert_guard, mutate_condition
+from apr.lang import diff
 from apr.lang.text import decode_source, encode_source
 from apr.model import Candidate, Edit, Hunk
 
@@ -126,15 +128,8 @@ def size_penalty(removed: str, inserted: str) -> float:
 
 
 def changed_tokens(removed: str, inserted: str) -> int:
-    """How many tokens differ between the two texts, once common leading/trailing ones are cut."""
-    old, new = _TOKEN.findall(removed), _TOKEN.findall(inserted)
-    prefix = 0
-    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    return len(old) + len(new) - 2 * (prefix + suffix)
+    """How many tokens differ between the two texts (:func:`apr.lang.diff.changed_tokens`)."""
+    return diff.changed_tokens(_TOKEN.findall(removed), _TOKEN.findall(inserted))
 
 
 class TemplateGenerator:
@@ -178,7 +173,8 @@ class TemplateGenerator:
             return
         site_type, table, priors = TABLES[context.language.name]
         index = self._index(context)
-        site = site_type(context.source, context.language, hunk.start, hunk.end, index)
+        project = Project(context.root, context.file) if context.root is not None else None
+        site = site_type(context.source, context.language, hunk.start, hunk.end, index, project)
         seen: set[tuple[int, int, str]] = set()
         for family in tuple(table) if self._every else self.families:
             if family not in table:

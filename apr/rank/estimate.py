@@ -45,6 +45,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from apr.lang.base import LanguageSupport
+from apr.lang.diff import changed_tokens
 from apr.lang.text import decode_source
 from apr.model import Candidate, Edit, ValidationResult
 from apr.rank.behaviour import Behaviour
@@ -156,18 +157,6 @@ def anti_patterns(old: Sequence[str], new: Sequence[str]) -> list[str]:
     if _identities(new) > _identities(old):
         found.append("identity_operation")
     return found
-
-
-def changed_tokens(old: Sequence[str], new: Sequence[str]) -> int:
-    """Tokens removed plus tokens added, once the common prefix and suffix are set aside."""
-    prefix = 0
-    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while (suffix < min(len(old), len(new)) - prefix
-           and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]):
-        suffix += 1
-    return len(old) + len(new) - 2 * (prefix + suffix)
 
 
 def changed_regions(edits: Sequence[Edit], sources: Mapping[str, bytes]) -> list[Region]:

@@ -1,0 +1,139 @@
+"""``sibling_call``: a call renamed to a method the project's classes declare beside it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from apr.generate import TemplateGenerator, apply_edits
+from apr.generate.base import Context
+from apr.generate.methods import MethodTable, Project, method_table
+from apr.generate.syntax import JAVA, JAVASCRIPT
+from apr.lang import get_language
+from apr.lang.diff import changed_tokens
+from apr.model import Hunk
+
+EXPRESSION = """\
+package calc;
+
+public abstract class Expression {
+    public abstract Object compute(Context context);
+    public abstract Object computeValue(Context context);
+    public abstract String describe();
+}
+"""
+CONSTANT = """\
+package calc;
+
+public class Constant extends Expression {
+    private final Object value;
+
+    public Constant(Object value) { this.value = value; }
+
+    public Object compute(Context context) { return value; }
+    public Object computeValue(Context context) { return value; }
+    public String describe() { return String.valueOf(value); }
+
+    static class Cached extends Constant {
+        Cached(Object value) { super(value); }
+        public Object computeValue(Context context) { return null; }
+        public Object remember(Context context) { return null; }
+    }
+}
+"""
+EQUAL = """\
+package calc;
+
+public class Equal extends Expression {
+    private final Expression[] args;
+
+    public Equal(Expression[] args) { this.args = args; }
+
+    public Object compute(Context context) { return computeValue(context); }
+
+    public Object computeValue(Context context) {
+        return same(args[0].computeValue(context), args[1].computeValue(context));
+    }
+
+    public String describe() { return "="; }
+
+    private static Boolean same(Object left, Object right) {
+        return left == null ? right == null : left.equals(right);
+    }
+}
+"""
+BUGGY = "        return same(args[0].computeValue(context), args[1].computeValue(context));"
+
+
+def project(tmp_path: Path) -> Path:
+    for name, text in {"Expression": EXPRESSION, "Constant": CONSTANT, "Equal": EQUAL}.items():
+        path = tmp_path / "src" / "calc" / f"{name}.java"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+def test_siblings_are_the_methods_most_classes_declare_beside_the_call() -> None:
+    table = MethodTable([frozenset({("get", 0), ("set", 1), ("size", 0)}),
+                         frozenset({("get", 0), ("size", 0), ("clear", 0)}),
+                         frozenset({("put", 2), ("size", 0)})])
+    assert table.siblings("get", 0) == ["size", "clear"]
+    assert table.siblings("set", 1) == []
+    assert table.siblings("missing", 0) == []
+
+
+def test_the_table_reads_every_class_of_the_project_nested_ones_apart(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    source = (root / "src/calc/Equal.java").read_bytes()
+    table = method_table(Project(root, "src/calc/Equal.java"), source, get_language("java"),
+                         JAVA.classes, JAVA.function_declarations)
+    # three classes declare computeValue/1 beside compute/1, one (the nested) beside remember/1
+    assert table.siblings("computeValue", 1) == ["compute", "remember"]
+    assert table.siblings("describe", 0) == []  # constructors are not methods
+    js = method_table(Project(root, "src/calc/Equal.java"), source, get_language("javascript"),
+                      JAVASCRIPT.classes, JAVASCRIPT.function_declarations)
+    assert js.siblings("computeValue", 1) == []  # no JavaScript file
+
+
+def patched(root: Path | None) -> list[tuple[str, str]]:
+    """(description, the buggy line after the edit) of each ``sibling_call`` candidate."""
+    lang = get_language("java")
+    data = EQUAL.encode()
+    line = next(n for n, text in enumerate(EQUAL.splitlines(), 1) if text == BUGGY)
+    span = lang.statement_at(data, line)
+    assert span is not None
+    hunk = Hunk("src/calc/Equal.java", span.first_line, span.last_line, span.start, span.end, 1.0)
+    context = Context(data, lang, "src/calc/Equal.java", root)
+    out = []
+    for candidate in TemplateGenerator(["sibling_call"]).generate(hunk, context):
+        text = apply_edits(data, candidate.edits).decode().splitlines()[line - 1]
+        out.append((candidate.description, text.strip()))
+    return out
+
+
+def test_every_call_of_the_method_in_the_hunk_is_renamed_at_once_first(tmp_path: Path) -> None:
+    found = patched(project(tmp_path))
+    assert found[:3] == [
+        ("`computeValue` -> `compute` (2 calls)",
+         "return same(args[0].compute(context), args[1].compute(context));"),
+        ("`computeValue` -> `compute`",
+         "return same(args[0].compute(context), args[1].computeValue(context));"),
+        ("`computeValue` -> `compute`",
+         "return same(args[0].computeValue(context), args[1].compute(context));"),
+    ]
+    assert ("`computeValue` -> `remember` (2 calls)",
+            "return same(args[0].remember(context), args[1].remember(context));") in found
+
+
+def test_without_the_project_there_is_no_sibling() -> None:
+    assert patched(None) == []
+
+
+def test_a_change_made_the_same_way_twice_counts_once() -> None:
+    def toks(text: str) -> list[str]:
+        return re.findall(r"\w+|[^\w\s]", text)
+
+    old = toks("f(a.m(x), b.m(x))")
+    assert changed_tokens(old, toks("f(a.s(x), b.s(x))")) == 2
+    assert changed_tokens(old, toks("f(a.s(x), b.m(x))")) == 2
+    assert changed_tokens(old, toks("f(a.s(x), b.t(x))")) > 2  # two different changes
