@@ -13,7 +13,10 @@ docstring is part of the program: ``__doc__`` and doctests see it).
   order of evaluation would change, so those stay as written), and the operands of such an
   equality or identity comparison (``==``, ``!=``, ``===``, ``!==``, ``is``, ``is not``) in one
   order (``null == x`` == ``x == null``). As for the mirror, Python's ``==`` asks the left
-  operand's ``__eq__`` first: the two agree unless a class's equality is not symmetric.
+  operand's ``__eq__`` first: the two agree unless a class's equality is not symmetric. A Java
+  method called on ``this`` is written bare (``this.finish()`` == ``finish()``): where both
+  compile, Java resolves the bare name in the innermost class that has such a method, which is
+  ``this``'s. (Not so for fields, which a local variable may shadow, nor in other languages.)
   Layout that means something (Python's indentation) is in the tree's shape, so equal trees
   are equal programs.
 """
@@ -98,6 +101,14 @@ def _pure(node: Node) -> bool:
     return all(_pure(c) for c in node.named_children)
 
 
+def _unqualified(call: Node, children: list[Node]) -> list[Node]:
+    """A Java call's children without ``this.`` (``this.m(x)`` -> ``m(x)``)."""
+    owner = call.child_by_field_name("object")
+    if owner is None or owner.type != "this":
+        return children
+    return [c for c in children if c.id != owner.id and c.type != "."]
+
+
 def _sexp(node: Node, lang: LanguageSupport, docstrings: bool) -> str:
     kind = node.type
     named = [c for c in node.named_children if not _skip(c, lang, docstrings)]
@@ -110,6 +121,8 @@ def _sexp(node: Node, lang: LanguageSupport, docstrings: bool) -> str:
     children = [c for c in node.children if not _skip(c, lang, docstrings)]
     if not children or kind in lang.grammar.atomic_types:
         return node_text(node)
+    if kind == "method_invocation" and lang.name == "java":
+        children = _unqualified(node, children)
     operator = _comparison(kind, children)
     if (mirror := _MIRRORED.get(operator)) is not None:
         left, _, right = children

@@ -75,3 +75,16 @@ def test_comparisons_that_are_not_mirrors_stay_apart(language: str, one: bytes,
                                                       other: bytes) -> None:
     lang = get_language(language)
     assert normalized_tree(one, lang) != normalized_tree(other, lang)
+
+
+def test_a_java_method_called_on_this_is_the_bare_call() -> None:
+    java = get_language("java")
+
+    def tree(body: bytes) -> str:
+        return normalized_tree(b"class A { void f() { " + body + b" } }", java)
+
+    assert tree(b"this.finish(); super.close();") == tree(b"finish(); super.close();")
+    assert tree(b"this.finish();") != tree(b"other.finish();")
+    assert tree(b"this.done = true;") != tree(b"done = true;")  # a local may shadow a field
+    js = get_language("javascript")
+    assert normalized_tree(b"this.finish();", js) != normalized_tree(b"finish();", js)
