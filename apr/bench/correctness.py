@@ -3,8 +3,12 @@
 - ``exact_match``: every changed file, after removing comments, docstrings and whitespace, has
   the same tokens as the developer's fixed file.
 - ``correct``: an exact match, or the same syntax tree (tree-sitter) after the same
-  normalization, with redundant parentheses unwrapped (``(a + b)`` == ``a + b``) and the
-  braces of a one-statement ``if``/loop body dropped (``if (c) { s; }`` == ``if (c) s;``).
+  normalization (:func:`apr.lang.normal.normalized_tree` lists every rule), with redundant
+  parentheses unwrapped (``(a + b)`` == ``a + b``), the braces of a one-statement
+  ``if``/loop body dropped (``if (c) { s; }`` == ``if (c) s;``), a comparison of operands
+  without calls mirrored or its equality operands in one order (``a > b`` == ``b < a``,
+  ``null == x`` == ``x == null``), and a Java method called on ``this`` bare
+  (``this.finish()`` == ``finish()``).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from apr.generate.methods import MethodTable, method_table
+from apr.generate.declarations import Declarations, project_declarations
 from apr.generate.site import Node, Site, contains, is_variable, walk
 from apr.generate.syntax import JAVA, Syntax
 
@@ -156,14 +156,14 @@ class BraceSite(Site):
         return tuple(out)
 
     @cached_property
-    def method_table(self) -> MethodTable | None:
-        """The methods the project's classes declare side by side, when the project is known
-        and the language has classes."""
+    def declarations(self) -> Declarations | None:
+        """What the project's classes declare (methods side by side, fields' types), when the
+        project is known and the language has classes."""
         syntax = self.syntax
         if self.project is None or not syntax.classes:
             return None
-        return method_table(self.project, self.source, self.language, syntax.classes,
-                            syntax.function_declarations)
+        return project_declarations(self.project, self.source, self.language, syntax.classes,
+                                    syntax.function_declarations)
 
     # --- for the core families ------------------------------------------------------------------
 

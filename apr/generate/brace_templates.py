@@ -35,6 +35,8 @@ insert_range_check      0.5    ``if (i < a.length) { stmt }`` / ``i < list.size(
                                ``return`` when the index is out of range
 mutate_data_type        0.4    ``int`` <-> ``long``, ``float`` <-> ``double``, ``int`` ->
                                ``double`` in declarations and casts
+mask_byte               0.4    a ``byte`` shifted, or-ed or widened -> ``(b & 0xff)``
+                               (``0xffL`` first where the result is a ``long``; Java)
 insert_cast_check       0.4    ``if (e instanceof T) { stmt }`` around a cast ``(T) e``
 mutate_arguments        0.4    swap two arguments; remove or add one when the file calls or
                                declares the method with that many arguments
@@ -600,10 +602,10 @@ def _call_site(site: BraceSite, call: Node) -> Iterator[Rewrite]:
 def sibling_call(site: BraceSite) -> Iterator[Rewrite]:
     """``a.m(x)`` -> ``a.s(x)``: a method declared beside ``m`` (as many parameters) by the
     project's classes that declare ``m``, those that most of them declare first
-    (:class:`~apr.generate.methods.MethodTable`). Calls on a receiver only: the bare ones are
+    (:class:`~apr.generate.declarations.Declarations`). Calls on a receiver only: the bare ones are
     :func:`mutate_call`'s. When the hunk calls ``m`` so more than once, all of them are renamed
     at once first (``f(a.m(x), b.m(x))`` -> ``f(a.s(x), b.s(x))``), then each alone."""
-    table = site.method_table
+    table = site.declarations
     if table is None:
         return iter(())
     groups: dict[tuple[str, int], list[Node]] = {}
@@ -673,6 +675,89 @@ def mutate_data_type(site: BraceSite) -> Iterator[Rewrite]:
 def _type_site(site: BraceSite, node: Node) -> Iterator[Rewrite]:
     for new in site.syntax.wider.get(site.text(node), ()):
         yield replace(site, node, new)
+
+
+#: Operators under which a byte's sign extension shows: shifts and the bitwise or and xor.
+_BYTE_OPERATORS = frozenset({"<<", ">>", ">>>", "|", "^"})
+#: Assignments that widen a byte into their target.
+_BYTE_ASSIGNMENTS = frozenset({"=", "|=", "^=", "+="})
+_WIDE = frozenset({"int", "long"})
+
+
+def mask_byte(site: BraceSite) -> Iterator[Rewrite]:
+    """``b`` -> ``(b & 0xff)`` where a Java ``byte`` is shifted, or-ed or xor-ed, or assigned
+    to an ``int`` or ``long``: the sign extension the code forgot (``x |= p[i] << 8 * i`` makes
+    bytes from 0x80 up negative). In a ``long`` context ``0xffL`` first, since ``(b & 0xff) <<
+    24`` is a negative ``int`` there. A byte is a variable, element or field declared so, in
+    the file or (``other.field``) in the project's classes."""
+    for node in site.nodes:
+        if node.type not in ("identifier", "array_access", "field_access"):
+            continue
+        if _byte_type(site, node) != "byte" or (wide := _widened(site, node)) is None:
+            continue
+        for mask in ("0xffL", "0xff") if wide == "long" else ("0xff",):
+            yield replace(site, node, f"({site.text(node)} & {mask})")
+
+
+def _byte_type(site: BraceSite, node: Node) -> str | None:
+    """The declared type of a variable, array element or field access."""
+    kind = site.type_of(node)
+    if kind is not None:
+        return kind
+    if node.type == "array_access":
+        array = node.child_by_field_name("array")
+        whole = _byte_type(site, array) if array is not None else None
+        return whole[:-2] if whole is not None and whole.endswith("[]") else None
+    field, table = node.child_by_field_name("field"), site.declarations
+    if node.type == "field_access" and field is not None and table is not None:
+        owner = node.child_by_field_name("object")
+        kind = site.type_of(owner) if owner is not None else None
+        simple = re.sub(r"<.*", "", base_type(kind)).rsplit(".", 1)[-1] if kind else None
+        return table.field_type(site.text(field), simple)
+    return None
+
+
+def _widened(site: BraceSite, node: Node) -> str | None:
+    """``int`` or ``long``: the type a byte at ``node`` is widened to where the families above
+    mask it, else None."""
+    child, parent = node, node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        child, parent = parent, parent.parent
+    if parent is None:
+        return None
+    token = operator_of(site, parent)
+    op = site.text(token) if token is not None else ""
+    if parent.type == "binary_expression" and op in _BYTE_OPERATORS:
+        return _target_type(site, parent)
+    if parent.type == "assignment_expression" and op in _BYTE_ASSIGNMENTS \
+            and child == parent.child_by_field_name("right"):
+        left = parent.child_by_field_name("left")
+        kind = site.type_of(left) if left is not None else None
+        return kind if kind in _WIDE else None
+    if parent.type == "variable_declarator" and child == parent.child_by_field_name("value"):
+        declared = parent.parent.child_by_field_name("type") if parent.parent else None
+        kind = site.text(declared) if declared is not None else None
+        return kind if kind in _WIDE else None
+    return None
+
+
+def _target_type(site: BraceSite, node: Node) -> str:
+    """``long`` when the arithmetic around ``node`` ends in a ``long`` variable, declaration or
+    return, else ``int``."""
+    while node.parent is not None and node.parent.type in ("binary_expression",
+                                                           "parenthesized_expression"):
+        node = node.parent
+    parent = node.parent
+    kind = None
+    if parent is not None and parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        kind = site.type_of(left) if left is not None else None
+    elif parent is not None and parent.type == "variable_declarator":
+        declared = parent.parent.child_by_field_name("type") if parent.parent else None
+        kind = site.text(declared) if declared is not None else None
+    elif parent is not None and parent.type == "return_statement":
+        kind = site.return_type
+    return "long" if kind == "long" else "int"
 
 
 def insert_cast_check(site: BraceSite) -> Iterator[Rewrite]:
@@ -780,6 +865,7 @@ FAMILIES: dict[str, BraceFamily] = {
     "mutate_return": mutate_return,
     "insert_range_check": insert_range_check,
     "mutate_data_type": mutate_data_type,
+    "mask_byte": mask_byte,
     "insert_cast_check": insert_cast_check,
     "mutate_arguments": mutate_arguments,
     "insert_call": insert_call,
@@ -798,6 +884,7 @@ PRIORS: dict[str, float] = {
     "mutate_return": 0.5,
     "insert_range_check": 0.5,
     "mutate_data_type": 0.4,
+    "mask_byte": 0.4,
     "insert_cast_check": 0.4,
     "mutate_arguments": 0.4,
     "insert_call": 0.3,

@@ -25,7 +25,7 @@ from apr.lang.base import LanguageSupport
 from apr.lang.text import decode_source
 
 if TYPE_CHECKING:
-    from apr.generate.methods import Project
+    from apr.generate.declarations import Project
 
 Node = tree_sitter.Node
 
@@ -236,7 +236,7 @@ class Site:
 
     ``index`` is the :class:`FileIndex` of ``source`` when the caller keeps one across hunks
     (it must index that very content); a new one is built otherwise. ``project`` is where the
-    file lives (:class:`~apr.generate.methods.Project`), for the families that read the
+    file lives (:class:`~apr.generate.declarations.Project`), for the families that read the
     project's other files; None when unknown. ``syntax`` is the table
     the core families read (:mod:`apr.generate.core`); the methods under "for the core
     families" answer what a table cannot (Python's answers here, the brace languages' in

@@ -221,7 +221,7 @@ class Syntax(Words):
 ALL_FAMILIES = (
     "mutate_operator", "mutate_literal", "mutate_condition", "insert_null_check", "mutate_range",
     "mutate_variable", "mutate_call", "sibling_call", "mutate_return", "insert_range_check",
-    "mutate_data_type", "insert_cast_check", "mutate_arguments", "insert_call",
+    "mutate_data_type", "mask_byte", "insert_cast_check", "mutate_arguments", "insert_call",
     "delete_statement", "move_statement",
 )
 
@@ -403,7 +403,8 @@ JAVASCRIPT = Syntax(
     function_declarations=frozenset({"function_declaration", "method_definition"}),
     member_donors=True,
     families=tuple(f for f in ALL_FAMILIES
-                   if f not in ("mutate_data_type", "insert_cast_check", "insert_call")),
+                   if f not in ("mutate_data_type", "mask_byte", "insert_cast_check",
+                                "insert_call")),
 )
 
 _DELETABLE_C = frozenset({"expression_statement", "break_statement", "continue_statement"})
@@ -482,7 +483,7 @@ C = Syntax(
     function_declarations=frozenset({"function_definition"}),
     member_donors=True,
     families=tuple(f for f in ALL_FAMILIES if f not in ("insert_cast_check", "insert_call",
-                                                     "sibling_call")),
+                                                     "sibling_call", "mask_byte")),
 )
 
 # --- Python ------------------------------------------------------------------------------------

@@ -63,8 +63,8 @@ from apr.generate.core import (
     mutate_operator,
     mutate_return,
 )
+from apr.generate.declarations import Project
 from apr.generate.expressions import mutate_call, mutate_literal, mutate_range, mutate_variable
-from apr.generate.methods import Project
 from apr.generate.mutations import insert_statement, mutate_expression
 from apr.generate.site import FileIndex, Rewrite, Site
 from apr.generate.statements import insert_guard, mutate_condition

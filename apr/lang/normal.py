@@ -17,6 +17,8 @@ docstring is part of the program: ``__doc__`` and doctests see it).
   method called on ``this`` is written bare (``this.finish()`` == ``finish()``): where both
   compile, Java resolves the bare name in the innermost class that has such a method, which is
   ``this``'s. (Not so for fields, which a local variable may shadow, nor in other languages.)
+  Number literals are compared in lower case without digit separators (``0xFFL`` == ``0xffl``,
+  ``1_000`` == ``1000``): the same value of the same type in every language here.
   Layout that means something (Python's indentation) is in the tree's shape, so equal trees
   are equal programs.
 """
@@ -74,6 +76,11 @@ _CONTROL = frozenset({"if_statement", "else_clause", "for_statement", "enhanced_
                       "for_in_statement", "while_statement", "do_statement"})
 
 
+#: Number literal kinds of the four grammars (Java, JavaScript, C, Python).
+_NUMBERS = frozenset({"decimal_integer_literal", "hex_integer_literal", "octal_integer_literal",
+                      "binary_integer_literal", "decimal_floating_point_literal",
+                      "hex_floating_point_literal", "number", "number_literal", "integer",
+                      "float"})
 _MIRRORED = {">": "<", ">=": "<="}
 #: Comparisons whose operands may swap: equality and identity (``null == x`` == ``x == null``).
 _SYMMETRIC = frozenset({"==", "!=", "===", "!==", "is", "is not"})
@@ -119,6 +126,8 @@ def _sexp(node: Node, lang: LanguageSupport, docstrings: bool) -> str:
             and parent.type in _CONTROL:
         return _sexp(named[0], lang, docstrings)
     children = [c for c in node.children if not _skip(c, lang, docstrings)]
+    if kind in _NUMBERS:
+        return node_text(node).lower().replace("_", "")
     if not children or kind in lang.grammar.atomic_types:
         return node_text(node)
     if kind == "method_invocation" and lang.name == "java":

@@ -88,3 +88,19 @@ def test_a_java_method_called_on_this_is_the_bare_call() -> None:
     assert tree(b"this.done = true;") != tree(b"done = true;")  # a local may shadow a field
     js = get_language("javascript")
     assert normalized_tree(b"this.finish();", js) != normalized_tree(b"finish();", js)
+
+
+@pytest.mark.parametrize("language,one,other,different", [
+    ("java", b"class A { long m = x & 0xFFL; }", b"class A { long m = x & 0xffl; }",
+     b"class A { long m = x & 0xff; }"),
+    ("java", b"class A { int n = 1_000; }", b"class A { int n = 1000; }",
+     b"class A { int n = 100; }"),
+    ("python", b"n = 0XFF\n", b"n = 0xff\n", b"n = 0xfe\n"),
+    ("c", b"int n = 0xFFu;", b"int n = 0xffU;", b"int n = 0xff;"),
+    ("javascript", b"const n = 1E3;", b"const n = 1e3;", b"const n = 1e4;"),
+])
+def test_number_literals_are_compared_by_value_not_case(language: str, one: bytes,
+                                                        other: bytes, different: bytes) -> None:
+    lang = get_language(language)
+    assert normalized_tree(one, lang) == normalized_tree(other, lang)
+    assert normalized_tree(one, lang) != normalized_tree(different, lang)

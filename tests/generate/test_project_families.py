@@ -1,4 +1,5 @@
-"""``sibling_call``: a call renamed to a method the project's classes declare beside it."""
+"""The families that read the project's declarations: ``sibling_call`` (a call renamed to a
+method the project's classes declare beside it) and ``mask_byte`` (a byte's sign extension)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from apr.generate import TemplateGenerator, apply_edits
 from apr.generate.base import Context
-from apr.generate.methods import MethodTable, Project, method_table
+from apr.generate.declarations import Declarations, Project, project_declarations
 from apr.generate.syntax import JAVA, JAVASCRIPT
 from apr.lang import get_language
 from apr.lang.diff import changed_tokens
@@ -74,7 +75,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_siblings_are_the_methods_most_classes_declare_beside_the_call() -> None:
-    table = MethodTable([frozenset({("get", 0), ("set", 1), ("size", 0)}),
+    table = Declarations([frozenset({("get", 0), ("set", 1), ("size", 0)}),
                          frozenset({("get", 0), ("size", 0), ("clear", 0)}),
                          frozenset({("put", 2), ("size", 0)})])
     assert table.siblings("get", 0) == ["size", "clear"]
@@ -85,13 +86,17 @@ def test_siblings_are_the_methods_most_classes_declare_beside_the_call() -> None
 def test_the_table_reads_every_class_of_the_project_nested_ones_apart(tmp_path: Path) -> None:
     root = project(tmp_path)
     source = (root / "src/calc/Equal.java").read_bytes()
-    table = method_table(Project(root, "src/calc/Equal.java"), source, get_language("java"),
-                         JAVA.classes, JAVA.function_declarations)
+    table = project_declarations(Project(root, "src/calc/Equal.java"), source,
+                                 get_language("java"), JAVA.classes, JAVA.function_declarations)
     # three classes declare computeValue/1 beside compute/1, one (the nested) beside remember/1
     assert table.siblings("computeValue", 1) == ["compute", "remember"]
     assert table.siblings("describe", 0) == []  # constructors are not methods
-    js = method_table(Project(root, "src/calc/Equal.java"), source, get_language("javascript"),
-                      JAVASCRIPT.classes, JAVASCRIPT.function_declarations)
+    assert table.field_type("args") == "Expression[]"
+    assert table.field_type("value") == "Object"
+    assert table.field_type("missing") is None
+    js = project_declarations(Project(root, "src/calc/Equal.java"), source,
+                              get_language("javascript"), JAVASCRIPT.classes,
+                              JAVASCRIPT.function_declarations)
     assert js.siblings("computeValue", 1) == []  # no JavaScript file
 
 
@@ -137,3 +142,63 @@ def test_a_change_made_the_same_way_twice_counts_once() -> None:
     assert changed_tokens(old, toks("f(a.s(x), b.s(x))")) == 2
     assert changed_tokens(old, toks("f(a.s(x), b.m(x))")) == 2
     assert changed_tokens(old, toks("f(a.s(x), b.t(x))")) > 2  # two different changes
+
+
+HEADER = """\
+package calc;
+
+class Header {
+    byte[] raw = new byte[8];
+    byte flags;
+}
+"""
+READER = """\
+package calc;
+
+class Reader {
+    private final java.util.Map<String, String> raw = new java.util.HashMap<>();
+
+    long size(Header header) {
+        long size = header.raw[0];
+        for (int i = 1; i < 4; i++) {
+            size |= (header.raw[i] << (8 * i));
+        }
+        int first = header.raw[0] + 1;
+        byte copy = header.raw[1];
+        int mode = header.flags | 0x10;
+        return size;
+    }
+}
+"""
+
+
+def masked(root: Path, statement: str) -> list[str]:
+    lang = get_language("java")
+    data = READER.encode()
+    line = next(n for n, text in enumerate(READER.splitlines(), 1) if text.strip() == statement)
+    span = lang.statement_at(data, line)
+    assert span is not None
+    hunk = Hunk("src/calc/Reader.java", span.first_line, span.last_line, span.start, span.end,
+                1.0)
+    context = Context(data, lang, "src/calc/Reader.java", root)
+    return [" ".join(apply_edits(data, c.edits).decode().splitlines()[line - 1].split())
+            for c in TemplateGenerator(["mask_byte"]).generate(hunk, context)]
+
+
+def test_a_shifted_or_widened_byte_is_masked(tmp_path: Path) -> None:
+    (tmp_path / "src/calc").mkdir(parents=True)
+    (tmp_path / "src/calc/Header.java").write_text(HEADER)
+    (tmp_path / "src/calc/Reader.java").write_text(READER)
+    # a long context: 0xffL first ((b & 0xff) << 24 is a negative int from 0x80 up)
+    assert masked(tmp_path, "size |= (header.raw[i] << (8 * i));") == [
+        "size |= ((header.raw[i] & 0xffL) << (8 * i));",
+        "size |= ((header.raw[i] & 0xff) << (8 * i));"]
+    assert masked(tmp_path, "long size = header.raw[0];") == [
+        "long size = (header.raw[0] & 0xffL);", "long size = (header.raw[0] & 0xff);"]
+    assert masked(tmp_path, "int mode = header.flags | 0x10;") == [
+        "int mode = (header.flags & 0xff) | 0x10;"]
+    assert masked(tmp_path, "byte copy = header.raw[1];") == []  # not widened
+    assert masked(tmp_path, "int first = header.raw[0] + 1;") == []  # a sum, not bits
+    # Reader's own raw is a Map: Header's field is the one header.raw names
+    (tmp_path / "src/calc/Header.java").unlink()
+    assert masked(tmp_path, "long size = header.raw[0];") == []
