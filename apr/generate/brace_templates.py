@@ -36,7 +36,7 @@ insert_range_check      0.5    ``if (i < a.length) { stmt }`` / ``i < list.size(
 mutate_data_type        0.4    ``int`` <-> ``long``, ``float`` <-> ``double``, ``int`` ->
                                ``double`` in declarations and casts
 mask_byte               0.4    a ``byte`` shifted, or-ed or widened -> ``(b & 0xff)``
-                               (``0xffL`` first where the result is a ``long``; Java)
+                               (``0xffL`` where the result is a ``long``; Java)
 insert_cast_check       0.4    ``if (e instanceof T) { stmt }`` around a cast ``(T) e``
 mutate_arguments        0.4    swap two arguments; remove or add one when the file calls or
                                declares the method with that many arguments
@@ -687,16 +687,17 @@ _WIDE = frozenset({"int", "long"})
 def mask_byte(site: BraceSite) -> Iterator[Rewrite]:
     """``b`` -> ``(b & 0xff)`` where a Java ``byte`` is shifted, or-ed or xor-ed, or assigned
     to an ``int`` or ``long``: the sign extension the code forgot (``x |= p[i] << 8 * i`` makes
-    bytes from 0x80 up negative). In a ``long`` context ``0xffL`` first, since ``(b & 0xff) <<
-    24`` is a negative ``int`` there. A byte is a variable, element or field declared so, in
-    the file or (``other.field``) in the project's classes."""
+    bytes from 0x80 up negative). In a ``long`` context the mask is ``0xffL``: ``(b & 0xff) <<
+    24`` is a negative ``int``, so the ``int`` mask would pass tests whose bytes are small and
+    still be wrong. A byte is a variable, element or field declared so, in the file or
+    (``other.field``) in the project's classes."""
     for node in site.nodes:
         if node.type not in ("identifier", "array_access", "field_access"):
             continue
         if _byte_type(site, node) != "byte" or (wide := _widened(site, node)) is None:
             continue
-        for mask in ("0xffL", "0xff") if wide == "long" else ("0xff",):
-            yield replace(site, node, f"({site.text(node)} & {mask})")
+        mask = "0xffL" if wide == "long" else "0xff"
+        yield replace(site, node, f"({site.text(node)} & {mask})")
 
 
 def _byte_type(site: BraceSite, node: Node) -> str | None:
