@@ -1,5 +1,5 @@
-"""How big a change is, in tokens: what the generators' ranking and the correctness estimate
-call a patch's size."""
+"""How big a change is, in tokens: what the generators' ranking (:func:`changed_tokens`, cheap)
+and the correctness estimate (:func:`diff_size`, a token diff) call a patch's size."""
 
 from __future__ import annotations
 
@@ -22,12 +22,24 @@ def changed_tokens(old: Sequence[str], new: Sequence[str]) -> int:
     return min(count, _repeated(old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]))
 
 
+def diff_size(old: Sequence[str], new: Sequence[str]) -> int:
+    """Tokens removed plus tokens added by a token diff of ``old`` and ``new``, each distinct
+    change counted once: wrapping ``e`` as ``(e & 0xff)`` is 4 tokens (``(``, ``&``, ``0xff``,
+    ``)``), not the whole of ``e`` twice, and a rename made in two places is one rename."""
+    return sum(len(removed) + len(added) for removed, added in _changes(old, new))
+
+
+def _changes(old: Sequence[str], new: Sequence[str]) -> set[tuple[tuple[str, ...],
+                                                                 tuple[str, ...]]]:
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return {(tuple(old[i1:i2]), tuple(new[j1:j2]))
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"}
+
+
 def _repeated(old: Sequence[str], new: Sequence[str]) -> int:
     """The size of one of the changes, when every change between ``old`` and ``new`` is the
     same replacement (else the size of them all)."""
-    changes = {(tuple(old[i1:i2]), tuple(new[j1:j2]))
-               for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False)
-               .get_opcodes() if tag != "equal"}
+    changes = _changes(old, new)
     if len(changes) == 1:
         removed, added = changes.pop()
         return len(removed) + len(added)

@@ -16,8 +16,10 @@ the patch itself, from the run and (behaviour) from the patches' own runs of the
   (it deletes an operand or an operator, and passes the tests for that reason);
 - **localization**: the suspiciousness of the patched place, relative to the most suspicious
   one (1 at the top), times :data:`LOCALIZATION`;
-- **size**: ``log(1 + changed tokens)`` times :data:`SIZE` (negative): of two patches that make
-  the tests pass, the smaller change is the likelier fix;
+- **size**: ``log(1 + changed tokens)`` times :data:`SIZE` (negative), the tokens a token diff
+  removes and adds, each distinct change once (:func:`apr.lang.diff.diff_size`: a wrapped
+  ``(e & 0xff)`` is 4 tokens, not ``e`` twice): of two patches that make the tests pass, the
+  smaller change is the likelier fix;
 - **naturalness**: how much more (or less) probable the patched lines are than the buggy ones
   under the project's token language model, in mean log-probability per token, clipped to
   [-2, 2], times :data:`NATURALNESS` (buggy lines are less natural than their fixes: Ray et
@@ -45,7 +47,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from apr.lang.base import LanguageSupport
-from apr.lang.diff import changed_tokens
+from apr.lang.diff import diff_size
 from apr.lang.text import decode_source
 from apr.model import Candidate, Edit, ValidationResult
 from apr.rank.behaviour import Behaviour
@@ -113,7 +115,7 @@ def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, 
     for name in anti_patterns(old, new):
         parts[name] = parts.get(name, 0.0) + ANTI_PATTERN
     parts["localization"] = LOCALIZATION * est.suspiciousness(candidate)
-    parts["size"] = SIZE * math.log1p(changed_tokens(old, new))
+    parts["size"] = size_part(old, new)
     if est.naturalness is not None and regions:
         parts["naturalness"] = NATURALNESS * _naturalness_gain(regions, est)
     if (seen := est.behaviours.get(candidate)) is not None:
@@ -122,6 +124,11 @@ def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, 
     parts = {k: round(v, 4) + 0.0 for k, v in parts.items()}  # + 0.0: no -0.0
     parts["total"] = round(sum(parts.values()), 4)
     return parts
+
+
+def size_part(old: Sequence[str], new: Sequence[str]) -> float:
+    """The ``size`` feature of a change from tokens ``old`` to tokens ``new``."""
+    return SIZE * math.log1p(diff_size(old, new))
 
 
 def order_part(index: int) -> float:

@@ -8,11 +8,13 @@ diff (the lines from the first changed line to the last of each hunk, before and
 script prints, per bug whose order changes, the old and new order with each patch's verdict,
 and the totals: bugs whose first patch is correct, before and after.
 
-    python benchmarks/scripts/rerank.py [--drop PART ...] RUN_DIR [RUN_DIR ...]
+    python benchmarks/scripts/rerank.py [--drop PART ...] [--size] RUN_DIR [RUN_DIR ...]
 
 ``--drop PART`` leaves out every recorded part whose name starts with ``PART`` (``--drop
 behaviour``: the ranking without the patches' behaviour on the tests), to measure what a
-feature adds on the same runs.
+feature adds on the same runs. ``--size`` computes the size part again from the diff
+(:func:`apr.rank.estimate.size_part`), to measure a change of the size measure on runs recorded
+before it.
 
 A patch's verdict (``correct``) is the one `apr bench` recorded; the language is the row's.
 """
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from apr.generate.tokenlm import tokens
 from apr.lang import get_language
-from apr.rank.estimate import ANTI_PATTERN, ANTI_PATTERN_NAMES, anti_patterns
+from apr.rank.estimate import ANTI_PATTERN, ANTI_PATTERN_NAMES, anti_patterns, size_part
 
 
 def regions(diff: str) -> tuple[str, str]:
@@ -48,20 +50,28 @@ def regions(diff: str) -> tuple[str, str]:
     return "\n".join(old), "\n".join(new)
 
 
-def rescored(patch: dict, language: str, drop: tuple[str, ...] = ()) -> float:
-    """The patch's total with its anti-pattern parts found again, without the ``drop`` parts."""
+def rescored(patch: dict, language: str, drop: tuple[str, ...] = (), size: bool = False) -> float:
+    """The patch's total with its anti-pattern parts (and with ``size``, its size) found again,
+    without the ``drop`` parts."""
     lang = get_language(language)
     old, new = regions(patch["diff"])
+    again = ANTI_PATTERN_NAMES + (("size",) if size else ())
     kept = {k: v for k, v in patch["estimate"].items()
-            if k != "total" and k not in ANTI_PATTERN_NAMES and not k.startswith(drop)}
-    found = anti_patterns(tokens(old, lang), tokens(new, lang))
-    return sum(kept.values()) + ANTI_PATTERN * len(found)
+            if k != "total" and k not in again and not k.startswith(drop)}
+    old_tokens, new_tokens = tokens(old, lang), tokens(new, lang)
+    found = anti_patterns(old_tokens, new_tokens)
+    resized = size_part(old_tokens, new_tokens) if size else 0.0
+    return sum(kept.values()) + ANTI_PATTERN * len(found) + resized
 
 
 def main(args: list[str]) -> None:
     drop: tuple[str, ...] = ()
-    while args[:1] == ["--drop"]:
-        drop, args = (*drop, args[1]), args[2:]
+    size = False
+    while args[:1] in (["--drop"], ["--size"]):
+        if args[0] == "--size":
+            size, args = True, args[1:]
+        else:
+            drop, args = (*drop, args[1]), args[2:]
     run_dirs = args
     before = after = bugs = 0
     for run_dir in run_dirs:
@@ -72,7 +82,7 @@ def main(args: list[str]) -> None:
                 continue
             bugs += 1
             order = sorted(range(len(patches)), key=lambda i: (
-                -rescored(patches[i], row["language"], drop), i))
+                -rescored(patches[i], row["language"], drop, size), i))
             before += bool(patches[0]["correct"])
             after += bool(patches[order[0]]["correct"])
             if order != list(range(len(patches))):
@@ -81,7 +91,7 @@ def main(args: list[str]) -> None:
                       f"{''.join(verdicts[i] for i in order)}")
                 for i in order:
                     old, new = regions(patches[i]["diff"])
-                    print(f"    {rescored(patches[i], row['language'], drop):+.3f} "
+                    print(f"    {rescored(patches[i], row['language'], drop, size):+.3f} "
                           f"{patches[i]['estimate'].get('total', 0):+.3f} {new.strip()[:90]}")
     print(f"bugs with plausible patches: {bugs}; first patch correct: {before} -> {after}")
 
