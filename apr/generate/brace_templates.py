@@ -602,9 +602,9 @@ def _call_site(site: BraceSite, call: Node) -> Iterator[Rewrite]:
 def sibling_call(site: BraceSite) -> Iterator[Rewrite]:
     """``a.m(x)`` -> ``a.s(x)``: a method declared beside ``m`` (as many parameters) by the
     project's classes that declare ``m``, those that most of them declare first
-    (:class:`~apr.generate.declarations.Declarations`). Calls on a receiver only: the bare ones are
-    :func:`mutate_call`'s. When the hunk calls ``m`` so more than once, all of them are renamed
-    at once first (``f(a.m(x), b.m(x))`` -> ``f(a.s(x), b.s(x))``), then each alone."""
+    (:class:`~apr.generate.declarations.Declarations`). Calls on a receiver only: the bare ones
+    are :func:`mutate_call`'s. When the hunk has several such calls of ``m``, all of them are
+    renamed at once first (``f(a.m(x), b.m(x))`` -> ``f(a.s(x), b.s(x))``), then each alone."""
     table = site.declarations
     if table is None:
         return iter(())

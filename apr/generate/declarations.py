@@ -76,7 +76,7 @@ class Declarations:
 
 
 def project_declarations(project: Project, source: bytes, language: LanguageSupport,
-                 classes: frozenset[str], methods: frozenset[str]) -> Declarations:
+                         classes: frozenset[str], methods: frozenset[str]) -> Declarations:
     """The table of the project's files of ``language`` (``source`` is the buggy file's content);
     ``classes`` and ``methods`` are the node kinds that declare them."""
     files = project_files(project.root, project.file, source, language)
