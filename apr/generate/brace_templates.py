@@ -605,15 +605,15 @@ def sibling_call(site: BraceSite) -> Iterator[Rewrite]:
     (:class:`~apr.generate.declarations.Declarations`). Calls on a receiver only: the bare ones
     are :func:`mutate_call`'s. When the hunk has several such calls of ``m``, all of them are
     renamed at once first (``f(a.m(x), b.m(x))`` -> ``f(a.s(x), b.s(x))``), then each alone."""
-    table = site.declarations
-    if table is None:
-        return iter(())
     groups: dict[tuple[str, int], list[Node]] = {}
     for call in site.of_type(site.syntax.call):
         name, owner = site.callee(call)
         if name is not None and owner is not None:
             key = (site.text(name), len(call_arguments(call)))
             groups.setdefault(key, []).append(name)
+    table = site.declarations if groups else None  # read the project only when it can help
+    if table is None:
+        return iter(())
     return interleave(_siblings(site, names, table.siblings(*key)[:DONORS_PER_SITE])
                       for key, names in groups.items())
 
@@ -677,8 +677,10 @@ def _type_site(site: BraceSite, node: Node) -> Iterator[Rewrite]:
         yield replace(site, node, new)
 
 
-#: Operators under which a byte's sign extension shows: shifts and the bitwise or and xor.
+#: Operators under which a byte's sign extension shows: shifts (of the byte, not by it) and the
+#: bitwise or and xor.
 _BYTE_OPERATORS = frozenset({"<<", ">>", ">>>", "|", "^"})
+_SHIFTS = frozenset({"<<", ">>", ">>>"})
 #: Assignments that widen a byte into their target.
 _BYTE_ASSIGNMENTS = frozenset({"=", "|=", "^=", "+="})
 _WIDE = frozenset({"int", "long"})
@@ -719,8 +721,8 @@ def _byte_type(site: BraceSite, node: Node) -> str | None:
 
 
 def _widened(site: BraceSite, node: Node) -> str | None:
-    """``int`` or ``long``: the type a byte at ``node`` is widened to where the families above
-    mask it, else None."""
+    """``int`` or ``long``: the type a byte at ``node`` is widened to where :func:`mask_byte`
+    masks it, else None."""
     child, parent = node, node.parent
     while parent is not None and parent.type == "parenthesized_expression":
         child, parent = parent, parent.parent
@@ -729,36 +731,38 @@ def _widened(site: BraceSite, node: Node) -> str | None:
     token = operator_of(site, parent)
     op = site.text(token) if token is not None else ""
     if parent.type == "binary_expression" and op in _BYTE_OPERATORS:
-        return _target_type(site, parent)
-    if parent.type == "assignment_expression" and op in _BYTE_ASSIGNMENTS \
-            and child == parent.child_by_field_name("right"):
-        left = parent.child_by_field_name("left")
-        kind = site.type_of(left) if left is not None else None
-        return kind if kind in _WIDE else None
-    if parent.type == "variable_declarator" and child == parent.child_by_field_name("value"):
-        declared = parent.parent.child_by_field_name("type") if parent.parent else None
-        kind = site.text(declared) if declared is not None else None
-        return kind if kind in _WIDE else None
-    return None
+        if op in _SHIFTS and child != parent.child_by_field_name("left"):
+            return None  # the shift's distance
+        return "long" if _receiver_type(site, _arithmetic_top(parent)) == "long" else "int"
+    if parent.type == "assignment_expression" and op not in _BYTE_ASSIGNMENTS:
+        return None
+    kind = _receiver_type(site, child)
+    return kind if kind in _WIDE else None
 
 
-def _target_type(site: BraceSite, node: Node) -> str:
-    """``long`` when the arithmetic around ``node`` ends in a ``long`` variable, declaration or
-    return, else ``int``."""
+def _arithmetic_top(node: Node) -> Node:
+    """The outermost binary or parenthesized expression around ``node``."""
     while node.parent is not None and node.parent.type in ("binary_expression",
                                                            "parenthesized_expression"):
         node = node.parent
-    parent = node.parent
-    kind = None
-    if parent is not None and parent.type == "assignment_expression":
+    return node
+
+
+def _receiver_type(site: BraceSite, value: Node) -> str | None:
+    """The declared type of what receives ``value``: the variable it is assigned to or
+    initializes, or the method it is returned from."""
+    parent = value.parent
+    if parent is None:
+        return None
+    if parent.type == "assignment_expression" and value == parent.child_by_field_name("right"):
         left = parent.child_by_field_name("left")
-        kind = site.type_of(left) if left is not None else None
-    elif parent is not None and parent.type == "variable_declarator":
+        return site.type_of(left) if left is not None else None
+    if parent.type == "variable_declarator" and value == parent.child_by_field_name("value"):
         declared = parent.parent.child_by_field_name("type") if parent.parent else None
-        kind = site.text(declared) if declared is not None else None
-    elif parent is not None and parent.type == "return_statement":
-        kind = site.return_type
-    return "long" if kind == "long" else "int"
+        return site.text(declared) if declared is not None else None
+    if parent.type == "return_statement":
+        return site.return_type
+    return None
 
 
 def insert_cast_check(site: BraceSite) -> Iterator[Rewrite]:

@@ -68,11 +68,12 @@ class Declarations:
 
     def siblings(self, name: str, arity: int) -> list[str]:
         """Methods of ``arity`` parameters declared beside ``name`` (of that arity), those
-        declared beside it by the most classes first, then by name."""
+        declared beside it by the most classes first; among equals, the one fewer classes
+        declare at all (``equals`` and ``toString`` sit beside everything), then by name."""
         counts: Counter[str] = Counter()
         for members in self._declaring.get((name, arity), ()):
             counts.update(n for n, a in members if a == arity and n != name)
-        return [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return sorted(counts, key=lambda n: (-counts[n], len(self._declaring[(n, arity)]), n))
 
 
 def project_declarations(project: Project, source: bytes, language: LanguageSupport,
@@ -148,7 +149,7 @@ def _container(node: Node, classes: frozenset[str]) -> bool:
     """Whether declarations may sit inside ``node`` (a class, a body, an export)."""
     kind = node.type
     return kind in classes or kind.endswith(("body", "body_declarations")) \
-        or kind in ("program", "export_statement", "declaration_list")
+        or kind in ("program", "export_statement")
 
 
 def _field_types(declaration: Node, source: bytes) -> Iterator[tuple[str, str]]:

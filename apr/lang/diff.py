@@ -19,6 +19,8 @@ def changed_tokens(old: Sequence[str], new: Sequence[str]) -> int:
            and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]):
         suffix += 1
     count = len(old) + len(new) - 2 * (prefix + suffix)
+    if count <= 2:  # one token replaced, added or removed (most candidates): nothing to diff
+        return count
     return min(count, _repeated(old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]))
 
 
@@ -26,7 +28,7 @@ def diff_size(old: Sequence[str], new: Sequence[str]) -> int:
     """Tokens removed plus tokens added by a token diff of ``old`` and ``new``, each distinct
     change counted once: wrapping ``e`` as ``(e & 0xff)`` is 4 tokens (``(``, ``&``, ``0xff``,
     ``)``), not the whole of ``e`` twice, and a rename made in two places is one rename."""
-    return sum(len(removed) + len(added) for removed, added in _changes(old, new))
+    return _size(_changes(old, new))
 
 
 def _changes(old: Sequence[str], new: Sequence[str]) -> set[tuple[tuple[str, ...],
@@ -40,7 +42,8 @@ def _repeated(old: Sequence[str], new: Sequence[str]) -> int:
     """The size of one of the changes, when every change between ``old`` and ``new`` is the
     same replacement (else the size of them all)."""
     changes = _changes(old, new)
-    if len(changes) == 1:
-        removed, added = changes.pop()
-        return len(removed) + len(added)
-    return len(old) + len(new)
+    return _size(changes) if len(changes) == 1 else len(old) + len(new)
+
+
+def _size(changes: set[tuple[tuple[str, ...], tuple[str, ...]]]) -> int:
+    return sum(len(removed) + len(added) for removed, added in changes)

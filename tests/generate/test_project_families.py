@@ -75,10 +75,12 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_siblings_are_the_methods_most_classes_declare_beside_the_call() -> None:
-    table = Declarations([frozenset({("get", 0), ("set", 1), ("size", 0)}),
+    table = Declarations([frozenset({("get", 0), ("set", 1), ("size", 0), ("always", 0)}),
                          frozenset({("get", 0), ("size", 0), ("clear", 0)}),
-                         frozenset({("put", 2), ("size", 0)})])
-    assert table.siblings("get", 0) == ["size", "clear"]
+                         frozenset({("put", 2), ("size", 0), ("always", 0)}),
+                         frozenset({("always", 0)})])
+    # size beside get twice; clear and always once, clear the rarer (always sits beside anything)
+    assert table.siblings("get", 0) == ["size", "clear", "always"]
     assert table.siblings("set", 1) == []
     assert table.siblings("missing", 0) == []
 
@@ -94,10 +96,15 @@ def test_the_table_reads_every_class_of_the_project_nested_ones_apart(tmp_path: 
     assert table.field_type("args") == "Expression[]"
     assert table.field_type("value") == "Object"
     assert table.field_type("missing") is None
-    js = project_declarations(Project(root, "src/calc/Equal.java"), source,
+    (root / "lib").mkdir()
+    (root / "lib" / "shapes.js").write_text(
+        "export class Square {\n  area(unit) { return 1; }\n  perimeter(unit) { return 4; }\n}\n"
+        "class Circle {\n  area(unit) { return 3; }\n  radius() { return 1; }\n}\n")
+    js = project_declarations(Project(root, "lib/shapes.js"), (root / "lib/shapes.js").read_bytes(),
                               get_language("javascript"), JAVASCRIPT.classes,
                               JAVASCRIPT.function_declarations)
-    assert js.siblings("computeValue", 1) == []  # no JavaScript file
+    assert js.siblings("area", 1) == ["perimeter"]  # the Java files are not read
+    assert js.siblings("computeValue", 1) == []
 
 
 def patched(root: Path | None) -> list[tuple[str, str]]:
@@ -166,6 +173,7 @@ class Reader {
         int first = header.raw[0] + 1;
         byte copy = header.raw[1];
         int mode = header.flags | 0x10;
+        int bit = 1 << header.flags;
         return size;
     }
 }
@@ -198,6 +206,7 @@ def test_a_shifted_or_widened_byte_is_masked(tmp_path: Path) -> None:
         "int mode = (header.flags & 0xff) | 0x10;"]
     assert masked(tmp_path, "byte copy = header.raw[1];") == []  # not widened
     assert masked(tmp_path, "int first = header.raw[0] + 1;") == []  # a sum, not bits
+    assert masked(tmp_path, "int bit = 1 << header.flags;") == []  # a distance, not a value
     # Reader's own raw is a Map: Header's field is the one header.raw names
     (tmp_path / "src/calc/Header.java").unlink()
     assert masked(tmp_path, "long size = header.raw[0];") == []
