@@ -210,3 +210,20 @@ def test_a_shifted_or_widened_byte_is_masked(tmp_path: Path) -> None:
     # Reader's own raw is a Map: Header's field is the one header.raw names
     (tmp_path / "src/calc/Header.java").unlink()
     assert masked(tmp_path, "long size = header.raw[0];") == []
+
+
+def test_javascript_calls_get_their_siblings_too(tmp_path: Path) -> None:
+    shapes = ("export class Square {\n  area(unit) { return 1; }\n"
+              "  perimeter(unit) { return 4; }\n}\n")
+    user = "export function measure(shape, unit) {\n  return shape.area(unit);\n}\n"
+    (tmp_path / "shapes.js").write_text(shapes)
+    (tmp_path / "measure.js").write_text(user)
+    lang = get_language("javascript")
+    data = user.encode()
+    span = lang.statement_at(data, 2)
+    assert span is not None
+    hunk = Hunk("measure.js", span.first_line, span.last_line, span.start, span.end, 1.0)
+    context = Context(data, lang, "measure.js", tmp_path)
+    found = [apply_edits(data, c.edits).decode().splitlines()[1].strip()
+             for c in TemplateGenerator(["sibling_call"]).generate(hunk, context)]
+    assert found == ["return shape.perimeter(unit);"]
