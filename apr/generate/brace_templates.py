@@ -35,7 +35,7 @@ insert_range_check      0.5    ``if (i < a.length) { stmt }`` / ``i < list.size(
                                ``return`` when the index is out of range
 mutate_data_type        0.4    ``int`` <-> ``long``, ``float`` <-> ``double``, ``int`` ->
                                ``double`` in declarations and casts
-mask_byte               0.4    a ``byte`` shifted, or-ed or widened -> ``(b & 0xff)``
+mask_byte               0.4    a ``byte`` shifted, or-ed, cast or widened -> ``(b & 0xff)``
                                (``0xffL`` where the result is a ``long``; Java)
 insert_cast_check       0.4    ``if (e instanceof T) { stmt }`` around a cast ``(T) e``
 mutate_arguments        0.4    swap two arguments; remove or add one when the file calls or
@@ -684,11 +684,15 @@ _SHIFTS = frozenset({"<<", ">>", ">>>"})
 #: Assignments that widen a byte into their target.
 _BYTE_ASSIGNMENTS = frozenset({"=", "|=", "^=", "+="})
 _WIDE = frozenset({"int", "long"})
+#: Casts that sign-extend a byte, and the mask's width for each: ``(char) b`` is U+FFFF for
+#: the byte 0xff, where the code meant U+00FF.
+_BYTE_CASTS = {"char": "int", "short": "int", "int": "int", "long": "long"}
 
 
 def mask_byte(site: BraceSite) -> Iterator[Rewrite]:
-    """``b`` -> ``(b & 0xff)`` where a Java ``byte`` is shifted, or-ed or xor-ed, or assigned
-    to an ``int`` or ``long``: the sign extension the code forgot (``x |= p[i] << 8 * i`` makes
+    """``b`` -> ``(b & 0xff)`` where a Java ``byte`` is shifted, or-ed or xor-ed, cast to a
+    wider type (``(char) b``), or assigned to an ``int`` or ``long``: the sign extension the
+    code forgot (``x |= p[i] << 8 * i`` makes
     bytes from 0x80 up negative). In a ``long`` context the mask is ``0xffL``: ``(b & 0xff) <<
     24`` is a negative ``int``, so the ``int`` mask would pass tests whose bytes are small and
     still be wrong. A byte is a variable, element or field declared so, in the file or
@@ -699,7 +703,9 @@ def mask_byte(site: BraceSite) -> Iterator[Rewrite]:
         if _byte_type(site, node) != "byte" or (wide := _widened(site, node)) is None:
             continue
         mask = "0xffL" if wide == "long" else "0xff"
-        yield replace(site, node, f"({site.text(node)} & {mask})")
+        masked = f"{site.text(node)} & {mask}"
+        parenthesized = node.parent is not None and node.parent.type == "parenthesized_expression"
+        yield replace(site, node, masked if parenthesized else f"({masked})")
 
 
 def _byte_type(site: BraceSite, node: Node) -> str | None:
@@ -728,6 +734,9 @@ def _widened(site: BraceSite, node: Node) -> str | None:
         child, parent = parent, parent.parent
     if parent is None:
         return None
+    if parent.type == "cast_expression":
+        target = parent.child_by_field_name("type")
+        return _BYTE_CASTS.get(site.text(target)) if target is not None else None
     token = operator_of(site, parent)
     op = site.text(token) if token is not None else ""
     if parent.type == "binary_expression" and op in _BYTE_OPERATORS:

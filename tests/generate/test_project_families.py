@@ -174,6 +174,9 @@ class Reader {
         byte copy = header.raw[1];
         int mode = header.flags | 0x10;
         int bit = 1 << header.flags;
+        char c = (char) header.raw[2];
+        long wide = (long) (header.flags);
+        byte same = (byte) header.flags;
         return size;
     }
 }
@@ -207,6 +210,12 @@ def test_a_shifted_or_widened_byte_is_masked(tmp_path: Path) -> None:
     assert masked(tmp_path, "byte copy = header.raw[1];") == []  # not widened
     assert masked(tmp_path, "int first = header.raw[0] + 1;") == []  # a sum, not bits
     assert masked(tmp_path, "int bit = 1 << header.flags;") == []  # a distance, not a value
+    # a cast to a wider type sign-extends: (char) of the byte 0xff is U+FFFF
+    assert masked(tmp_path, "char c = (char) header.raw[2];") == [
+        "char c = (char) (header.raw[2] & 0xff);"]
+    assert masked(tmp_path, "long wide = (long) (header.flags);") == [
+        "long wide = (long) (header.flags & 0xffL);"]
+    assert masked(tmp_path, "byte same = (byte) header.flags;") == []
     # Reader's own raw is a Map: Header's field is the one header.raw names
     (tmp_path / "src/calc/Header.java").unlink()
     assert masked(tmp_path, "long size = header.raw[0];") == []
