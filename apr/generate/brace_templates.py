@@ -42,6 +42,8 @@ mutate_arguments        0.4    swap two arguments; remove or add one when the fi
                                declares the method with that many arguments
 insert_call             0.3    ``this.m();`` / ``m();`` before or after the statement, for the
                                class's ``void`` methods without parameters
+return_for_throw        0.3    ``throw e;`` -> ``return`` a value of the method (its other return
+                               values, its type's default) or ``continue;`` in a loop
 delete_statement        0.3    delete an expression, ``break``/``continue`` or ``throw`` statement
 move_statement          0.2    swap the statement with its previous / next sibling
 ======================  =====  ===========================================================
@@ -865,6 +867,22 @@ def _inserted(site: BraceSite, anchor: Node, statement: str, before: bool) -> Re
     return Rewrite(at, at, f"{newline}{indent}{statement}", f"insert `{statement}` after")
 
 
+# --- 10c. a case that should be answered, not refused -------------------------------------------
+
+
+def return_for_throw(site: BraceSite) -> Iterator[Rewrite]:
+    """``throw e;`` -> an exit of the method instead: one of its other return values or its
+    type's default (``return 0;``), ``continue;`` in a loop (:func:`exits`). The failing test
+    met a case the code refuses and should answer (Defects4J JxPath-5: pointers of two trees
+    compare as ``0``); the traceback ranks such a ``throw`` first."""
+    anchor = site.block_statement()
+    if anchor is None or anchor.type != "throw_statement":
+        return
+    for statement in exits(site, anchor):
+        yield Rewrite(anchor.start_byte, anchor.end_byte, statement,
+                      f"`{statement}` instead of `{short(site.text(anchor))}`")
+
+
 BraceFamily = Callable[[BraceSite], Iterable[Rewrite]]
 
 FAMILIES: dict[str, BraceFamily] = {
@@ -883,6 +901,7 @@ FAMILIES: dict[str, BraceFamily] = {
     "insert_cast_check": insert_cast_check,
     "mutate_arguments": mutate_arguments,
     "insert_call": insert_call,
+    "return_for_throw": return_for_throw,
     "delete_statement": delete_statement,
     "move_statement": move_statement,
 }
@@ -902,6 +921,7 @@ PRIORS: dict[str, float] = {
     "insert_cast_check": 0.4,
     "mutate_arguments": 0.4,
     "insert_call": 0.3,
+    "return_for_throw": 0.3,
     "delete_statement": 0.3,
     "move_statement": 0.2,
 }

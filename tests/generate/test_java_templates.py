@@ -302,3 +302,54 @@ def test_insert_call_adds_a_forgotten_void_step_of_the_class() -> None:
     patched = apply_edits(source, [Edit(FILE, first.start, first.end, first.text)])
     assert b"            finish();\n            release();" in patched
     assert not java.has_errors(patched)
+
+
+COMPARE = textwrap.dedent("""\
+    package demo;
+
+    class Depths {
+        int compare(Node a, Node b, int depth) {
+            if (a == b) {
+                return 0;
+            }
+            if (depth == 1) {
+                throw new IllegalStateException(
+                        "not in the same tree: " + a + " and " + b);
+            }
+            int r = compare(a.parent, b.parent, depth - 1);
+            return r != 0 ? r : -1;
+        }
+
+        void each(java.util.List<Node> nodes) {
+            for (Node n : nodes) {
+                if (n == null) {
+                    throw new IllegalArgumentException("null node");
+                }
+                n.visit();
+            }
+        }
+    }
+    """)
+
+
+def _throw_rewrites(line_text: str) -> list[str]:
+    java = get_language("java")
+    source = COMPARE.encode()
+    line = next(i for i, t in enumerate(COMPARE.splitlines(), 1) if t.strip() == line_text)
+    span = java.statement_at(source, line)
+    assert span is not None
+    where = JavaSite(source, java, span.start, span.end)
+    rewrites = list(JAVA_FAMILIES["return_for_throw"](where))
+    for r in rewrites:
+        assert not java.has_errors(apply_edits(source, [Edit(FILE, r.start, r.end, r.text)]))
+    return [r.text for r in rewrites]
+
+
+def test_return_for_throw_answers_the_refused_case() -> None:
+    # the method's other return values (not the one reading r, declared after), its type's
+    # default, a variable of its type
+    assert _throw_rewrites("throw new IllegalStateException(") == ["return 0;", "return depth;"]
+    # in a loop: skipping the element is an answer too; a void method returns nothing
+    assert _throw_rewrites('throw new IllegalArgumentException("null node");') == [
+        "return;", "continue;"]
+    assert _throw_rewrites("n.visit();") == []  # not a throw
