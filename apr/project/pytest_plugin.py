@@ -23,8 +23,9 @@ when the environment has coverage.py with its C tracer, the plugin runs its own 
 read once at the end: ``{"kind": "coverage", "nodeid", "lines"}`` records); else
 ``sys.settrace``, chained to another tracer (a debugger) if one is set.
 ``$APR_COVERAGE_TRACER=settrace`` forces the last (tests use it to cover every path).
-Lines run at import time (during collection) belong to no test, as with pytest-cov's test
-contexts.
+Lines run while pytest collects (at import time: module constants, class attributes) belong
+to no test; they go, with each tracer, into one ``{"kind": "import", "lines"}`` record, and the
+driver lets each test that ran a file cover them too (:mod:`apr.project.pytest_driver`).
 """
 
 from __future__ import annotations
@@ -122,9 +123,8 @@ class _Lines:
                 continue
             path = os.path.realpath(measured)
             for line, contexts in data.contexts_by_lineno(measured).items():
-                for context in contexts:
-                    if context:
-                        tests.setdefault(context, {}).setdefault(path, []).append(line)
+                for context in contexts:  # "": outside every test (imports)
+                    tests.setdefault(context, {}).setdefault(path, []).append(line)
         return tests
 
     def _from_context(self) -> dict[str, list]:
@@ -226,6 +226,7 @@ class _Recorder:
         self.lines = lines
         self.tests: dict[str, dict[str, Any]] = {}
         self.session: dict[str, Any] = {}
+        self.imports: dict[str, Any] | None = None  # the import-time lines' record
 
     def emit(self, record: dict[str, Any]) -> None:
         os.write(self.out, (json.dumps(record) + "\n").encode("utf-8"))
@@ -238,6 +239,17 @@ class _Recorder:
         os.close(self.out)
         self.out = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.emit(self.session)
+        if self.imports is not None:  # collected once, before the fork: still this run's
+            self.emit(self.imports)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """The lines run while collecting (see :meth:`_Lines.start`, called at configure)."""
+        if self.lines is None:
+            return
+        files = self.lines.stop()
+        if files:
+            self.imports = {"kind": "import", "lines": files}
+            self.emit(self.imports)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: object) -> Any:
@@ -278,7 +290,8 @@ class _Recorder:
     def pytest_sessionfinish(self) -> None:
         if self.lines is not None:
             for nodeid, files in self.lines.finish().items():
-                self.emit({"kind": "coverage", "nodeid": nodeid, "lines": files})
+                self.emit({"kind": "coverage", "nodeid": nodeid, "lines": files} if nodeid
+                          else {"kind": "import", "lines": files})
         os.close(self.out)
 
 
@@ -309,3 +322,5 @@ def pytest_configure(config: pytest.Config) -> None:
     recorder.session = {"kind": "session", "rootdir": str(root_dir)}
     recorder.emit(recorder.session)
     config.pluginmanager.register(recorder, "apr-recorder")
+    if recorder.lines is not None:
+        recorder.lines.start("")  # until pytest_collection_finish: the imports' lines

@@ -117,3 +117,61 @@ def test_every_tracer_gives_the_same_lines(make_repo: RepoFactory, tracer: str,
     assert summary[BOUNDS] == loop
     assert summary["tests/test_summary.py::test_count_inside"] == loop
     assert set(summary["tests/test_summary.py::test_mean"] or ()).isdisjoint(loop)
+
+
+NAMES = {
+    "names/check.py": """\
+        \"\"\"Names.\"\"\"
+        import re
+
+        PATTERN = re.compile(r"^[a-z]+$")
+
+
+        def valid(name):
+            return bool(PATTERN.match(name))
+        """,
+    "names/other.py": """\
+        LIMIT = 3
+
+
+        def unused():
+            return LIMIT
+        """,
+    "tests/test_check.py": """\
+        from names import other  # noqa: F401 -- imported, never run
+        from names.check import valid
+
+
+        def test_lower():
+            assert valid("abc")
+
+
+        def test_digits():
+            assert valid("abc1")
+        """,
+    "names/__init__.py": "",
+}
+
+
+@pytest.mark.parametrize("tracer", ["settrace", "auto"])
+def test_import_time_lines_are_covered_by_the_tests_that_run_the_file(
+        make_repo: RepoFactory, tracer: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module-level constant runs once, while pytest collects: each test that runs a line
+    of its file covers it too, so localization can suspect it; lines that only define
+    (``import``, ``def``, the docstring) stay out, as do files no test runs."""
+    if tracer == "settrace":
+        monkeypatch.setenv("APR_COVERAGE_TRACER", "settrace")
+    run = baseline_of(make_repo(NAMES), f"{sys.executable} -m pytest")
+    source = NAMES["names/check.py"]
+    pattern, body = _line(source, "PATTERN ="), _line(source, "return bool")
+    for test in ("tests/test_check.py::test_lower", "tests/test_check.py::test_digits"):
+        assert run.coverage[test]["names/check.py"] == (pattern, body)
+        assert "names/other.py" not in run.coverage[test]
+
+
+def test_import_time_lines_with_pytest_cov_running(make_repo: RepoFactory) -> None:
+    files = {**NAMES, "pyproject.toml": '[tool.pytest.ini_options]\n'
+             'addopts = "--cov=names --cov-report="\n'}
+    run = baseline_of(make_repo(files), f"{sys.executable} -m pytest")
+    pattern = _line(NAMES["names/check.py"], "PATTERN =")
+    assert pattern in run.coverage["tests/test_check.py::test_digits"]["names/check.py"]
