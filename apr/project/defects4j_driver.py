@@ -92,7 +92,7 @@ class Defects4JDriver:
         sources = self._export(project_dir, "dir.src.classes", deadline)
         files = _sources_under(project_dir, sources)
         return to_test_run(result, source_index(project_dir, repo_root, files),
-                           time.monotonic() - started)
+                           time.monotonic() - started, repo_root)
 
     # --- the defects4j command ---------------------------------------------------------------
 

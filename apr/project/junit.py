@@ -51,6 +51,7 @@ from apr import proc
 from apr.model import TestRun, TestStatus
 from apr.project.base import driver_options
 from apr.project.java_build import ant_folders, source_encoding
+from apr.project.java_init import with_class_init
 from apr.project.java_tools import (
     AGENT_EXCLUDES,
     COVERAGE_MAIN,
@@ -546,6 +547,12 @@ def runner_result(records: list[dict[str, object]], output: str, timed_out: bool
     return RunnerResult(outcomes, durations, traces, tuple(errors), {}, output, timed_out)
 
 
+#: The id under which the runner lists what ran between tests (static initializers), and
+#: :func:`coverage_lines` every line that ran in the run, in a test or not (a class is
+#: initialized once per JVM: in the first of two passes over the tests, in none of the last).
+OUTSIDE = ""
+
+
 def coverage_lines(tools: JavaTools, runner: Runner, cov_dir: Path, classes: Sequence[Path],
                    cwd: Path, deadline: float | None) -> dict[str, dict[str, tuple[int, ...]]]:
     """Per-test covered lines from the execution data in ``cov_dir`` (``index.tsv`` and
@@ -559,9 +566,15 @@ def coverage_lines(tools: JavaTools, runner: Runner, cov_dir: Path, classes: Seq
             *map(str, classes)]
     proc.run(argv, cwd=cwd, timeout=proc.time_left(deadline))
     per_test: dict[str, dict[str, tuple[int, ...]]] = {}
+    ran: dict[str, set[int]] = {}
     for rec in _records(out):
+        test, file = str(rec["test"]), str(rec["file"])
         lines = tuple(int(str(n)) for n in rec["lines"])  # type: ignore[attr-defined]
-        per_test.setdefault(str(rec["test"]), {})[str(rec["file"])] = lines
+        ran.setdefault(file, set()).update(lines)
+        if test != OUTSIDE:  # a test run twice (the baseline's second order): its last run
+            per_test.setdefault(test, {})[file] = lines
+    if ran:
+        per_test[OUTSIDE] = {file: tuple(sorted(lines)) for file, lines in ran.items()}
     return per_test
 
 
@@ -655,7 +668,7 @@ class JUnitDriver:
         seconds = time.monotonic() - started
         if result.outcomes and not result.timed_out and not coverage:
             self._overhead = max(self._overhead, seconds - sum(result.durations.values()))
-        return to_test_run(result, files, seconds)
+        return to_test_run(result, files, seconds, repo_root)
 
     def _compiler(self, layout: JavaLayout) -> IncrementalCompiler:
         """One compiler for every run: the hashes of sources whose stat did not change since
@@ -739,10 +752,16 @@ def source_index(project_dir: Path, repo_root: Path, files: Iterable[str]) -> di
     return {package_key(project_dir, f): (base / f).as_posix() for f in files}
 
 
-def to_test_run(result: RunnerResult, files: dict[str, str], seconds: float) -> TestRun:
-    """A :class:`TestRun` from the runner's result, coverage keyed by repo-relative files."""
+def to_test_run(result: RunnerResult, files: dict[str, str], seconds: float,
+                root: Path | None = None) -> TestRun:
+    """A :class:`TestRun` from the runner's result, coverage keyed by repo-relative files;
+    with the repository's ``root``, each test also covers the static initialization of the
+    classes it ran (:mod:`apr.project.java_init`)."""
     coverage = {test: {files[key]: lines for key, lines in per_file.items() if key in files}
                 for test, per_file in result.coverage.items()}
+    ran = coverage.pop(OUTSIDE, {})
+    if root is not None and coverage:
+        coverage = with_class_init(coverage, root, ran)
     bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in result.outcomes.values())
     return TestRun(outcomes=result.outcomes, seconds=seconds,
                    returncode=None if result.timed_out else int(bad or bool(result.errors)),

@@ -272,7 +272,7 @@ def finish(reports: Reports, res: proc.ProcResult, lines: dict[str, dict[str, tu
     result = RunnerResult(outcomes, durations, traces, errors, lines, res.output[-20000:],
                           res.timed_out)
     files = source_index(project_dir, repo_root, main_sources(project_dir))
-    return to_test_run(result, files, seconds)
+    return to_test_run(result, files, seconds, repo_root)
 
 
 def main_sources(project_dir: Path) -> list[str]:

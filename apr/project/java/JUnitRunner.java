@@ -11,6 +11,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -42,7 +43,9 @@ import org.junit.runner.notification.RunListener;
  *
  * <p>With a COVERAGE_DIR (the JaCoCo agent loaded), the execution data of each test is reset
  * before it and written after it to {@code COVERAGE_DIR/N.exec}; {@code COVERAGE_DIR/index.tsv}
- * maps N to the test id.
+ * maps N to the test id. What ran between tests (a test class's loading, and the static
+ * initializers it sets off) is appended to {@code COVERAGE_DIR/outside.exec}, listed with the
+ * empty id.
  */
 public final class JUnitRunner {
     private static final int MAX_TRACE = 6000;
@@ -51,6 +54,7 @@ public final class JUnitRunner {
     private final long timeoutMillis;
     private final File coverageDir;
     private final PrintWriter index;
+    private boolean outsideListed;
     private final ClassLoader loader;
     private final boolean exitOnAbort;
     private int executed;
@@ -430,8 +434,14 @@ public final class JUnitRunner {
     }
 
     private void resetCoverage() throws Exception {
-        if (coverageDir != null) {
-            executionData(true);
+        if (coverageDir == null) {
+            return;
+        }
+        Files.write(new File(coverageDir, "outside.exec").toPath(), executionData(true),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (!outsideListed) {
+            index.println("outside\t");
+            outsideListed = true;
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 import org.junit.platform.engine.TestExecutionResult;
@@ -20,13 +21,15 @@ import org.junit.platform.launcher.TestIdentifier;
  * {@code META-INF/services/org.junit.platform.launcher.TestExecutionListener}, it resets the
  * JaCoCo agent's execution data when a test method starts and writes it to
  * {@code $apr.coverage.dir/N.exec} when it ends, with {@code index.tsv} mapping N to
- * {@code pkg.Cls#method} (the ids Surefire's reports use). Without the system property
- * {@code apr.coverage.dir} or the agent it does nothing.
+ * {@code pkg.Cls#method} (the ids Surefire's reports use). What ran between tests (static
+ * initializers) goes to {@code outside.exec}, listed with the empty id. Without the system
+ * property {@code apr.coverage.dir} or the agent it does nothing.
  */
 public final class PlatformCoverageListener implements TestExecutionListener {
     private final File dir;
     private PrintWriter index;
     private int executed;
+    private boolean outsideListed;
 
     public PlatformCoverageListener() {
         String path = System.getProperty("apr.coverage.dir");
@@ -35,9 +38,34 @@ public final class PlatformCoverageListener implements TestExecutionListener {
 
     @Override
     public void executionStarted(TestIdentifier test) {
-        if (dir != null && test.isTest()) {
-            executionData();
+        if (dir == null || !test.isTest()) {
+            return;
         }
+        byte[] between = executionData();
+        if (between == null) {
+            return;
+        }
+        try {
+            Files.write(new File(index(), "outside.exec").toPath(), between,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (!outsideListed) {
+                index.println("outside\t");
+                outsideListed = true;
+            }
+        } catch (Exception e) {
+            // coverage is best effort: never fail the user's test run
+        }
+    }
+
+    /** The coverage folder, its index opened (appending) on the first call. */
+    private File index() throws Exception {
+        if (index == null) {
+            dir.mkdirs();
+            index = new PrintWriter(new OutputStreamWriter(
+                    new FileOutputStream(new File(dir, "index.tsv"), true),
+                    StandardCharsets.UTF_8), true);
+        }
+        return dir;
     }
 
     @Override
@@ -51,14 +79,8 @@ public final class PlatformCoverageListener implements TestExecutionListener {
             return;
         }
         try {
-            if (index == null) {
-                dir.mkdirs();
-                index = new PrintWriter(new OutputStreamWriter(
-                        new FileOutputStream(new File(dir, "index.tsv"), true),
-                        StandardCharsets.UTF_8), true);
-            }
             int n = executed++;
-            Files.write(new File(dir, n + ".exec").toPath(), data);
+            Files.write(new File(index(), n + ".exec").toPath(), data);
             index.println(n + "\t" + id);
         } catch (Exception e) {
             // coverage is best effort: never fail the user's test run

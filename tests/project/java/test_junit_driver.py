@@ -268,3 +268,56 @@ def test_tests_share_a_thread_but_not_its_state(make_repo: RepoFactory, warm: bo
                             f"{test}#a2SeesNeither": TestStatus.PASSED,
                             f"{test}#a3Hangs": TestStatus.TIMEOUT,
                             f"{test}#a4RunsAfterTheHang": TestStatus.PASSED}
+
+
+STATICS = {
+    "src/main/java/demo/Table.java": """
+        package demo;
+
+        public class Table {
+            static final java.util.List<Integer> LIMITS = java.util.Arrays.asList(1, 2, 3);
+            static int calls;
+            static {
+                calls = 0;
+            }
+            private final int width = 4;
+
+            public static int limit(int i) {
+                return LIMITS.get(i);
+            }
+        }
+        """,
+    "src/test/java/demo/TableTest.java": """
+        package demo;
+
+        import static org.junit.Assert.assertEquals;
+
+        import org.junit.Test;
+
+        public class TableTest {
+            @Test
+            public void first() {
+                assertEquals(1, Table.limit(0));
+            }
+
+            @Test
+            public void last() {
+                assertEquals(4, Table.limit(2));
+            }
+        }
+        """,
+}
+
+
+@needs_jacoco
+def test_every_test_of_a_class_covers_its_static_initialization(make_repo: RepoFactory) -> None:
+    """The JVM initializes Table once, in whichever test touches it first; its static field
+    values and static block are every such test's lines (java_init), not only the first's."""
+    with Snapshot(UserRepo.locate(make_repo(STATICS))) as snap:
+        ws = snap.workspace("w")
+        run = JUnitDriver().run(ws.project_dir, ws.root, coverage=True, timeout=120)
+    table = "src/main/java/demo/Table.java"
+    assert run.failing == ("demo.TableTest#last",)
+    for test in ("demo.TableTest#first", "demo.TableTest#last"):
+        # LIMITS, calls = 0, the static block's end (where <clinit> returns), the return
+        assert run.coverage[test][table] == (4, 7, 8, 12)

@@ -1,0 +1,86 @@
+"""A Java class's static initialization belongs to every test that uses the class.
+
+The JVM runs a class's static initializers (``static`` field values, ``static { }`` blocks, enum
+constants) once, when the first test touches the class; per-test coverage gives their lines to
+that test alone. Spectrum-based localization then ranks a fault there by an accident of test
+order, or not at all when a passing test loaded the class first (Defects4J Time-11: the
+failing test never "ran" ``static { cVerbose.set(Boolean.FALSE); }``). :func:`with_class_init`
+gives each test that ran a line of a file the static-initialization lines of that file that
+ran in the run: the same rule as Python's import-time lines
+(:func:`apr.project.pytest_driver.with_import_lines`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from tree_sitter import Node
+
+Coverage = Mapping[str, Mapping[str, tuple[int, ...]]]
+
+
+def with_class_init(coverage: Coverage, root: Path,
+                    ran: Mapping[str, tuple[int, ...]] | None = None,
+                    ) -> dict[str, dict[str, tuple[int, ...]]]:
+    """``coverage`` (test -> repo-relative ``.java`` file -> lines), each test that ran a file
+    also covering the file's static-initialization lines that ran: in ``coverage``, or in
+    ``ran`` (every line the run ran: between tests, where loading a test class initializes the
+    classes it names, or in a test whose record a later run of it replaced)."""
+    seen = {file: set(lines) for file, lines in (ran or {}).items()}
+    for files in coverage.values():
+        for file, lines in files.items():
+            seen.setdefault(file, set()).update(lines)
+    shared = {}
+    for file, run in seen.items():
+        init = run & static_init_lines(root / file)
+        if init:
+            shared[file] = init
+    return {test: {file: tuple(sorted(set(lines) | shared[file])) if file in shared else lines
+                   for file, lines in files.items()}
+            for test, files in coverage.items()}
+
+
+def static_init_lines(path: Path) -> frozenset[int]:
+    """The 1-based lines of ``path``'s static initializers, static field values and enum
+    constants (none when the file cannot be read)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return frozenset()
+    return _lines(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lines(path: str, size: int, mtime: int) -> frozenset[int]:
+    from apr.lang import get_language
+
+    try:
+        source = Path(path).read_bytes()
+    except OSError:
+        return frozenset()
+    root = get_language("java").parse(source).root_node
+    return frozenset(line for node in _initializers(root)
+                     for line in range(node.start_point[0] + 1, node.end_point[0] + 2))
+
+
+def _initializers(node: Node) -> Iterator[Node]:
+    for child in node.named_children:
+        if child.type == "static_initializer" or child.type == "enum_constant":
+            yield child
+        elif child.type in ("field_declaration", "constant_declaration") and _static(child):
+            yield from (d.child_by_field_name("value") or d for d in child.named_children
+                        if d.type == "variable_declarator" and d.child_by_field_name("value"))
+        if child.type in ("class_body", "enum_body", "interface_body", "enum_body_declarations",
+                          "class_declaration", "enum_declaration", "interface_declaration",
+                          "program"):
+            yield from _initializers(child)
+
+
+def _static(field: Node) -> bool:
+    """A field of the class, not of its instances (interface constants are static)."""
+    if field.type == "constant_declaration":
+        return True
+    return any(m.type == "modifiers" and any(c.type == "static" for c in m.children)
+               for m in field.named_children)
