@@ -738,12 +738,41 @@ def _compile_failed(errors: tuple[str, ...], started: float) -> TestRun:
 
 
 def list_test_classes(project_dir: Path, layout: JavaLayout) -> list[str]:
-    """Class names of the top-level classes of the test files (the runner skips non-tests)."""
-    names = []
-    for file in layout.test_files(project_dir):
-        key = package_key(project_dir, file)
-        names.append(key.removesuffix(".java").replace("/", "."))
-    return names
+    """Class names of the top-level classes of the test files (the runner skips non-tests),
+    but the suites that only gather listed classes (:func:`gathered`)."""
+    files = {package_key(project_dir, f).removesuffix(".java").replace("/", "."): f
+             for f in layout.test_files(project_dir)}
+    simple = {name.rsplit(".", 1)[-1] for name in files}
+    return [name for name, file in files.items()
+            if not gathered(_read_text(project_dir / file), name.rsplit(".", 1)[-1], simple)]
+
+
+#: A JUnit 3 ``suite()`` method or a JUnit 4 ``@RunWith(Suite.class)``.
+_SUITE = re.compile(r"static\s+(?:junit\.framework\.)?Test\s+suite\s*\("
+                    r"|@RunWith\s*\(\s*Suite\.class")
+#: A test method of the class itself.
+_OWN_TEST = re.compile(r"@Test\b|public\s+void\s+test\w*\s*\(")
+#: A class a suite names: ``addTest(Name.suite())``, ``addTestSuite(Name.class)``, ``{Name.class}``.
+_NAMED = re.compile(r"\b([A-Z]\w*)\s*\.\s*(?:suite\s*\(|class\b)")
+
+
+def gathered(source: str, name: str, listed: set[str]) -> bool:
+    """Whether the test class ``name`` (``source``) is a suite of other listed test classes and
+    has no test of its own: old projects' ``TestAll``/``AllTests`` (Joda-Time, JxPath) run the
+    classes they name once more, so every test ran twice, the second run's outcome and lines
+    winning. A suite naming a class that is not listed (its tests are reachable only through
+    it) is kept."""
+    if not _SUITE.search(source) or _OWN_TEST.search(source):
+        return False
+    named = {n for n in _NAMED.findall(source) if n not in (name, "Suite", "TestSuite")}
+    return bool(named) and named <= listed
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def source_index(project_dir: Path, repo_root: Path, files: Iterable[str]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from apr.project.junit import (
     BUILD_DIR,
     JUnitDriver,
     detect_layout,
+    gathered,
     is_java_test_file,
     parse_options,
 )
@@ -321,3 +322,64 @@ def test_every_test_of_a_class_covers_its_static_initialization(make_repo: RepoF
     for test in ("demo.TableTest#first", "demo.TableTest#last"):
         # LIMITS, calls = 0, the static block's end (where <clinit> returns), the return
         assert run.coverage[test][table] == (4, 7, 8, 12)
+
+
+SUITED = {
+    "src/main/java/demo/Calc.java": PROJECT["src/main/java/demo/Calc.java"],
+    "src/test/java/demo/OnceTest.java": """
+        package demo;
+
+        import static org.junit.Assert.assertEquals;
+
+        import org.junit.Test;
+
+        public class OnceTest {
+            static int runs;
+
+            @Test
+            public void once() {
+                assertEquals(1, ++runs);
+            }
+        }
+        """,
+    "src/test/java/demo/AllTests.java": """
+        package demo;
+
+        import org.junit.runner.RunWith;
+        import org.junit.runners.Suite;
+
+        @RunWith(Suite.class)
+        @Suite.SuiteClasses({OnceTest.class})
+        public class AllTests {
+        }
+        """,
+}
+
+
+@needs_junit
+def test_a_suite_of_listed_classes_does_not_run_them_twice(make_repo: RepoFactory) -> None:
+    with Snapshot(UserRepo.locate(make_repo(SUITED))) as snap:
+        ws = snap.workspace("w")
+        run = JUnitDriver().run(ws.project_dir, ws.root, timeout=120)
+    assert run.outcomes == {"demo.OnceTest#once": TestStatus.PASSED}
+
+
+def test_which_suites_only_gather_listed_classes() -> None:
+    junit3 = """public class TestAll extends TestCase {
+        public static Test suite() {
+            TestSuite suite = new TestSuite();
+            suite.addTest(TestBuilder.suite());
+            suite.addTestSuite(TestCompiler.class);
+            return suite;
+        }
+    }"""
+    listed = {"TestAll", "TestBuilder", "TestCompiler"}
+    assert gathered(junit3, "TestAll", listed)
+    assert not gathered(junit3, "TestAll", {"TestAll", "TestBuilder"})  # reachable only so
+    own = """public class DOMModelTest extends TestCase {
+        public static Test suite() { return new TestSuite(DOMModelTest.class); }
+        public void testGetNode() { }
+    }"""
+    assert not gathered(own, "DOMModelTest", {"DOMModelTest"})
+    assert not gathered("public class CalcTest { @Test public void small() { } }", "CalcTest",
+                        {"CalcTest"})
