@@ -7,7 +7,7 @@ order, or not at all when a passing test loaded the class first (Defects4J Time-
 failing test never "ran" ``static { cVerbose.set(Boolean.FALSE); }``). :func:`with_class_init`
 gives each test that ran a line of a file the static-initialization lines of that file that
 ran in the run: the same rule as Python's import-time lines
-(:func:`apr.project.pytest_driver.with_import_lines`).
+(:mod:`apr.project.py_init`).
 """
 
 from __future__ import annotations

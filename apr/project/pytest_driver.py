@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import shlex
 import shutil
 import sys
@@ -28,9 +27,9 @@ from pathlib import Path, PurePosixPath
 
 from apr import proc
 from apr.errors import TestCommandNotFound
-from apr.lang.text import decode_source
 from apr.model import TestRun, TestStatus
 from apr.project.interpreter import Interpreter, find_python
+from apr.project.py_init import with_import_lines
 from apr.project.pytest_warm import SERVER, WarmPool, WarmRun, launch_of
 
 _PLUGIN = "apr_pytest_plugin"
@@ -240,42 +239,6 @@ def _read_results(path: Path, res: proc.ProcResult, coverage_root: Path | None) 
     return TestRun(outcomes=outcomes, seconds=res.seconds, returncode=res.returncode,
                    timed_out=res.timed_out, output=res.output[-20000:], traces=traces,
                    errors=tuple(errors), durations=durations, coverage=coverage)
-
-
-#: Lines that run at import time and only define: ``def``, ``class``, decorators, imports,
-#: docstrings, ``try``/``except``/``else``, the ``__main__`` check, an annotation without a
-#: value (a dataclass field ``name: str``). What is left computes a value (``PATTERN =
-#: re.compile(...)``, a class attribute's value, a table): a fault can sit there.
-_DEFINING = re.compile(r"""\s*(?:async\s+def\s|def\s|class\s|@|import\s|from\s+\S+\s+import\s
-                       |[rRbBuU]{0,2}["']|if\s+__name__\s*==|(?:try|else|finally)\s*:|except\b
-                       |[\w.]+\s*:[^=]*$)""", re.X)
-
-
-def with_import_lines(coverage: dict[str, dict[str, tuple[int, ...]]],
-                      imports: dict[str, frozenset[int]],
-                      root: Path) -> dict[str, dict[str, tuple[int, ...]]]:
-    """Each test also covers the lines its files ran when they were imported.
-
-    A module's top-level code (a constant, a compiled pattern, a class attribute) runs once,
-    while pytest collects, so no test's own coverage holds it and spectrum-based localization
-    could never suspect it; yet every test that runs the module's code depends on it. Each
-    test that ran a line of a file gets that file's import-time lines, but those that only
-    define (:data:`_DEFINING`), which no test's coverage held before either.
-    """
-    computing = {file: lines - _defining(root / file, lines) for file, lines in imports.items()}
-    out = {}
-    for test, files in coverage.items():
-        out[test] = {file: tuple(sorted(set(lines) | computing[file]))
-                     if computing.get(file) else lines for file, lines in files.items()}
-    return out
-
-
-def _defining(path: Path, lines: frozenset[int]) -> set[int]:
-    try:
-        text = decode_source(path.read_bytes()).splitlines()
-    except OSError:
-        return set(lines)
-    return {n for n in lines if not 0 < n <= len(text) or _DEFINING.match(text[n - 1])}
 
 
 def _relative(files: dict[str, list[int]], base: Path) -> dict[str, tuple[int, ...]]:

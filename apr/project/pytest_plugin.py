@@ -25,7 +25,7 @@ read once at the end: ``{"kind": "coverage", "nodeid", "lines"}`` records); else
 ``$APR_COVERAGE_TRACER=settrace`` forces the last (tests use it to cover every path).
 Lines run while pytest collects (at import time: module constants, class attributes) belong
 to no test; they go, with each tracer, into one ``{"kind": "import", "lines"}`` record, and the
-driver lets each test that ran a file cover them too (:mod:`apr.project.pytest_driver`).
+driver lets each test that ran a file cover its top-level ones too (:mod:`apr.project.py_init`).
 """
 
 from __future__ import annotations

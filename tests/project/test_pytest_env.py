@@ -129,6 +129,13 @@ NAMES = {
 
         def valid(name):
             return bool(PATTERN.match(name))
+
+
+        def compiled():
+            return PATTERN.pattern
+
+
+        SOURCE = compiled()
         """,
     "names/other.py": """\
         LIMIT = 3
@@ -158,14 +165,16 @@ def test_import_time_lines_are_covered_by_the_tests_that_run_the_file(
         make_repo: RepoFactory, tracer: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A module-level constant runs once, while pytest collects: each test that runs a line
     of its file covers it too, so localization can suspect it; lines that only define
-    (``import``, ``def``, the docstring) stay out, as do files no test runs."""
+    (``import``, ``def``, the docstring) stay out, as do a function's lines that top-level
+    code ran (``compiled``) and files no test runs."""
     if tracer == "settrace":
         monkeypatch.setenv("APR_COVERAGE_TRACER", "settrace")
     run = baseline_of(make_repo(NAMES), f"{sys.executable} -m pytest")
     source = NAMES["names/check.py"]
     pattern, body = _line(source, "PATTERN ="), _line(source, "return bool")
+    top = _line(source, "SOURCE =")
     for test in ("tests/test_check.py::test_lower", "tests/test_check.py::test_digits"):
-        assert run.coverage[test]["names/check.py"] == (pattern, body)
+        assert run.coverage[test]["names/check.py"] == (pattern, body, top)
         assert "names/other.py" not in run.coverage[test]
 
 
