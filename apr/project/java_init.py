@@ -12,13 +12,12 @@ ran in the run: the same rule as Python's import-time lines
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from tree_sitter import Node
 
-Coverage = Mapping[str, Mapping[str, tuple[int, ...]]]
+from apr.project.run_once import Coverage, lines_of, shared
 
 
 def with_class_init(coverage: Coverage, root: Path,
@@ -32,35 +31,16 @@ def with_class_init(coverage: Coverage, root: Path,
     for files in coverage.values():
         for file, lines in files.items():
             seen.setdefault(file, set()).update(lines)
-    shared = {}
-    for file, run in seen.items():
-        init = run & static_init_lines(root / file)
-        if init:
-            shared[file] = init
-    return {test: {file: tuple(sorted(set(lines) | shared[file])) if file in shared else lines
-                   for file, lines in files.items()}
-            for test, files in coverage.items()}
+    return shared(coverage, seen, lambda file: static_init_lines(root / file))
 
 
 def static_init_lines(path: Path) -> frozenset[int]:
     """The 1-based lines of ``path``'s static initializers, static field values and enum
     constants (none when the file cannot be read)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return frozenset()
-    return _lines(str(path), stat.st_size, stat.st_mtime_ns)
+    return lines_of(path, "java", _static_lines)
 
 
-@functools.lru_cache(maxsize=4096)
-def _lines(path: str, size: int, mtime: int) -> frozenset[int]:
-    from apr.lang import get_language
-
-    try:
-        source = Path(path).read_bytes()
-    except OSError:
-        return frozenset()
-    root = get_language("java").parse(source).root_node
+def _static_lines(root: Node) -> frozenset[int]:
     return frozenset(line for node in _initializers(root)
                      for line in range(node.start_point[0] + 1, node.end_point[0] + 2))
 

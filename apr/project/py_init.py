@@ -6,7 +6,7 @@ localization could never suspect them; yet each test that runs the module's code
 them. The pytest plugin records what ran while collecting (``{"kind": "import"}``), and
 :func:`with_import_lines` gives each test that ran a line of a file that file's top-level
 statements that ran. The same rule as Java's static initializers
-(:mod:`apr.project.java_init`).
+(:mod:`apr.project.java_init`; the shared part: :mod:`apr.project.run_once`).
 
 Top-level means: in the module's body or a class body (also inside a top-level ``if``, ``for``,
 ``with`` or ``try``), not in a function: a function that module-level code calls at import (a
@@ -17,13 +17,12 @@ annotations (``name: str``), ``try``/``else`` headers, the ``if __name__ == "__m
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from pathlib import Path
 
 from tree_sitter import Node
 
-Coverage = Mapping[str, Mapping[str, tuple[int, ...]]]
+from apr.project.run_once import Coverage, lines_of, shared
 
 #: Statements that define and compute nothing.
 _DEFINING = frozenset({"function_definition", "import_statement", "import_from_statement",
@@ -37,32 +36,19 @@ def with_import_lines(coverage: Coverage, imports: Mapping[str, frozenset[int]],
                       root: Path) -> dict[str, dict[str, tuple[int, ...]]]:
     """``coverage`` (test -> repo-relative file -> lines), each test that ran a file also
     covering the file's top-level statements that ran while pytest collected (``imports``)."""
-    shared = {file: set(lines) & top_level_lines(root / file) for file, lines in imports.items()}
-    return {test: {file: tuple(sorted(set(lines) | shared[file])) if shared.get(file)
-                   else lines for file, lines in files.items()}
-            for test, files in coverage.items()}
+    ran = {file: set(lines) for file, lines in imports.items()}
+    return shared(coverage, ran, lambda file: top_level_lines(root / file))
 
 
 def top_level_lines(path: Path) -> frozenset[int]:
     """The first lines of ``path``'s top-level computing statements (none when the file cannot
     be read)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return frozenset()
-    return _lines(str(path), stat.st_size, stat.st_mtime_ns)
+    return lines_of(path, "python", _top_level)
 
 
-@functools.lru_cache(maxsize=4096)
-def _lines(path: str, size: int, mtime: int) -> frozenset[int]:
-    from apr.lang import get_language
-
-    try:
-        source = Path(path).read_bytes()
-    except OSError:
-        return frozenset()
+def _top_level(root: Node) -> frozenset[int]:
     found: set[int] = set()
-    _statements(get_language("python").parse(source).root_node, found)
+    _statements(root, found)
     return frozenset(found)
 
 
