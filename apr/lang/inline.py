@@ -205,7 +205,9 @@ def _assigned(use: Node) -> bool:
         return False
     if parent.type == "assignment_expression":
         return use == parent.child_by_field_name("left")
-    return parent.type == "update_expression" or parent.type == "variable_declarator"
+    if parent.type == "variable_declarator":  # declared again (an inner class), not read
+        return use == parent.child_by_field_name("name")
+    return parent.type == "update_expression"
 
 
 def _first_read_in_place(use: Node, statement: Node) -> bool:

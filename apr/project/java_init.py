@@ -24,13 +24,15 @@ def with_class_init(coverage: Coverage, root: Path,
                     ran: Mapping[str, tuple[int, ...]] | None = None,
                     ) -> dict[str, dict[str, tuple[int, ...]]]:
     """``coverage`` (test -> repo-relative ``.java`` file -> lines), each test that ran a file
-    also covering the file's static-initialization lines that ran: in ``coverage``, or in
-    ``ran`` (every line the run ran: between tests, where loading a test class initializes the
-    classes it names, or in a test whose record a later run of it replaced)."""
-    seen = {file: set(lines) for file, lines in (ran or {}).items()}
-    for files in coverage.values():
-        for file, lines in files.items():
-            seen.setdefault(file, set()).update(lines)
+    also covering the file's static-initialization lines that ran: per ``ran``, every line the
+    run ran (between tests, where loading a test class initializes the classes it names, and
+    in tests, also those whose record a later run of the test replaced), else per
+    ``coverage``."""
+    seen: dict[str, set[int]] = {file: set(lines) for file, lines in (ran or {}).items()}
+    if ran is None:  # the run's own record of what ran holds the tests' lines already
+        for files in coverage.values():
+            for file, lines in files.items():
+                seen.setdefault(file, set()).update(lines)
     return shared(coverage, seen, lambda file: static_init_lines(root / file))
 
 

@@ -35,6 +35,7 @@ by package and source file name.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -744,7 +745,7 @@ def list_test_classes(project_dir: Path, layout: JavaLayout) -> list[str]:
              for f in layout.test_files(project_dir)}
     simple = {name.rsplit(".", 1)[-1] for name in files}
     return [name for name, file in files.items()
-            if not gathered(_read_text(project_dir / file), name.rsplit(".", 1)[-1], simple)]
+            if not gathered(project_dir / file, name.rsplit(".", 1)[-1], simple)]
 
 
 #: A JUnit 3 ``suite()`` method or a JUnit 4 ``@RunWith(Suite.class)``.
@@ -756,23 +757,31 @@ _OWN_TEST = re.compile(r"@Test\b|public\s+void\s+test\w*\s*\(")
 _NAMED = re.compile(r"\b([A-Z]\w*)\s*\.\s*(?:suite\s*\(|class\b)")
 
 
-def gathered(source: str, name: str, listed: set[str]) -> bool:
-    """Whether the test class ``name`` (``source``) is a suite of other listed test classes and
-    has no test of its own: old projects' ``TestAll``/``AllTests`` (Joda-Time, JxPath) run the
-    classes they name once more, so every test ran twice, the second run's outcome and lines
-    winning. A suite naming a class that is not listed (its tests are reachable only through
-    it) is kept."""
-    if not _SUITE.search(source) or _OWN_TEST.search(source):
+def gathered(path: Path, name: str, listed: set[str]) -> bool:
+    """Whether the test class ``name`` (in ``path``) is a suite of other listed test classes
+    and has no test of its own: old projects' ``TestAll``/``AllTests`` (Joda-Time, JxPath) run
+    the classes they name once more, so every test ran twice, the second run's outcome and
+    lines winning. A suite naming a class that is not listed (its tests are reachable only
+    through it) is kept."""
+    try:
+        stat = path.stat()
+    except OSError:
         return False
-    named = {n for n in _NAMED.findall(source) if n not in (name, "Suite", "TestSuite")}
+    named = _suite_of(str(path), stat.st_size, stat.st_mtime_ns, name)
     return bool(named) and named <= listed
 
 
-def _read_text(path: Path) -> str:
+@functools.lru_cache(maxsize=8192)
+def _suite_of(path: str, size: int, mtime: int, name: str) -> frozenset[str]:
+    """The classes a suite without tests of its own names (none for any other class), read
+    again only when the file's size or time changed: every full run lists the test classes."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        source = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return ""
+        return frozenset()
+    if not _SUITE.search(source) or _OWN_TEST.search(source):
+        return frozenset()
+    return frozenset(n for n in _NAMED.findall(source) if n not in (name, "Suite", "TestSuite"))
 
 
 def source_index(project_dir: Path, repo_root: Path, files: Iterable[str]) -> dict[str, str]:
@@ -788,7 +797,7 @@ def to_test_run(result: RunnerResult, files: dict[str, str], seconds: float,
     classes it ran (:mod:`apr.project.java_init`)."""
     coverage = {test: {files[key]: lines for key, lines in per_file.items() if key in files}
                 for test, per_file in result.coverage.items()}
-    ran = coverage.pop(OUTSIDE, {})
+    ran = coverage.pop(OUTSIDE, None)
     if root is not None and coverage:
         coverage = with_class_init(coverage, root, ran)
     bad = any(s in (TestStatus.FAILED, TestStatus.TIMEOUT) for s in result.outcomes.values())

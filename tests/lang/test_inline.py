@@ -59,6 +59,9 @@ def test_a_local_that_is_not_only_a_name_stays(named: str, inline: str) -> None:
 
 def test_reads_in_the_last_statement_before_its_call_are_in_place() -> None:
     assert same("byte b = buffer[i]; out.append(b + b);", "out.append(buffer[i] + buffer[i]);")
+    # a use that initializes another local is a read, not a declaration of b
+    assert same("byte b = buffer[i]; int w = b & 0xff; return w;",
+                "int w = buffer[i] & 0xff; return w;")
     # the first append runs before the second b is read
     assert not same("byte b = buffer[i]; out.append(b).append(b);",
                     "out.append(buffer[i]).append(buffer[i]);")

@@ -52,7 +52,10 @@ def test_each_test_of_a_file_gets_the_initialization_that_ran(tmp_path: Path) ->
     (tmp_path / "Codes.java").write_text(SOURCE)
     coverage = {"first": {"Codes.java": (5, 9, 26)}, "second": {"Codes.java": (26,)},
                 "other": {"Else.java": (1,)}}
-    out = with_class_init(coverage, tmp_path, {"Codes.java": (14,)})
-    assert out["second"]["Codes.java"] == (5, 9, 14, 26)  # ran in first, or between tests
+    # every line the run ran: the tests' and, between tests, the enum constants (14)
+    out = with_class_init(coverage, tmp_path, {"Codes.java": (5, 9, 14, 26), "Else.java": (1,)})
+    assert out["second"]["Codes.java"] == (5, 9, 14, 26)
     assert out["first"]["Codes.java"] == (5, 9, 14, 26)
     assert out["other"] == {"Else.java": (1,)}
+    # without that record, what the tests ran
+    assert with_class_init(coverage, tmp_path)["second"]["Codes.java"] == (5, 9, 26)

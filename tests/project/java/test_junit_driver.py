@@ -364,22 +364,28 @@ def test_a_suite_of_listed_classes_does_not_run_them_twice(make_repo: RepoFactor
     assert run.outcomes == {"demo.OnceTest#once": TestStatus.PASSED}
 
 
-def test_which_suites_only_gather_listed_classes() -> None:
-    junit3 = """public class TestAll extends TestCase {
+def test_which_suites_only_gather_listed_classes(tmp_path: Path) -> None:
+    def suite(name: str, source: str) -> Path:
+        path = tmp_path / f"{name}.java"
+        path.write_text(source)
+        return path
+
+    junit3 = suite("TestAll", """public class TestAll extends TestCase {
         public static Test suite() {
             TestSuite suite = new TestSuite();
             suite.addTest(TestBuilder.suite());
             suite.addTestSuite(TestCompiler.class);
             return suite;
         }
-    }"""
+    }""")
     listed = {"TestAll", "TestBuilder", "TestCompiler"}
     assert gathered(junit3, "TestAll", listed)
     assert not gathered(junit3, "TestAll", {"TestAll", "TestBuilder"})  # reachable only so
-    own = """public class DOMModelTest extends TestCase {
+    own = suite("DOMModelTest", """public class DOMModelTest extends TestCase {
         public static Test suite() { return new TestSuite(DOMModelTest.class); }
         public void testGetNode() { }
-    }"""
+    }""")
     assert not gathered(own, "DOMModelTest", {"DOMModelTest"})
-    assert not gathered("public class CalcTest { @Test public void small() { } }", "CalcTest",
-                        {"CalcTest"})
+    plain = suite("CalcTest", "public class CalcTest { @Test public void small() { } }")
+    assert not gathered(plain, "CalcTest", {"CalcTest"})
+    assert not gathered(tmp_path / "Gone.java", "Gone", listed)
