@@ -629,7 +629,26 @@ def _localize(baseline: TestRun, snapshot: Snapshot, driver: TestDriver, lang: L
         return file in tracked and file.endswith(lang.extensions) \
             and not driver.is_test_file(file)
 
-    return localize(baseline, config.fl, keep, _frame_resolver(snapshot, tracked))
+    return localize(baseline, config.fl, keep, _frame_resolver(snapshot, tracked),
+                    _function_entry(snapshot, lang))
+
+
+def _function_entry(snapshot: Snapshot, lang: LanguageSupport) -> Callable[[str, int], bool]:
+    """Whether a traceback frame at (file, line) may stand at a function's entry: the line
+    that starts a function (its header) or a decorator line."""
+
+    def entry(file: str, line: int) -> bool:
+        try:
+            source = snapshot.read(file)
+        except OSError:
+            return False
+        lines = source.split(b"\n")
+        if 0 < line <= len(lines) and lines[line - 1].lstrip().startswith(b"@"):
+            return True
+        span = lang.enclosing_function(source, line)
+        return span is not None and span.first_line == line
+
+    return entry
 
 
 def _frame_resolver(snapshot: Snapshot, tracked: set[str]) -> Callable[[str], str | None]:

@@ -57,8 +57,23 @@ def test_stack_trace_boosts_deepest_frame() -> None:
                       traces={"t1": trace})
     scores = {loc.line: loc.score for loc in localize(boosted, "ochiai", lambda f: f == "m.py")}
     plain = {loc.line: loc.score for loc in localize(run, "ochiai", lambda f: f == "m.py")}
-    assert scores[3] == pytest.approx(TRACE_BOOST)  # not run by the failing test, but in its trace
+    # line 3 is missing from t1's coverage, but its trace shows t1 ran it: (1 failing, 2 passing)
+    assert scores[3] == pytest.approx(ochiai(1, 2, 0, 0) + TRACE_BOOST)
     assert scores[2] == pytest.approx(plain[2] + TRACE_BOOST / 2)
+
+
+def test_a_raising_line_coverage_lost_ranks_first() -> None:
+    """The line that raised is in the failing test's traceback but not in its coverage (its
+    tracer was displaced, or JaCoCo's probe after the line never ran): it is a line the test ran,
+    run by no passing test, so it ranks first, above the lines the test's coverage kept."""
+    run = TestRun(
+        outcomes={"t1": F, "t2": P}, seconds=1.0, returncode=1,
+        coverage={"t1": {"m.py": (1, 2)}, "t2": {"m.py": (1,)}},
+        traces={"t1": "m.py:2: in f\n    g()\nm.py:7: in g\n    open(path)\nE   NameError"})
+    ranked = localize(run, "ochiai", lambda f: f == "m.py")
+    assert [loc.line for loc in ranked] == [7, 2, 1]
+    assert ranked[0].score == pytest.approx(1.0 + TRACE_BOOST)
+    assert spectrum(run, lambda f: True)[("m.py", 1)] == (1, 1)  # coverage alone: unchanged
 
 
 def test_trace_frames_both_styles() -> None:
