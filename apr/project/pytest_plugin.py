@@ -21,8 +21,11 @@ times over, so: when coverage.py already runs (the project's pytest-cov), each t
 as one of its dynamic contexts and that context's lines are read back when the test ends; else,
 when the environment has coverage.py with its C tracer, the plugin runs its own (contexts again,
 read once at the end: ``{"kind": "coverage", "nodeid", "lines"}`` records); else
-``sys.settrace``, chained to another tracer (a debugger) if one is set.
-``$APR_COVERAGE_TRACER=settrace`` forces the last (tests use it to cover every path).
+``sys.settrace``, chained to another tracer (a debugger) if one is set. That last one stops
+tracing a function for the rest of a test once every line of its code has run in the test
+(:func:`_lines_of`), so a hot function called millions of times costs a call event each, not
+a Python call per line. ``$APR_COVERAGE_TRACER=settrace`` forces it (tests use it to cover
+every path).
 Lines run while pytest collects (at import time: module constants, class attributes) belong
 to no test; they go, with each tracer, into one ``{"kind": "import", "lines"}`` record, and the
 driver lets each test that ran a file cover its top-level ones too (:mod:`apr.project.py_init`).
@@ -30,6 +33,7 @@ driver lets each test that ran a file cover its top-level ones too (:mod:`apr.pr
 
 from __future__ import annotations
 
+import dis
 import json
 import os
 import re
@@ -58,6 +62,11 @@ class _Lines:
         self.root = os.path.join(os.path.realpath(root), "")
         self.wanted: dict[str, bool] = {}
         self.hits: set[tuple[str, int]] | None = None
+        # settrace: per code object, the lines it ran in this test; the codes all of whose
+        # lines ran (not traced again until the next test); each code's lines, once computed
+        self.seen: dict[Any, set[int]] = {}
+        self.done: set[Any] = set()
+        self.lines: dict[Any, frozenset[int]] = {}
         self.monitoring: Any = getattr(sys, "monitoring", None)
         self.tool = -1
         self.previous: Any = None
@@ -90,6 +99,7 @@ class _Lines:
             self.context = nodeid
             self.coverage.switch_context(nodeid)
             return
+        self.seen, self.done = {}, set()
         sys.settrace(self._call)
         threading.settrace(self._call)
 
@@ -105,6 +115,9 @@ class _Lines:
         else:
             sys.settrace(self.previous)
             threading.settrace(self.previous)
+            hits.update((code.co_filename, line) for code, lines in self.seen.items()
+                        for line in lines)
+            self.seen, self.done = {}, set()
         files: dict[str, list] = {}
         for filename, line in hits:
             files.setdefault(os.path.realpath(filename), []).append(line)
@@ -167,16 +180,54 @@ class _Lines:
     # sys.settrace: a local tracer only for frames of wanted files, chained to a previous one
     def _call(self, frame: Any, event: str, arg: Any) -> Any:
         theirs = self.previous(frame, event, arg) if self.previous is not None else None
-        mine = self._local if self.keep(frame.f_code.co_filename) else None
+        code = frame.f_code
+        mine = self._local if code not in self.done and self.keep(code.co_filename) else None
         if theirs is None or mine is None:
             return theirs or mine
         return _both(theirs, mine)
 
     def _local(self, frame: Any, event: str, arg: Any) -> Any:
-        hits = self.hits
-        if event == "line" and hits is not None:
-            hits.add((frame.f_code.co_filename, frame.f_lineno))
+        if event != "line" or self.hits is None:
+            return self._local
+        code = frame.f_code
+        seen = self.seen.get(code)
+        if seen is None:
+            seen = self.seen[code] = set()
+        line = frame.f_lineno
+        if line not in seen:
+            seen.add(line)
+            lines = self.lines.get(code)
+            if lines is None:
+                lines = self.lines[code] = _lines_of(code)
+            if len(seen) >= len(lines) and lines <= seen:
+                self.done.add(code)
+                return None  # every line ran: stop tracing this frame
         return self._local
+
+
+_BEFORE_RESUME = frozenset({"MAKE_CELL", "COPY_FREE_VARS", "RETURN_GENERATOR", "POP_TOP"})
+
+
+def _lines_of(code: Any) -> frozenset[int]:
+    """The lines of ``code`` a line event may report: every line one of its instructions is on,
+    but, from 3.11, not those of the prologue (up to ``RESUME``), whose ``def`` line no event
+    reports. A line left out that an event could report would make the tracer stop too early,
+    so when in doubt a line is in (then the code is traced to the end of the test: slower,
+    never wrong)."""
+    if sys.version_info < (3, 11):  # noqa: UP036 -- runs in the project's Python, 3.7+
+        return frozenset(line for _, line in dis.findlinestarts(code) if line)
+    lines, prologue = set(), True
+    for instruction in dis.get_instructions(code):
+        if prologue:  # cells, free variables, a generator's start, then RESUME
+            if instruction.opname in _BEFORE_RESUME:
+                continue
+            prologue = False
+            if instruction.opname == "RESUME":
+                continue
+        line = instruction.positions.lineno if instruction.positions is not None else None
+        if line:
+            lines.add(line)
+    return frozenset(lines)
 
 
 def _own_coverage(root: str) -> Any:

@@ -178,6 +178,66 @@ def test_import_time_lines_are_covered_by_the_tests_that_run_the_file(
         assert "names/other.py" not in run.coverage[test]
 
 
+SIGNS = {
+    "calc/__init__.py": "",
+    "calc/signs.py": """\
+        def sign(x):
+            if x > 0:
+                return 1
+            if x < 0:
+                return -1
+            return 0
+
+
+        def signs(n):
+            for i in range(n):
+                yield sign(i - 1)
+        """,
+    "tests/test_signs.py": """\
+        from calc.signs import sign, signs
+
+
+        def test_every_branch_many_times():
+            assert [sign(v) for v in (5, -5, 0) * 200] == [1, -1, 0] * 200
+
+
+        def test_positive_only():
+            assert sign(3) == 1
+
+
+        def test_hot_then_zero():
+            assert all(sign(1) == 1 for _ in range(500))
+            assert sign(0) == 0
+
+
+        def test_generator():
+            assert list(signs(3)) == [-1, 0, 1]
+        """,
+}
+
+
+@pytest.mark.parametrize("tracer", ["settrace", "auto"])
+def test_a_function_all_of_whose_lines_ran_still_counts_in_every_test(
+        make_repo: RepoFactory, tracer: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """settrace stops tracing a function once all its lines ran in a test; the next test
+    starts afresh, and a function that has run only some lines is traced on."""
+    if tracer == "settrace":
+        monkeypatch.setenv("APR_COVERAGE_TRACER", "settrace")
+    run = baseline_of(make_repo(SIGNS), f"{sys.executable} -m pytest")
+    source = SIGNS["calc/signs.py"]
+    at = {text: _line(source, text) for text in
+          ("if x > 0", "return 1", "if x < 0", "return -1", "return 0", "for i", "yield")}
+    sign = {at[t] for t in ("if x > 0", "return 1", "if x < 0", "return -1", "return 0")}
+    expected = {
+        "test_every_branch_many_times": sign,
+        "test_positive_only": {at["if x > 0"], at["return 1"]},
+        "test_hot_then_zero": {at["if x > 0"], at["return 1"], at["if x < 0"], at["return 0"]},
+        "test_generator": sign | {at["for i"], at["yield"]},
+    }
+    for name, lines in expected.items():
+        assert set(run.coverage[f"tests/test_signs.py::{name}"]["calc/signs.py"]) == lines
+
+
 def test_import_time_lines_with_pytest_cov_running(make_repo: RepoFactory) -> None:
     files = {**NAMES, "pyproject.toml": '[tool.pytest.ini_options]\n'
              'addopts = "--cov=names --cov-report="\n'}
