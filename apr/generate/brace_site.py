@@ -68,6 +68,11 @@ class BraceSite(Site):
         """The enclosing function's declared return type, when the language declares one."""
         return None
 
+    @cached_property
+    def outer_names(self) -> tuple[str, ...]:
+        """Closures are read with the declarations (:meth:`variables_at`), not as Python's."""
+        return ()
+
     # --- declarations (the language's subclass reads them) ------------------------------------
 
     @cached_property

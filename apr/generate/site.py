@@ -377,13 +377,32 @@ class Site:
         bound = [self.text(n) for n in _bound_names(body)] if body is not None else []
         return tuple(unique([*self.params, *bound], SPECIAL_NAMES))
 
+    @cached_property
+    def outer_names(self) -> tuple[str, ...]:
+        """The names of the functions around the enclosing one, innermost first: their
+        parameters and the names their bodies bind, which a nested function reads as a closure
+        (``output`` in ``def write(s): open(output)`` inside ``get_write_function(output)``).
+        A class in between is looked through: a method of a class defined in a function sees
+        that function's names."""
+        names: list[str] = []
+        node = self.function.parent if self.function is not None else None
+        while node is not None:
+            if node.type in self.syntax.methods:
+                params = node.child_by_field_name("parameters")
+                names += [self.text(n) for p in (params.named_children if params else [])
+                          for n in _param_names(p)]
+                body = node.child_by_field_name("body")
+                names += [self.text(n) for n in _bound_names(body)] if body is not None else []
+            node = node.parent
+        return tuple(unique(names, SPECIAL_NAMES))
+
     @property
     def module_names(self) -> tuple[str, ...]:
         return self.index.module_names
 
     @cached_property
     def scope_names(self) -> tuple[str, ...]:
-        return tuple(unique([*self.local_names, *self.module_names]))
+        return tuple(unique([*self.local_names, *self.outer_names, *self.module_names]))
 
     def names_at(self, node: Node) -> list[str]:
         """Variables visible at ``node``: comprehension variables around it, then scope names."""

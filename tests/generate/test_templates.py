@@ -138,6 +138,32 @@ def test_variable_donors_prefer_the_function_over_the_module() -> None:
     assert texts == ["b", "LIMIT"]
 
 
+def test_a_nested_function_reads_the_names_of_the_functions_around_it() -> None:
+    """A closure's free variable is a donor (BugsInPy PySnooper-3: ``open(output_path)`` in a
+    ``write`` nested in ``get_write_function(output)``), after the function's own names and
+    before the module's; a class in between is looked through, a sibling function is not."""
+    source = src("""
+        LIMIT = 3
+
+        def outer(output, mode):
+            prefix = "x"
+
+            def sibling(unseen):
+                return unseen
+
+            class Writer:
+                def write(self, s):
+                    return open(output_path, s)
+
+            return Writer
+    """)
+    texts = [c.edits[0].text for c in generate(source, "return open(output_path, s)",
+                                               ["mutate_variable"])
+             if c.edits[0].start == source.index("output_path")]
+    assert texts[:4] == ["output", "s", "mode", "prefix"]  # sharing a word first, then in scope
+    assert "unseen" not in texts and texts.index("prefix") < texts.index("LIMIT")
+
+
 def test_variable_donors_that_differ_in_one_word_come_first() -> None:
     source = "def f(b, a_rows, a_cols, b_rows, b_cols):\n    return b_rows\n"
     texts = [c.edits[0].text for c in generate(source, "return b_rows", ["mutate_variable"])]
