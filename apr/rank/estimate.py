@@ -13,7 +13,9 @@ the patch itself, from the run and (behaviour) from the patches' own runs of the
   piece of itself (``shorten_string``); ``None``/``null`` put where a value was, not compared
   with (``null_value``); an operation with its identity element added (``1 * e``, ``e + 0``,
   ``e ** 1``, ``e << 0``, ``1 + e - 1``: ``identity_operation``), a smaller change in disguise
-  (it deletes an operand or an operator, and passes the tests for that reason);
+  (it deletes an operand or an operator, and passes the tests for that reason); a loop
+  variable no longer read in the changed lines that bind it (``any(f(goal) for n in
+  node.successors)``: the loop goes on but ignores its items, ``unused_loop_variable``);
 - **localization**: the suspiciousness of the patched place, relative to the most suspicious
   one (1 at the top), times :data:`LOCALIZATION`;
 - **size**: ``log(1 + changed tokens)`` times :data:`SIZE` (negative), the tokens a token diff
@@ -58,7 +60,7 @@ SIZE = -0.15
 NATURALNESS = 0.5
 ORDER = -0.05
 ANTI_PATTERN_NAMES = ("weaken_condition", "delete_statement", "early_exit", "shorten_string",
-                      "null_value", "identity_operation")
+                      "null_value", "identity_operation", "unused_loop_variable")
 BEHAVIOUR = -1.0
 
 Tokenize = Callable[[str, LanguageSupport], list[str]]
@@ -163,6 +165,8 @@ def anti_patterns(old: Sequence[str], new: Sequence[str]) -> list[str]:
         found.append("null_value")
     if _identities(new) > _identities(old):
         found.append("identity_operation")
+    if _unread_loop_variables(new) - _unread_loop_variables(old):
+        found.append("unused_loop_variable")
     return found
 
 
@@ -288,6 +292,14 @@ def _unit(token: str) -> str | None:
 def _is_operand(token: str) -> bool:
     """Whether ``token`` can end an operand (so that an operator after it is binary)."""
     return bool(token) and (token[-1].isalnum() or token[-1] in "_)]\"'")
+
+
+def _unread_loop_variables(tokens: Sequence[str]) -> set[str]:
+    """Names that a ``for NAME in`` of ``tokens`` binds and that no other token reads (a
+    ``_`` says so on purpose)."""
+    bound = {tokens[i + 1] for i in range(len(tokens) - 2)
+             if tokens[i] == "for" and tokens[i + 2] == "in" and tokens[i + 1].isidentifier()}
+    return {name for name in bound if name != "_" and tokens.count(name) == 1}
 
 
 def _shortened_string(old: Sequence[str], new: Sequence[str]) -> bool:
