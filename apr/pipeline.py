@@ -19,6 +19,7 @@ removed at the end, also on Ctrl-C or a crash.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import posixpath
 import time
@@ -635,8 +636,10 @@ def _localize(baseline: TestRun, snapshot: Snapshot, driver: TestDriver, lang: L
 
 def _function_entry(snapshot: Snapshot, lang: LanguageSupport) -> Callable[[str, int], bool]:
     """Whether a traceback frame at (file, line) may stand at a function's entry: the line
-    that starts a function (its header) or a decorator line."""
+    that starts a function (its header) or a decorator line. Answers are kept: a deep
+    recursion's traceback repeats its frames."""
 
+    @functools.cache
     def entry(file: str, line: int) -> bool:
         try:
             source = snapshot.read(file)
