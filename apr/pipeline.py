@@ -640,11 +640,15 @@ def _function_entry(snapshot: Snapshot, lang: LanguageSupport) -> Callable[[str,
     recursion's traceback repeats its frames."""
 
     @functools.cache
-    def entry(file: str, line: int) -> bool:
+    def read(file: str) -> bytes:
         try:
-            source = snapshot.read(file)
+            return snapshot.read(file)
         except OSError:
-            return False
+            return b""
+
+    @functools.cache
+    def entry(file: str, line: int) -> bool:
+        source = read(file)
         lines = source.split(b"\n")
         if 0 < line <= len(lines) and lines[line - 1].lstrip().startswith(b"@"):
             return True

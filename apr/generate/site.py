@@ -364,18 +364,24 @@ class Site:
     def params(self) -> tuple[str, ...]:
         if self.function is None:
             return ()
-        params = self.function.child_by_field_name("parameters")
-        names = [n for p in (params.named_children if params else []) for n in _param_names(p)]
-        return tuple(unique((self.text(n) for n in names), SPECIAL_NAMES))
+        return tuple(unique(self._param_texts(self.function), SPECIAL_NAMES))
+
+    def _param_texts(self, function: Node) -> list[str]:
+        params = function.child_by_field_name("parameters")
+        return [self.text(n) for p in (params.named_children if params else [])
+                for n in _param_names(p)]
+
+    def _bound(self, function: Node) -> list[str]:
+        """The names ``function``'s body binds (nested scopes excluded)."""
+        body = function.child_by_field_name("body")
+        return [self.text(n) for n in _bound_names(body)] if body is not None else []
 
     @cached_property
     def local_names(self) -> tuple[str, ...]:
         """Parameters, then names bound in the function's body (nested scopes excluded)."""
         if self.function is None:
             return ()
-        body = self.function.child_by_field_name("body")
-        bound = [self.text(n) for n in _bound_names(body)] if body is not None else []
-        return tuple(unique([*self.params, *bound], SPECIAL_NAMES))
+        return tuple(unique([*self.params, *self._bound(self.function)], SPECIAL_NAMES))
 
     @cached_property
     def outer_names(self) -> tuple[str, ...]:
@@ -388,11 +394,7 @@ class Site:
         node = self.function.parent if self.function is not None else None
         while node is not None:
             if node.type in self.syntax.methods:
-                params = node.child_by_field_name("parameters")
-                names += [self.text(n) for p in (params.named_children if params else [])
-                          for n in _param_names(p)]
-                body = node.child_by_field_name("body")
-                names += [self.text(n) for n in _bound_names(body)] if body is not None else []
+                names += [*self._param_texts(node), *self._bound(node)]
             node = node.parent
         return tuple(unique(names, SPECIAL_NAMES))
 
