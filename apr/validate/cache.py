@@ -41,7 +41,8 @@ _KEPT = frozenset({Outcome.PLAUSIBLE, Outcome.TEST_FAILED, Outcome.COMPILE_FAILE
 
 @dataclass(frozen=True, slots=True)
 class CacheStats:
-    """What one :class:`ValidationCache` did: lookups answered, lookups missed, results stored."""
+    """What one :class:`ValidationCache` did: lookups answered, lookups missed (of the
+    candidates a run kept: see :class:`~apr.validate.validator.Validator`), results stored."""
 
     hits: int = 0
     misses: int = 0
@@ -86,19 +87,25 @@ class ValidationCache:
         tree: str = snapshot.repo.git.rev_parse("HEAD^{tree}")
         return CacheScope(self, tree.strip(), snapshot.user.project, test_command or "")
 
-    def get(self, key: str) -> ValidationResult | None:
-        """The stored result for ``key``, or ``None`` (counted as a hit or a miss); a store
-        that fails to answer (a damaged file) answers ``None``."""
+    def get(self, key: str, *, count: bool = True) -> ValidationResult | None:
+        """The stored result for ``key``, or ``None``; a store that fails to answer (a damaged
+        file) answers ``None``. With ``count`` false the lookup is left for :meth:`count`:
+        the validator counts only the candidates its run keeps."""
         with self._lock:
             try:
                 row = self._db.execute("SELECT value FROM results WHERE key = ?",
                                        (key,)).fetchone()
             except sqlite3.Error:
                 row = None
-            self._stats = dataclasses.replace(
-                self._stats, hits=self._stats.hits + (row is not None),
-                misses=self._stats.misses + (row is None))
+        if count:
+            self.count(hit=row is not None)
         return None if row is None else from_json(ValidationResult, json.loads(row[0]))
+
+    def count(self, *, hit: bool) -> None:
+        """Count one lookup as a hit or a miss."""
+        with self._lock:
+            self._stats = dataclasses.replace(self._stats, hits=self._stats.hits + hit,
+                                              misses=self._stats.misses + (not hit))
 
     def put(self, key: str, result: ValidationResult) -> None:
         """Store ``result`` under ``key`` if its outcome is conclusive; otherwise, or when the
@@ -144,9 +151,11 @@ class CacheScope:
         blob = json.dumps([SCHEMA, self.tree, self.project, self.command, edits])
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    def get(self, candidate: Candidate, index: int) -> ValidationResult | None:
-        """The cached result of ``candidate``, re-labelled as this run's candidate ``index``."""
-        found = self.cache.get(self.key(candidate))
+    def get(self, candidate: Candidate, index: int, *,
+            count: bool = True) -> ValidationResult | None:
+        """The cached result of ``candidate``, re-labelled as this run's candidate ``index``
+        (``count``: as :meth:`ValidationCache.get`)."""
+        found = self.cache.get(self.key(candidate), count=count)
         if found is None:
             return None
         return dataclasses.replace(found, candidate=candidate, index=index)

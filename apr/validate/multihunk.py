@@ -70,7 +70,7 @@ class ValidationRun:
 
         With ``count_failures`` each candidate runs the whole suite once without ``-x``, so
         ``failing_tests`` lists every failing test. Results are numbered after every candidate
-        offered before (``index``), and returned in completion order.
+        offered before (``index``), and returned in rank order.
         """
         if self.finished:
             return []
@@ -80,8 +80,9 @@ class ValidationRun:
         limits = dataclasses.replace(self.limits, budget=len(todo),
                                      max_patches=self.limits.max_patches - self.plausible,
                                      fail_fast=not count_failures)
-        validator = self.validator.with_limits(limits, None if count_failures else self.cache)
         offset, self.offered = self.offered, self.offered + len(todo)
+        validator = self.validator.with_limits(limits, None if count_failures else self.cache,
+                                               offset)
         out = []
         for result in validator.validate(todo, self.workers):
             result = self._first_of_its_edits(

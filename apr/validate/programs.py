@@ -56,6 +56,8 @@ class Programs:
         self._languages: dict[str, LanguageSupport | None] = {}  # our own parsers
         self._originals: dict[str, bytes] = {}  # read once, not per candidate
         self._known: dict[tuple[Hashable, ProgramKey], ValidationResult] = {}
+        self._held: dict[tuple[Hashable, ProgramKey],
+                         tuple[ValidationResult, bool | None]] = {}  # set_aside
         self.answered = 0
 
     def examine(self, candidate: Candidate) -> Examined:
@@ -108,10 +110,32 @@ class Programs:
             detail=f"the same program as candidate {earlier.index}")
 
     def remember(self, examined: Examined, result: ValidationResult, mode: Hashable) -> None:
+        """Keep ``result`` (numbered as in the whole run) as the answer for its program."""
         if examined.key is None or result.outcome not in _REMEMBERED:
             return
         with self._lock:
             self._known.setdefault((mode, examined.key), result)
+
+    def set_aside(self, index: int, cached: bool | None = None) -> None:
+        """Candidate ``index``'s result was dropped (it ran beside the last patch the run
+        wanted): it answers no later candidate as a duplicate, but a later one that makes the
+        same program takes it as its own (:meth:`held`) instead of running the tests again.
+        ``cached``: whether the validation cache knew it (None: not asked)."""
+        with self._lock:
+            for key in [k for k, r in self._known.items() if r.index == index]:
+                self._held[key] = (self._known.pop(key), cached)
+
+    def held(self, examined: Examined, candidate: Candidate, index: int,
+             mode: Hashable) -> tuple[ValidationResult, bool | None] | None:
+        """The result set aside for ``candidate``'s program (once), as ``candidate``'s own,
+        and whether the cache knew it."""
+        if examined.key is None:
+            return None
+        with self._lock:
+            found = self._held.pop((mode, examined.key), None)
+        if found is None:
+            return None
+        return dataclasses.replace(found[0], candidate=candidate, index=index), found[1]
 
     def _key(self, file: str, original: bytes, patched: bytes, start: int,
              old_end: int) -> str | Examined:

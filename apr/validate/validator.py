@@ -12,16 +12,21 @@ and candidates whose file no longer parses are rejected without a test
 Workers are threads, each owning one git worktree (made on first use, reused across candidates:
 only the files a candidate touched are restored after it). Candidates are taken in rank order; the
 run stops at the budget, the time limit or after ``max_patches`` plausible patches. Stopping is
-deterministic in rank: once enough plausible patches are known, candidates ranked after the last
-of them are skipped, but lower-ranked ones still running are allowed to finish.
+deterministic in rank: results are given in rank order, and once enough plausible patches are
+known, candidates ranked after the last of them are not started, and the results of those that
+were already running are dropped (their outcomes stay in the persistent cache). So which
+candidates a run reports depends on the candidates and the limits, not on which worker finished
+first: a second run on the same code validates the same candidates (a CI re-run answers all of
+them from the cache), and a later phase's budget, counted from the results, is the same too.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Protocol
@@ -146,7 +151,7 @@ class WorkspacePool:
 
 
 class Validator:
-    """Runs candidates against the tests; yields results in completion order."""
+    """Runs candidates against the tests; yields results in rank order (module docstring)."""
 
     def __init__(self, snapshot: Snapshot, driver: TestDriver, baseline: TestRun | Plan,
                  limits: Limits, cache: CacheScope | None = None,
@@ -166,19 +171,25 @@ class Validator:
         self.limits = limits
         self.pool = pool or WorkspacePool(snapshot)
         self.programs = Programs(snapshot)  # shared by with_limits copies, like the pool
+        self.offset = 0  # what this validator's candidate 0 is numbered in the whole run
         self._stop_after: int | None = None
         self._plausible: list[int] = []
+        self._asked: dict[int, bool] = {}  # candidate -> the cache knew it (counted if kept)
         self._lock = threading.Lock()
         self._ahead = _Ahead(self.programs, remote is None and callable(
             getattr(driver, "foresee", None)), [])
 
-    def with_limits(self, limits: Limits, cache: CacheScope | None = None) -> Validator:
+    def with_limits(self, limits: Limits, cache: CacheScope | None = None,
+                    offset: int = 0) -> Validator:
         """A validator under other ``limits`` (and ``cache``), sharing this one's workspaces:
         validation in phases (multi-hunk candidates after single-hunk ones) makes no new
-        worktrees. Use one validator at a time."""
+        worktrees. ``offset``: the number the phase's first candidate has in the whole run (a
+        result's ``duplicate_of`` may name a candidate of an earlier phase). Use one validator
+        at a time."""
         other = copy.copy(self)  # shallow: the pool of workspaces is shared
-        other.limits, other.cache = limits, cache
-        other._stop_after, other._plausible, other._lock = None, [], threading.Lock()
+        other.limits, other.cache, other.offset = limits, cache, offset
+        other._stop_after, other._plausible, other._asked = None, [], {}
+        other._lock = threading.Lock()
         other._ahead = _Ahead(self.programs, self._ahead.enabled, [])
         return other
 
@@ -198,20 +209,38 @@ class Validator:
     def _drive(self, pool: Executor, todo: list[Candidate],
                workers: int) -> Iterator[ValidationResult]:
         pending: _Pending = {}
-        nxt = 0
+        arrived: dict[int, ValidationResult | None] = {}  # finished, not yet given
+        nxt = given = 0
         while nxt < len(todo) or pending:
             while nxt < len(todo) and len(pending) < workers and self._may_start(nxt):
                 pending[pool.submit(self._one, todo[nxt], nxt)] = nxt
                 nxt += 1
             if not pending:
                 break
-            done = _wait_first(pending)
-            for fut in done:
-                pending.pop(fut)
-                result = fut.result()
+            for fut in _wait_first(pending):
+                result = arrived[pending.pop(fut)] = fut.result()
                 if result is not None:
-                    self._record(result)
+                    self._record(result)  # stops starting candidates after it at once
+            while given in arrived:  # every candidate before ``given`` is known: final
+                result = arrived.pop(given)
+                given += 1
+                if result is not None and self._kept(result.index):
                     yield result
+
+    def _kept(self, index: int) -> bool:
+        """Whether the result of candidate ``index`` is part of the run, once every candidate
+        before it is known: not when enough plausible patches rank before it. A kept result's
+        cache lookup is counted; a dropped one is set aside by the program memory, so that a
+        later phase takes it for the same program instead of testing it again, and never
+        calls a candidate the duplicate of a result no one was given."""
+        with self._lock:
+            kept = self._stop_after is None or index <= self._stop_after
+            hit = self._asked.pop(index, None)
+        if not kept:
+            self.programs.set_aside(self.offset + index, hit)
+        elif hit is not None and self.cache is not None:
+            self.cache.cache.count(hit=hit)
+        return kept
 
     def _may_start(self, index: int) -> bool:
         if time.monotonic() >= self.limits.deadline:
@@ -237,12 +266,31 @@ class Validator:
         mode = (self.limits.fail_fast, self.limits.select, self.limits.full_check)
         if (same := self.programs.known(examined, candidate, index, mode)) is not None:
             return same
-        result = self._cached(candidate, index) or self._tested(candidate, index)
-        self.programs.remember(examined, result, mode)
+        result = (self._held(examined, candidate, index, mode)
+                  or self._cached(candidate, index) or self._tested(candidate, index))
+        self.programs.remember(examined, dataclasses.replace(
+            result, index=self.offset + index), mode)
         return result
 
+    def _held(self, examined: Examined, candidate: Candidate, index: int,
+              mode: Hashable) -> ValidationResult | None:
+        """A result dropped earlier in the run for the same program (:meth:`_kept`), with the
+        cache lookup it made, to be counted if this one is kept."""
+        found = self.programs.held(examined, candidate, index, mode)
+        if found is None:
+            return None
+        if found[1] is not None:
+            with self._lock:
+                self._asked[index] = found[1]
+        return found[0]
+
     def _cached(self, candidate: Candidate, index: int) -> ValidationResult | None:
-        return None if self.cache is None else self.cache.get(candidate, index)
+        if self.cache is None:
+            return None
+        found = self.cache.get(candidate, index, count=False)  # counted if kept: _kept
+        with self._lock:
+            self._asked[index] = found is not None
+        return found
 
     def _tested(self, candidate: Candidate, index: int) -> ValidationResult:
         if self.remote is not None:

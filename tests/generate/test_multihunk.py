@@ -135,7 +135,7 @@ class FakeValidator:
     limits: Limits
     ran: list[tuple[Candidate, bool]] = field(default_factory=list)
 
-    def with_limits(self, limits: Limits, cache: Any = None) -> FakeValidator:
+    def with_limits(self, limits: Limits, cache: Any = None, offset: int = 0) -> FakeValidator:
         return FakeValidator(self.judge, limits, self.ran)
 
     def validate(self, candidates: Sequence[Candidate],

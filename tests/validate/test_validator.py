@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from apr.model import Candidate, Edit, Outcome, TestRun, TestStatus
 from apr.project.pytest_driver import PytestDriver
 from apr.project.workspace import Snapshot, UserRepo
+from apr.validate.cache import ValidationCache
 from apr.validate.expect import Expectation, judge
 from apr.validate.validator import Limits, Validator, WorkspacePool
 from tests.conftest import BUGGY_STATS, RepoFactory
@@ -70,6 +72,30 @@ def test_stops_after_max_patches_in_rank_order(setup: tuple[Snapshot, PytestDriv
     results = list(validator.validate([wrong, fix, wrong, wrong, wrong, wrong], workers=1))
     assert [r.index for r in results] == [0, 1]
     assert results[-1].outcome is Outcome.PLAUSIBLE
+
+
+def test_results_come_in_rank_order_and_none_after_the_patch_is_kept(
+        setup: tuple[Snapshot, PytestDriver, TestRun], tmp_path: Path) -> None:
+    """The slow fix ranks first; the two wrong candidates beside it finish before it. They are
+    not part of the run: which candidates a run reports must not follow the workers' timing
+    (a re-run on the same code would validate others, and miss the cache)."""
+    snap, driver, baseline = setup
+    source = snap.read("stats/summary.py")
+    slow = source.index(b"    count = 0")
+    fix = edit(snap, BUGGY_LINE, "        if low <= v <= high:")
+    slow_fix = Candidate((Edit("stats/summary.py", slow, slow + len(b"    count = 0"),
+                               "    count = __import__('time').sleep(2) or 0"),
+                          *fix.edits), "test", "t", 1.0, "slow fix")
+    wrong = [edit(snap, BUGGY_LINE, f"        if low < v < high{tail}:") for tail in ("", " + 0")]
+    with ValidationCache(tmp_path / "cache") as cache:
+        validator = Validator(snap, driver, baseline, limits(test_timeout=30.0),
+                              cache.scope(snap, None))
+        results = list(validator.validate([slow_fix, *wrong], workers=3))
+        assert [(r.index, r.outcome) for r in results] == [(0, Outcome.PLAUSIBLE)]
+        assert cache.stats.misses == 1  # the lookups of the dropped two are not counted
+        # a later phase takes a dropped result as its own, not as a duplicate of nothing
+        again = list(validator.with_limits(limits(), None, offset=1).validate(wrong[:1], 1))
+        assert [(r.outcome, r.duplicate_of) for r in again] == [(Outcome.TEST_FAILED, None)]
 
 
 def test_budget_limits_validations(setup: tuple[Snapshot, PytestDriver, TestRun]) -> None:
