@@ -81,6 +81,8 @@ class TestRun:
     ``traces`` maps a failing test id -> its failure text (tracebacks), for localization.
     ``errors`` holds collection/setup errors that are not tied to a test.
     ``durations`` maps test id -> seconds it took (setup, call and teardown).
+    ``values`` maps test id -> digest -> count: what the functions of the files asked for
+    returned in the test (only from a driver that records them, when asked: ``values``).
     """
 
     __test__ = False  # not a pytest test class
@@ -94,6 +96,7 @@ class TestRun:
     traces: dict[str, str] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
     durations: dict[str, float] = field(default_factory=dict)
+    values: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def failing(self) -> tuple[str, ...]:

@@ -470,7 +470,8 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
 def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
              ) -> dict[Candidate, Behaviour]:
     """The behaviour of each plausible patch (:mod:`apr.rank.behaviour`) when there are
-    several to order: the passing tests covering its files run with coverage on the patched
+    several to order: the passing tests covering its files run with coverage (and, where the
+    driver records them, the values the patches' files' functions return) on the patched
     program and on the original one, and compared. The original program runs the same tests,
     in the same order, once per list of tests: the baseline's per-test lines cannot stand in
     for it, since what a test runs depends on what ran before it in the same process (class
@@ -489,6 +490,7 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
         return {}
     jobs = [*((ORIGINAL, t) for t in dict.fromkeys(tests.values())), *tests.items()]
     validator, limits = run.validator, run.limits
+    files = sorted({f for c in patches for f in c.files})  # every run records the same ones
 
     def observe(job: tuple[Candidate, tuple[str, ...]]) -> TestRun | None:
         left = deadline - time.monotonic()
@@ -496,7 +498,8 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
             return None
         try:
             seen = validator.pool.observe(validator.driver, job[0], job[1],
-                                          min(limits.run_timeout, left), limits.test_timeout)
+                                          min(limits.run_timeout, left), limits.test_timeout,
+                                          files)
         except (ValueError, OSError, AprError):  # the patches found are kept, unranked by it
             return None
         return None if seen.timed_out else seen

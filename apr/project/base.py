@@ -26,7 +26,8 @@ class TestDriver(Protocol):
     WorkspacePool.warm_up`); ``foresee(project_dir, repo_root, coming)`` is shown, before a
     candidate's runs, the files the next candidates will write (``coming``: one mapping of
     repository path to content per candidate), so that the driver can prepare them (the
-    junit driver compiles them ahead in batches).
+    junit driver compiles them ahead in batches). A driver whose ``records_values`` is true
+    also takes ``run(..., values=FILES)`` (:class:`RecordsValues`).
     """
 
     name: str
@@ -54,6 +55,18 @@ class TestDriver(Protocol):
     def close(self) -> None:
         """Remove whatever the driver set up (temporary files); safe to call twice."""
         ...
+
+
+class RecordsValues(Protocol):
+    """A driver that can record, per test, what the functions of some files return
+    (``TestRun.values``; the pytest driver): ``run`` takes ``values``, those files relative
+    to ``repo_root``."""
+
+    records_values: bool
+
+    def run(self, project_dir: Path, repo_root: Path, tests: Sequence[str] | None = None, *,
+            coverage: bool = False, fail_fast: bool = False, timeout: float | None = None,
+            test_timeout: float | None = None, values: Sequence[str] = ()) -> TestRun: ...
 
 
 def driver_options(command: str | None, keys: Collection[str], driver: str) -> dict[str, str]:

@@ -46,6 +46,7 @@ class PytestDriver:
     """
 
     name = "pytest"
+    records_values = True  # run(..., values=FILES): TestRun.values
 
     def __init__(self, command: str | Sequence[str] | None = None, *,
                  project_dir: Path | None = None, repo_root: Path | None = None,
@@ -101,16 +102,22 @@ class PytestDriver:
         fail_fast: bool = False,
         timeout: float | None = None,
         test_timeout: float | None = None,
+        values: Sequence[str] = (),
     ) -> TestRun:
+        """See :class:`~apr.project.base.TestDriver`; ``values``: files (relative to
+        ``repo_root``) whose functions' return values each test records (``TestRun.values``;
+        such a run, like one with coverage, is never a warm one)."""
         with tempfile.TemporaryDirectory(prefix="apr-run-") as tmp:
             results = Path(tmp) / "results.jsonl"
             argv = self._full_argv(project_dir, tests, fail_fast)
             env = self._env(project_dir, results, test_timeout)
             if coverage:
                 env["APR_COVERAGE_ROOT"] = str(repo_root)
+            if values:
+                env["APR_VALUES"] = os.pathsep.join(str(repo_root / f) for f in values)
             cold = functools.partial(_cold, argv, project_dir, timeout, env)
             res = None
-            if not coverage:
+            if not coverage and not values:
                 job = self._warm_job(project_dir, repo_root, argv, env, Path(tmp), timeout,
                                      len(tests) if tests is not None else 0)
                 res = None if job is None or self.warm is None else self.warm.run(job, cold)
@@ -166,6 +173,7 @@ class PytestDriver:
         env = dict(os.environ)
         env.pop("PYTEST_ADDOPTS", None)
         env.pop("APR_COVERAGE_ROOT", None)
+        env.pop("APR_VALUES", None)
         code = [str(project_dir / "src")] if (project_dir / "src").is_dir() else []
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(self._plugin_dir), *code, str(project_dir), env.get("PYTHONPATH", ""))
@@ -213,6 +221,7 @@ def _read_results(path: Path, res: proc.ProcResult, coverage_root: Path | None) 
     outcomes: dict[str, TestStatus] = {}
     traces: dict[str, str] = {}
     durations: dict[str, float] = {}
+    values: dict[str, dict[str, int]] = {}
     coverage: dict[str, dict[str, tuple[int, ...]]] = {}
     imports: dict[str, frozenset[int]] = {}
     errors: list[str] = []
@@ -225,6 +234,8 @@ def _read_results(path: Path, res: proc.ProcResult, coverage_root: Path | None) 
             durations[rec["nodeid"]] = round(rec["seconds"], 4)
             if rec["trace"]:
                 traces[rec["nodeid"]] = rec["trace"]
+            if "values" in rec:
+                values[rec["nodeid"]] = rec["values"]
             if base is not None:
                 coverage[rec["nodeid"]] = _relative(rec.get("lines", {}), base)
         elif rec["kind"] == "coverage" and base is not None:
@@ -238,7 +249,8 @@ def _read_results(path: Path, res: proc.ProcResult, coverage_root: Path | None) 
         coverage = with_import_lines(coverage, imports, base)
     return TestRun(outcomes=outcomes, seconds=res.seconds, returncode=res.returncode,
                    timed_out=res.timed_out, output=res.output[-20000:], traces=traces,
-                   errors=tuple(errors), durations=durations, coverage=coverage)
+                   errors=tuple(errors), durations=durations, coverage=coverage,
+                   values=values)
 
 
 def _relative(files: dict[str, list[int]], base: Path) -> dict[str, tuple[int, ...]]:

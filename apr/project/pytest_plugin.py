@@ -29,11 +29,17 @@ every path).
 Lines run while pytest collects (at import time: module constants, class attributes) belong
 to no test; they go, with each tracer, into one ``{"kind": "import", "lines"}`` record, and the
 driver lets each test that ran a file cover its top-level ones too (:mod:`apr.project.py_init`).
+
+With ``$APR_VALUES`` set (real paths joined by ``os.pathsep``), each test record also carries
+``"values"``: what the functions of those files returned (or yielded) during the test, as
+``{digest: count}``, a digest per function name and value (:class:`_Values`). apr compares them
+between a buggy and a patched program (:mod:`apr.rank.behaviour`).
 """
 
 from __future__ import annotations
 
 import dis
+import hashlib
 import json
 import os
 import re
@@ -268,13 +274,95 @@ def _both(theirs: Callable[..., Any], mine: Callable[..., Any]) -> Callable[...,
     return trace
 
 
+class _Values:
+    """What the functions of some files return during a test (``sys.setprofile``, beside any
+    line tracer): per test, a count per digest of (function name, value).
+
+    A value is written so that the same value gives the same text in another process: object
+    addresses left out, sets sorted, containers cut at :data:`_MAX_ITEMS` items and nesting at
+    3 levels, the text at :data:`_MAX_TEXT` characters. An object whose class has its own
+    ``__repr__`` is written by it (one that fails is written by its class's name), any other by
+    its class's name alone. At most :data:`_MAX_VALUES` returns are counted per test.
+    """
+
+    def __init__(self, files: list[str]) -> None:
+        self.files = frozenset(os.path.realpath(f) for f in files if f)
+        self.wanted: dict[str, bool] = {}
+        self.counts: dict[str, int] | None = None
+        self.taken = 0
+        self.previous: Any = None
+
+    def start(self) -> None:
+        self.counts, self.taken = {}, 0
+        self.previous = sys.getprofile()
+        sys.setprofile(self._event)
+
+    def stop(self) -> dict[str, int]:
+        sys.setprofile(self.previous)
+        counts, self.counts = self.counts or {}, None
+        return counts
+
+    def _event(self, frame: Any, event: str, arg: Any) -> None:
+        # code run while a value is written (a __repr__) is not seen: Python does not call a
+        # profile function from inside itself
+        if event != "return" or self.counts is None:
+            return
+        code = frame.f_code
+        known = self.wanted.get(code.co_filename)
+        if known is None:
+            known = self.wanted[code.co_filename] = os.path.realpath(
+                code.co_filename) in self.files
+        if not known or self.taken >= _MAX_VALUES:
+            return
+        text = code.co_name + "=" + _value_text(arg, 0)
+        digest = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).hexdigest()
+        self.counts[digest] = self.counts.get(digest, 0) + 1
+        self.taken += 1
+
+
+_MAX_VALUES = 20000
+_MAX_ITEMS = 50
+_MAX_TEXT = 300
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_PLAIN = (type(None), bool, int, float, complex, str, bytes)
+
+
+def _value_text(value: Any, depth: int) -> str:
+    """``value`` written the same way in every process (see :class:`_Values`)."""
+    if isinstance(value, _PLAIN):
+        return repr(value)[:_MAX_TEXT]
+    if depth >= 3:
+        return type(value).__name__
+    if isinstance(value, (list, tuple)):
+        inner = ",".join(_value_text(v, depth + 1) for v in value[:_MAX_ITEMS])
+        return f"{type(value).__name__}[{len(value)}:{inner}]"
+    if isinstance(value, dict):
+        inner = ",".join(_value_text(k, depth + 1) + ":" + _value_text(v, depth + 1)
+                         for k, v in list(value.items())[:_MAX_ITEMS])
+        return f"{type(value).__name__}{{{len(value)}:{inner}}}"
+    if isinstance(value, (set, frozenset)):
+        if len(value) > 20 * _MAX_ITEMS:
+            return f"{type(value).__name__}({len(value)})"
+        inner = ",".join(sorted(_value_text(v, depth + 1) for v in value)[:_MAX_ITEMS])
+        return f"{type(value).__name__}{{{len(value)}:{inner}}}"
+    kind = type(value)
+    if getattr(kind, "__repr__", object.__repr__) is object.__repr__:
+        return kind.__name__
+    try:
+        return _ADDRESS.sub("", repr(value))[:_MAX_TEXT]
+    except Exception:  # noqa: BLE001 -- the project's __repr__ may fail in any way
+        return kind.__name__
+
+
 class _Recorder:
-    def __init__(self, path: str, timeout: float, lines: _Lines | None = None) -> None:
+    def __init__(self, path: str, timeout: float, lines: _Lines | None = None,
+                 values: _Values | None = None) -> None:
         # one write(2) per record on an O_APPEND descriptor: records of pytest-xdist's worker
         # processes, appending to the same file, never interleave
         self.out = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.timeout = timeout
         self.lines = lines
+        self.values = values
         self.tests: dict[str, dict[str, Any]] = {}
         self.session: dict[str, Any] = {}
         self.imports: dict[str, Any] | None = None  # the import-time lines' record
@@ -312,9 +400,13 @@ class _Recorder:
             signal.setitimer(signal.ITIMER_REAL, self.timeout)
         if self.lines is not None:
             self.lines.start(item.nodeid)
+        if self.values is not None:
+            self.values.start()
         try:
             yield
         finally:
+            if self.values is not None:
+                self.tests[item.nodeid]["values"] = self.values.stop()
             if self.lines is not None:
                 self.tests[item.nodeid]["lines"] = self.lines.stop()
             if armed:
@@ -367,8 +459,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if not path:
         return
     root = os.environ.get("APR_COVERAGE_ROOT")
+    values = os.environ.get("APR_VALUES")
     recorder = _Recorder(path, float(os.environ.get("APR_TEST_TIMEOUT", "0") or 0),
-                         _Lines(root) if root else None)
+                         _Lines(root) if root else None,
+                         _Values(values.split(os.pathsep)) if values else None)
     root_dir = getattr(config, "rootpath", None) or getattr(config, "rootdir", "")
     recorder.session = {"kind": "session", "rootdir": str(root_dir)}
     recorder.emit(recorder.session)

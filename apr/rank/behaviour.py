@@ -13,7 +13,14 @@ original ones:
 - the changed region itself (its lines before and after the patch) is one mark per file, so that
   rewriting a statement the test runs anyway is no change of path.
 
-The mean over the passing tests that cover the changed files is PATCH-SIM's signal. The failing
+The mean over the passing tests that cover the changed files is PATCH-SIM's signal.
+
+For Python the runs also record the values the changed files' functions return (the plugin's
+``$APR_VALUES``: the code on the failing tests' path that the patch touches), and ``values`` is
+the same mean of a distance between a passing test's values in the two runs: a passing test
+whose assertions are weak may still see its values change, which its lines alone would not show
+(a patch that changes an expression but no path). The distance is the multiset Jaccard distance
+of the (function, value) pairs. The failing
 tests the patch fixes are left out: their runs must change, and by how much says little. (Their
 distance was weighed at first, as a behavioural "smaller change": on QuixBugs-Python, at d30e142,
 it told the first two patches apart in two bugs, and in both, depth_first_search and
@@ -36,10 +43,12 @@ REGION = 0
 @dataclass(frozen=True, slots=True)
 class Behaviour:
     """The mean distance (0: the same lines, 1: none in common) over the passing tests
-    compared, and how many there were."""
+    compared, and how many there were; ``values``: the mean distance of the values the
+    changed files' functions returned in them (None when the runs did not record values)."""
 
     passing: float
     tests: int
+    values: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +114,21 @@ def compare(original: TestRun, patched: TestRun, edits: Sequence[Edit],
     before it in the process (initializers and caches run once)."""
     regions = shifts(edits, sources)
     passed = set(original.passing)
-    found = [distance(before, after, regions) for test, after in patched.coverage.items()
-             if test in passed and (before := original.coverage.get(test)) is not None
-             and patched.outcomes.get(test) is TestStatus.PASSED]
-    return Behaviour(sum(found) / len(found), len(found)) if found else None
+    compared = [test for test in patched.coverage if test in passed
+                and test in original.coverage and patched.outcomes.get(test) is TestStatus.PASSED]
+    if not compared:
+        return None
+    found = [distance(original.coverage[t], patched.coverage[t], regions) for t in compared]
+    values = [value_distance(original.values[t], patched.values[t]) for t in compared
+              if t in original.values and t in patched.values]
+    return Behaviour(sum(found) / len(found), len(found),
+                     sum(values) / len(values) if values else None)
+
+
+def value_distance(before: Mapping[str, int], after: Mapping[str, int]) -> float:
+    """The multiset Jaccard distance between two tests' counts of (function, value) digests:
+    1 - (the counts both share) / (the counts either has); 0 when neither has any."""
+    keys = before.keys() | after.keys()
+    union = sum(max(before.get(k, 0), after.get(k, 0)) for k in keys)
+    shared = sum(min(before.get(k, 0), after.get(k, 0)) for k in keys)
+    return 1.0 - shared / union if union else 0.0

@@ -30,7 +30,9 @@ the patch itself, from the run and (behaviour) from the patches' own runs of the
   :mod:`apr.rank.behaviour`, and :func:`apr.pipeline.observed`, which runs them): how far the
   patch moves the passing tests that cover its files off the buggy program's paths (their line
   coverage), 0 to 1 on average, times :data:`BEHAVIOUR` (PATCH-SIM's signal: a correct patch
-  leaves them on their paths);
+  leaves them on their paths); for Python also ``behaviour_values``: how far it moves the values
+  the changed files' functions return in those tests, 0 to 1 on average, times
+  :data:`BEHAVIOUR` (a correct patch leaves the values of the tests that passed as they were);
 - **order**: ``log(1 + i)`` times :data:`ORDER` (negative), ``i`` the patch's 0-based position in
   the order candidates were offered to validation (the generators' ranking, then the search for
   more patches): the ranking already holds the families' priors, and a patch found first should
@@ -122,6 +124,8 @@ def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, 
         parts["naturalness"] = NATURALNESS * _naturalness_gain(regions, est)
     if (seen := est.behaviours.get(candidate)) is not None:
         parts["behaviour"] = BEHAVIOUR * seen.passing
+        if seen.values is not None:
+            parts["behaviour_values"] = BEHAVIOUR * seen.values
     parts["order"] = order_part(index)
     parts = {k: round(v, 4) + 0.0 for k, v in parts.items()}  # + 0.0: no -0.0
     parts["total"] = round(sum(parts.values()), 4)

@@ -29,11 +29,11 @@ import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 from apr.generate.edits import apply_edits
 from apr.model import Candidate, Outcome, TestRun, ValidationResult
-from apr.project.base import TestDriver
+from apr.project.base import RecordsValues, TestDriver
 from apr.project.workspace import Snapshot, Workspace
 from apr.validate.cache import CacheScope
 from apr.validate.expect import Expectation, Verdict, expectation, judge
@@ -136,13 +136,20 @@ class WorkspacePool:
             self.give(ws)
 
     def observe(self, driver: TestDriver, candidate: Candidate, tests: Sequence[str],
-                timeout: float, test_timeout: float) -> TestRun:
+                timeout: float, test_timeout: float,
+                values: Sequence[str] = ()) -> TestRun:
         """``tests`` run with coverage on ``candidate`` applied in a free workspace, which is
-        restored afterwards (for the behaviour of plausible patches: :mod:`apr.rank.behaviour`).
-        Raises ``ValueError`` or ``OSError`` when the candidate does not apply."""
+        restored afterwards (for the behaviour of plausible patches: :mod:`apr.rank.behaviour`);
+        with ``values`` (files), also what their functions return, when the driver records it
+        (``records_values``). Raises ``ValueError`` or ``OSError`` when the candidate does not
+        apply."""
         ws = self.take()
         try:
             write_candidate(ws, candidate)
+            if values and getattr(driver, "records_values", False):
+                return cast(RecordsValues, driver).run(
+                    ws.project_dir, ws.root, list(tests), coverage=True, timeout=timeout,
+                    test_timeout=test_timeout, values=values)
             return driver.run(ws.project_dir, ws.root, list(tests), coverage=True,
                               timeout=timeout, test_timeout=test_timeout)
         finally:

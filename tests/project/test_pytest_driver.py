@@ -129,3 +129,69 @@ def test_an_unclosed_driver_leaves_no_plugin_folder() -> None:
     del driver
     gc.collect()
     assert not folder.exists()
+
+
+VALUES = {
+    "conftest.py": "",
+    "lib.py": """
+        class Plain:
+            pass
+
+
+        class Shown:
+            def __repr__(self):
+                return "Shown(%d)" % twice(1)  # runs lib code while a value is written
+
+
+        def twice(x):
+            return 2 * x
+
+
+        def everything():
+            return [{"b", "a", "c"}, Plain(), Shown(), twice, {"k": (1, None)}]
+
+
+        def gen():
+            yield 1
+            yield 2
+        """,
+    "other.py": """
+        def elsewhere():
+            return 5
+        """,
+    "test_lib.py": """
+        from lib import everything, gen
+        from other import elsewhere
+
+
+        def test_values():
+            assert everything() and list(gen()) == [1, 2] and elsewhere() == 5
+
+
+        def test_none():
+            assert elsewhere() == 5
+        """,
+}
+
+
+def test_values_are_recorded_per_test_the_same_in_every_process(make_repo: RepoFactory,
+                                                                 tmp_path: Path) -> None:
+    """Sets in hash order, addresses and a repr that runs the file's own code must not make
+    two processes (each with its own hash seed) record different values; only the named
+    file's functions count."""
+    root = make_repo(VALUES)
+    driver = PytestDriver()
+    try:
+        runs = [driver.run(root, root, values=["lib.py"], test_timeout=10) for _ in range(3)]
+        plain = driver.run(root, root, test_timeout=10)
+    finally:
+        driver.close()
+    values = runs[0].values
+    assert runs[0].passing == ("test_lib.py::test_none", "test_lib.py::test_values")
+    assert all(r.values == values for r in runs[1:])
+    # everything() once, gen() three times (two yields and the end), twice() not (it ran only
+    # inside Shown.__repr__, while a value was written: the profiler does not see itself);
+    # other.py not at all
+    assert sum(values["test_lib.py::test_values"].values()) == 4
+    assert values["test_lib.py::test_none"] == {}
+    assert plain.values == {}  # not asked for

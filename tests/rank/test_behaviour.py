@@ -15,7 +15,7 @@ from apr.model import Candidate, Edit, Outcome, TestRun, TestStatus, ValidationR
 from apr.pipeline import ORIGINAL, observed
 from apr.project.pytest_driver import PytestDriver
 from apr.project.workspace import Snapshot, UserRepo
-from apr.rank.behaviour import REGION, Behaviour, compare, distance, shifts
+from apr.rank.behaviour import REGION, Behaviour, compare, distance, shifts, value_distance
 from apr.rank.estimate import BEHAVIOUR, Estimator, estimate
 from apr.validate.multihunk import ValidationRun
 from apr.validate.validator import Limits, Plan, Validator, WorkspacePool
@@ -139,6 +139,38 @@ def test_observed_on_the_real_runner(make_repo: RepoFactory) -> None:
         snap.close()
 
 
+def test_value_distance_is_a_multiset_jaccard_distance() -> None:
+    assert value_distance({"a": 2, "b": 1}, {"a": 2, "b": 1}) == 0.0
+    assert value_distance({"a": 2, "b": 1}, {"a": 1, "c": 1}) == pytest.approx(1 - 1 / 4)
+    assert value_distance({}, {}) == 0.0
+    assert value_distance({"a": 1}, {}) == 1.0
+
+
+def test_observed_values_tell_a_changed_value_on_the_same_path(make_repo: RepoFactory) -> None:
+    """``return i * 5`` beside the fix keeps the weak passing test on its lines (15 % 15 is 0
+    too) but changes what ``smallest_factor(15)`` returns: only the values tell it."""
+    snap = Snapshot(UserRepo.locate(make_repo(PRIME)))
+    driver = PytestDriver()
+    try:
+        source = snap.read("calc.py")
+        fix = Candidate((edit(b"return 1", "return n", source, "calc.py"),), "t", "t", 1.0)
+        wide = Candidate((edit(b"return i\n", "return i * 5\n", source, "calc.py"),
+                          *fix.edits), "t", "t", 1.0)
+        pool = WorkspacePool(snap)
+        composite = ["test_calc.py::test_composite"]
+        original = pool.observe(driver, ORIGINAL, composite, 60.0, 10.0, ["calc.py"])
+        assert sum(original.values[composite[0]].values()) == 1  # one return: 3
+        seen = {name: compare(original, pool.observe(driver, patch, composite, 60.0, 10.0,
+                                                      ["calc.py"]), patch.edits,
+                              {"calc.py": source}) for name, patch in (("fix", fix),
+                                                                        ("wide", wide))}
+        assert seen["fix"] == Behaviour(0.0, 1, 0.0)
+        assert seen["wide"] == Behaviour(0.0, 1, 1.0)
+    finally:
+        driver.close()
+        snap.close()
+
+
 def test_the_estimate_weighs_the_behaviour_when_it_is_known() -> None:
     patch = Candidate((edit(b"b = 2", "b = 3"),), "t", "t", 1.0)
     known = Estimator({"m.py": SOURCE}, get_language("python"), tokens,
@@ -148,6 +180,10 @@ def test_the_estimate_weighs_the_behaviour_when_it_is_known() -> None:
     unknown = estimate(patch, Estimator({"m.py": SOURCE}, get_language("python"), tokens))
     assert "behaviour" not in unknown
     assert unknown["total"] - parts["total"] == pytest.approx(-BEHAVIOUR * 0.5)
+    with_values = estimate(patch, Estimator({"m.py": SOURCE}, get_language("python"), tokens,
+                                            behaviours={patch: Behaviour(0.5, 3, 0.25)}))
+    assert with_values["behaviour_values"] == BEHAVIOUR * 0.25
+    assert "behaviour_values" not in parts
 
 
 def test_repair_observes_its_plausible_patches_and_reports_their_behaviour(
@@ -161,6 +197,7 @@ def test_repair_observes_its_plausible_patches_and_reports_their_behaviour(
     patches = json.loads(report.read_text())["patches"]
     assert len(patches) == 3
     assert all(-1 <= p["estimate"]["behaviour"] <= 0 for p in patches)
+    assert all(-1 <= p["estimate"]["behaviour_values"] <= 0 for p in patches)
 
 
 def test_observe_patches_off_ranks_without_running_them_again(make_repo: RepoFactory,
@@ -194,7 +231,7 @@ def test_observed_keeps_to_the_runs_deadline_not_the_searchs(make_repo: RepoFact
         sources = {"calc.py": source}
         assert observed(run, sources, time.monotonic() - 1) == {}  # no time: nothing
         seen = observed(run, sources, time.monotonic() + 120)
-        assert seen[fix] == Behaviour(0.0, 1)
+        assert seen[fix] == Behaviour(0.0, 1, 0.0)
         assert seen[skip].passing > 0.1
     finally:
         driver.close()
