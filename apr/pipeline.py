@@ -471,8 +471,9 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
              ) -> dict[Candidate, Behaviour]:
     """The behaviour of each plausible patch (:mod:`apr.rank.behaviour`) when there are
     several to order: the passing tests covering its files run with coverage (and, where the
-    driver records them, the values the patches' files' functions return) on the patched
-    program and on the original one, and compared. The original program runs the same tests,
+    driver records them, the values the patches' files' functions return, and then the
+    original program twice, to tell noise) on the patched program and on the original one,
+    and compared. The original program runs the same tests,
     in the same order, once per list of tests: the baseline's per-test lines cannot stand in
     for it, since what a test runs depends on what ran before it in the same process (class
     initializers, caches, lazy set-up run once: on a real Java project, a patch that changed
@@ -488,9 +489,12 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
     tests = {c: tuple(selection.tests_for(c.files) or ()) for c in patches}
     if not all(tests.values()):  # no passing test covers its files: nothing to compare
         return {}
-    jobs = [*((ORIGINAL, t) for t in dict.fromkeys(tests.values())), *tests.items()]
     validator, limits = run.validator, run.limits
     files = sorted({f for c in patches for f in c.files})  # every run records the same ones
+    values = getattr(validator.driver, "records_values", False)  # then the original twice
+    originals = (ORIGINAL, ORIGINAL_AGAIN) if values else (ORIGINAL,)
+    jobs = [*((o, t) for t in dict.fromkeys(tests.values()) for o in originals),
+            *tests.items()]
 
     def observe(job: tuple[Candidate, tuple[str, ...]]) -> TestRun | None:
         left = deadline - time.monotonic()
@@ -507,7 +511,7 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
     threads = min(run.workers, len(jobs))
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="apr-observe") as pool:
         seen = dict(zip(jobs, pool.map(observe, jobs), strict=True))
-    found = {c: compare(original, after, c.edits, sources)
+    found = {c: compare(original, after, c.edits, sources, seen.get((ORIGINAL_AGAIN, t)))
              if (original := seen[ORIGINAL, t]) is not None and (after := seen[c, t]) is not None
              else None for c, t in tests.items()}
     if any(b is None for b in found.values()):
@@ -517,6 +521,9 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
 
 ORIGINAL = Candidate((), "original", "original", 0.0, "the original program")
 """No edit: :func:`observed` runs the original program's tests as a candidate's."""
+ORIGINAL_AGAIN = Candidate((), "original", "original", 0.0, "the original program, again")
+"""The original program's second run, where values are recorded: what differs between the two
+is noise (:func:`apr.rank.behaviour.compare`)."""
 
 
 def estimated(results: Sequence[ValidationResult], generated: Generated,

@@ -32,7 +32,7 @@ driver lets each test that ran a file cover its top-level ones too (:mod:`apr.pr
 
 With ``$APR_VALUES`` set (real paths joined by ``os.pathsep``), each test record also carries
 ``"values"``: what the functions of those files returned (or yielded) during the test, as
-``{digest: count}``, a digest per function name and value (:class:`_Values`). apr compares them
+``{"function:digest": count}``, a digest per value (:class:`_Values`). apr compares them
 between a buggy and a patched program (:mod:`apr.rank.behaviour`).
 """
 
@@ -276,7 +276,7 @@ def _both(theirs: Callable[..., Any], mine: Callable[..., Any]) -> Callable[...,
 
 class _Values:
     """What the functions of some files return during a test (``sys.setprofile``, beside any
-    line tracer): per test, a count per digest of (function name, value).
+    line tracer): per test, a count per function name and digest of the value.
 
     A value is written so that the same value gives the same text in another process: object
     addresses left out, sets sorted, containers cut at :data:`_MAX_ITEMS` items and nesting at
@@ -314,9 +314,9 @@ class _Values:
                 code.co_filename) in self.files
         if not known or self.taken >= _MAX_VALUES:
             return
-        text = code.co_name + "=" + _value_text(arg, 0)
-        digest = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).hexdigest()
-        self.counts[digest] = self.counts.get(digest, 0) + 1
+        text = _value_text(arg, 0).encode("utf-8", "replace")
+        key = code.co_name + ":" + hashlib.blake2b(text, digest_size=8).hexdigest()
+        self.counts[key] = self.counts.get(key, 0) + 1
         self.taken += 1
 
 

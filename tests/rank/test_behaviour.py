@@ -15,7 +15,7 @@ from apr.model import Candidate, Edit, Outcome, TestRun, TestStatus, ValidationR
 from apr.pipeline import ORIGINAL, observed
 from apr.project.pytest_driver import PytestDriver
 from apr.project.workspace import Snapshot, UserRepo
-from apr.rank.behaviour import REGION, Behaviour, compare, distance, shifts, value_distance
+from apr.rank.behaviour import REGION, Behaviour, compare, distance, shifts, steady, value_distance
 from apr.rank.estimate import BEHAVIOUR, Estimator, estimate
 from apr.validate.multihunk import ValidationRun
 from apr.validate.validator import Limits, Plan, Validator, WorkspacePool
@@ -140,10 +140,28 @@ def test_observed_on_the_real_runner(make_repo: RepoFactory) -> None:
 
 
 def test_value_distance_is_a_multiset_jaccard_distance() -> None:
-    assert value_distance({"a": 2, "b": 1}, {"a": 2, "b": 1}) == 0.0
-    assert value_distance({"a": 2, "b": 1}, {"a": 1, "c": 1}) == pytest.approx(1 - 1 / 4)
+    assert value_distance({"f:a": 2, "f:b": 1}, {"f:a": 2, "f:b": 1}) == 0.0
+    assert value_distance({"f:a": 2, "f:b": 1}, {"f:a": 1, "g:c": 1}) == pytest.approx(1 - 1 / 4)
     assert value_distance({}, {}) == 0.0
-    assert value_distance({"a": 1}, {}) == 1.0
+    assert value_distance({"f:a": 1}, {}) == 1.0
+    assert value_distance({"f:a": 2, "g:b": 1}, {"f:a": 2, "g:c": 1}, {"f"}) == 0.0
+
+
+def test_values_that_two_runs_of_the_original_do_not_repeat_are_noise() -> None:
+    first = {"f:a": 1, "now:t1": 1, "g:b": 2}
+    second = {"f:a": 1, "now:t2": 1, "g:b": 2}
+    assert steady(first, second) == {"f", "g"}
+    ok = TestStatus.PASSED
+
+    def runs(values: dict[str, int]) -> TestRun:
+        return TestRun({"p": ok}, 1.0, 0, coverage={"p": {"m.py": (1,)}}, values={"p": values})
+
+    patched = runs({"f:a": 1, "now:t3": 1, "g:b": 2})
+    edits = [edit(b"b = 2", "b = 3")]
+    assert compare(runs(first), patched, edits, {"m.py": SOURCE}, runs(second)) == \
+        Behaviour(0.0, 1, 0.0)
+    alone = compare(runs(first), patched, edits, {"m.py": SOURCE})
+    assert alone is not None and alone.values == pytest.approx(1 - 3 / 5)
 
 
 def test_observed_values_tell_a_changed_value_on_the_same_path(make_repo: RepoFactory) -> None:
@@ -166,6 +184,52 @@ def test_observed_values_tell_a_changed_value_on_the_same_path(make_repo: RepoFa
                                                                         ("wide", wide))}
         assert seen["fix"] == Behaviour(0.0, 1, 0.0)
         assert seen["wide"] == Behaviour(0.0, 1, 1.0)
+    finally:
+        driver.close()
+        snap.close()
+
+
+NOISY = {**PRIME, "calc.py": '''
+    import os
+
+
+    def nonce():
+        return os.urandom(8).hex()
+
+
+    def smallest_factor(n):
+        """The smallest factor of n above 1: n itself for a prime."""
+        nonce()
+        i = 2
+        while i * i <= n:
+            if n % i == 0:
+                return i
+            i += 1
+        return 1
+    '''}
+
+
+def test_observed_leaves_out_the_values_the_original_does_not_repeat(
+        make_repo: RepoFactory) -> None:
+    """``nonce()`` returns another value in every run: a second run of the original program
+    shows it, so the fix moves no value."""
+    snap = Snapshot(UserRepo.locate(make_repo(NOISY)))
+    driver = PytestDriver()
+    try:
+        ws = snap.workspace("baseline")
+        baseline = driver.run(ws.project_dir, ws.root, coverage=True, test_timeout=10)
+        source = snap.read("calc.py")
+        fix = Candidate((edit(b"return 1", "return n", source, "calc.py"),), "t", "t", 1.0)
+        wide = Candidate((edit(b"return i\n", "return i * 5\n", source, "calc.py"),
+                          *fix.edits), "t", "t", 1.0)
+        limits = Limits(budget=10, deadline=time.monotonic() + 120, max_patches=5,
+                        test_timeout=10.0, run_timeout=60.0)
+        run = ValidationRun(Validator(snap, driver, Plan.of(baseline), limits), workers=2)
+        run.results = [ValidationResult(c, Outcome.PLAUSIBLE, 0.1, 2, index=i)
+                       for i, c in enumerate((fix, wide))]
+        seen = observed(run, {"calc.py": source}, time.monotonic() + 120)
+        assert seen[fix] == Behaviour(0.0, 1, 0.0)
+        assert seen[wide] == Behaviour(0.0, 1, 1.0)
     finally:
         driver.close()
         snap.close()
