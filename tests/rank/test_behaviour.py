@@ -216,23 +216,31 @@ def test_observed_leaves_out_the_values_the_original_does_not_repeat(
     snap = Snapshot(UserRepo.locate(make_repo(NOISY)))
     driver = PytestDriver()
     try:
-        ws = snap.workspace("baseline")
-        baseline = driver.run(ws.project_dir, ws.root, coverage=True, test_timeout=10)
         source = snap.read("calc.py")
         fix = Candidate((edit(b"return 1", "return n", source, "calc.py"),), "t", "t", 1.0)
         wide = Candidate((edit(b"return i\n", "return i * 5\n", source, "calc.py"),
                           *fix.edits), "t", "t", 1.0)
-        limits = Limits(budget=10, deadline=time.monotonic() + 120, max_patches=5,
-                        test_timeout=10.0, run_timeout=60.0)
-        run = ValidationRun(Validator(snap, driver, Plan.of(baseline), limits), workers=2)
-        run.results = [ValidationResult(c, Outcome.PLAUSIBLE, 0.1, 2, index=i)
-                       for i, c in enumerate((fix, wide))]
+        run = plausible_run(snap, driver, (fix, wide), time.monotonic() + 120)
         seen = observed(run, {"calc.py": source}, time.monotonic() + 120)
         assert seen[fix] == Behaviour(0.0, 1, 0.0)
         assert seen[wide] == Behaviour(0.0, 1, 1.0)
     finally:
         driver.close()
         snap.close()
+
+
+def plausible_run(snap: Snapshot, driver: PytestDriver, patches: tuple[Candidate, ...],
+                  deadline: float) -> ValidationRun:
+    """A validation run of ``snap`` (baseline with coverage) whose results are ``patches``, all
+    plausible, under limits ending at ``deadline``."""
+    ws = snap.workspace("baseline")
+    baseline = driver.run(ws.project_dir, ws.root, coverage=True, test_timeout=10)
+    limits = Limits(budget=10, deadline=deadline, max_patches=5, test_timeout=10.0,
+                    run_timeout=60.0)
+    run = ValidationRun(Validator(snap, driver, Plan.of(baseline), limits), workers=2)
+    run.results = [ValidationResult(c, Outcome.PLAUSIBLE, 0.1, 2, index=i)
+                   for i, c in enumerate(patches)]
+    return run
 
 
 def test_the_estimate_weighs_the_behaviour_when_it_is_known() -> None:
@@ -281,17 +289,11 @@ def test_observed_keeps_to_the_runs_deadline_not_the_searchs(make_repo: RepoFact
     snap = Snapshot(UserRepo.locate(make_repo(PRIME)))
     driver = PytestDriver()
     try:
-        ws = snap.workspace("baseline")
-        baseline = driver.run(ws.project_dir, ws.root, coverage=True, test_timeout=10)
         source = snap.read("calc.py")
         fix = Candidate((edit(b"return 1", "return n", source, "calc.py"),), "t", "t", 1.0)
         skip = Candidate((edit(b"n % i == 0", "n % i == 0 and i > 3", source, "calc.py"),),
                          "t", "t", 1.0)
-        past = Limits(budget=10, deadline=time.monotonic() - 1, max_patches=5,
-                      test_timeout=10.0, run_timeout=60.0)
-        run = ValidationRun(Validator(snap, driver, Plan.of(baseline), past), workers=2)
-        run.results = [ValidationResult(c, Outcome.PLAUSIBLE, 0.1, 2, index=i)
-                       for i, c in enumerate((fix, skip))]
+        run = plausible_run(snap, driver, (fix, skip), time.monotonic() - 1)  # past
         sources = {"calc.py": source}
         assert observed(run, sources, time.monotonic() - 1) == {}  # no time: nothing
         seen = observed(run, sources, time.monotonic() + 120)
