@@ -13,11 +13,15 @@ Workers are threads, each owning one git worktree (made on first use, reused acr
 only the files a candidate touched are restored after it). Candidates are taken in rank order; the
 run stops at the budget, the time limit or after ``max_patches`` plausible patches. Stopping is
 deterministic in rank: results are given in rank order, and once enough plausible patches are
-known, candidates ranked after the last of them are not started, and the results of those that
-were already running are dropped (their outcomes stay in the persistent cache). So which
-candidates a run reports depends on the candidates and the limits, not on which worker finished
-first: a second run on the same code validates the same candidates (a CI re-run answers all of
-them from the cache), and a later phase's budget, counted from the results, is the same too.
+known, the run is the candidates up to the last of them and the ``workers - 1`` after it (those
+that usually run beside it: a patch found there is as good as any, and QuixBugs' quicksort
+finds its fix next to the first patch). Candidates after that are not started, and the results
+of those that were already running are dropped (their outcomes stay in the persistent cache,
+and a later phase that offers them again takes them without a test). So which candidates a
+run reports depends on the candidates, the limits and the number of workers, not on which
+worker finished first: a second run on the same code validates the same candidates (a CI
+re-run answers all of them from the cache), and a later phase's budget, counted from the
+results, is the same too.
 """
 
 from __future__ import annotations
@@ -182,6 +186,7 @@ class Validator:
         self._stop_after: int | None = None
         self._plausible: list[int] = []
         self._asked: dict[int, bool] = {}  # candidate -> the cache knew it (counted if kept)
+        self._beside = 0  # candidates after the last patch wanted that are part of the run
         self._lock = threading.Lock()
         self._ahead = _Ahead(self.programs, remote is None and callable(
             getattr(driver, "foresee", None)), [])
@@ -205,6 +210,7 @@ class Validator:
         """Validate up to ``budget`` candidates, in rank order, on ``workers`` threads."""
         todo = list(candidates[: self.limits.budget])
         self._ahead = _Ahead(self.programs, self._ahead.enabled, todo)  # indexes are todo's
+        self._beside = max(workers - 1, 0)
         own = executor is None
         pool = executor or ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apr-val")
         try:
@@ -236,7 +242,8 @@ class Validator:
 
     def _kept(self, index: int) -> bool:
         """Whether the result of candidate ``index`` is part of the run, once every candidate
-        before it is known: not when enough plausible patches rank before it. A kept result's
+        before it is known: not when enough plausible patches rank more than ``workers - 1``
+        places before it (module docstring). A kept result's
         cache lookup is counted; a dropped one is set aside by the program memory, so that a
         later phase takes it for the same program instead of testing it again, and never
         calls a candidate the duplicate of a result no one was given."""
@@ -253,7 +260,7 @@ class Validator:
         if time.monotonic() >= self.limits.deadline:
             return False
         with self._lock:
-            return self._stop_after is None or index < self._stop_after
+            return self._stop_after is None or index <= self._stop_after
 
     def _record(self, result: ValidationResult) -> None:
         if not result.is_patch:
@@ -261,7 +268,7 @@ class Validator:
         with self._lock:
             self._plausible = sorted([*self._plausible, result.index])
             if len(self._plausible) >= self.limits.max_patches:
-                self._stop_after = self._plausible[self.limits.max_patches - 1]
+                self._stop_after = self._plausible[self.limits.max_patches - 1] + self._beside
 
     def _one(self, candidate: Candidate, index: int) -> ValidationResult | None:
         if not self._may_start(index):

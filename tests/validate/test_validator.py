@@ -76,9 +76,10 @@ def test_stops_after_max_patches_in_rank_order(setup: tuple[Snapshot, PytestDriv
 
 def test_results_come_in_rank_order_and_none_after_the_patch_is_kept(
         setup: tuple[Snapshot, PytestDriver, TestRun], tmp_path: Path) -> None:
-    """The slow fix ranks first; the two wrong candidates beside it finish before it. They are
-    not part of the run: which candidates a run reports must not follow the workers' timing
-    (a re-run on the same code would validate others, and miss the cache)."""
+    """The slow fix ranks first; the wrong candidates after it finish before it. With two
+    workers the run is the fix and the one candidate after it, whatever finished when: which
+    candidates a run reports must not follow the workers' timing (a re-run on the same code
+    would validate others, and miss the cache)."""
     snap, driver, baseline = setup
     source = snap.read("stats/summary.py")
     slow = source.index(b"    count = 0")
@@ -86,15 +87,17 @@ def test_results_come_in_rank_order_and_none_after_the_patch_is_kept(
     slow_fix = Candidate((Edit("stats/summary.py", slow, slow + len(b"    count = 0"),
                                "    count = __import__('time').sleep(2) or 0"),
                           *fix.edits), "test", "t", 1.0, "slow fix")
-    wrong = [edit(snap, BUGGY_LINE, f"        if low < v < high{tail}:") for tail in ("", " + 0")]
+    wrong = [edit(snap, BUGGY_LINE, f"        if low < v < high{tail}:")
+             for tail in ("", " + 0", " - 0")]
     with ValidationCache(tmp_path / "cache") as cache:
         validator = Validator(snap, driver, baseline, limits(test_timeout=30.0),
                               cache.scope(snap, None))
-        results = list(validator.validate([slow_fix, *wrong], workers=3))
-        assert [(r.index, r.outcome) for r in results] == [(0, Outcome.PLAUSIBLE)]
-        assert cache.stats.misses == 1  # the lookups of the dropped two are not counted
+        results = list(validator.validate([slow_fix, *wrong], workers=2))
+        assert [(r.index, r.outcome) for r in results] == [(0, Outcome.PLAUSIBLE),
+                                                           (1, Outcome.TEST_FAILED)]
+        assert cache.stats.misses == 2  # the lookups of the dropped ones are not counted
         # a later phase takes a dropped result as its own, not as a duplicate of nothing
-        again = list(validator.with_limits(limits(), None, offset=1).validate(wrong[:1], 1))
+        again = list(validator.with_limits(limits(), None, offset=4).validate(wrong[1:2], 1))
         assert [(r.outcome, r.duplicate_of) for r in again] == [(Outcome.TEST_FAILED, None)]
 
 
