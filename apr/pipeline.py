@@ -516,6 +516,9 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
              else None for c, t in tests.items()}
     if any(b is None for b in found.values()):
         return {}
+    if values and any(seen[ORIGINAL_AGAIN, t] is None for t in tests.values()):
+        # without the second run noise cannot be told: no patch is ranked on values
+        return {c: dataclasses.replace(b, values=None) for c, b in found.items() if b}
     return {c: b for c, b in found.items() if b is not None}
 
 
