@@ -282,7 +282,10 @@ class _Values:
     addresses left out, sets sorted, containers cut at :data:`_MAX_ITEMS` items and nesting at
     3 levels, the text at :data:`_MAX_TEXT` characters. An object whose class has its own
     ``__repr__`` is written by it (one that fails is written by its class's name), any other by
-    its class's name alone. At most :data:`_MAX_VALUES` returns are counted per test.
+    its class's name alone. At most :data:`_MAX_VALUES` returns are counted per test, and at most
+    :data:`_MAX_REPRS` values are written by their own ``__repr__`` (a data frame's costs
+    milliseconds); later ones by their class's name. Both limits are counts, not times, so two
+    runs of the same code record the same values.
     """
 
     def __init__(self, files: list[str]) -> None:
@@ -290,10 +293,11 @@ class _Values:
         self.wanted: dict[str, bool] = {}
         self.counts: dict[str, int] | None = None
         self.taken = 0
+        self.reprs = [0]  # the __repr__ calls left in this test (a list: _value_text counts)
         self.previous: Any = None
 
     def start(self) -> None:
-        self.counts, self.taken = {}, 0
+        self.counts, self.taken, self.reprs = {}, 0, [_MAX_REPRS]
         self.previous = sys.getprofile()
         sys.setprofile(self._event)
 
@@ -314,40 +318,43 @@ class _Values:
                 code.co_filename) in self.files
         if not known or self.taken >= _MAX_VALUES:
             return
-        text = _value_text(arg, 0).encode("utf-8", "replace")
+        text = _value_text(arg, 0, self.reprs).encode("utf-8", "replace")
         key = code.co_name + ":" + hashlib.blake2b(text, digest_size=8).hexdigest()
         self.counts[key] = self.counts.get(key, 0) + 1
         self.taken += 1
 
 
 _MAX_VALUES = 20000
+_MAX_REPRS = 2000
 _MAX_ITEMS = 50
 _MAX_TEXT = 300
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
 
 
-def _value_text(value: Any, depth: int) -> str:
-    """``value`` written the same way in every process (see :class:`_Values`)."""
+def _value_text(value: Any, depth: int, reprs: list[int]) -> str:
+    """``value`` written the same way in every process (see :class:`_Values`); ``reprs[0]``:
+    how many more values may be written by their own ``__repr__``."""
     if isinstance(value, _PLAIN):
         return repr(value)[:_MAX_TEXT]
     if depth >= 3:
         return type(value).__name__
     if isinstance(value, (list, tuple)):
-        inner = ",".join(_value_text(v, depth + 1) for v in value[:_MAX_ITEMS])
+        inner = ",".join(_value_text(v, depth + 1, reprs) for v in value[:_MAX_ITEMS])
         return f"{type(value).__name__}[{len(value)}:{inner}]"
     if isinstance(value, dict):
-        inner = ",".join(_value_text(k, depth + 1) + ":" + _value_text(v, depth + 1)
+        inner = ",".join(_value_text(k, depth + 1, reprs) + ":" + _value_text(v, depth + 1, reprs)
                          for k, v in list(value.items())[:_MAX_ITEMS])
         return f"{type(value).__name__}{{{len(value)}:{inner}}}"
     if isinstance(value, (set, frozenset)):
         if len(value) > 20 * _MAX_ITEMS:
             return f"{type(value).__name__}({len(value)})"
-        inner = ",".join(sorted(_value_text(v, depth + 1) for v in value)[:_MAX_ITEMS])
+        inner = ",".join(sorted(_value_text(v, depth + 1, reprs) for v in value)[:_MAX_ITEMS])
         return f"{type(value).__name__}{{{len(value)}:{inner}}}"
     kind = type(value)
-    if getattr(kind, "__repr__", object.__repr__) is object.__repr__:
+    if getattr(kind, "__repr__", object.__repr__) is object.__repr__ or reprs[0] <= 0:
         return kind.__name__
+    reprs[0] -= 1
     try:
         return _ADDRESS.sub("", repr(value))[:_MAX_TEXT]
     except Exception:  # noqa: BLE001 -- the project's __repr__ may fail in any way

@@ -9,6 +9,7 @@ import pytest
 from apr.errors import TestCommandNotFound
 from apr.model import TestStatus
 from apr.project.pytest_driver import PytestDriver
+from apr.project.pytest_plugin import _value_text
 from apr.project.workspace import Snapshot, UserRepo, Workspace
 from tests.conftest import RepoFactory
 
@@ -195,3 +196,16 @@ def test_values_are_recorded_per_test_the_same_in_every_process(make_repo: RepoF
     assert sum(values["test_lib.py::test_values"].values()) == 4
     assert values["test_lib.py::test_none"] == {}
     assert plain.values == {}  # not asked for
+
+
+def test_a_value_is_written_by_its_own_repr_a_bounded_number_of_times() -> None:
+    """A class's own ``__repr__`` (which may cost milliseconds: a data frame's) writes at most
+    a fixed count of values per test; later ones are written by the class's name. A count, not
+    a time: two runs of the same code write the same text."""
+    class Shown:
+        def __repr__(self) -> str:
+            return "Shown(1)"
+
+    left = [1]
+    assert _value_text([Shown(), Shown(), {2, 1}], 0, left) == "list[3:Shown(1),Shown,set{2:1,2}]"
+    assert left == [0]
