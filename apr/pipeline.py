@@ -72,6 +72,7 @@ from apr.model import (
     to_json,
 )
 from apr.project import TestDriver, make_driver
+from apr.project.base import records_values
 from apr.project.workspace import Snapshot, UserRepo, Workspace
 from apr.rank import Estimator, rank_plausible
 from apr.rank.behaviour import Behaviour, compare
@@ -491,7 +492,7 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
         return {}
     validator, limits = run.validator, run.limits
     files = sorted({f for c in patches for f in c.files})  # every run records the same ones
-    values = getattr(validator.driver, "records_values", False)  # then the original twice
+    values = records_values(validator.driver)  # then the original runs twice
     originals = (ORIGINAL, ORIGINAL_AGAIN) if values else (ORIGINAL,)
     jobs = [*((o, t) for t in dict.fromkeys(tests.values()) for o in originals),
             *tests.items()]
@@ -516,10 +517,10 @@ def observed(run: ValidationRun, sources: Mapping[str, bytes], deadline: float,
              else None for c, t in tests.items()}
     if any(b is None for b in found.values()):
         return {}
-    if values and any(seen[ORIGINAL_AGAIN, t] is None for t in tests.values()):
-        # without the second run noise cannot be told: no patch is ranked on values
-        return {c: dataclasses.replace(b, values=None) for c, b in found.items() if b}
-    return {c: b for c, b in found.items() if b is not None}
+    # without the original's second run noise cannot be told: no patch is ranked on values
+    noise_known = not values or all(seen[ORIGINAL_AGAIN, t] is not None for t in tests.values())
+    return {c: b if noise_known else dataclasses.replace(b, values=None)
+            for c, b in found.items() if b is not None}
 
 
 ORIGINAL = Candidate((), "original", "original", 0.0, "the original program")

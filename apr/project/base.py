@@ -69,6 +69,11 @@ class RecordsValues(Protocol):
             test_timeout: float | None = None, values: Sequence[str] = ()) -> TestRun: ...
 
 
+def records_values(driver: object) -> bool:
+    """Whether ``driver`` takes ``run(..., values=FILES)`` (:class:`RecordsValues`)."""
+    return bool(getattr(driver, "records_values", False))
+
+
 def driver_options(command: str | None, keys: Collection[str], driver: str) -> dict[str, str]:
     """The ``key=value`` words of a driver's command string (``main=src release=11``).
 

@@ -318,7 +318,10 @@ class _Values:
                 code.co_filename) in self.files
         if not known or self.taken >= _MAX_VALUES:
             return
-        text = _value_text(arg, 0, self.reprs).encode("utf-8", "replace")
+        try:
+            text = _value_text(arg, 0, self.reprs).encode("utf-8", "replace")
+        except Exception:  # noqa: BLE001 -- raised here, it would surface in the project's code
+            text = type(arg).__name__.encode()
         key = code.co_name + ":" + hashlib.blake2b(text, digest_size=8).hexdigest()
         self.counts[key] = self.counts.get(key, 0) + 1
         self.taken += 1
@@ -335,8 +338,10 @@ _PLAIN = (type(None), bool, int, float, complex, str, bytes)
 def _value_text(value: Any, depth: int, reprs: list[int]) -> str:
     """``value`` written the same way in every process (see :class:`_Values`); ``reprs[0]``:
     how many more values may be written by their own ``__repr__``."""
+    if isinstance(value, (str, bytes)):  # cut before repr: a long text costs its length
+        return repr(value[:_MAX_TEXT]) + (f"+{len(value)}" if len(value) > _MAX_TEXT else "")
     if isinstance(value, _PLAIN):
-        return repr(value)[:_MAX_TEXT]
+        return repr(value)[:_MAX_TEXT]  # an int of more than 4300 digits raises: _event
     if depth >= 3:
         return type(value).__name__
     if isinstance(value, (list, tuple)):

@@ -162,3 +162,7 @@ class CacheScope:
 
     def put(self, candidate: Candidate, result: ValidationResult) -> None:
         self.cache.put(self.key(candidate), result)
+
+    def count(self, *, hit: bool) -> None:
+        """Count a lookup made with ``count=False`` (:meth:`ValidationCache.count`)."""
+        self.cache.count(hit=hit)

@@ -37,7 +37,7 @@ from typing import Protocol, cast
 
 from apr.generate.edits import apply_edits
 from apr.model import Candidate, Outcome, TestRun, ValidationResult
-from apr.project.base import RecordsValues, TestDriver
+from apr.project.base import RecordsValues, TestDriver, records_values
 from apr.project.workspace import Snapshot, Workspace
 from apr.validate.cache import CacheScope
 from apr.validate.expect import Expectation, Verdict, expectation, judge
@@ -150,7 +150,7 @@ class WorkspacePool:
         ws = self.take()
         try:
             write_candidate(ws, candidate)
-            if values and getattr(driver, "records_values", False):
+            if values and records_values(driver):
                 return cast(RecordsValues, driver).run(
                     ws.project_dir, ws.root, list(tests), coverage=True, timeout=timeout,
                     test_timeout=test_timeout, values=values)
@@ -253,7 +253,7 @@ class Validator:
         if not kept:
             self.programs.set_aside(self.offset + index, hit)
         elif hit is not None and self.cache is not None:
-            self.cache.cache.count(hit=hit)
+            self.cache.count(hit=hit)
         return kept
 
     def _may_start(self, index: int) -> bool:

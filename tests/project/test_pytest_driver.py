@@ -155,18 +155,27 @@ VALUES = {
         def gen():
             yield 1
             yield 2
+
+
+        def big():
+            return 10 ** 5000  # its repr raises on Python 3.11+
+
+
+        def long():
+            return "x" * 1000000
         """,
     "other.py": """
         def elsewhere():
             return 5
         """,
     "test_lib.py": """
-        from lib import everything, gen
+        from lib import big, everything, gen, long
         from other import elsewhere
 
 
         def test_values():
             assert everything() and list(gen()) == [1, 2] and elsewhere() == 5
+            assert big() > 0 and len(long()) == 1000000
 
 
         def test_none():
@@ -190,10 +199,11 @@ def test_values_are_recorded_per_test_the_same_in_every_process(make_repo: RepoF
     values = runs[0].values
     assert runs[0].passing == ("test_lib.py::test_none", "test_lib.py::test_values")
     assert all(r.values == values for r in runs[1:])
-    # everything() once, gen() three times (two yields and the end), twice() not (it ran only
-    # inside Shown.__repr__, while a value was written: the profiler does not see itself);
-    # other.py not at all
-    assert sum(values["test_lib.py::test_values"].values()) == 4
+    # everything() once, gen() three times (two yields and the end), big() and long() once
+    # (an int whose repr raises must not fail the test), twice() not (it ran only inside
+    # Shown.__repr__, while a value was written: the profiler does not see itself); other.py
+    # not at all
+    assert sum(values["test_lib.py::test_values"].values()) == 6
     assert values["test_lib.py::test_none"] == {}
     assert plain.values == {}  # not asked for
 

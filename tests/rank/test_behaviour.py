@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,34 +113,48 @@ PRIME = {
 }
 
 
+@contextlib.contextmanager
+def calc_project(make_repo: RepoFactory, files: dict[str, str] = PRIME,
+                 driver: PytestDriver | None = None,
+                 ) -> Iterator[tuple[Snapshot, PytestDriver, bytes, dict[str, Candidate]]]:
+    """The project ``files`` (``calc.py`` and its tests), a driver, ``calc.py`` and patches of
+    it: ``fix`` (the developer's ``return n``), ``skip`` (skips the factor 3: another path for
+    the weak passing test), ``wide`` (the fix and ``return i * 5``: the same path, another
+    value)."""
+    snap = Snapshot(UserRepo.locate(make_repo(files)))
+    driver = driver or PytestDriver()
+    try:
+        source = snap.read("calc.py")
+        fix = edit(b"return 1", "return n", source, "calc.py")
+        patches = {"fix": (fix,),
+                   "skip": (edit(b"n % i == 0", "n % i == 0 and i > 3", source, "calc.py"),),
+                   "wide": (edit(b"return i\n", "return i * 5\n", source, "calc.py"), fix)}
+        yield snap, driver, source, {name: Candidate(edits, "t", "t", 1.0)
+                                     for name, edits in patches.items()}
+    finally:
+        driver.close()
+        snap.close()
+
+
 def test_observed_on_the_real_runner(make_repo: RepoFactory) -> None:
     """The developer's ``return n`` leaves the passing test on its path; skipping the factor 3
     (which that weak test allows) runs it on through the loop to the last line."""
-    snap = Snapshot(UserRepo.locate(make_repo(PRIME)))
-    driver = PytestDriver()
-    try:
+    with calc_project(make_repo) as (snap, driver, source, patches):
         ws = snap.workspace("baseline")
         baseline = driver.run(ws.project_dir, ws.root, coverage=True, test_timeout=10)
         assert baseline.failing == ("test_calc.py::test_prime",)
-        source = snap.read("calc.py")
-        fix = Candidate((edit(b"return 1", "return n", source, "calc.py"),), "t", "t", 1.0)
-        skip = Candidate((edit(b"n % i == 0", "n % i == 0 and i > 3", source, "calc.py"),),
-                         "t", "t", 1.0)
         pool = WorkspacePool(snap)
         composite = ["test_calc.py::test_composite"]
         original = pool.observe(driver, ORIGINAL, composite, 60.0, 10.0)
         assert original.coverage[composite[0]] == baseline.coverage[composite[0]]
         seen = {}
-        for name, patch in (("fix", fix), ("skip", skip)):
-            patched = pool.observe(driver, patch, composite, 60.0, 10.0)
+        for name in ("fix", "skip"):
+            patched = pool.observe(driver, patches[name], composite, 60.0, 10.0)
             assert patched.passing == tuple(composite)
-            seen[name] = compare(original, patched, patch.edits, {"calc.py": source})
+            seen[name] = compare(original, patched, patches[name].edits, {"calc.py": source})
         assert seen["fix"] == Behaviour(0.0, 1)
         assert seen["skip"] is not None and seen["skip"].passing > 0.1
         assert (pool.take().root / "calc.py").read_bytes() == source  # restored
-    finally:
-        driver.close()
-        snap.close()
 
 
 def test_value_distance_is_a_multiset_jaccard_distance() -> None:
@@ -167,26 +185,17 @@ def test_values_that_two_runs_of_the_original_do_not_repeat_are_noise() -> None:
 def test_observed_values_tell_a_changed_value_on_the_same_path(make_repo: RepoFactory) -> None:
     """``return i * 5`` beside the fix keeps the weak passing test on its lines (15 % 15 is 0
     too) but changes what ``smallest_factor(15)`` returns: only the values tell it."""
-    snap = Snapshot(UserRepo.locate(make_repo(PRIME)))
-    driver = PytestDriver()
-    try:
-        source = snap.read("calc.py")
-        fix = Candidate((edit(b"return 1", "return n", source, "calc.py"),), "t", "t", 1.0)
-        wide = Candidate((edit(b"return i\n", "return i * 5\n", source, "calc.py"),
-                          *fix.edits), "t", "t", 1.0)
+    with calc_project(make_repo) as (snap, driver, source, patches):
         pool = WorkspacePool(snap)
         composite = ["test_calc.py::test_composite"]
         original = pool.observe(driver, ORIGINAL, composite, 60.0, 10.0, ["calc.py"])
         assert sum(original.values[composite[0]].values()) == 1  # one return: 3
-        seen = {name: compare(original, pool.observe(driver, patch, composite, 60.0, 10.0,
-                                                      ["calc.py"]), patch.edits,
-                              {"calc.py": source}) for name, patch in (("fix", fix),
-                                                                        ("wide", wide))}
+        seen = {name: compare(original, pool.observe(driver, patches[name], composite, 60.0,
+                                                      10.0, ["calc.py"]),
+                              patches[name].edits, {"calc.py": source})
+                for name in ("fix", "wide")}
         assert seen["fix"] == Behaviour(0.0, 1, 0.0)
         assert seen["wide"] == Behaviour(0.0, 1, 1.0)
-    finally:
-        driver.close()
-        snap.close()
 
 
 NOISY = {**PRIME, "calc.py": '''
@@ -213,20 +222,39 @@ def test_observed_leaves_out_the_values_the_original_does_not_repeat(
         make_repo: RepoFactory) -> None:
     """``nonce()`` returns another value in every run: a second run of the original program
     shows it, so the fix moves no value."""
-    snap = Snapshot(UserRepo.locate(make_repo(NOISY)))
-    driver = PytestDriver()
-    try:
-        source = snap.read("calc.py")
-        fix = Candidate((edit(b"return 1", "return n", source, "calc.py"),), "t", "t", 1.0)
-        wide = Candidate((edit(b"return i\n", "return i * 5\n", source, "calc.py"),
-                          *fix.edits), "t", "t", 1.0)
+    with calc_project(make_repo, NOISY) as (snap, driver, source, patches):
+        fix, wide = patches["fix"], patches["wide"]
         run = plausible_run(snap, driver, (fix, wide), time.monotonic() + 120)
         seen = observed(run, {"calc.py": source}, time.monotonic() + 120)
         assert seen[fix] == Behaviour(0.0, 1, 0.0)
         assert seen[wide] == Behaviour(0.0, 1, 1.0)
-    finally:
-        driver.close()
-        snap.close()
+
+
+class SecondValuesRunTimesOut(PytestDriver):
+    """The pytest driver, but its second run that records values ends as timed out."""
+
+    values_runs = 0
+
+    def run(self, *args: Any, **kw: Any) -> TestRun:
+        done = super().run(*args, **kw)
+        if kw.get("values"):
+            self.values_runs += 1
+            if self.values_runs == 2:
+                return dataclasses.replace(done, timed_out=True)
+        return done
+
+
+def test_without_the_originals_second_run_no_patch_is_ranked_on_values(
+        make_repo: RepoFactory) -> None:
+    """The runs go one at a time (one worker): the original, the original again (timed out
+    here), then the patches. Their lines still compare; their values do not."""
+    with calc_project(make_repo, NOISY, SecondValuesRunTimesOut()) as (snap, driver, source,
+                                                                        patches):
+        fix, wide = patches["fix"], patches["wide"]
+        run = plausible_run(snap, driver, (fix, wide), time.monotonic() + 120)
+        run.workers = 1
+        seen = observed(run, {"calc.py": source}, time.monotonic() + 120)
+        assert seen == {fix: Behaviour(0.0, 1), wide: Behaviour(0.0, 1)}
 
 
 def plausible_run(snap: Snapshot, driver: PytestDriver, patches: tuple[Candidate, ...],
@@ -286,19 +314,11 @@ def test_observe_patches_off_ranks_without_running_them_again(make_repo: RepoFac
 def test_observed_keeps_to_the_runs_deadline_not_the_searchs(make_repo: RepoFactory) -> None:
     """The search for more patches leaves its own, shorter deadline in the run's limits;
     observing the patches afterwards goes by the run's (a past one there observed nothing)."""
-    snap = Snapshot(UserRepo.locate(make_repo(PRIME)))
-    driver = PytestDriver()
-    try:
-        source = snap.read("calc.py")
-        fix = Candidate((edit(b"return 1", "return n", source, "calc.py"),), "t", "t", 1.0)
-        skip = Candidate((edit(b"n % i == 0", "n % i == 0 and i > 3", source, "calc.py"),),
-                         "t", "t", 1.0)
+    with calc_project(make_repo) as (snap, driver, source, patches):
+        fix, skip = patches["fix"], patches["skip"]
         run = plausible_run(snap, driver, (fix, skip), time.monotonic() - 1)  # past
         sources = {"calc.py": source}
         assert observed(run, sources, time.monotonic() - 1) == {}  # no time: nothing
         seen = observed(run, sources, time.monotonic() + 120)
         assert seen[fix] == Behaviour(0.0, 1, 0.0)
         assert seen[skip].passing > 0.1
-    finally:
-        driver.close()
-        snap.close()
