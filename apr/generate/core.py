@@ -220,6 +220,13 @@ def with_clause(site: Site, condition: Node, operator: str, added: str, bare: bo
     return replace(site, condition, f"({text}) {operator} {added}", description)
 
 
+def one_line(site: Site, node: Node, longest: int) -> bool:
+    """Whether ``node``'s code is one line of at most ``longest`` characters (so that it can be
+    copied into a guard elsewhere)."""
+    text = site.text(node)
+    return "\n" not in text and len(text) <= longest
+
+
 def guard(site: Site, anchor: Node, condition: str, statement: str) -> Rewrite:
     """``if condition: statement`` (the language's form) inserted before the statement's line."""
     indent, unit, newline = site.indent(anchor) or "", site.indent_unit(anchor), site.newline

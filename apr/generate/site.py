@@ -384,6 +384,12 @@ class Site:
         return tuple(unique([*self.params, *self._bound(self.function)], SPECIAL_NAMES))
 
     @cached_property
+    def bound_anywhere(self) -> frozenset[str]:
+        """The names some function of the file binds: its parameters and locals."""
+        return frozenset(name for f in self.index.of_type(*self.syntax.methods)
+                         for name in (*self._param_texts(f), *self._bound(f)))
+
+    @cached_property
     def outer_names(self) -> tuple[str, ...]:
         """The names of the functions around the enclosing one, innermost first: their
         parameters and the names their bodies bind, which a nested function reads as a closure

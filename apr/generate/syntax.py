@@ -222,7 +222,7 @@ ALL_FAMILIES = (
     "mutate_operator", "mutate_literal", "mutate_condition", "insert_null_check", "mutate_range",
     "mutate_variable", "mutate_call", "sibling_call", "mutate_return", "insert_range_check",
     "mutate_data_type", "mask_byte", "insert_cast_check", "mutate_arguments", "insert_call",
-    "return_for_throw", "delete_statement", "move_statement",
+    "return_for_throw", "insert_throw_guard", "delete_statement", "move_statement",
 )
 
 JAVA = Syntax(
@@ -484,7 +484,8 @@ C = Syntax(
     member_donors=True,
     families=tuple(f for f in ALL_FAMILIES if f not in ("insert_cast_check", "insert_call",
                                                      "sibling_call", "mask_byte",
-                                                     "return_for_throw")),
+                                                     "return_for_throw",
+                                                     "insert_throw_guard")),
 )
 
 # --- Python ------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ mutate_return         0.5    the returned expression -> another return value / v
 mutate_arguments      0.4    swap, remove or add an argument
 mutate_expression     0.4    drop/swap operands, +/- 1 on arguments, unwrap calls (mutations.py)
 delete_statement      0.3    delete the statement (``pass`` if its block needs one)
+insert_raise_guard    0.3    ``if c: raise ...`` before the statement, both copied from the file
 insert_statement      0.25   add to a local collection / assign a read variable (mutations.py)
 move_statement        0.2    swap the statement with its previous / next sibling
 ====================  =====  ==========================================================
@@ -67,7 +68,7 @@ from apr.generate.declarations import Project
 from apr.generate.expressions import mutate_call, mutate_literal, mutate_range, mutate_variable
 from apr.generate.mutations import insert_statement, mutate_expression
 from apr.generate.site import FileIndex, Rewrite, Site
-from apr.generate.statements import insert_guard, mutate_condition
+from apr.generate.statements import insert_guard, insert_raise_guard, mutate_condition
 from apr.lang import diff
 from apr.lang.text import decode_source, encode_source
 from apr.model import Candidate, Edit, Hunk
@@ -86,6 +87,7 @@ FAMILIES: dict[str, Family] = {
     "mutate_arguments": mutate_arguments,
     "mutate_expression": mutate_expression,
     "delete_statement": delete_statement,
+    "insert_raise_guard": insert_raise_guard,
     "insert_statement": insert_statement,
     "move_statement": move_statement,
 }
@@ -101,6 +103,7 @@ PRIORS: dict[str, float] = {
     "mutate_arguments": 0.4,
     "mutate_expression": 0.4,
     "delete_statement": 0.3,
+    "insert_raise_guard": 0.3,
     "insert_statement": 0.25,
     "move_statement": 0.2,
 }

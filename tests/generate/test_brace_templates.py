@@ -219,3 +219,29 @@ def test_guards_leave_out_exits_that_cannot_run() -> None:
     assert "if (opt == null) { return pairs.join('; '); } pairs.push(opt.domain);" in late
     assert not any(t.startswith("if (pairs == null) { return pairs.join") for t in late)
     assert any(t.startswith("if (pairs == null) { return") for t in late)  # other exits stay
+
+
+def test_insert_throw_guard_in_javascript() -> None:
+    source = textwrap.dedent("""\
+        function at(items, i) {
+          if (i >= items.length) {
+            throw new RangeError('no item ' + i);
+          }
+          return items[i];
+        }
+
+        function nameAt(items, i, fallback) {
+          return items[i].name;
+        }
+
+        function pick(list, n) {
+          return list[n];
+        }
+        """)
+    # another function's throw and comparison: their names are nameAt's parameters too
+    found = texts("insert_throw_guard", source, "javascript", "return items[i].name;")
+    assert found == ["if (i >= items.length) { throw new RangeError('no item ' + i); } "
+                     "return items[i].name;"]
+    # pick binds neither `items` nor `i`: nothing of at's fits there
+    assert texts("insert_throw_guard", source, "javascript", "return list[n];") == []
+    assert texts("insert_throw_guard", C_SOURCE, "c", "total += head->value;") == []

@@ -11,6 +11,7 @@ from apr.generate.base import Context
 from apr.generate.brace_site import JavaSite
 from apr.generate.brace_templates import PRIORS as JAVA_PRIORS
 from apr.generate.brace_templates import families_of
+from apr.generate.site import Rewrite
 from apr.generate.syntax import JAVA
 from apr.lang import get_language
 from apr.model import Edit, Hunk
@@ -332,17 +333,23 @@ COMPARE = textwrap.dedent("""\
     """)
 
 
-def _throw_rewrites(line_text: str) -> list[str]:
+def _rewrites(family: str, text: str, line_text: str) -> tuple[JavaSite, list[Rewrite]]:
+    """The family's rewrites of the statement on the line ``line_text`` of ``text``; each
+    leaves a file that parses."""
     java = get_language("java")
-    source = COMPARE.encode()
-    line = next(i for i, t in enumerate(COMPARE.splitlines(), 1) if t.strip() == line_text)
+    source = text.encode()
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.strip() == line_text)
     span = java.statement_at(source, line)
     assert span is not None
     where = JavaSite(source, java, span.start, span.end)
-    rewrites = list(JAVA_FAMILIES["return_for_throw"](where))
+    rewrites = list(JAVA_FAMILIES[family](where))
     for r in rewrites:
         assert not java.has_errors(apply_edits(source, [Edit(FILE, r.start, r.end, r.text)]))
-    return [r.text for r in rewrites]
+    return where, rewrites
+
+
+def _throw_rewrites(line_text: str) -> list[str]:
+    return [r.text for r in _rewrites("return_for_throw", COMPARE, line_text)[1]]
 
 
 def test_return_for_throw_answers_the_refused_case() -> None:
@@ -353,3 +360,65 @@ def test_return_for_throw_answers_the_refused_case() -> None:
     assert _throw_rewrites('throw new IllegalArgumentException("null node");') == [
         "return;", "continue;"]
     assert _throw_rewrites("n.visit();") == []  # not a throw
+
+
+SAFE = textwrap.dedent("""\
+    public class Safe {
+        public static int negate(int value) {
+            if (value == Integer.MIN_VALUE) {
+                throw new ArithmeticException("cannot negate " + value);
+            }
+            return -value;
+        }
+
+        public static long times(long a, int b) {
+            switch (b) {
+                case -1:
+                    return -a;
+                case 0:
+                    return 0L;
+            }
+            long total = a * b;
+            if (total / b != a) {
+                throw new ArithmeticException("overflow: " + a + " * " + b);
+            }
+            return total;
+        }
+
+        public static long scale(long a, long b) {
+            if (a == Long.MIN_VALUE && b == -1 || a > b) {
+                return 0;
+            }
+            return a * b;
+        }
+    }
+    """)
+
+
+def _throw_guards(line_text: str) -> list[str]:
+    where, rewrites = _rewrites("insert_throw_guard", SAFE, line_text)
+    for r in rewrites:  # inserted before the statement's line
+        assert r.start == r.end == where.line_start(where.start)
+    return [" ".join(r.text.split()) for r in rewrites]
+
+
+def test_insert_throw_guard_copies_a_throw_under_a_comparison_of_the_file() -> None:
+    # the method's throw, under the comparisons that read `a` (a compared alone first);
+    # `total / b != a` reads `total`, declared only after the case; `value` is negate's, not
+    # visible here; `b == -1` does not read what the statement reads; `&&`/`||` clauses are
+    # taken apart
+    overflow = 'throw new ArithmeticException("overflow: " + a + " * " + b);'
+    assert _throw_guards("return -a;") == [
+        f"if (a == Long.MIN_VALUE) {{ {overflow} }}",
+        f"if (a > b) {{ {overflow} }}",
+    ]
+
+
+def test_insert_throw_guard_needs_a_throw_that_fits_and_a_statement_to_guard() -> None:
+    assert _throw_guards("return -value;") == [
+        'if (value == Integer.MIN_VALUE) { throw new ArithmeticException("cannot negate " + '
+        'value); }']
+    # negate's throw names `value`, a parameter there, not in scale; the other throw reads
+    # `a` and `b`, which scale has too
+    assert all("cannot negate" not in g for g in _throw_guards("return a * b;"))
+    assert _throw_guards('throw new ArithmeticException("cannot negate " + value);') == []
