@@ -386,6 +386,9 @@ SAFE = textwrap.dedent("""\
         }
 
         public static long scale(long a, long b) {
+            if ((a ^ b) < 0) {
+                return 1;
+            }
             if (a == Long.MIN_VALUE && b == -1 || a > b) {
                 return 0;
             }
@@ -403,14 +406,15 @@ def _throw_guards(line_text: str) -> list[str]:
 
 
 def test_insert_throw_guard_copies_a_throw_under_a_comparison_of_the_file() -> None:
-    # the method's throw, under the comparisons that read `a` (a compared alone first);
-    # `total / b != a` reads `total`, declared only after the case; `value` is negate's, not
-    # visible here; `b == -1` does not read what the statement reads; `&&`/`||` clauses are
-    # taken apart
+    # the method's throw, under the comparisons that read `a`, those comparing `a` itself
+    # before `(a ^ b) < 0`, which comes first in the file; `total / b != a` reads `total`,
+    # declared only after the case; `value` is negate's, not visible here; `b == -1` does not
+    # read what the statement reads; `&&`/`||` clauses are taken apart
     overflow = 'throw new ArithmeticException("overflow: " + a + " * " + b);'
     assert _throw_guards("return -a;") == [
         f"if (a == Long.MIN_VALUE) {{ {overflow} }}",
         f"if (a > b) {{ {overflow} }}",
+        f"if ((a ^ b) < 0) {{ {overflow} }}",
     ]
 
 
