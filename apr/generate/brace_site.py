@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from apr.generate.declarations import Declarations, project_declarations
-from apr.generate.site import Node, Site, contains, is_variable, walk
+from apr.generate.site import Node, Site, contains, field_of, is_variable, walk
 from apr.generate.syntax import JAVA, Syntax
 
 _SPACE = re.compile(r"\s+")
@@ -57,6 +57,21 @@ def is_reference(type_text: str | None, syntax: Syntax = JAVA) -> bool:
     return type_text is None or type_text not in syntax.primitives
 
 
+_BINDERS = frozenset({"variable_declarator", "formal_parameter", "catch_formal_parameter",
+                      "spread_parameter", "enhanced_for_statement", "inferred_parameters",
+                      "formal_parameters", "catch_clause", "arrow_function",
+                      "assignment_pattern"})
+
+
+def _binds(node: Node) -> bool:
+    """Whether identifier ``node`` names a parameter or a local where it stands."""
+    parent = node.parent
+    if parent is None or parent.type not in _BINDERS:
+        return False
+    return field_of(node) in ("name", "parameter", "left") or parent.type in (
+        "inferred_parameters", "formal_parameters")
+
+
 class BraceSite(Site):
     """The hunk ``[start, end)`` of a brace-language file (see the module doc); subclasses set
     :attr:`syntax` and read declarations."""
@@ -84,6 +99,16 @@ class BraceSite(Site):
     def locals(self) -> tuple[Variable, ...]:
         """Parameters and local variables of the enclosing function."""
         return ()
+
+    def visible_names(self, node: Node) -> set[str]:
+        return {v.name for v in self.variables_at(node)}
+
+    @cached_property
+    def bound_anywhere(self) -> frozenset[str]:
+        """The names some function of the file binds: its parameters and locals (read from
+        where they are declared, so it holds for untyped JavaScript too)."""
+        return frozenset(self.text(n) for n in self.index.of_type("identifier")
+                         if _binds(n))
 
     def variables_at(self, node: Node) -> list[Variable]:
         """Variables visible at ``node``: locals declared before it in an enclosing scope

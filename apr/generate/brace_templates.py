@@ -71,7 +71,7 @@ from apr.generate.core import (
     mutate_operator,
     mutate_return,
     negation,
-    one_line,
+    throw_guards,
     with_clause,
 )
 from apr.generate.site import (
@@ -84,7 +84,6 @@ from apr.generate.site import (
     returned,
     short,
     unique,
-    walk,
 )
 from apr.generate.syntax import Syntax
 
@@ -892,100 +891,12 @@ def return_for_throw(site: BraceSite) -> Iterator[Rewrite]:
 
 
 def insert_throw_guard(site: BraceSite) -> Iterator[Rewrite]:
-    """``if (c) { throw ...; }`` before the statement, both parts copied from the file: a
-    one-line ``throw`` of the method (then of its class, then of the file) under a comparison
-    taken from the file's conditions that reads a variable the statement reads (those that
-    compare that variable itself first). A name in a copied part must be visible where it
-    lands, or be no function's local (a field, a constant, a class). The failing test expects
-    a refusal the code does not make where it should (Defects4J Time-15:
-    ``safeMultiply(long, int)`` answers ``-val1`` for ``Long.MIN_VALUE``, where its sibling
-    method has the overflow check and the method has the ``throw``)."""
-    anchor = site.block_statement()
-    if anchor is None or anchor.type == "throw_statement":
-        return
-    donors = [n for n in site.donors("throw_statement") if one_line(site, n, THROWN_LENGTH)]
-    if not donors:
-        return
-    scope = _Scope(site, anchor)
-    read = {site.text(n) for n in walk(anchor) if n.type == "identifier"} & scope.visible
-    throws = unique([site.text(n) for n in donors if scope.fits(n)])[:THROWS]
-    clauses = _guard_clauses(site, scope, read)
-    for thrown in throws:
-        for clause in clauses:
-            yield guard(site, anchor, clause, thrown)
-
-
-THROWS = 2
-"""Throw statements insert_throw_guard copies, per hunk."""
-THROW_CLAUSES = 6
-"""Conditions insert_throw_guard puts them under."""
-THROWN_LENGTH = 160
-CLAUSE_LENGTH = 80
-_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">=", "===", "!=="})
-
-
-def _guard_clauses(site: BraceSite, scope: _Scope, read: set[str]) -> list[str]:
-    """Comparisons of the file (outside the hunk, no ``&&``/``||`` inside) that read one of
-    ``read`` and fit where they land: a variable compared by itself first."""
-    direct: list[str] = []
-    other: list[str] = []
-    for node in site.donors("binary_expression"):
-        operator = operator_of(site, node)
-        if operator is None or site.text(operator) not in _COMPARISONS \
-                or not one_line(site, node, CLAUSE_LENGTH) or not scope.fits(node):
-            continue
-        if any(n.type == "binary_expression" and (o := operator_of(site, n)) is not None
-               and site.text(o) in ("&&", "||") for n in walk(node)):
-            continue
-        text = site.text(node)
-        names = {site.text(n) for n in walk(node) if n.type == "identifier"}
-        if not names & read:
-            continue
-        sides = (node.child_by_field_name("left"), node.child_by_field_name("right"))
-        alone = any(s is not None and site.text(s) in read for s in sides)
-        (direct if alone else other).append(text)
-    return unique([*direct, *other])[:THROW_CLAUSES]
-
-
-class _Scope:
-    """Which copied names hold before ``anchor``: the variables visible there, and the names no
-    function of the file binds (fields, constants, classes)."""
-
-    def __init__(self, site: BraceSite, anchor: Node) -> None:
-        self.site = site
-        self.visible = {v.name for v in site.variables_at(anchor)}
-        self.bound = {site.text(n) for n in site.index.of_type("identifier") if _binds(n)}
-
-    def fits(self, node: Node) -> bool:
-        for name in walk(node):
-            if name.type != "identifier" or _is_label(name):
-                continue
-            text = self.site.text(name)
-            if text in self.bound and text not in self.visible:
-                return False
-        return True
-
-
-_BINDERS = frozenset({"variable_declarator", "formal_parameter", "catch_formal_parameter",
-                      "spread_parameter", "enhanced_for_statement", "inferred_parameters",
-                      "formal_parameters", "catch_clause", "arrow_function",
-                      "assignment_pattern"})
-
-
-def _binds(node: Node) -> bool:
-    """An identifier that names a parameter or local where it stands."""
-    parent = node.parent
-    if node.type != "identifier" or parent is None or parent.type not in _BINDERS:
-        return False
-    field = field_of(node)
-    return field in ("name", "parameter", "left") or parent.type in (
-        "inferred_parameters", "formal_parameters")
-
-
-def _is_label(node: Node) -> bool:
-    """A name that is not a variable read: a called method's name, a member after ``.``."""
-    return field_of(node) in ("name", "field", "property") and node.parent is not None \
-        and node.parent.type in ("method_invocation", "field_access", "member_expression")
+    """``if (c) { throw ...; }`` before the statement, both parts copied from the file
+    (:func:`~apr.generate.core.throw_guards`). The failing test expects a refusal the code
+    does not make (Defects4J Time-15: ``safeMultiply(long, int)`` answers ``-val1`` for
+    ``Long.MIN_VALUE``, where its sibling method has the overflow check and the method has the
+    ``throw``)."""
+    return throw_guards(site, site.block_statement())
 
 
 BraceFamily = Callable[[BraceSite], Iterable[Rewrite]]

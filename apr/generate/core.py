@@ -19,7 +19,7 @@ C). The rewrites of a family come in the same order in every language: sites rou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from apr.generate.site import (
     Node,
@@ -27,7 +27,9 @@ from apr.generate.site import (
     Site,
     argument_removals,
     contains,
+    field_of,
     interleave,
+    is_variable,
     replace,
     returned,
     short,
@@ -220,13 +222,6 @@ def with_clause(site: Site, condition: Node, operator: str, added: str, bare: bo
     return replace(site, condition, f"({text}) {operator} {added}", description)
 
 
-def one_line(site: Site, node: Node, longest: int) -> bool:
-    """Whether ``node``'s code is one line of at most ``longest`` characters (so that it can be
-    copied into a guard elsewhere)."""
-    text = site.text(node)
-    return "\n" not in text and len(text) <= longest
-
-
 def guard(site: Site, anchor: Node, condition: str, statement: str) -> Rewrite:
     """``if condition: statement`` (the language's form) inserted before the statement's line."""
     indent, unit, newline = site.indent(anchor) or "", site.indent_unit(anchor), site.newline
@@ -235,6 +230,75 @@ def guard(site: Site, anchor: Node, condition: str, statement: str) -> Rewrite:
     at = site.line_start(anchor.start_byte)
     shown = site.syntax.guard_shown.format(condition=short(condition), statement=statement)
     return Rewrite(at, at, text, f"insert `{shown}`")
+
+
+# --- throw guards ------------------------------------------------------------------------------
+
+THROWS = 2
+"""``throw``/``raise`` statements :func:`throw_guards` copies, per hunk."""
+THROW_CLAUSES = 6
+"""Comparisons it puts them under."""
+THROWN_LENGTH = 160
+CLAUSE_LENGTH = 80
+_ASSIGNS = frozenset({"assignment", "augmented_assignment", "assignment_expression",
+                      "augmented_assignment_expression", "for_statement", "for_in_statement"})
+"""Nodes whose ``left`` is written, not read (Python, Java, JavaScript)."""
+
+
+def throw_guards(site: Site, anchor: Node | None) -> Iterator[Rewrite]:
+    """``if (c) { throw ...; }`` (``if c: raise ...``) before ``anchor``, both parts copied from
+    the file: a one-line ``throw`` with a value, of the function (then of its class, then of
+    the file), under a comparison of the file that reads a variable the hunk reads (those that
+    compare that variable itself first; a part of an ``and``/``or`` counts by itself). A copied
+    name must be visible at ``anchor`` (:meth:`Site.visible_names`) or be bound by no function
+    of the file (:attr:`Site.bound_anywhere`: a field, a constant, a class, a builtin). Types
+    are not compared. The code answers a case it should refuse (Defects4J Time-15)."""
+    words = site.syntax
+    if anchor is None or anchor.type == words.throw:
+        return
+    donors = [n for n in site.donors(words.throw)
+              if n.named_child_count and _one_line(site, n, THROWN_LENGTH)]
+    if not donors:
+        return
+    visible = site.visible_names(anchor)
+
+    def fits(node: Node) -> bool:
+        return all(site.text(n) in visible or site.text(n) not in site.bound_anywhere
+                   for n in walk(node) if is_variable(n, words))
+
+    read = {site.text(n) for n in site.nodes if is_variable(n, words)
+            and not (field_of(n) == "left" and n.parent is not None
+                     and n.parent.type in _ASSIGNS)} & visible
+    throws = unique(site.text(n) for n in donors if fits(n))[:THROWS]
+    clauses = _guard_clauses(site, read, fits)
+    for thrown in throws:
+        for clause in clauses:
+            yield guard(site, anchor, clause, thrown)
+
+
+def _one_line(site: Site, node: Node, longest: int) -> bool:
+    text = site.text(node)
+    return "\n" not in text and len(text) <= longest
+
+
+def _guard_clauses(site: Site, read: set[str], fits: Callable[[Node], bool]) -> list[str]:
+    """Comparisons of the file outside the hunk, without an ``and``/``or`` inside, that read
+    one of ``read`` and fit where they land: those with a variable of ``read`` as an operand
+    first."""
+    words = site.syntax
+    direct: list[str] = []
+    other: list[str] = []
+    for node in site.donors(words.comparison):
+        operators = node.children_by_field_name(words.comparison_field)
+        if not operators or any(site.text(o) not in words.negated for o in operators) \
+                or not _one_line(site, node, CLAUSE_LENGTH) or not fits(node) \
+                or any(logical_of(site, n) for n in walk(node)):
+            continue
+        if not read & {site.text(n) for n in walk(node) if is_variable(n, words)}:
+            continue
+        alone = any(site.text(side) in read for side in node.named_children)
+        (direct if alone else other).append(site.text(node))
+    return unique([*direct, *other])[:THROW_CLAUSES]
 
 
 # --- arguments ---------------------------------------------------------------------------------

@@ -412,6 +412,10 @@ class Site:
     def scope_names(self) -> tuple[str, ...]:
         return tuple(unique([*self.local_names, *self.outer_names, *self.module_names]))
 
+    def visible_names(self, node: Node) -> set[str]:
+        """The variables code inserted before ``node`` may read (:meth:`names_at`)."""
+        return set(self.names_at(node))
+
     def names_at(self, node: Node) -> list[str]:
         """Variables visible at ``node``: comprehension variables around it, then scope names."""
         comprehension: list[str] = []

@@ -8,7 +8,7 @@ the file's indentation and newline style; a statement that shares its line with 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from apr.generate.core import (
     chains,
@@ -17,8 +17,8 @@ from apr.generate.core import (
     logical_of,
     negated_operand,
     negation,
-    one_line,
     operands,
+    throw_guards,
     with_clause,
 )
 from apr.generate.site import (
@@ -241,53 +241,8 @@ def _guards(
 
 # --- raise guards ------------------------------------------------------------------------------
 
-RAISES = 2
-"""``raise`` statements insert_raise_guard copies, per hunk."""
-RAISE_CLAUSES = 6
-"""Comparisons insert_raise_guard puts them under."""
-RAISED_LENGTH = 160
-CLAUSE_LENGTH = 80
-
 
 def insert_raise_guard(site: Site) -> Iterator[Rewrite]:
-    """``if c: raise ...`` before the statement, both parts copied from the file: a one-line
-    ``raise`` with a value, of the function (then of its class, then of the file), under a
-    comparison of the file that reads a variable the statement reads (those that compare that
-    variable itself first; a part of an ``and``/``or`` counts by itself). A copied name must be
-    in scope where it lands or be bound by no function of the file (a module name, a
-    builtin). Python's ``insert_throw_guard`` (:mod:`apr.generate.brace_templates`): the code
-    answers a case it should refuse."""
-    anchor = guardable(site)
-    if anchor is None or anchor.type == "raise_statement":
-        return
-    donors = [n for n in site.donors("raise_statement")
-              if n.named_child_count and one_line(site, n, RAISED_LENGTH)]
-    if not donors:
-        return
-    visible = set(site.names_at(anchor))
-
-    def fits(node: Node) -> bool:
-        return all(site.text(n) in visible or site.text(n) not in site.bound_anywhere
-                   for n in walk(node) if is_variable(n))
-
-    read = set(_guard_variables(site, anchor)) & visible
-    raises = unique(site.text(n) for n in donors if fits(n))[:RAISES]
-    clauses = _raise_clauses(site, read, fits)
-    for raised in raises:
-        for clause in clauses:
-            yield guard(site, anchor, clause, raised)
-
-
-def _raise_clauses(site: Site, read: set[str], fits: Callable[[Node], bool]) -> list[str]:
-    direct: list[str] = []
-    other: list[str] = []
-    for node in site.donors("comparison_operator"):
-        if not one_line(site, node, CLAUSE_LENGTH) or not fits(node) \
-                or any(n.type == "boolean_operator" for n in walk(node)):
-            continue
-        names = {site.text(n) for n in walk(node) if is_variable(n)}
-        if not names & read:
-            continue
-        alone = any(site.text(side) in read for side in node.named_children)
-        (direct if alone else other).append(site.text(node))
-    return unique([*direct, *other])[:RAISE_CLAUSES]
+    """``if c: raise ...`` before the statement, both parts copied from the file: Python's
+    ``insert_throw_guard`` (:func:`~apr.generate.core.throw_guards`)."""
+    return throw_guards(site, guardable(site))

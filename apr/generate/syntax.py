@@ -110,6 +110,8 @@ class Words:
     """The statement a block left empty needs (``pass``; ``""``: none)."""
     guard: str = "{indent}if ({condition}) {{{nl}{indent}{unit}{statement}{nl}{indent}}}{nl}"
     """An inserted guard (fields: indent, unit, nl, condition, statement)."""
+    throw: str = "throw_statement"
+    """The statement that raises an exception (``raise_statement``; C has none)."""
     guard_shown: str = "if ({condition}) {statement}"
 
 
@@ -548,5 +550,6 @@ PYTHON = Words(
     indented=True,
     empty_block="pass",
     guard="{indent}if {condition}:{nl}{indent}{unit}{statement}{nl}",
+    throw="raise_statement",
     guard_shown="if {condition}: {statement}",
 )
