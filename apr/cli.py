@@ -452,8 +452,9 @@ def _bench_run(args: argparse.Namespace) -> ExitCode:
                                 if (v := getattr(args, k)) is not None})
 
     def show(record: dict[str, Any], done: int, total: int) -> None:
-        verdict = ("correct" if record["correct"] else "plausible" if record["plausible"]
-                   else record["status"])
+        verdict = ("correct" if record["correct"] else
+                   "plausible, behaves as the fix on sampled inputs" if record.get("equivalent")
+                   else "plausible" if record["plausible"] else record["status"])
         print(f"[{done}/{total}] {record['bug']}: {verdict} "
               f"({record.get('candidates_validated', 0)} validated, {record['seconds']:.1f} s"
               + (f", on {record['worker']})" if "worker" in record else ")"), flush=True)

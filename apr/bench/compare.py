@@ -23,8 +23,11 @@ VERDICTS: dict[str, Callable[[Record], bool]] = {
     "correct_any_rank": lambda r: r.get("rank_of_first_correct") is not None
     or bool(r.get("correct")),
     "plausible": lambda r: bool(r.get("plausible")),
+    "equivalent": lambda r: bool(r.get("equivalent", r.get("correct"))),
 }
-"""The per-bug verdicts whose gains and losses are listed."""
+"""The per-bug verdicts whose gains and losses are listed. ``equivalent``: the first patch is
+correct or returns what the developer's program returns on sampled inputs (a differential test,
+:mod:`apr.bench.equivalence`, for the suites that offer one; elsewhere it is ``correct``)."""
 
 
 def totals(records: Sequence[Record]) -> dict[str, float | int | None]:

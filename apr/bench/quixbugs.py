@@ -20,11 +20,13 @@ and ``WeightedEdge.java``. A checkout holds those files; the ``junit`` driver fi
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
 from apr.bench.base import Bug, commit_tree, ensure_empty
+from apr.bench.equivalence import Reference
 from apr.errors import UsageError
 
 _PY_SUPPORT = ("node.py", "load_testdata.py")
@@ -91,6 +93,24 @@ class QuixBugsSuite:
         if src.exists():
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
+
+    def reference(self, bug: Bug) -> Reference | None:
+        """What a differential test of a Python program needs (:mod:`apr.bench.equivalence`):
+        the function named as the program, the correct program, and the inputs of its JSON
+        test cases (``[[args...], expected]`` per line). ``None`` for Java and for the programs
+        whose tests build their inputs in code (the graph programs)."""
+        data = self.root / "json_testcases" / f"{bug.id}.json"
+        if bug.language != "python" or not data.exists():
+            return None
+        seeds = []
+        for line in data.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                if isinstance(case, list) and case and isinstance(case[0], list):
+                    seeds.append(tuple(case[0]))
+        fixed = (self.root / "correct_python_programs" / f"{bug.id}.py").read_bytes()
+        return Reference(file=f"python_programs/{bug.id}.py", function=bug.id, fixed=fixed,
+                         seeds=tuple(seeds))
 
     def developer_patch(self, bug: Bug) -> str:
         from apr.bench.patches import code_diff

@@ -1,7 +1,9 @@
 """`apr bench report DIR`: the table of a benchmark run, as text, Markdown and an HTML page.
 
 Every table carries its settings (fault localization mode, budget, time limit, pipeline) and the
-machine. Plausible, correct and exact-match are separate columns. The HTML page adds the table
+machine. Plausible, correct and exact-match are separate columns, and so is ``equivalent``
+(the first patch behaves as the developer's fix on sampled inputs; ``-`` where the suite offers
+no differential test). The HTML page adds the table
 of bugs (status, correct, the rank of the first correct patch among the plausible ones, time, and
 the first patch folded in a ``<details>`` beside the developer's) and two plots (inline SVG, no
 plotting library): time to the first plausible patch per bug, and the rank of the first plausible
@@ -46,12 +48,15 @@ def _row(name: str, group: Sequence[dict[str, Any]]) -> list[str]:
     errors = sum(1 for r in group if r["status"] in ("error", "cannot_reproduce"))
     secs = [r["seconds"] for r in group]
     validated = sum(r.get("candidates_validated", 0) for r in group)
+    equivalent = f"{count('equivalent')}" if any("equivalent" in r for r in group) else "-"
     return [name, str(n), f"{count('plausible')}", f"{count('correct')}",
-            f"{count('exact_match')}", str(errors), f"{median(secs):.1f}" if secs else "-",
+            f"{count('exact_match')}", equivalent, str(errors),
+            f"{median(secs):.1f}" if secs else "-",
             f"{sum(secs) / 60:.1f}", str(validated)]
 
 
-HEADER = ["language", "bugs", "plausible", "correct", "exact", "errors", "median s/bug",
+HEADER = ["language", "bugs", "plausible", "correct", "exact", "equivalent", "errors",
+          "median s/bug",
           "total min", "validated"]
 
 
@@ -64,7 +69,9 @@ def settings_line(meta: dict[str, Any]) -> str:
             f"{s.get('test_timeout', '?')} s; workers {s.get('workers', '?')}; "
             f"engine {s.get('engine', 'cold')}; "
             + (f"max patches {s['max_patches']}, search on {s['search_on']:g}; "
-               if s.get("search_on") is not None else "") +
+               if s.get("search_on") is not None else "")
+            + (f"equivalence: {e['samples']} sampled inputs, at least {e['min_compared']} "
+               f"compared; " if (e := meta.get("equivalence")) else "") +
             f"machine: {meta.get('machine', '?')}"
             + (f"; cluster {meta['cluster']} ({meta.get('cluster_workers', '?')} workers)"
                if meta.get("cluster") else ""))
@@ -80,10 +87,12 @@ def text_table(meta: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
 def markdown(meta: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
     head = "| " + " | ".join(HEADER) + " |\n|" + "---|" * len(HEADER) + "\n"
     body = "".join("| " + " | ".join(r) + " |\n" for r in rows(records))
-    per_bug = "| bug | status | correct | exact | rank | plausible patches | rank correct | " \
-              "validated | seconds |\n|---|---|---|---|---|---|---|---|---|\n" + "".join(
+    per_bug = "| bug | status | correct | exact | equivalent | rank | plausible patches | " \
+              "rank correct | validated | seconds |\n|---|---|---|---|---|---|---|---|---|---|\n" \
+              + "".join(
                   f"| {r['bug']} | {r['status']} | {_yes(r['correct'])} | "
-                  f"{_yes(r['exact_match'])} | {r.get('rank_of_first_plausible') or '-'} | "
+                  f"{_yes(r['exact_match'])} | {_equivalent(r)} | "
+                  f"{r.get('rank_of_first_plausible') or '-'} | "
                   f"{r.get('plausible_patches', int(bool(r.get('plausible'))))} | "
                   f"{r.get('rank_of_first_correct') or '-'} | "
                   f"{r.get('candidates_validated', 0)} | {r['seconds']:.1f} |\n"
@@ -93,6 +102,15 @@ def markdown(meta: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
 
 def _yes(value: Any) -> str:
     return "yes" if value else "no"
+
+
+def _equivalent(record: dict[str, Any]) -> str:
+    """``yes``/``no`` for the first patch's differential verdict; ``-`` where none was made
+    (no plausible patch, no differential test for the suite, too few comparable inputs)."""
+    patches = record.get("patches") or []
+    if "equivalent" not in record or not patches or patches[0].get("equivalent") is None:
+        return "-"
+    return _yes(patches[0]["equivalent"])
 
 
 def html_page(meta: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
@@ -115,11 +133,13 @@ def html_page(meta: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
     )
 
 
-BUG_HEADER = ["bug", "status", "correct", "rank correct", "seconds", "patch", "developer's patch"]
+BUG_HEADER = ["bug", "status", "correct", "equivalent", "rank correct", "seconds", "patch",
+              "developer's patch"]
 
 
 def bug_table(records: Sequence[dict[str, Any]]) -> str:
-    """One row per bug: status, whether the first patch is correct, the rank of the first
+    """One row per bug: status, whether the first patch is correct and whether it behaves as
+    the developer's fix (``-``: not judged), the rank of the first
     correct patch among the plausible ones (``-``: none), seconds, and the first patch and the
     developer's side by side, each folded in a ``<details>``."""
     head = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in BUG_HEADER) + "</tr>"
@@ -133,7 +153,7 @@ def _bug_row(r: dict[str, Any]) -> str:
     rank_text = f"{rank} of {plausible}" if rank else (f"- of {plausible}" if plausible else "-")
     cells = [html.escape(str(r["bug"])), html.escape(str(r["status"])),
              f'<span class="{correct}">{correct}</span>' if r.get("plausible") else "-",
-             rank_text, f"{r.get('seconds', 0):.1f}"
+             _equivalent(r), rank_text, f"{r.get('seconds', 0):.1f}"
              + (f" on {html.escape(str(r['worker']))}" if r.get("worker") else ""),
              _folded("patch", r.get("patch", "")),
              _folded("developer", r.get("developer_patch", ""))]

@@ -4,7 +4,10 @@ Per bug: check the buggy version out into a temporary directory, repair it with 
 (localization ``sbfl`` = the pipeline's spectrum formula, or ``perfect`` = the lines the
 developer's patch changes, and nothing else of the patch), then judge the first plausible patch
 against the developer's: ``exact_match`` and ``correct`` (see :mod:`apr.bench.correctness`).
-Plausible and correct are reported separately, always.
+Plausible and correct are reported separately, always. Where the suite offers a reference
+program for the bug (QuixBugs-Python), each plausible patch also gets ``equivalent``: whether
+it returns what the developer's program returns on sampled inputs (a differential test,
+:mod:`apr.bench.equivalence`); a verdict of its own, never counted as correct.
 
 Resumable: a bug already in ``results.jsonl`` is skipped. A bug that crashes is recorded with
 ``status = "error"`` and the run goes on; a model that cannot be loaded (``ModelUnavailable``)
@@ -28,6 +31,7 @@ from unidiff import PatchSet
 from apr import runfolder
 from apr.bench.base import Benchmark, Bug
 from apr.bench.correctness import compare
+from apr.bench.equivalence import Reference, differential, equivalence_settings
 from apr.bench.manifest import fixed_version
 from apr.bench.records import read_records
 from apr.config import RepairConfig
@@ -112,6 +116,9 @@ def run_bug(suite: Benchmark, bug: Bug, settings: BenchSettings,
             given = patch_locations(dev_patch) if settings.fl == "perfect" else None
             result = repair(RepairTask(checkout, config, locations=given), progress)
             record.update(_judge(result, checkout, dev_patch, bug.language))
+            reference = suite_reference(suite, bug)
+            if reference is not None:
+                record.update(judge_equivalence(record, checkout, reference))
             record["developer_patch"] = dev_patch
         except ModelUnavailable:
             raise  # not this bug's failure: every bug would fail the same way
@@ -190,6 +197,30 @@ def judge_patch(checkout: Path, candidate_diff: str, dev_patch: str,
     return compare(ours, theirs, get_language(language))
 
 
+def suite_reference(suite: Benchmark, bug: Bug) -> Reference | None:
+    """The suite's reference program for a differential test of ``bug``, if it has one."""
+    reference = getattr(suite, "reference", None)
+    return reference(bug) if reference is not None else None
+
+
+def judge_equivalence(record: Mapping[str, Any], checkout: Path,
+                      reference: Reference) -> dict[str, Any]:
+    """``equivalent`` for each of the record's patches (a correct one is, without a run), and
+    for the bug: its first patch's verdict and ``rank_of_first_equivalent``."""
+    patches = [dict(p) for p in record.get("patches") or []]
+    for patch in patches:
+        if patch["correct"]:
+            patch["equivalent"] = True
+            continue
+        verdict = differential(fixed_version(checkout, patch["diff"]), reference)
+        patch["equivalent"] = verdict.equivalent
+        patch["differential"] = verdict.record()
+    return {"patches": patches,
+            "equivalent": bool(patches and patches[0]["equivalent"]),
+            "rank_of_first_equivalent": next(
+                (rank for rank, p in enumerate(patches, 1) if p["equivalent"]), None)}
+
+
 def done_ids(results: Path) -> set[str]:
     return {str(record["bug"]) for record in read_records(results)}
 
@@ -229,7 +260,9 @@ def run_suite(suite: Benchmark, bugs: Sequence[Bug], settings: BenchSettings, ou
 
 def _write_meta(out: Path, suite: Benchmark, settings: BenchSettings,
                 extra: Mapping[str, Any]) -> None:
-    meta = {"suite": suite.name, "settings": asdict(settings), "machine": machine(), **extra}
+    meta = {"suite": suite.name, "settings": asdict(settings), "machine": machine(),
+            **({"equivalence": equivalence_settings()} if hasattr(suite, "reference") else {}),
+            **extra}
     (out / "run.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
