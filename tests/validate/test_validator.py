@@ -87,8 +87,9 @@ def test_results_come_in_rank_order_and_none_after_the_patch_is_kept(
     slow_fix = Candidate((Edit("stats/summary.py", slow, slow + len(b"    count = 0"),
                                "    count = __import__('time').sleep(2) or 0"),
                           *fix.edits), "test", "t", 1.0, "slow fix")
+    mark = tmp_path / "ran"  # the third candidate's tests append to it
     wrong = [edit(snap, BUGGY_LINE, f"        if low < v < high{tail}:")
-             for tail in ("", " + 0", " - 0")]
+             for tail in ("", " + 0", f" - len(open({str(mark)!r}, 'a').write('x') * '')")]
     with ValidationCache(tmp_path / "cache") as cache:
         validator = Validator(snap, driver, baseline, limits(test_timeout=30.0),
                               cache.scope(snap, None))
@@ -96,9 +97,12 @@ def test_results_come_in_rank_order_and_none_after_the_patch_is_kept(
         assert [(r.index, r.outcome) for r in results] == [(0, Outcome.PLAUSIBLE),
                                                            (1, Outcome.TEST_FAILED)]
         assert cache.stats.misses == 2  # the lookups of the dropped ones are not counted
-        # a later phase takes a dropped result as its own, not as a duplicate of nothing
-        again = list(validator.with_limits(limits(), None, offset=4).validate(wrong[1:2], 1))
+        # a later phase takes a dropped result as its own, not as a duplicate of nothing, and
+        # does not run its tests again (when it ran beside the fix, as it does but under load)
+        ran = mark.read_text() if mark.exists() else ""
+        again = list(validator.with_limits(limits(), None, offset=4).validate(wrong[2:3], 1))
         assert [(r.outcome, r.duplicate_of) for r in again] == [(Outcome.TEST_FAILED, None)]
+        assert (mark.read_text() == ran) if ran else mark.read_text()
 
 
 def test_budget_limits_validations(setup: tuple[Snapshot, PytestDriver, TestRun]) -> None:
