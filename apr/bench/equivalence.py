@@ -25,8 +25,9 @@ are the only statement of the function's domain there is (get_factors' ``n >= 1`
 on which the developer's program raises or runs past the time limit is outside its domain and
 not compared. The sampling is seeded, so a verdict is the same on every run.
 
-The two programs run in a child process (:mod:`apr.bench.differential_child`) with limits on
-memory and CPU, in a scratch directory; a candidate that runs past ten times the developer's
+The two programs run in a child process (:mod:`apr.bench.differential_child`) behind apr's
+fence (:mod:`apr.fence`: no network, limits on memory, CPU and file size), in a scratch
+directory; a candidate that runs past ten times the developer's
 time on an input (at least the per-call limit) differs there.
 """
 
@@ -34,8 +35,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
-import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -44,6 +46,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from apr.fence import Fence, wrap
 
 SAMPLES = 1000
 """Inputs sampled per patch, besides the seeds themselves."""
@@ -58,6 +62,9 @@ WALL_LIMIT = 120.0
 """Seconds the whole comparison of one patch may take."""
 
 _CHILD = Path(__file__).with_name("differential_child.py")
+_FENCE = Fence(memory_mb=2048, cpu_seconds=int(WALL_LIMIT) + 5, file_mb=16, processes=0)
+"""The fence of the child (:mod:`apr.fence`): no network, its processes die with it, 2 GiB of
+memory, CPU seconds a little past the wall limit, no file over 16 MiB."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,22 +123,16 @@ def differential(candidate: Mapping[str, bytes], reference: Reference,
 
 
 def _run_child(root: Path, python: str) -> list[str]:
-    with subprocess.Popen([python, "-I", str(_CHILD), str(root / "job.json")], cwd=root,
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                          preexec_fn=_limits, start_new_session=True) as child:
+    argv, extra = wrap([python, "-I", str(_CHILD), str(root / "job.json")], _FENCE, root)
+    with subprocess.Popen(argv, cwd=root, env={**os.environ, **extra}, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True,
+                          start_new_session=True) as child:
         try:
             out, _ = child.communicate(timeout=WALL_LIMIT)
         except subprocess.TimeoutExpired:
-            child.kill()
+            os.killpg(child.pid, signal.SIGKILL)
             out, _ = child.communicate()
     return out.splitlines()
-
-
-def _limits() -> None:
-    """In the child: 2 GiB of address space, CPU seconds a little past the wall limit."""
-    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-    cpu = int(WALL_LIMIT) + 5
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 
 def _verdict(lines: Sequence[str]) -> Verdict:
