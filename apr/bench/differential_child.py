@@ -11,6 +11,7 @@ that kills a hung child still knows how far it came:
 - ``skip I``: the reference raised or ran past ``limit`` on input I (outside its domain);
 - ``ran I SECONDS``: the reference returned; the candidate runs next;
 - ``same I``: the candidate returned the same value;
+- ``error TEXT``: a program or its function could not be loaded; nothing was compared;
 - ``diff I TEXT``: it did not (another value, an exception, or a run past ten times the
   reference's time and at least ``limit``); the child stops there.
 """
@@ -87,8 +88,12 @@ def main(job_path):
         job = json.load(fh)
     signal.signal(signal.SIGALRM, _alarm)
     sys.setrecursionlimit(5000)
-    reference = getattr(_load(job["reference"], "apr_reference"), job["function"])
-    candidate = getattr(_load(job["candidate"], "apr_candidate"), job["function"])
+    try:
+        reference = getattr(_load(job["reference"], "apr_reference"), job["function"])
+        candidate = getattr(_load(job["candidate"], "apr_candidate"), job["function"])
+    except Exception as exc:  # noqa: BLE001 -- said to the parent, which judges nothing
+        print(f"error cannot load {job['function']}: {type(exc).__name__}: {exc}", flush=True)
+        return
     limit = float(job["limit"])
     for i, args in enumerate(job["inputs"]):
         try:

@@ -11,7 +11,8 @@ as a verdict of its own, never folded into ``correct``:
 - ``equivalent = True``: the patched function returned what the developer's returned on every
   sampled input both could be compared on, and there were at least ``MIN_COMPARED`` of them;
 - ``False``: some input where they differ (the record says which);
-- ``None``: too few inputs inside the developer's program's domain to say.
+- ``None``: too few inputs inside the developer's program's domain to say, or the function
+  could not be loaded from one of the two programs.
 
 A suite offers a :class:`Reference` for a bug when it knows the function under repair and some
 of its inputs (QuixBugs' JSON test cases). Inputs are sampled from those, generically: by
@@ -143,6 +144,8 @@ def _verdict(lines: Sequence[str]) -> Verdict:
             compared += 1
         elif word == "diff":
             return Verdict(False, compared, rest.partition(" ")[2])
+        elif word == "error":
+            return Verdict(None, compared, rest)
     if lines and lines[-1].startswith("ran "):  # killed while the candidate ran
         return Verdict(False, compared, "the candidate ran until the comparison's limit")
     if compared < MIN_COMPARED:

@@ -90,6 +90,12 @@ def test_a_patch_to_another_file_is_not_judged() -> None:
     assert verdict.equivalent is None
 
 
+def test_a_function_that_is_gone_is_said() -> None:
+    renamed = MIRRORED.replace("def sort_unique", "def sort_all")
+    verdict = differential({"prog.py": renamed.encode()}, reference())
+    assert verdict.equivalent is None and "AttributeError" in verdict.difference
+
+
 def quixbugs(root: Path) -> QuixBugsSuite:
     for folder, text in (("python_programs", SORT), ("correct_python_programs", FIXED)):
         (root / folder).mkdir(parents=True)
