@@ -38,6 +38,8 @@ def totals(records: Sequence[Record]) -> dict[str, float | int | None]:
         "bugs": len(records), **count,
         "correct_per_plausible": round(count["correct"] / count["plausible"], 3)
         if count["plausible"] else None,
+        "equivalent_per_plausible": round(count["equivalent"] / count["plausible"], 3)
+        if count["plausible"] else None,
         "exact_match": sum(1 for r in records if r.get("exact_match")),
         "errors": sum(1 for r in records if r.get("status") in ("error", "cannot_reproduce")),
         "validated": sum(int(r.get("candidates_validated", 0)) for r in records),

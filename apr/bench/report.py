@@ -2,12 +2,12 @@
 
 Every table carries its settings (fault localization mode, budget, time limit, pipeline) and the
 machine. Plausible, correct and exact-match are separate columns, and so is ``equivalent``
-(the first patch behaves as the developer's fix on sampled inputs; ``-`` where the suite offers
-no differential test). The HTML page adds the table
-of bugs (status, correct, the rank of the first correct patch among the plausible ones, time, and
-the first patch folded in a ``<details>`` beside the developer's) and two plots (inline SVG, no
-plotting library): time to the first plausible patch per bug, and the rank of the first plausible
-patch.
+(the first patch is correct, or behaves as the developer's fix on sampled inputs where the
+suite offers a differential test for the bug; ``-`` where it offers none for any). The HTML
+page adds the table of bugs (status, correct, equivalent, the rank of the first correct patch
+among the plausible ones, time, and the first patch folded in a ``<details>`` beside the
+developer's) and two plots (inline SVG, no plotting library): time to the first plausible
+patch per bug, and the rank of the first plausible patch.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def _row(name: str, group: Sequence[dict[str, Any]]) -> list[str]:
     errors = sum(1 for r in group if r["status"] in ("error", "cannot_reproduce"))
     secs = [r["seconds"] for r in group]
     validated = sum(r.get("candidates_validated", 0) for r in group)
-    equivalent = f"{count('equivalent')}" if any("equivalent" in r for r in group) else "-"
+    equivalent = (f"{sum(1 for r in group if r.get('equivalent', r.get('correct')))}"
+                  if any("equivalent" in r for r in group) else "-")
     return [name, str(n), f"{count('plausible')}", f"{count('correct')}",
             f"{count('exact_match')}", equivalent, str(errors),
             f"{median(secs):.1f}" if secs else "-",

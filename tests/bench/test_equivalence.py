@@ -154,7 +154,8 @@ def bug(name: str, correct: bool, equivalent: bool | None) -> dict[str, object]:
 
 @pytest.mark.parametrize("show", [markdown, text_table])
 def test_reports_count_equivalent_first_patches_apart(tmp_path: Path, show: object) -> None:
-    records = [bug("a", True, True), bug("b", False, True), bug("c", False, False)]
+    records = [bug("a", True, True), bug("b", False, True), bug("c", False, False),
+               bug("graph", True, None)]  # no reference: correct counts
     shown = show({"equivalence": {"samples": 1000, "min_compared": 100}},  # type: ignore[operator]
                  records)
     assert "equivalence: 1000 sampled inputs" in shown
@@ -162,7 +163,7 @@ def test_reports_count_equivalent_first_patches_apart(tmp_path: Path, show: obje
                    ][:2]
     cells = dict(zip(header.strip(" |").split(" | ") if "|" in header else header.split(),
                      row.strip(" |").split(" | ") if "|" in row else row.split(), strict=False))
-    assert (cells["correct"], cells["equivalent"]) == ("1", "2")
+    assert (cells["correct"], cells["equivalent"]) == ("2", "3")
 
 
 def test_compare_lists_equivalence_gained(tmp_path: Path) -> None:
