@@ -242,10 +242,13 @@ def run_suite(suite: Benchmark, bugs: Sequence[Bug], settings: BenchSettings, ou
               runner: Runner = one_by_one, extra_meta: Mapping[str, Any] | None = None,
               ) -> list[dict[str, Any]]:
     """Run every bug not yet in ``out/results.jsonl``; append one line per bug as it finishes;
-    return them. ``extra_meta`` goes into ``run.json`` beside the settings."""
+    return them. ``extra_meta`` goes into ``run.json`` beside the settings, and so do the
+    differential test's settings when some bug has a reference."""
     out.mkdir(parents=True, exist_ok=True)
     results = out / "results.jsonl"
-    _write_meta(out, suite, settings, extra_meta or {})
+    judged = any(suite_reference(suite, b) is not None for b in bugs)
+    _write_meta(out, suite, settings, {**({"equivalence": equivalence_settings()}
+                                          if judged else {}), **(extra_meta or {})})
     skip = done_ids(results)
     todo = [b for b in bugs if b.id not in skip]
     records = []
@@ -260,9 +263,7 @@ def run_suite(suite: Benchmark, bugs: Sequence[Bug], settings: BenchSettings, ou
 
 def _write_meta(out: Path, suite: Benchmark, settings: BenchSettings,
                 extra: Mapping[str, Any]) -> None:
-    meta = {"suite": suite.name, "settings": asdict(settings), "machine": machine(),
-            **({"equivalence": equivalence_settings()} if hasattr(suite, "reference") else {}),
-            **extra}
+    meta = {"suite": suite.name, "settings": asdict(settings), "machine": machine(), **extra}
     (out / "run.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 

@@ -4,6 +4,7 @@ too narrow domains are said, and QuixBugs' adapter and the bench record carry th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from pathlib import Path
@@ -15,7 +16,7 @@ from apr.bench.equivalence import MIN_COMPARED, Reference, differential, sample_
 from apr.bench.patches import git_diff
 from apr.bench.quixbugs import QuixBugsSuite
 from apr.bench.report import markdown, text_table
-from apr.bench.runner import judge_equivalence
+from apr.bench.runner import BenchSettings, judge_equivalence, run_suite
 
 SORT = """\
 def sort_unique(arr):
@@ -170,3 +171,13 @@ def test_compare_lists_equivalence_gained(tmp_path: Path) -> None:
     old = run_dir(tmp_path / "old", [bug("a", False, None), bug("b", False, None)])
     new = run_dir(tmp_path / "new", [bug("a", False, True), bug("b", False, False)])
     assert compare(old, new)["changes"]["equivalent"] == {"gained": ["a"], "lost": []}
+
+
+@pytest.mark.parametrize("language", ["python", "java"])
+def test_run_json_names_the_differential_test_only_when_a_bug_has_one(
+        tmp_path: Path, language: str) -> None:
+    suite = quixbugs(tmp_path / "qb")
+    bugs = [dataclasses.replace(b, language=language) for b in suite.bugs()]
+    run_suite(suite, bugs, BenchSettings(), tmp_path / "out", runner=lambda *_: iter(()))
+    meta = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert ("equivalence" in meta) == (language == "python")
