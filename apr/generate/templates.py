@@ -38,9 +38,11 @@ move_statement        0.2    swap the statement with its previous / next sibling
 ====================  =====  ==========================================================
 
 Size penalty: ``SIZE_DECAY ** (tokens - 2)`` (``SIZE_DECAY`` = 0.97), where ``tokens`` counts the
-words and symbols that differ between the replaced and the inserted text (common leading and
-trailing tokens cut), clamped to ``[2, 20]``: ``<`` -> ``<=`` costs one step, an inserted guard
-several, so among equal priors smaller edits come first, without burying large ones for good.
+words and symbols a token diff of the replaced and the inserted text removes and adds, each
+distinct change once (the measure the correctness estimate uses: wrapping ``e`` as
+``max(m, e)`` is 5 tokens, however long ``e``), clamped to ``[2, 20]``: ``<`` -> ``<=`` costs
+one step, an inserted guard several, so among equal priors smaller edits come first, without
+burying large ones for good.
 Ties keep generation order (family order, then round-robin over the sites of the hunk).
 
 Each family yields at most ``max_per_family`` candidates per hunk; a rewrite already proposed by
@@ -131,8 +133,9 @@ def size_penalty(removed: str, inserted: str) -> float:
 
 
 def changed_tokens(removed: str, inserted: str) -> int:
-    """How many tokens differ between the two texts (:func:`apr.lang.diff.changed_tokens`)."""
-    return diff.changed_tokens(_TOKEN.findall(removed), _TOKEN.findall(inserted))
+    """How many tokens a token diff of the two texts removes and adds, each distinct change
+    once (:func:`apr.lang.diff.diff_size`, the estimate's size of a plausible patch too)."""
+    return diff.diff_size(_TOKEN.findall(removed), _TOKEN.findall(inserted))
 
 
 class TemplateGenerator:

@@ -424,6 +424,9 @@ def test_size_penalty_prefers_small_edits() -> None:
     assert size_penalty("<", "<=") == 1.0
     assert size_penalty("", "if x is None:\n    return 0\n") < size_penalty("a", "b")
     assert size_penalty("a" * 0, " ".join("x" * 100)) > 0.5
+    # a wrapped expression costs its wrapper, not the expression twice
+    wrapped = size_penalty("length + 1", "max(longest, length + 1)")
+    assert wrapped == size_penalty("x", "max(longest, x)") > size_penalty("a + b", "c * d / e")
 
 
 def test_other_languages_yield_nothing() -> None:
