@@ -14,6 +14,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from apr.bench.records import behaves_as_fix
 from apr.bench.report import load, settings_line
 
 Record = dict[str, Any]
@@ -23,7 +24,7 @@ VERDICTS: dict[str, Callable[[Record], bool]] = {
     "correct_any_rank": lambda r: r.get("rank_of_first_correct") is not None
     or bool(r.get("correct")),
     "plausible": lambda r: bool(r.get("plausible")),
-    "equivalent": lambda r: bool(r.get("equivalent", r.get("correct"))),
+    "equivalent": behaves_as_fix,
 }
 """The per-bug verdicts whose gains and losses are listed. ``equivalent``: the first patch is
 correct or returns what the developer's program returns on sampled inputs (a differential test,

@@ -1,19 +1,22 @@
-"""The child process of :mod:`apr.bench.equivalence`: run two programs' functions on the same
-inputs and say where they part. Standard library only, run by path (``python -I FILE``), never
-imported by apr.
+"""The child process of :mod:`apr.bench.equivalence`: run the developer's function and the
+candidates' on the same inputs and say where each parts from it. Standard library only, run by
+path (``python -I FILE``), never imported by apr.
 
     python -I differential_child.py JOB.json
 
-``JOB.json``: ``{"reference": PATH, "candidate": PATH, "function": NAME, "inputs": [[args...],
-...], "limit": SECONDS}``. One line per input on stdout, flushed as it goes, so that a parent
-that kills a hung child still knows how far it came:
+``JOB.json``: ``{"reference": PATH, "candidates": [PATH, ...], "function": NAME, "inputs":
+[[args...], ...], "limit": SECONDS}``. The reference runs once per input, then each candidate
+that has not differed yet. One line per event on stdout, flushed as it goes, so that a parent
+that kills a hung child still knows how far it came (K is a candidate's index):
 
+- ``error K TEXT``: candidate K's function could not be loaded (``error all TEXT``: the
+  reference's; nothing is compared);
 - ``skip I``: the reference raised or ran past ``limit`` on input I (outside its domain);
-- ``ran I SECONDS``: the reference returned; the candidate runs next;
-- ``same I``: the candidate returned the same value;
-- ``error TEXT``: a program or its function could not be loaded; nothing was compared;
-- ``diff I TEXT``: it did not (another value, an exception, or a run past ten times the
-  reference's time and at least ``limit``); the child stops there.
+- ``run I K``: the reference returned on input I; candidate K runs on it now;
+- ``same I K``: candidate K returned the same value;
+- ``diff I K TEXT``: it did not (another value, an exception, or a run past ten times the
+  reference's time and at least ``limit``); K runs no more. The child ends when every
+  candidate has differed.
 """
 
 import copy
@@ -90,33 +93,51 @@ def main(job_path):
     sys.setrecursionlimit(5000)
     try:
         reference = getattr(_load(job["reference"], "apr_reference"), job["function"])
-        candidate = getattr(_load(job["candidate"], "apr_candidate"), job["function"])
     except Exception as exc:  # noqa: BLE001 -- said to the parent, which judges nothing
-        print(f"error cannot load {job['function']}: {type(exc).__name__}: {exc}", flush=True)
+        print(f"error all cannot load {job['function']}: {type(exc).__name__}: {exc}",
+              flush=True)
         return
+    alive = {}
+    for k, path in enumerate(job["candidates"]):
+        try:
+            alive[k] = getattr(_load(path, f"apr_candidate_{k}"), job["function"])
+        except Exception as exc:  # noqa: BLE001 -- this candidate is not judged
+            print(f"error {k} cannot load {job['function']}: {type(exc).__name__}: {exc}",
+                  flush=True)
     limit = float(job["limit"])
     for i, args in enumerate(job["inputs"]):
+        if not alive:
+            return
         try:
             expected, took = _call(reference, args, limit)
         except (Exception, _Overtime):  # noqa: BLE001 -- outside the reference's domain
             print(f"skip {i}", flush=True)
             continue
-        print(f"ran {i} {took:.6f}", flush=True)
-        try:
-            got, _ = _call(candidate, args, max(limit, 10 * took))
-        except _Overtime:
-            print(f"diff {i} ran past {max(limit, 10 * took):.2f} s on {_short(args)}; the "
-                  f"reference returned {_short(expected)} in {took:.3f} s", flush=True)
-            return
-        except Exception as exc:  # noqa: BLE001 -- the candidate raised where it should not
-            print(f"diff {i} raised {type(exc).__name__} on {_short(args)}; the reference "
-                  f"returned {_short(expected)}", flush=True)
-            return
-        if not _same(expected, got):
-            print(f"diff {i} returned {_short(got)} on {_short(args)}; the reference "
-                  f"returned {_short(expected)}", flush=True)
-            return
-        print(f"same {i}", flush=True)
+        for k, candidate in list(alive.items()):
+            print(f"run {i} {k}", flush=True)
+            difference = _compare(candidate, args, expected, took, limit)
+            if difference:
+                print(f"diff {i} {k} {difference}", flush=True)
+                del alive[k]
+            else:
+                print(f"same {i} {k}", flush=True)
+
+
+def _compare(candidate, args, expected, took, limit):
+    """How the candidate parts from the reference on ``args`` ("" if it does not)."""
+    allowed = max(limit, 10 * took)
+    try:
+        got, _ = _call(candidate, args, allowed)
+    except _Overtime:
+        return (f"ran past {allowed:.2f} s on {_short(args)}; the reference returned "
+                f"{_short(expected)} in {took:.3f} s")
+    except Exception as exc:  # noqa: BLE001 -- the candidate raised where it should not
+        return (f"raised {type(exc).__name__} on {_short(args)}; the reference returned "
+                f"{_short(expected)}")
+    if not _same(expected, got):
+        return (f"returned {_short(got)} on {_short(args)}; the reference returned "
+                f"{_short(expected)}")
+    return ""
 
 
 if __name__ == "__main__":

@@ -26,20 +26,19 @@ are the only statement of the function's domain there is (get_factors' ``n >= 1`
 on which the developer's program raises or runs past the time limit is outside its domain and
 not compared. The sampling is seeded, so a verdict is the same on every run.
 
-The two programs run in a child process (:mod:`apr.bench.differential_child`) behind apr's
-fence (:mod:`apr.fence`: no network, limits on memory, CPU and file size), in a scratch
-directory; a candidate that runs past ten times the developer's
-time on an input (at least the per-call limit) differs there.
+The developer's program and a bug's candidates run in one child process
+(:mod:`apr.bench.differential_child`, through :func:`apr.proc.run_tests`) behind apr's fence
+(:mod:`apr.fence`: no network, limits on memory, CPU and file size), in a scratch directory:
+the inputs are sampled and the developer's function run once per bug, not once per patch. A
+candidate that runs past ten times the developer's time on an input (at least the per-call
+limit) differs there.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import zlib
@@ -48,10 +47,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from apr.fence import Fence, wrap
+from apr import proc
+from apr.fence import Fence
 
 SAMPLES = 1000
-"""Inputs sampled per patch, besides the seeds themselves."""
+"""Inputs sampled per bug, besides the seeds themselves."""
 
 MIN_COMPARED = 100
 """Fewer compared inputs than this and the verdict is ``None``."""
@@ -60,7 +60,7 @@ CALL_LIMIT = 1.0
 """Seconds one call of the developer's program may take before the input is left out."""
 
 WALL_LIMIT = 120.0
-"""Seconds the whole comparison of one patch may take."""
+"""Seconds the comparison of one bug's patches may take, together."""
 
 _CHILD = Path(__file__).with_name("differential_child.py")
 _FENCE = Fence(memory_mb=2048, cpu_seconds=int(WALL_LIMIT) + 5, file_mb=16, processes=0)
@@ -101,53 +101,84 @@ class Verdict:
                                               if self.difference else {})}
 
 
-def differential(candidate: Mapping[str, bytes], reference: Reference,
-                 samples: int = SAMPLES, python: str | None = None) -> Verdict:
-    """Run ``reference.function`` of the candidate's files and of the developer's on the seeds
-    and ``samples`` sampled inputs; the verdict. ``candidate`` maps every file the patch
-    changed to its content after the patch: a patch that changed another file than
+def differential(candidates: Sequence[Mapping[str, bytes]],
+                 reference: Reference) -> list[Verdict]:
+    """The verdict of each candidate: ``reference.function`` of its files against the
+    developer's, on the seeds and :data:`SAMPLES` sampled inputs, all candidates in one child
+    (inputs sampled and the developer's function run once). A candidate maps every file its
+    patch changed to its content after the patch: one that changed another file than
     ``reference.file`` is not judged (``None``)."""
-    if set(candidate) - {reference.file} or reference.file not in candidate:
-        return Verdict(None, 0, "the patch changes another file than the function's")
+    judged = [i for i, files in enumerate(candidates) if set(files) == {reference.file}]
+    verdicts = [Verdict(None, 0, "the patch changes another file than the function's")
+                for _ in candidates]
+    if not judged:
+        return verdicts
     inputs = [list(s) for s in reference.seeds] + sample_inputs(
-        reference.seeds, samples, random.Random(zlib.crc32(reference.function.encode())))
+        reference.seeds, SAMPLES, random.Random(zlib.crc32(reference.function.encode())))
     with tempfile.TemporaryDirectory(prefix="apr-differential-") as tmp:
         root = Path(tmp)
         (root / "reference.py").write_bytes(reference.fixed)
-        (root / "candidate.py").write_bytes(candidate[reference.file])
-        job = {"reference": str(root / "reference.py"),
-               "candidate": str(root / "candidate.py"), "function": reference.function,
-               "inputs": inputs, "limit": CALL_LIMIT}
+        paths = []
+        for k, i in enumerate(judged):
+            paths.append(str(root / f"candidate_{k}.py"))
+            Path(paths[-1]).write_bytes(candidates[i][reference.file])
+        job = {"reference": str(root / "reference.py"), "candidates": paths,
+               "function": reference.function, "inputs": inputs, "limit": CALL_LIMIT}
         (root / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        lines = _run_child(root, python or sys.executable)
-    return _verdict(lines)
+        with proc.fenced(_FENCE):
+            output = proc.run_tests([sys.executable, "-I", str(_CHILD), str(root / "job.json")],
+                                    cwd=root, timeout=WALL_LIMIT).output
+    for k, verdict in enumerate(_verdicts(output.splitlines(), len(judged))):
+        verdicts[judged[k]] = verdict
+    return verdicts
 
 
-def _run_child(root: Path, python: str) -> list[str]:
-    argv, extra = wrap([python, "-I", str(_CHILD), str(root / "job.json")], _FENCE, root)
-    with subprocess.Popen(argv, cwd=root, env={**os.environ, **extra}, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True,
-                          start_new_session=True) as child:
-        try:
-            out, _ = child.communicate(timeout=WALL_LIMIT)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            out, _ = child.communicate()
-    return out.splitlines()
-
-
-def _verdict(lines: Sequence[str]) -> Verdict:
-    compared = 0
+def _verdicts(lines: Sequence[str], count: int) -> list[Verdict]:
+    """Each candidate's verdict from the child's lines (:mod:`apr.bench.differential_child`);
+    lines that are not its protocol (a warning on stderr) are ignored."""
+    tally = _Tally(count)
     for line in lines:
-        word, _, rest = line.partition(" ")
-        if word == "same":
-            compared += 1
+        try:
+            tally.read(line)
+        except (ValueError, IndexError):  # not the protocol
+            continue
+    return tally.verdicts()
+
+
+class _Tally:
+    """What the child's lines say so far about each of ``count`` candidates."""
+
+    def __init__(self, count: int) -> None:
+        self.compared = [0] * count
+        self.ended: dict[int, Verdict] = {}
+        self.running: int | None = None  # the candidate the last line started
+
+    def read(self, line: str) -> None:
+        word, first, rest = (line.split(" ", 2) + ["", ""])[:3]
+        if word == "error":
+            for k in range(len(self.compared)) if first == "all" else [int(first)]:
+                self.ended[k] = Verdict(None, 0, rest)
+        elif word == "run":
+            self.running = int(rest)
+        elif word == "same":
+            self.compared[int(rest)] += 1
+            self.running = None
         elif word == "diff":
-            return Verdict(False, compared, rest.partition(" ")[2])
-        elif word == "error":
-            return Verdict(None, compared, rest)
-    if lines and lines[-1].startswith("ran "):  # killed while the candidate ran
-        return Verdict(False, compared, "the candidate ran until the comparison's limit")
+            who, _, text = rest.partition(" ")
+            self.ended[int(who)] = Verdict(False, self.compared[int(who)], text)
+            self.running = None
+        elif word == "skip":
+            self.running = None
+
+    def verdicts(self) -> list[Verdict]:
+        if self.running is not None:  # the child was killed while that candidate ran
+            self.ended.setdefault(self.running, Verdict(
+                False, self.compared[self.running],
+                "the candidate ran until the comparison's limit"))
+        return [self.ended.get(k) or _undiffering(n) for k, n in enumerate(self.compared)]
+
+
+def _undiffering(compared: int) -> Verdict:
     if compared < MIN_COMPARED:
         return Verdict(None, compared, f"only {compared} inputs in the developer's program's "
                                        f"domain (at least {MIN_COMPARED} needed)")

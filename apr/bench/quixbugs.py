@@ -103,11 +103,13 @@ class QuixBugsSuite:
         if bug.language != "python" or not data.exists():
             return None
         seeds = []
-        for line in data.read_text(encoding="utf-8").splitlines():
-            if line.strip():
+        for line in data.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
                 case = json.loads(line)
-                if isinstance(case, list) and case and isinstance(case[0], list):
-                    seeds.append(tuple(case[0]))
+            except json.JSONDecodeError:  # a blank or broken line: not a seed
+                continue
+            if isinstance(case, list) and case and isinstance(case[0], list):
+                seeds.append(tuple(case[0]))
         fixed = (self.root / "correct_python_programs" / f"{bug.id}.py").read_bytes()
         return Reference(file=f"python_programs/{bug.id}.py", function=bug.id, fixed=fixed,
                          seeds=tuple(seeds))

@@ -31,3 +31,10 @@ def read_records(path: Path) -> list[dict[str, Any]]:
             continue
         records.append(record)
     return records
+
+
+def behaves_as_fix(record: dict[str, Any]) -> bool:
+    """Whether a record's first patch is correct or equivalent (:mod:`apr.bench.equivalence`);
+    for a bug without a differential test, or a record made before it, whether it is
+    correct."""
+    return bool(record.get("equivalent", record.get("correct")))

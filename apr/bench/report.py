@@ -19,7 +19,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from apr.bench.records import read_records
+from apr.bench.records import behaves_as_fix, read_records
 from apr.errors import UsageError
 
 
@@ -48,7 +48,7 @@ def _row(name: str, group: Sequence[dict[str, Any]]) -> list[str]:
     errors = sum(1 for r in group if r["status"] in ("error", "cannot_reproduce"))
     secs = [r["seconds"] for r in group]
     validated = sum(r.get("candidates_validated", 0) for r in group)
-    equivalent = (f"{sum(1 for r in group if r.get('equivalent', r.get('correct')))}"
+    equivalent = (f"{sum(1 for r in group if behaves_as_fix(r))}"
                   if any("equivalent" in r for r in group) else "-")
     return [name, str(n), f"{count('plausible')}", f"{count('correct')}",
             f"{count('exact_match')}", equivalent, str(errors),
@@ -57,8 +57,7 @@ def _row(name: str, group: Sequence[dict[str, Any]]) -> list[str]:
 
 
 HEADER = ["language", "bugs", "plausible", "correct", "exact", "equivalent", "errors",
-          "median s/bug",
-          "total min", "validated"]
+          "median s/bug", "total min", "validated"]
 
 
 def settings_line(meta: dict[str, Any]) -> str:

@@ -208,13 +208,14 @@ def judge_equivalence(record: Mapping[str, Any], checkout: Path,
     """``equivalent`` for each of the record's patches (a correct one is, without a run), and
     for the bug: its first patch's verdict and ``rank_of_first_equivalent``."""
     patches = [dict(p) for p in record.get("patches") or []]
-    for patch in patches:
-        if patch["correct"]:
-            patch["equivalent"] = True
-            continue
-        verdict = differential(fixed_version(checkout, patch["diff"]), reference)
+    wrong = [p for p in patches if not p["correct"]]
+    verdicts = differential([fixed_version(checkout, p["diff"]) for p in wrong], reference) \
+        if wrong else []
+    for patch, verdict in zip(wrong, verdicts, strict=True):
         patch["equivalent"] = verdict.equivalent
         patch["differential"] = verdict.record()
+    for patch in patches:
+        patch.setdefault("equivalent", True)  # correct: the same program, nothing to run
     return {"patches": patches,
             "equivalent": bool(patches and patches[0]["equivalent"]),
             "rank_of_first_equivalent": next(

@@ -103,10 +103,8 @@ class BraceSite(Site):
     def visible_names(self, node: Node) -> set[str]:
         return {v.name for v in self.variables_at(node)}
 
-    @cached_property
-    def bound_anywhere(self) -> frozenset[str]:
-        """The names some function of the file binds: its parameters and locals (read from
-        where they are declared, so it holds for untyped JavaScript too)."""
+    def _bound_anywhere(self) -> frozenset[str]:
+        """Read from where names are declared, so it holds for untyped JavaScript too."""
         return frozenset(self.text(n) for n in self.index.of_type("identifier")
                          if _binds(n))
 

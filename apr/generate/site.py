@@ -13,16 +13,18 @@ first, then from its class, then from the rest of the file, each in document ord
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import tree_sitter
 
 from apr.generate.syntax import PYTHON, Words
 from apr.lang.base import LanguageSupport
 from apr.lang.text import decode_source
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from apr.generate.declarations import Project
@@ -174,6 +176,15 @@ class FileIndex:
         self.language = language
         self.root = language.parse(source).root_node
         self._parents: dict[int, str] = {}
+        self._shared: dict[str, Any] = {}
+
+    def shared(self, key: str, compute: Callable[[], _T]) -> _T:
+        """A view of the whole file that the sites compute (they know the language's rules,
+        the index does not), computed by the first site that asks and kept for the others."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        found: _T = self._shared[key]
+        return found
 
     @cached_property
     def by_type(self) -> dict[str, list[Node]]:
@@ -383,9 +394,13 @@ class Site:
             return ()
         return tuple(unique([*self.params, *self._bound(self.function)], SPECIAL_NAMES))
 
-    @cached_property
+    @property
     def bound_anywhere(self) -> frozenset[str]:
-        """The names some function of the file binds: its parameters and locals."""
+        """The names some function of the file binds: its parameters and locals (once per
+        file, :meth:`FileIndex.shared`)."""
+        return self.index.shared("bound_anywhere", self._bound_anywhere)
+
+    def _bound_anywhere(self) -> frozenset[str]:
         return frozenset(name for f in self.index.of_type(*self.syntax.methods)
                          for name in (*self._param_texts(f), *self._bound(f)))
 

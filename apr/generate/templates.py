@@ -128,14 +128,10 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def size_penalty(removed: str, inserted: str) -> float:
-    """``SIZE_DECAY ** (tokens - 2)``, ``tokens`` the changed tokens, clamped to ``[2, 20]``."""
-    return float(SIZE_DECAY ** (min(max(changed_tokens(removed, inserted), 2), 20) - 2))
-
-
-def changed_tokens(removed: str, inserted: str) -> int:
-    """How many tokens a token diff of the two texts removes and adds, each distinct change
-    once (:func:`apr.lang.diff.diff_size`, the estimate's size of a plausible patch too)."""
-    return diff.diff_size(_TOKEN.findall(removed), _TOKEN.findall(inserted))
+    """``SIZE_DECAY ** (tokens - 2)``, ``tokens`` the size of the change
+    (:func:`apr.lang.diff.diff_size`, the estimate's measure), clamped to ``[2, 20]``."""
+    tokens = diff.diff_size(_TOKEN.findall(removed), _TOKEN.findall(inserted))
+    return float(SIZE_DECAY ** (min(max(tokens, 2), 20) - 2))
 
 
 class TemplateGenerator:

@@ -15,13 +15,12 @@ run stops at the budget, the time limit or after ``max_patches`` plausible patch
 deterministic in rank: results are given in rank order, and once enough plausible patches are
 known, the run is the candidates up to the last of them and the ``workers - 1`` after it (those
 that usually run beside it: a patch found there is as good as any). Candidates after that are
-not started, and the results
-of those that were already running are dropped (their outcomes stay in the persistent cache,
-and a later phase that offers them again takes them without a test). So which candidates a
-run reports depends on the candidates, the limits and the number of workers, not on which
-worker finished first: a second run on the same code validates the same candidates (a CI
-re-run answers all of them from the cache), and a later phase's budget, counted from the
-results, is the same too.
+not started, and the results of those that were already running are dropped (their outcomes
+stay in the persistent cache, and a later phase that offers them again takes them without a
+test). So which candidates a run reports depends on the candidates, the limits and the
+number of workers, not on which worker finished first: a second run on the same code
+validates the same candidates (a CI re-run answers all of them from the cache), and a later
+phase's budget, counted from the results, is the same too.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 from apr.bench import open_suite
+from apr.bench.records import behaves_as_fix
 from apr.bench.runner import judge_equivalence, judge_patch, suite_reference
 
 
@@ -56,7 +57,7 @@ def main(suite_name: str, path: str, language: str, run_dirs: list[str]) -> None
             first[1] += now[0]
             anywhere[0] += any(was)
             anywhere[1] += any(now)
-            equivalent[0] += bool(row.get("equivalent", was[0]))
+            equivalent[0] += behaves_as_fix(row)
             equivalent[1] += bool(same[0]["equivalent"] if same else now[0])
             if now != was:
                 print(f"{row['bug']}: {_marks(was)} -> {_marks(now)}")

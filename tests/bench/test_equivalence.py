@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from apr.bench.compare import compare
-from apr.bench.equivalence import MIN_COMPARED, Reference, differential, sample_inputs
+from apr.bench.equivalence import (
+    MIN_COMPARED,
+    Reference,
+    Verdict,
+    _verdicts,
+    differential,
+    sample_inputs,
+)
 from apr.bench.patches import git_diff
 from apr.bench.quixbugs import QuixBugsSuite
 from apr.bench.report import markdown, text_table
@@ -57,44 +64,54 @@ def test_tokens_are_kept_whole_and_lists_mix_what_they_held() -> None:
                    and 2.0 <= t <= 5.0 for t in tokens)
 
 
+def judge(*texts: str, fixed: str = FIXED) -> list[Verdict]:
+    return differential([{"prog.py": t.encode()} for t in texts], reference(fixed))
+
+
 def test_the_same_program_written_another_way_is_equivalent() -> None:
-    verdict = differential({"prog.py": MIRRORED.encode()}, reference())
+    (verdict,) = judge(MIRRORED)
     assert verdict.equivalent is True
     assert verdict.compared >= MIN_COMPARED
 
 
 def test_a_patch_that_passes_the_seeds_but_loses_duplicates_differs() -> None:
-    verdict = differential({"prog.py": SORT.encode()}, reference())  # no seed has a duplicate
+    (verdict,) = judge(SORT)  # no seed has a duplicate
     assert verdict.equivalent is False
     assert "returned" in verdict.difference and "the reference returned" in verdict.difference
 
 
-def test_a_candidate_that_hangs_or_raises_differs() -> None:
+def test_candidates_run_together_each_get_their_own_verdict() -> None:
     hangs = FIXED.replace("    pivot = arr[0]\n",
                           "    pivot = arr[0]\n    while len(arr) == 4:\n        pass\n")
-    verdict = differential({"prog.py": hangs.encode()}, reference())
-    assert verdict.equivalent is False and "ran past" in verdict.difference
     raises = FIXED.replace("return arr\n", "return arr[5]\n")
-    assert "raised IndexError" in differential({"prog.py": raises.encode()},
-                                               reference()).difference
+    renamed = MIRRORED.replace("def sort_unique", "def sort_all")
+    hung, raised, gone, same = judge(hangs, raises, renamed, MIRRORED)
+    assert hung.equivalent is False and "ran past" in hung.difference
+    assert raised.equivalent is False and "raised IndexError" in raised.difference
+    assert gone.equivalent is None and "AttributeError" in gone.difference
+    assert same.equivalent is True  # the others' ends did not stop it
 
 
 def test_too_few_inputs_in_the_reference_domain_is_undecided() -> None:
     narrow = FIXED.replace("    if len(arr) <= 1:", "    assert arr == [3, 1, 2]\n"
                                                     "    if len(arr) <= 1:")
-    verdict = differential({"prog.py": narrow.encode()}, reference(narrow))
+    (verdict,) = judge(narrow, fixed=narrow)
     assert verdict.equivalent is None and "inputs" in verdict.difference
 
 
 def test_a_patch_to_another_file_is_not_judged() -> None:
-    verdict = differential({"prog.py": FIXED.encode(), "other.py": b""}, reference())
-    assert verdict.equivalent is None
+    verdicts = differential([{"prog.py": FIXED.encode(), "other.py": b""}], reference())
+    assert verdicts[0].equivalent is None
 
 
-def test_a_function_that_is_gone_is_said() -> None:
-    renamed = MIRRORED.replace("def sort_unique", "def sort_all")
-    verdict = differential({"prog.py": renamed.encode()}, reference())
-    assert verdict.equivalent is None and "AttributeError" in verdict.difference
+def test_a_child_killed_while_a_candidate_runs_says_it_differs() -> None:
+    """The lines of a child stopped at the wall limit, a stray warning among them."""
+    lines = ["skip 0", "run 1 0", "same 1 0", "run 1 1", "same 1 1", "warning: slow",
+             "run 2 0", "same 2 0", "run 2 1"]
+    first, second = _verdicts(lines, 2)
+    assert (first.equivalent, first.compared) == (None, 2)  # too few, not wrong
+    assert (second.equivalent, second.compared) == (False, 1)
+    assert "limit" in second.difference
 
 
 def quixbugs(root: Path) -> QuixBugsSuite:
@@ -111,6 +128,8 @@ def quixbugs(root: Path) -> QuixBugsSuite:
 
 def test_quixbugs_offers_its_json_inputs_and_the_correct_program(tmp_path: Path) -> None:
     suite = quixbugs(tmp_path)
+    with (tmp_path / "json_testcases" / "sort_unique.json").open("a") as data:
+        data.write("\n[[1, 2\n")  # a blank and a broken line are no seeds, and no crash
     (bug,) = suite.bugs()
     found = suite.reference(bug)
     assert found == Reference(file="python_programs/sort_unique.py", function="sort_unique",

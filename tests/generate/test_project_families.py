@@ -11,7 +11,7 @@ from apr.generate.base import Context
 from apr.generate.declarations import Declarations, Project, project_declarations
 from apr.generate.syntax import JAVA, JAVASCRIPT
 from apr.lang import get_language
-from apr.lang.diff import changed_tokens
+from apr.lang.diff import diff_size
 from apr.model import Hunk
 
 EXPRESSION = """\
@@ -146,9 +146,9 @@ def test_a_change_made_the_same_way_twice_counts_once() -> None:
         return re.findall(r"\w+|[^\w\s]", text)
 
     old = toks("f(a.m(x), b.m(x))")
-    assert changed_tokens(old, toks("f(a.s(x), b.s(x))")) == 2
-    assert changed_tokens(old, toks("f(a.s(x), b.m(x))")) == 2
-    assert changed_tokens(old, toks("f(a.s(x), b.t(x))")) > 2  # two different changes
+    assert diff_size(old, toks("f(a.s(x), b.s(x))")) == 2
+    assert diff_size(old, toks("f(a.s(x), b.m(x))")) == 2
+    assert diff_size(old, toks("f(a.s(x), b.t(x))")) > 2  # two different changes
 
 
 HEADER = """\

@@ -570,3 +570,21 @@ def test_literal_becomes_none_where_none_plays_the_same_role() -> None:
     assert fixes(source, "return 0", "return None", "mutate_literal")
     source = "def f(x):\n    return 0\n"
     assert not fixes(source, "return 0", "return None", "mutate_literal")
+
+
+def test_the_names_bound_anywhere_are_read_once_per_file() -> None:
+    from apr.generate.site import FileIndex, Site
+
+    source = src("""
+        def f(a, b):
+            c = a + b
+            return c
+
+        def g(d):
+            return d
+    """).encode()
+    index = FileIndex(source, get_language("python"))
+    first = Site(source, get_language("python"), 0, 10, index=index)
+    second = Site(source, get_language("python"), 40, 50, index=index)
+    assert first.bound_anywhere == {"a", "b", "c", "d"}
+    assert second.bound_anywhere is first.bound_anywhere  # computed by the first, kept
