@@ -16,6 +16,12 @@ the patch itself, from the run and (behaviour) from the patches' own runs of the
   (it deletes an operand or an operator, and passes the tests for that reason); a loop
   variable no longer read in the changed lines that bind it (``any(f(goal) for n in
   node.successors)``: the loop goes on but ignores its items, ``unused_loop_variable``);
+- **a prior** (``assign_target``, :data:`ASSIGN_TARGET`): an assignment whose target changed
+  and whose value did not (``dp[i, j + 1] = v`` for ``dp[i, j] = v``). Real fixes change the
+  value: of the one-line changes to an assignment in the Defects4J and BugsInPy patches outside
+  the held-out projects, 181 changed the value alone and 5 the target alone, 3 of those only
+  its declared type (``benchmarks/scripts/assign_stats.py``). Storing the same value
+  elsewhere is a way to make a test pass that the developer seldom takes;
 - **localization**: the suspiciousness of the patched place, relative to the most suspicious
   one (1 at the top), times :data:`LOCALIZATION`;
 - **size**: ``log(1 + changed tokens)`` times :data:`SIZE` (negative), the tokens a token diff
@@ -64,6 +70,9 @@ ORDER = -0.05
 ANTI_PATTERN_NAMES = ("weaken_condition", "delete_statement", "early_exit", "shorten_string",
                       "null_value", "identity_operation", "unused_loop_variable")
 BEHAVIOUR = -1.0
+ASSIGN_TARGET = -0.5
+STATIC_NAMES = (*ANTI_PATTERN_NAMES, "assign_target")
+"""The parts read from the changed tokens alone (:func:`static_parts`)."""
 
 Tokenize = Callable[[str, LanguageSupport], list[str]]
 Naturalness = Callable[[str, bytes, tuple[int, int], tuple[int, int]], float]
@@ -115,9 +124,7 @@ def estimate(candidate: Candidate, est: Estimator, index: int = 0) -> dict[str, 
     regions = changed_regions(candidate.edits, est.sources)
     old = [t for r in regions for t in est.tokenize(r.old, est.language)]
     new = [t for r in regions for t in est.tokenize(r.new, est.language)]
-    parts: dict[str, float] = {}
-    for name in anti_patterns(old, new):
-        parts[name] = parts.get(name, 0.0) + ANTI_PATTERN
+    parts = static_parts(old, new)
     parts["localization"] = LOCALIZATION * est.suspiciousness(candidate)
     parts["size"] = size_part(old, new)
     if est.naturalness is not None and regions:
@@ -148,6 +155,61 @@ def rank_plausible(results: Sequence[ValidationResult], est: Estimator,
     among equal totals)."""
     scored = [replace(r, estimate=estimate(r.candidate, est, r.index)) for r in results]
     return sorted(scored, key=lambda r: (-r.estimate["total"], r.index))
+
+
+def static_parts(old: Sequence[str], new: Sequence[str]) -> dict[str, float]:
+    """The weighted parts read from a change from tokens ``old`` to ``new`` alone: each
+    anti-pattern found, and the ``assign_target`` prior (only those found appear)."""
+    parts: dict[str, float] = {}
+    for name in anti_patterns(old, new):
+        parts[name] = parts.get(name, 0.0) + ANTI_PATTERN
+    if moved := moved_assignments(old, new):
+        parts["assign_target"] = ASSIGN_TARGET * moved
+    return parts
+
+
+def moved_assignments(old: Sequence[str], new: Sequence[str]) -> int:
+    """How many statements of ``new`` assign the value of their ``old`` statement (same
+    operator, same tokens after it) to another target; statements paired in order, and only
+    where the change keeps their number."""
+    before, after = _statements(old), _statements(new)
+    if len(before) != len(after):
+        return 0
+    moved = 0
+    for a, b in zip(before, after, strict=True):
+        x, y = assignment(a), assignment(b)
+        if x and y and x[0] != y[0] and x[1:] == y[1:]:
+            moved += 1
+    return moved
+
+
+_ASSIGN = frozenset({"=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=", "|=", "^=",
+                     "<<=", ">>=", ">>>=", ":="})
+_OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
+
+
+def _statements(tokens: Sequence[str]) -> list[list[str]]:
+    """``tokens`` cut at the line ends and ``;`` outside brackets."""
+    out: list[list[str]] = [[]]
+    depth = 0
+    for token in tokens:
+        depth += (token in _OPEN) - (token in _CLOSE)
+        if depth <= 0 and token in ("<nl>", ";"):
+            out.append([])
+        else:
+            out[-1].append(token)
+    return [s for s in out if s]
+
+
+def assignment(statement: Sequence[str]) -> tuple[tuple[str, ...], str, tuple[str, ...]] | None:
+    """(target, operator, value) of an assignment statement: its first assignment operator
+    outside brackets."""
+    depth = 0
+    for i, token in enumerate(statement):
+        depth += (token in _OPEN) - (token in _CLOSE)
+        if depth == 0 and token in _ASSIGN and i:
+            return tuple(statement[:i]), token, tuple(statement[i + 1:])
+    return None
 
 
 def anti_patterns(old: Sequence[str], new: Sequence[str]) -> list[str]:

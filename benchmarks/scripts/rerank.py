@@ -1,10 +1,10 @@
-"""Re-rank the plausible patches of finished `apr bench` runs with the current anti-patterns.
+"""Re-rank the plausible patches of finished `apr bench` runs with the current static parts.
 
 Ranking runs after validation and changes nothing validated, so a change to the estimate's
 anti-patterns can be measured on recorded runs without running a test: each plausible patch's
 recorded estimate keeps its other parts (localization, size, naturalness, order) and gets its
-anti-pattern parts again from :func:`apr.rank.estimate.anti_patterns`, read from the patch's
-diff (the lines from the first changed line to the last of each hunk, before and after). The
+anti-pattern and prior parts again from :func:`apr.rank.estimate.static_parts`, read from the
+patch's diff (the lines from the first changed line to the last of each hunk, before and after). The
 script prints, per bug whose order changes, the old and new order with each patch's verdict,
 and the totals: bugs whose first patch is correct, before and after.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from apr.generate.tokenlm import tokens
 from apr.lang import get_language
-from apr.rank.estimate import ANTI_PATTERN, ANTI_PATTERN_NAMES, anti_patterns, size_part
+from apr.rank.estimate import STATIC_NAMES, size_part, static_parts
 
 
 def regions(diff: str) -> tuple[str, str]:
@@ -51,17 +51,17 @@ def regions(diff: str) -> tuple[str, str]:
 
 
 def rescored(patch: dict, language: str, drop: tuple[str, ...] = (), size: bool = False) -> float:
-    """The patch's total with its anti-pattern parts (and with ``size``, its size) found again,
+    """The patch's total with its static parts (and with ``size``, its size) found again,
     without the ``drop`` parts."""
     lang = get_language(language)
     old, new = regions(patch["diff"])
-    again = ANTI_PATTERN_NAMES + (("size",) if size else ())
+    again = STATIC_NAMES + (("size",) if size else ())
     kept = {k: v for k, v in patch["estimate"].items()
             if k != "total" and k not in again and not k.startswith(drop)}
     old_tokens, new_tokens = tokens(old, lang), tokens(new, lang)
-    found = anti_patterns(old_tokens, new_tokens)
+    found = static_parts(old_tokens, new_tokens)
     resized = size_part(old_tokens, new_tokens) if size else 0.0
-    return sum(kept.values()) + ANTI_PATTERN * len(found) + resized
+    return sum(kept.values()) + sum(found.values()) + resized
 
 
 def main(args: list[str]) -> None:

@@ -14,11 +14,14 @@ from apr.lang.diff import diff_size
 from apr.model import Candidate, Edit, Outcome, ValidationResult
 from apr.rank.estimate import (
     ANTI_PATTERN_NAMES,
+    ASSIGN_TARGET,
+    STATIC_NAMES,
     Estimator,
     anti_patterns,
     changed_regions,
     estimate,
     rank_plausible,
+    static_parts,
 )
 
 PY = get_language("python")
@@ -84,6 +87,33 @@ def toks(text: str) -> list[str]:
 def test_anti_patterns(old: str, new: str, found: list[str]) -> None:
     assert anti_patterns(toks(old), toks(new)) == found
     assert set(found) <= set(ANTI_PATTERN_NAMES)  # what rerank.py finds again
+
+
+@pytest.mark.parametrize(("old", "new", "moved"), [
+    ("dp[i, j] = dp[i - 1, j] + 1", "dp[i, j + 1] = dp[i - 1, j] + 1", 1),
+    ("dp[i, j] = dp[i - 1, j] + 1", "dp[i, j] = dp[i - 1, j - 1] + 1", 0),  # the value
+    ("total += x", "count += x", 1),
+    ("total += x", "total -= x", 0),  # the operator
+    ("a = 1\nb = 2", "a = 1\nc = 2", 1),
+    ("a = 1\nb = 2", "a = 1", 0),  # a statement dropped: not a moved value
+    ("f(a=1)", "f(b=1)", 0),  # a keyword argument is no assignment
+    ("if a == b:", "if c == b:", 0),
+])
+def test_a_value_stored_elsewhere_is_a_prior_against(old: str, new: str, moved: int) -> None:
+    parts = static_parts(toks(old), toks(new))
+    assert parts.get("assign_target", 0.0) == moved * ASSIGN_TARGET
+    assert set(parts) <= set(STATIC_NAMES)  # what rerank.py finds again
+
+
+def test_a_java_declaration_and_a_field_are_targets_too() -> None:
+    java = get_language("java")
+
+    def parts(old: str, new: str) -> dict[str, float]:
+        return static_parts(tokens(old, java), tokens(new, java))
+
+    assert parts("this.size = n;", "this.count = n;") == {"assign_target": ASSIGN_TARGET}
+    assert parts("int k = a[i];", "int k = a[i + 1];") == {}
+    assert parts("for (int i = 0; i < n; i++) {", "for (int j = 0; i < n; i++) {") == {}
 
 
 def test_the_size_is_a_token_diff_each_distinct_change_once() -> None:
