@@ -68,6 +68,7 @@ from apr.model import (
     RepairResult,
     RepairStatus,
     TestRun,
+    TestStatus,
     ValidationResult,
     to_json,
 )
@@ -201,16 +202,31 @@ def baseline_timeouts(config: RepairConfig) -> dict[str, float]:
 
 
 def baseline_expectation(ws: Workspace, driver: TestDriver, baseline: TestRun,
-                         config: RepairConfig) -> Expectation:
+                         config: RepairConfig) -> tuple[Expectation, TestRun | None]:
     """The targets, pre-existing failures and flaky tests: the baseline's failing tests are
-    run once more (a test that passes then is flaky), and ``config.failing`` names the
-    targets (else every failing test that is not flaky is one)."""
+    run once more, without coverage (a test that passes then is flaky), and ``config.failing``
+    names the targets (else every failing test that is not flaky is one). Also that rerun
+    (None: nothing failed), whose times :func:`finished_seconds` reads."""
     rerun = None
     if baseline.failing:
         limits = baseline_timeouts(config)
         rerun = driver.run(ws.project_dir, ws.root, list(baseline.failing),
                            timeout=limits["suite_timeout"], test_timeout=limits["test_timeout"])
-    return expectation(baseline, rerun, config.failing)
+    return expectation(baseline, rerun, config.failing), rerun
+
+
+def finished_seconds(baseline: TestRun, rerun: TestRun | None) -> dict[str, float]:
+    """How long each test that finished took: its baseline time, or, for a test that ran past
+    the per-test limit there, its time in the rerun without coverage if it finished then.
+    Coverage slows a test several times over, so a slow test that the buggy code merely runs
+    (not loops in) can time out in the baseline alone; without its time, the candidates'
+    limit would come from the fast tests and cut the fix short on it."""
+    seconds = {t: s for t, s in baseline.durations.items()
+               if baseline.outcomes.get(t) is not TestStatus.TIMEOUT}
+    if rerun is not None:
+        seconds.update({t: s for t, s in rerun.durations.items() if t not in seconds
+                        and rerun.outcomes.get(t) in (TestStatus.PASSED, TestStatus.FAILED)})
+    return seconds
 
 
 def targets_only(baseline: TestRun, expect: Expectation) -> TestRun:
@@ -404,7 +420,7 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
             workspaces.warm_up(driver, config.workers)
         ws = snapshot.workspace("baseline")
         baseline = run_baseline(ws, driver, config)
-        expect = baseline_expectation(ws, driver, baseline, config)
+        expect, rerun = baseline_expectation(ws, driver, baseline, config)
     record.save("baseline", baseline)
     record.save("expectation", expect)
     if not expect.targets:
@@ -437,7 +453,8 @@ def _repair_in(snapshot: Snapshot, driver: TestDriver, lang: LanguageSupport, ta
         scope = " ".join([config.test_command or "", *expect.targets, "|", *expect.tolerated])
         cache = task.cache.scope(snapshot, scope.strip()) if task.cache else None
         plan = Plan(expect, Selection(baseline, expect))
-        run, first = _validate(snapshot, driver, baseline, plan, head, config,
+        seconds = finished_seconds(baseline, rerun)
+        run, first = _validate(snapshot, driver, seconds, plan, head, config,
                                (started, deadline), progress, cache, remote, workspaces)
     with record.stage("multihunk"):
         multi = _multi_hunk(run, generated, expect, config, lang, progress)
@@ -694,16 +711,17 @@ def _frame_resolver(snapshot: Snapshot, tracked: set[str]) -> Callable[[str], st
     return resolve
 
 
-def _validate(snapshot: Snapshot, driver: TestDriver, baseline: TestRun, plan: Plan,
+def _validate(snapshot: Snapshot, driver: TestDriver, seconds: Mapping[str, float], plan: Plan,
               candidates: Sequence[Candidate], config: RepairConfig,
               times: tuple[float, float], progress: Progress, cache: CacheScope | None = None,
               remote: Remote | None = None, pool: WorkspacePool | None = None,
               ) -> tuple[ValidationRun, list[float]]:
     """Validate in rank order; the run goes on with the multi-hunk phase. The list gets when
-    (seconds since the run started) the first plausible patch arrived. ``times`` is (start,
-    deadline) in ``time.monotonic()`` terms."""
+    (seconds since the run started) the first plausible patch arrived. ``seconds``: the tests'
+    times (:func:`finished_seconds`); ``times`` is (start, deadline) in ``time.monotonic()``
+    terms."""
     started, deadline = times
-    timeouts = validation_timeouts(baseline, config)
+    timeouts = validation_timeouts(seconds, config)
     first_phase = 1 if config.search_on > 0 else config.max_patches  # then search_on()
     limits = Limits(budget=config.budget, deadline=deadline, max_patches=first_phase,
                     test_timeout=timeouts["test_timeout"], run_timeout=timeouts["run_timeout"],
@@ -846,17 +864,18 @@ def _fresh(found: Iterable[Candidate], seen: set[frozenset[Edit]],
     return batch
 
 
-def validation_timeouts(baseline: TestRun, config: RepairConfig) -> dict[str, float]:
-    """Per-test and per-run time limits for validation, from the baseline's own durations.
+def validation_timeouts(seconds: Mapping[str, float], config: RepairConfig,
+                        ) -> dict[str, float]:
+    """Per-test and per-run time limits for validation, from the tests' own times
+    (:func:`finished_seconds`: those that finished).
 
-    A test gets 10x the slowest test that finished in the baseline (at least 2 s, at most
-    ``test_timeout``): a candidate that makes the code loop forever costs seconds, not minutes.
-    A whole run gets 3x the time the finished tests took, plus 30 s for start-up.
+    A test gets 10x the slowest test that finished (at least 2 s, at most ``test_timeout``): a
+    candidate that makes the code loop forever costs seconds, not minutes. A whole run gets 3x
+    the time the finished tests took, plus 30 s for start-up.
     """
-    finished = [s for t, s in baseline.durations.items() if baseline.outcomes[t] != "timeout"]
-    slowest = max(finished, default=1.0)
+    slowest = max(seconds.values(), default=1.0)
     test_timeout = min(config.test_timeout, max(2.0, 10 * slowest))
-    return {"test_timeout": test_timeout, "run_timeout": 30.0 + 3 * sum(finished)}
+    return {"test_timeout": test_timeout, "run_timeout": 30.0 + 3 * sum(seconds.values())}
 
 
 def _plausible(results: Sequence[ValidationResult]) -> list[ValidationResult]:
