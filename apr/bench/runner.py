@@ -209,8 +209,7 @@ def judge_equivalence(record: Mapping[str, Any], checkout: Path,
     for the bug: its first patch's verdict and ``rank_of_first_equivalent``."""
     patches = [dict(p) for p in record.get("patches") or []]
     wrong = [p for p in patches if not p["correct"]]
-    verdicts = differential([fixed_version(checkout, p["diff"]) for p in wrong], reference) \
-        if wrong else []
+    verdicts = differential([fixed_version(checkout, p["diff"]) for p in wrong], reference)
     for patch, verdict in zip(wrong, verdicts, strict=True):
         patch["equivalent"] = verdict.equivalent
         patch["differential"] = verdict.record()

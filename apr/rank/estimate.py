@@ -53,9 +53,10 @@ the validation order among equal totals. The weights were set by hand, looking a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from apr.generate.tokenlm import NEWLINE
 from apr.lang.base import LanguageSupport
 from apr.lang.diff import diff_size
 from apr.lang.text import decode_source
@@ -172,7 +173,7 @@ def moved_assignments(old: Sequence[str], new: Sequence[str]) -> int:
     """How many statements of ``new`` assign the value of their ``old`` statement (same
     operator, same tokens after it) to another target; statements paired in order, and only
     where the change keeps their number."""
-    before, after = _statements(old), _statements(new)
+    before, after = statements(old), statements(new)
     if len(before) != len(after):
         return 0
     moved = 0
@@ -188,13 +189,11 @@ _ASSIGN = frozenset({"=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=", "|="
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
 
 
-def _statements(tokens: Sequence[str]) -> list[list[str]]:
-    """``tokens`` cut at the line ends and ``;`` outside brackets."""
+def statements(tokens: Sequence[str]) -> list[list[str]]:
+    """``tokens`` cut at the line ends and ``;`` outside brackets (the cuts left out)."""
     out: list[list[str]] = [[]]
-    depth = 0
-    for token in tokens:
-        depth += (token in _OPEN) - (token in _CLOSE)
-        if depth <= 0 and token in ("<nl>", ";"):
+    for token, depth in _depths(tokens):
+        if depth <= 0 and token in (NEWLINE, ";"):
             out.append([])
         else:
             out[-1].append(token)
@@ -204,12 +203,18 @@ def _statements(tokens: Sequence[str]) -> list[list[str]]:
 def assignment(statement: Sequence[str]) -> tuple[tuple[str, ...], str, tuple[str, ...]] | None:
     """(target, operator, value) of an assignment statement: its first assignment operator
     outside brackets."""
-    depth = 0
-    for i, token in enumerate(statement):
-        depth += (token in _OPEN) - (token in _CLOSE)
+    for i, (token, depth) in enumerate(_depths(statement)):
         if depth == 0 and token in _ASSIGN and i:
             return tuple(statement[:i]), token, tuple(statement[i + 1:])
     return None
+
+
+def _depths(tokens: Sequence[str]) -> Iterator[tuple[str, int]]:
+    """Each token with the bracket depth after it (negative past an unmatched closer)."""
+    depth = 0
+    for token in tokens:
+        depth += (token in _OPEN) - (token in _CLOSE)
+        yield token, depth
 
 
 def anti_patterns(old: Sequence[str], new: Sequence[str]) -> list[str]:
@@ -276,7 +281,7 @@ def _count(tokens: Sequence[str], words: frozenset[str]) -> int:
 
 def _deleted(old: Sequence[str], new: Sequence[str]) -> bool:
     """A statement deleted (nothing, or ``pass``, left), or a control keyword gone."""
-    code = [t for t in new if t not in ("pass", ";", "<nl>")]
+    code = [t for t in new if t not in ("pass", ";", NEWLINE)]
     if old and not code:
         return True
     return _count(new, _CONTROL) < _count(old, _CONTROL)

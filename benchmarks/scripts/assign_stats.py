@@ -21,7 +21,7 @@ from pathlib import Path
 
 from apr.generate.tokenlm import tokens
 from apr.lang import get_language
-from apr.rank.estimate import assignment
+from apr.rank.estimate import assignment, statements
 
 HELD_OUT = frozenset({"Lang", "Cli", "Codec", "Csv", "Gson", "Jsoup", "Math",
                       "thefuck", "tqdm", "youtube-dl"})
@@ -45,26 +45,28 @@ def one_line_changes(patch: str) -> Iterator[tuple[str, str]]:
 
 
 def kind(old: str, new: str, language: str) -> str | None:
-    """What a one-line change to an assignment changed, or None if it is not one."""
+    """What a one-line change to an assignment changed, or None if it is not one (one whole
+    statement each side, read as the estimate reads it)."""
     lang = get_language(language)
     before, after = tokens(old.strip(), lang), tokens(new.strip(), lang)
-    if not (_balanced(before) and _balanced(after)):
-        return None  # a piece of a longer statement
-    a, b = assignment(before), assignment(after)
-    if a is None or b is None or ";" in a[2][:-1] or "<nl>" in a[2] + b[2]:
+    if not (_whole(before) and _whole(after)):
+        return None
+    a, b = assignment(statements(before)[0]), assignment(statements(after)[0])
+    if a is None or b is None:
         return None
     changed = [name for name, x, y in zip(("target", "operator", "value"), a, b, strict=True)
                if x != y]
     return "+".join(changed) or "layout"
 
 
-def _balanced(toks: list[str]) -> bool:
+def _whole(toks: list[str]) -> bool:
+    """One statement, its brackets matched (not a piece of a longer one)."""
     depth = 0
     for t in toks:
         depth += (t in ("(", "[", "{")) - (t in (")", "]", "}"))
         if depth < 0:
             return False
-    return depth == 0
+    return depth == 0 and len(statements(toks)) == 1
 
 
 def patches(defects4j: Path | None, bugsinpy: Path | None) -> Iterator[tuple[str, str, Path]]:
